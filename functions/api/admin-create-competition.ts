@@ -1,0 +1,12 @@
+import { api } from '../lib/http.ts';
+import { now } from '../lib/clock.ts';
+import { routes } from '../routes.ts';
+import { assertValidConfig } from '../../shared/competition.ts';
+import { createCompetition } from '../store/competitions.ts';
+
+export const handler = api(routes.adminCreateCompetition, async ({ body }) => {
+  const { competitionId, ...config } = body;
+  assertValidConfig(config);
+  const { competition, created } = await createCompetition(competitionId, config, now());
+  return { status: created ? 201 : 200, body: { competition } };
+});

@@ -1,0 +1,28 @@
+import { api } from '../lib/http.ts';
+import { now } from '../lib/clock.ts';
+import { routes } from '../routes.ts';
+import { notFound } from '../../shared/errors.ts';
+import { assertOverridable } from '../../shared/entry.ts';
+import { getEntryRecord, recordOverride } from '../store/entries.ts';
+import { ownerView } from '../lib/entry-access.ts';
+
+export const handler = api(routes.adminOverrideScreening, async ({ params, body, principal }) => {
+  const record = await getEntryRecord(params.entryId);
+  if (!record) throw notFound('Entry');
+  assertOverridable(record);
+  const screening = record.screening!;
+  // A retried request finds its own override already in place.
+  if (screening.override && screening.override.outcome === body.outcome && screening.override.reason === body.reason) {
+    return { body: { entry: ownerView(record) } };
+  }
+  const at = now().toISOString();
+  const next = {
+    ...record,
+    status: body.outcome,
+    screening: { ...screening, override: { outcome: body.outcome, reason: body.reason, by: principal, at, previousOutcome: record.status } },
+    version: record.version + 1,
+    updatedAt: at,
+  };
+  await recordOverride(record, next);
+  return { body: { entry: ownerView(next) } };
+});

@@ -1,0 +1,33 @@
+import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { api } from '../lib/http.ts';
+import { requiredEnv, sfnClient } from '../lib/aws.ts';
+import { routes } from '../routes.ts';
+import { AppError, conflict } from '../../shared/errors.ts';
+import { roundExecutionName } from '../../shared/competition.ts';
+import { requireCompetition } from '../store/competitions.ts';
+
+/** arn:aws:states:<region>:<account>:stateMachine:<name> → arn:aws:states:<region>:<account>:execution:<name>:<execution> */
+const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+export const handler = api(routes.adminStartRound, async ({ params }) => {
+  const competition = await requireCompetition(params.competitionId);
+  const round = competition.rounds.find((r) => r.roundId === params.roundId);
+  if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');
+  if (round.kind !== 'INTAKE') throw conflict('ROUND_KIND_NOT_SUPPORTED', `Rounds of kind ${round.kind} are started by the review workflow`);
+  if (competition.status !== 'PUBLISHED') throw conflict('COMPETITION_NOT_OPEN', 'Publish the competition before starting its intake round');
+
+  const stateMachineArn = requiredEnv('INTAKE_STATE_MACHINE_ARN');
+  const name = roundExecutionName(params.competitionId, params.roundId);
+  const input = JSON.stringify({ competitionId: params.competitionId, roundId: params.roundId });
+  let arn: string;
+  let started = true;
+  try {
+    arn = (await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn!;
+  } catch (e) {
+    if (!(e instanceof ExecutionAlreadyExists)) throw e;
+    arn = executionArn(stateMachineArn, name);
+    started = false;
+  }
+  const d = await sfnClient().send(new DescribeExecutionCommand({ executionArn: arn }));
+  return { status: started ? 202 : 200, body: { executionArn: arn, executionName: name, status: d.status, startDate: d.startDate } };
+});

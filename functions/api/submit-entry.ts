@@ -1,0 +1,23 @@
+import { api } from '../lib/http.ts';
+import { now } from '../lib/clock.ts';
+import { routes } from '../routes.ts';
+import { conflict } from '../../shared/errors.ts';
+import { assertIntakeOpen, assertSubmittable } from '../../shared/entry.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { saveEntry } from '../store/entries.ts';
+import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
+
+export const handler = api(routes.submitEntry, async ({ params, headers }) => {
+  const record = await loadOwnedEntry(params.entryId, headers);
+  if (record.status === 'WITHDRAWN') throw conflict('ENTRY_WITHDRAWN', 'A withdrawn entry cannot be submitted');
+  if (record.status !== 'DRAFT') return { body: { entry: ownerView(record) } }; // already submitted: idempotent
+
+  const competition = await requireCompetition(record.competitionId);
+  const at = now();
+  assertIntakeOpen(competition, at);
+  assertSubmittable(record, competition, record.trackId);
+  const iso = at.toISOString();
+  const next = { ...record, status: 'SUBMITTED' as const, submittedAt: iso, updatedAt: iso, version: record.version + 1 };
+  await saveEntry(record, next, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack);
+  return { body: { entry: ownerView(next) } };
+});

@@ -1,0 +1,34 @@
+import { api } from '../lib/http.ts';
+import { now } from '../lib/clock.ts';
+import { routes } from '../routes.ts';
+import { assertEditable, assertIntakeOpen, assertSubmittable, organizationKey } from '../../shared/entry.ts';
+import { canonicalJson } from '../../shared/tokens.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { saveEntry } from '../store/entries.ts';
+import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
+
+export const handler = api(routes.updateEntry, async ({ params, headers, body }) => {
+  const record = await loadOwnedEntry(params.entryId, headers);
+  assertEditable(record);
+  const { title, summary, solution, applicant, documents } = record;
+  // Same content again (a retried PUT): nothing to write.
+  if (canonicalJson({ title, summary, solution, applicant, documents }) === canonicalJson(body)) return { body: { entry: ownerView(record) } };
+
+  const competition = await requireCompetition(record.competitionId);
+  const at = now();
+  assertIntakeOpen(competition, at);
+  if (record.status === 'SUBMITTED') assertSubmittable(body, competition, record.trackId);
+  const next = {
+    ...record,
+    title: body.title,
+    summary: body.summary,
+    solution: body.solution,
+    applicant: body.applicant,
+    documents: body.documents,
+    organizationKey: organizationKey(body.applicant),
+    version: record.version + 1,
+    updatedAt: at.toISOString(),
+  };
+  await saveEntry(record, next, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack);
+  return { body: { entry: ownerView(next) } };
+});

@@ -1,0 +1,15 @@
+import { api } from '../lib/http.ts';
+import { now } from '../lib/clock.ts';
+import { routes } from '../routes.ts';
+import { saveEntry } from '../store/entries.ts';
+import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
+
+export const handler = api(routes.withdrawEntry, async ({ params, headers }) => {
+  const record = await loadOwnedEntry(params.entryId, headers);
+  if (record.status === 'WITHDRAWN') return { body: { entry: ownerView(record) } }; // idempotent
+  const iso = now().toISOString();
+  const next = { ...record, status: 'WITHDRAWN' as const, withdrawnAt: iso, updatedAt: iso, version: record.version + 1 };
+  // The limit only matters when a slot is taken; a withdrawal only frees one.
+  await saveEntry(record, next, Number.MAX_SAFE_INTEGER);
+  return { body: { entry: ownerView(next) } };
+});

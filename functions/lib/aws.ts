@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+/**
+ * One client per container. Endpoints come from the standard AWS SDK variables
+ * (AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SFN), so the same code runs in AWS
+ * and against the local stack.
+ */
+let doc: DynamoDBDocumentClient | undefined;
+let sfn: SFNClient | undefined;
+
+export const documentClient = (): DynamoDBDocumentClient =>
+  (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  }));
+
+export const sfnClient = (): SFNClient => (sfn ??= new SFNClient({}));
+
+export const requiredEnv = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set`);
+  return v;
+};
+
+export const tableName = () => requiredEnv('TABLE_NAME');

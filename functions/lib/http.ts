@@ -1,0 +1,123 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { AppError, isAppError, type FieldIssue } from '../../shared/errors.ts';
+import { MAX_BODY_BYTES, type RouteSpec } from '../routes.ts';
+import { logger } from './logger.ts';
+
+type In<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface ApiRequest<R extends RouteSpec> {
+  params: In<R['params']>;
+  query: In<R['query']>;
+  body: In<R['body']>;
+  /** Lower-cased header names, as API Gateway v2 delivers them. */
+  headers: Record<string, string | undefined>;
+  /** Who called an admin route: the IAM principal in AWS, the local admin locally. */
+  principal: string;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface ApiResponse {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { ...BASE_HEADERS, ...headers },
+  body: JSON.stringify(body),
+});
+
+export const errorBody = (e: AppError) => ({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+
+/** zod issues → stable field paths; unknown keys are reported as the keys themselves. */
+export const zodIssues = (error: z.ZodError, prefix = ''): FieldIssue[] =>
+  error.issues.flatMap((i) => {
+    const base = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => ({ path: base ? `${base}.${k}` : k, message: 'unknown field', code: 'unknown_field' }));
+    }
+    return [{ path: base || '(root)', message: i.message, code: i.code }];
+  });
+
+const parseWith = <T extends z.ZodType>(schema: T, value: unknown, location: string, status = 422): z.output<T> => {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new AppError(status, 'VALIDATION_FAILED', `The request ${location} is invalid`, { location, issues: zodIssues(r.error) });
+};
+
+const NO_BODY = z.strictObject({});
+
+const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
+  }
+  if (bytes.length === 0) {
+    if (route.body) throw new AppError(400, 'MISSING_BODY', 'A JSON request body is required');
+    return undefined;
+  }
+  const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json', { contentType: contentType || null });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new AppError(400, 'MALFORMED_JSON', 'The request body is not valid UTF-8 JSON');
+  }
+  return parseWith(route.body ?? NO_BODY, value, 'body');
+};
+
+/**
+ * Wraps a route's domain call: parse (zod) → run → JSON response, with every
+ * failure mapped to `{ error: { code, message, details } }`.
+ */
+export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => Promise<ApiResponse>) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      try {
+        // A malformed path parameter cannot name anything that exists: 404, like an unknown id.
+        const params = route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path', 404) : undefined;
+        const query = route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined;
+        const body = readBody(route, event);
+        const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
+        const res = await run({
+          params: params as In<R['params']>,
+          query: query as In<R['query']>,
+          body: (route.body ? body : undefined) as In<R['body']>,
+          headers: event.headers ?? {},
+          principal: authorizer?.iam?.userArn ?? 'anonymous',
+          event,
+        });
+        return json(res.status ?? route.okStatus, res.body, res.headers);
+      } catch (e) {
+        if (isAppError(e)) {
+          if (e.status === 404 && e.code === 'VALIDATION_FAILED') return json(404, errorBody(new AppError(404, 'NOT_FOUND', 'Not found')));
+          logger.info('request refused', { code: e.code, status: e.status });
+          return json(e.status, errorBody(e));
+        }
+        logger.error('unhandled error', e as Error);
+        return json(500, { error: { code: 'INTERNAL', message: 'Internal error', details: { requestId: event.requestContext?.requestId } } });
+      }
+    });
+
+/** `Authorization: Bearer <token>`; absent → 401 (reveals nothing about the entry). */
+export const bearerToken = (headers: ApiRequest<RouteSpec>['headers']): string => {
+  const h = headers['authorization'] ?? '';
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})$/.exec(h.trim());
+  if (!m) throw new AppError(401, 'UNAUTHENTICATED', 'An applicant token is required: Authorization: Bearer <token>');
+  return m[1]!;
+};

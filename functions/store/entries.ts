@@ -1,0 +1,247 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
+import { conflict } from '../../shared/errors.ts';
+import { documentClient, tableName } from '../lib/aws.ts';
+import { GSI1, decodeCursor, encodeCursor, entryIndexKey, entryKey, guardKey, idempotencyKey, roundKey, stripKeys } from './keys.ts';
+
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface EntryRecord extends Entry {
+  tokenHash: string;
+}
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+const entryItem = (e: EntryRecord) => ({
+  ...entryKey(e.entryId),
+  gsi1pk: entryIndexKey(e.competitionId, e.trackId, e.status),
+  gsi1sk: e.entryId,
+  ...e,
+});
+
+const toRecord = (item: Record<string, unknown>) => stripKeys(item) as unknown as EntryRecord;
+
+/** Which transaction items failed their condition (by index). */
+const failedConditions = (e: unknown): number[] | undefined => {
+  if (!(e instanceof TransactionCanceledException)) return undefined;
+  return (e.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+};
+
+const guardIncrement = (e: Entry, maxActive: number): TxItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: guardKey(e.competitionId, e.trackId, e.organizationKey),
+    UpdateExpression: 'ADD activeCount :one',
+    ConditionExpression: 'attribute_not_exists(activeCount) OR activeCount < :max',
+    ExpressionAttributeValues: { ':one': 1, ':max': maxActive },
+  },
+});
+
+const guardDecrement = (e: Entry): TxItem => ({
+  Update: {
+    TableName: tableName(),
+    Key: guardKey(e.competitionId, e.trackId, e.organizationKey),
+    UpdateExpression: 'ADD activeCount :minus',
+    ConditionExpression: 'activeCount > :zero',
+    ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+  },
+});
+
+const limitReached = (max: number) =>
+  conflict('ENTRY_LIMIT_REACHED', `This organization already has ${max} active entr${max === 1 ? 'y' : 'ies'} in this track`, { maxActiveEntriesPerOrganizationPerTrack: max });
+
+export interface IdempotentResponse {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+export const getIdempotencyRecord = async (scope: string, key: string): Promise<IdempotentResponse | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: idempotencyKey(scope, key), ConsistentRead: true }));
+  return r.Item as IdempotentResponse | undefined;
+};
+
+export class IdempotencyRace extends Error {}
+
+/**
+ * Creates the entry, takes the organization's slot in the track and records the
+ * idempotent response in one transaction: either all three happen or none.
+ */
+export const createEntry = async (
+  entry: EntryRecord,
+  maxActive: number,
+  idempotency?: { scope: string; key: string; response: IdempotentResponse; now: Date },
+): Promise<void> => {
+  const items: TxItem[] = [
+    { Put: { TableName: tableName(), Item: entryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
+    guardIncrement(entry, maxActive),
+  ];
+  if (idempotency) {
+    items.push({
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...idempotencyKey(idempotency.scope, idempotency.key),
+          ...idempotency.response,
+          ttl: Math.floor(idempotency.now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (e) {
+    const failed = failedConditions(e);
+    if (failed?.includes(2)) throw new IdempotencyRace('idempotency key used concurrently');
+    if (failed?.includes(1)) throw limitReached(maxActive);
+    throw e;
+  }
+};
+
+export const getEntryRecord = async (entryId: string): Promise<EntryRecord | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: entryKey(entryId), ConsistentRead: true }));
+  return r.Item ? toRecord(r.Item) : undefined;
+};
+
+/**
+ * Writes a new version of an entry. The version condition turns concurrent edits
+ * into a 409 instead of a lost update; a changed organization moves its slot.
+ */
+export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxActive: number): Promise<void> => {
+  const items: TxItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: entryItem(next),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': previous.version },
+      },
+    },
+  ];
+  const wasActive = previous.status !== 'WITHDRAWN';
+  const isActive = next.status !== 'WITHDRAWN';
+  const movedSlot = previous.organizationKey !== next.organizationKey;
+  if (wasActive && (!isActive || movedSlot)) items.push(guardDecrement(previous));
+  if (isActive && (!wasActive || movedSlot)) items.push(guardIncrement(next, maxActive));
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (e) {
+    const failed = failedConditions(e);
+    if (failed?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
+    if (failed && failed.length) throw limitReached(maxActive);
+    throw e;
+  }
+};
+
+export const listEntries = async (competitionId: string, trackId: string, status: EntryStatus, limit: number, cursor?: string) => {
+  const gsi1pk = entryIndexKey(competitionId, trackId, status);
+  const r = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': gsi1pk },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, gsi1pk),
+    }),
+  );
+  return { items: (r.Items ?? []).map(toRecord), cursor: encodeCursor(r.LastEvaluatedKey) };
+};
+
+/** Round counter attribute for one outcome in one track. */
+export const countAttribute = (outcome: string, trackId: string) => `count#${outcome}#${trackId}`;
+
+export interface ScreeningDecision {
+  entry: EntryRecord;
+  screening: Screening;
+}
+
+/**
+ * Records screening results for a batch and adds them to the round's counters in
+ * ONE transaction, each entry conditioned on still being SUBMITTED at its version:
+ * a retried batch cannot count an entry twice. Entries whose condition fails
+ * (withdrawn meanwhile, or already screened by an earlier attempt) are dropped and
+ * the rest retried. Returns the entries actually recorded.
+ */
+export const recordScreening = async (competitionId: string, roundId: string, decisions: ScreeningDecision[], now: Date): Promise<ScreeningDecision[]> => {
+  let pending = decisions;
+  while (pending.length) {
+    if (pending.length > 99) throw new Error('a screening batch holds at most 99 entries');
+    const counts = new Map<string, number>();
+    for (const d of pending) {
+      const a = countAttribute(d.screening.outcome, d.entry.trackId);
+      counts.set(a, (counts.get(a) ?? 0) + 1);
+    }
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':now': now.toISOString() };
+    const adds = [...counts].map(([attr, n], i) => {
+      names[`#c${i}`] = attr;
+      values[`:c${i}`] = n;
+      return `#c${i} :c${i}`;
+    });
+    const items: TxItem[] = pending.map((d) => ({
+      Put: {
+        TableName: tableName(),
+        Item: entryItem({ ...d.entry, status: d.screening.outcome, screening: d.screening, version: d.entry.version + 1, updatedAt: now.toISOString() }),
+        ConditionExpression: '#s = :submitted AND version = :v',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':v': d.entry.version },
+      },
+    }));
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: roundKey(competitionId, roundId),
+        UpdateExpression: `SET updatedAt = :now ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return pending;
+    } catch (e) {
+      const failed = failedConditions(e);
+      if (!failed || failed.length === 0) throw e;
+      const drop = new Set(failed);
+      pending = pending.filter((_, i) => !drop.has(i));
+    }
+  }
+  return [];
+};
+
+/** An organizer's override moves the entry and the round counters together. */
+export const recordOverride = async (previous: EntryRecord, next: EntryRecord): Promise<void> => {
+  const roundId = previous.screening!.roundId;
+  const from = countAttribute(previous.status, previous.trackId);
+  const to = countAttribute(next.status, next.trackId);
+  const items: TxItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: entryItem(next),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': previous.version },
+      },
+    },
+  ];
+  if (from !== to) {
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: roundKey(previous.competitionId, roundId),
+        UpdateExpression: 'ADD #from :minus, #to :one',
+        ExpressionAttributeNames: { '#from': from, '#to': to },
+        ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+      },
+    });
+  }
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (e) {
+    if (failedConditions(e)?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
+    throw e;
+  }
+};

@@ -1,0 +1,51 @@
+import { validationError } from '../../shared/errors.ts';
+
+/**
+ * Single-table key design (see README "Data model"). Every access pattern is a
+ * GetItem, a Query on the base table or on GSI1, or a transaction; never a Scan.
+ *
+ * | item                 | pk                                   | sk               | gsi1pk                                   | gsi1sk               |
+ * |----------------------|--------------------------------------|------------------|------------------------------------------|----------------------|
+ * | competition          | COMP#<competitionId>                 | COMP             | COMPS#<status>                           | <createdAt>#<id>     |
+ * | round run            | COMP#<competitionId>                 | ROUND#<roundId>  |                                          |                      |
+ * | entry                | ENTRY#<entryId>                      | ENTRY            | COMP#<cid>#TRACK#<tid>#STATUS#<status>   | <entryId>            |
+ * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
+ * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
+ */
+export const GSI1 = 'gsi1';
+
+export const competitionKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'COMP' });
+export const competitionListKey = (status: string) => `COMPS#${status}`;
+export const roundKey = (competitionId: string, roundId: string) => ({ pk: `COMP#${competitionId}`, sk: `ROUND#${roundId}` });
+export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' });
+export const entryIndexKey = (competitionId: string, trackId: string, status: string) => `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;
+export const guardKey = (competitionId: string, trackId: string, organizationKey: string) => ({
+  pk: `GUARD#${competitionId}#${trackId}#${organizationKey}`,
+  sk: 'GUARD',
+});
+export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
+
+/** Strips storage attributes before an item leaves the store. */
+export const stripKeys = <T extends Record<string, unknown>>(item: T) => {
+  const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, ttl: _e, ...rest } = item;
+  return rest;
+};
+
+export const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+
+/** A cursor is only valid for the partition it was issued for; anything else is a client error. */
+export const decodeCursor = (cursor: string | undefined, gsi1pk: string): Record<string, unknown> | undefined => {
+  if (!cursor) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    v = undefined;
+  }
+  const key = v as Record<string, unknown> | undefined;
+  if (!key || typeof key !== 'object' || key.gsi1pk !== gsi1pk || Object.values(key).some((x) => typeof x !== 'string')) {
+    throw validationError('Invalid cursor', [{ path: 'query.cursor', message: 'not a cursor issued for this list', code: 'invalid_cursor' }]);
+  }
+  return key;
+};

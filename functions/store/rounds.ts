@@ -1,0 +1,69 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, tableName } from '../lib/aws.ts';
+import { roundKey, stripKeys } from './keys.ts';
+
+export type RoundStatus = 'WAITING_FOR_DEADLINE' | 'SCREENING' | 'SCREENED';
+const ORDER: RoundStatus[] = ['WAITING_FOR_DEADLINE', 'SCREENING', 'SCREENED'];
+
+export interface RoundRun {
+  competitionId: string;
+  roundId: string;
+  status: RoundStatus;
+  executionName?: string;
+  startedAt?: string;
+  intakeClosedAt?: string;
+  finishedAt?: string;
+  updatedAt?: string;
+  /** Outcome → track → count, assembled from the flat counter attributes. */
+  counts: Record<string, Record<string, number>>;
+  summary?: unknown;
+}
+
+const COUNT = /^count#([A-Z_]+)#(.+)$/;
+
+export const getRoundRun = async (competitionId: string, roundId: string): Promise<RoundRun | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }));
+  if (!r.Item || !r.Item.status) return undefined;
+  const counts: RoundRun['counts'] = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(stripKeys(r.Item))) {
+    const m = COUNT.exec(k);
+    if (m) (counts[m[1]!] ??= {})[m[2]!] = Number(v);
+    else rest[k] = v;
+  }
+  return { ...(rest as Omit<RoundRun, 'counts'>), counts };
+};
+
+/**
+ * Moves a round forward; never backwards. Replays of a step (at-least-once
+ * delivery) therefore leave the item as the first delivery left it.
+ */
+export const advanceRound = async (competitionId: string, roundId: string, status: RoundStatus, fields: Record<string, unknown>): Promise<void> => {
+  const allowedFrom = ORDER.slice(0, ORDER.indexOf(status) + 1);
+  const names: Record<string, string> = { '#s': 'status' };
+  const values: Record<string, unknown> = { ':s': status };
+  const sets = ['#s = :s', 'competitionId = :cid', 'roundId = :rid'];
+  values[':cid'] = competitionId;
+  values[':rid'] = roundId;
+  Object.entries(fields).forEach(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    sets.push(`#f${i} = if_not_exists(#f${i}, :f${i})`);
+  });
+  allowedFrom.forEach((s, i) => (values[`:a${i}`] = s));
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: roundKey(competitionId, roundId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `attribute_not_exists(#s) OR #s IN (${allowedFrom.map((_, i) => `:a${i}`).join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (e) {
+    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    // Already further along: a replay of an earlier step. Nothing to do.
+  }
+};

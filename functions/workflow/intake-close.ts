@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { task } from '../lib/task.ts';
+import { now } from '../lib/clock.ts';
+import { roundSlug, slug } from '../../shared/competition.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { advanceRound } from '../store/rounds.ts';
+import { intakeRoundFor, nextWake } from './intake-schedule.ts';
+
+const input = z.object({ competitionId: slug, roundId: roundSlug });
+
+/**
+ * Closes intake once the deadline (re-read: organizers may have extended it) has
+ * passed by server time; otherwise tells the state machine when to check again.
+ */
+export const handler = task(input, async ({ competitionId, roundId }) => {
+  const competition = await requireCompetition(competitionId);
+  const { submissionDeadline } = intakeRoundFor(competition, roundId);
+  const at = now();
+  if (at.getTime() <= Date.parse(submissionDeadline)) {
+    return { closed: false, deadline: submissionDeadline, waitUntil: nextWake(submissionDeadline, at) };
+  }
+  await advanceRound(competitionId, roundId, 'SCREENING', { intakeClosedAt: at.toISOString() });
+  return { closed: true, deadline: submissionDeadline, waitUntil: at.toISOString() };
+});

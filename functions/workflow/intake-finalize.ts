@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { task } from '../lib/task.ts';
+import { now } from '../lib/clock.ts';
+import { roundSlug, slug } from '../../shared/competition.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { advanceRound, getRoundRun } from '../store/rounds.ts';
+
+const input = z.object({ competitionId: slug, roundId: roundSlug });
+
+/** Records the round's result from its exact counters and returns it as the execution output. */
+export const handler = task(input, async ({ competitionId, roundId }) => {
+  const competition = await requireCompetition(competitionId);
+  const run = await getRoundRun(competitionId, roundId);
+  const byTrack = Object.fromEntries(
+    competition.tracks.map((t) => {
+      const eligible = run?.counts.ELIGIBLE?.[t.trackId] ?? 0;
+      const ineligible = run?.counts.INELIGIBLE?.[t.trackId] ?? 0;
+      return [t.trackId, { screened: eligible + ineligible, eligible, ineligible }];
+    }),
+  );
+  const totals = Object.values(byTrack).reduce(
+    (s, t) => ({ screened: s.screened + t.screened, eligible: s.eligible + t.eligible, ineligible: s.ineligible + t.ineligible }),
+    { screened: 0, eligible: 0, ineligible: 0 },
+  );
+  const summary = { competitionId, roundId, totals, byTrack };
+  await advanceRound(competitionId, roundId, 'SCREENED', { finishedAt: now().toISOString(), summary });
+  return summary;
+});

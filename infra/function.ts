@@ -1,0 +1,99 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Metadata key that tells the local stack which source module a function runs. */
+export const ENTRY_METADATA = 'app:entry';
+
+export interface AppFunctionProps {
+  /** Handler module relative to the repository root; it exports `handler`. */
+  entry: string;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+  description?: string;
+}
+
+/**
+ * Every Lambda function of the app, with one set of defaults: Node 22 on arm64,
+ * ESM bundle by esbuild (minified, source maps, AWS SDK left to the runtime),
+ * its own log group with retention, X-Ray tracing, and a role that may write
+ * only to that log group until a grant adds more.
+ */
+export class AppFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Fn', {
+      entry: path.join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(15),
+      description: props.description,
+      role: this.role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'innovation-challenge',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        externalModules: ['@aws-sdk/*'],
+        // Some CommonJS dependencies call require(); give the ESM bundle one.
+        banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+        metafile: false,
+      },
+    });
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA, props.entry);
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*"; log-stream ARNs of the own log group end in ":*".',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<.*Logs[0-9A-F]{8}\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+}
+
+/** Least-privilege table access, spelled out action by action (no grantReadWriteData: it adds Scan and Delete). */
+export const grantTable = (role: iam.IRole, tableArn: string, indexNames: string[], access: 'read' | 'readWrite') => {
+  const read = ['dynamodb:GetItem', 'dynamodb:Query'];
+  const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: access === 'read' ? read : [...read, ...write],
+      resources: [tableArn, ...indexNames.map((i) => `${tableArn}/index/${i}`)],
+    }),
+  );
+};
+

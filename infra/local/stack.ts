@@ -1,0 +1,100 @@
+import './polyfills.ts';
+import net from 'node:net';
+import path from 'node:path';
+import { ensureTables, startDynamo } from './dynamodb.ts';
+import { startHttpApi } from './http-api.ts';
+import { LocalLambdas } from './lambdas.ts';
+import { startSfnEndpoint } from './sfn-endpoint.ts';
+import { LocalStepFunctions } from './stepfunctions.ts';
+import { LOCAL_REGION, readModel, synthTemplate, type LocalModel } from './template.ts';
+
+export interface LocalStackOptions {
+  /** Keep DynamoDB data and executions here; omit for an in-memory stack (tests). */
+  dataDir?: string;
+  httpPort?: number;
+  dynamoPort?: number;
+  sfnPort?: number;
+  adminKey: string;
+  waitOverrides?: Record<string, number>;
+}
+
+export interface LocalStack {
+  model: LocalModel;
+  apiUrl: string;
+  dynamoEndpoint: string;
+  sfnEndpoint: string;
+  sfn: LocalStepFunctions;
+  lambdas: LocalLambdas;
+  tableName: string;
+  intakeStateMachineArn: string;
+  stop(): Promise<void>;
+}
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * DynamoDB Local + the local Step Functions engine and endpoint + the local HTTP
+ * API, all driven by the synthesized template. Handlers reach the local services
+ * through the standard AWS_ENDPOINT_URL_* variables, as they would any endpoint.
+ */
+export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
+  const model = readModel(synthTemplate());
+  const dynamo = await startDynamo({ port: opts.dynamoPort ?? (await freePort()), dataDir: opts.dataDir && path.join(opts.dataDir, 'dynamodb') });
+  const stops: Array<() => Promise<void> | void> = [() => dynamo.stop()];
+  try {
+    await ensureTables(dynamo.client, model.tables);
+    const sfnPort = opts.sfnPort ?? (await freePort());
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+    });
+    // NODE_OPTIONS is for the Lambda runtime; this process is already running.
+    const lambdas = new LocalLambdas(
+      model.functions.map((f) => ({ ...f, environment: Object.fromEntries(Object.entries(f.environment).filter(([k]) => k !== 'NODE_OPTIONS')) })),
+      {},
+    );
+    const sfn = new LocalStepFunctions({
+      stateMachines: model.stateMachines,
+      lambdas,
+      dataDir: opts.dataDir && path.join(opts.dataDir, 'stepfunctions'),
+      waitOverrides: opts.waitOverrides,
+    });
+    stops.unshift(() => sfn.close());
+    const sfnServer = await startSfnEndpoint(sfn, sfnPort);
+    stops.unshift(() => sfnServer.close());
+    const api = await startHttpApi({ routes: model.routes, lambdas, port: opts.httpPort ?? 0, adminKey: opts.adminKey });
+    stops.unshift(() => api.close());
+
+    const intake = model.stateMachines.find((s) => s.logicalId.startsWith('IntakeRound'));
+    if (!intake) throw new Error('the template has no intake state machine');
+    return {
+      model,
+      apiUrl: api.url,
+      dynamoEndpoint: dynamo.endpoint,
+      sfnEndpoint: sfnServer.endpoint,
+      sfn,
+      lambdas,
+      tableName: model.tables[0]!.tableName,
+      intakeStateMachineArn: intake.arn,
+      stop: async () => {
+        for (const s of stops) await s();
+      },
+    };
+  } catch (e) {
+    for (const s of stops) await s();
+    throw e;
+  }
+};

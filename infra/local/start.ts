@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../function.ts';
+import { demoCompetition, demoEntry, DEMO_COMPETITION_ID } from './demo.ts';
+import { startLocalStack } from './stack.ts';
+
+/**
+ * `npm start`: the whole system on this machine. DynamoDB data and executions
+ * live under .local/ across restarts; `npm start -- --fresh` wipes them.
+ */
+const { values: args } = parseArgs({
+  options: {
+    fresh: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'dynamodb-port': { type: 'string', default: process.env.DYNAMODB_PORT ?? '8000' },
+    'sfn-port': { type: 'string', default: process.env.SFN_PORT ?? '8083' },
+  },
+});
+
+const LOCAL = path.join(REPO_ROOT, '.local');
+if (args.fresh) {
+  rmSync(path.join(LOCAL, 'dynamodb'), { recursive: true, force: true });
+  rmSync(path.join(LOCAL, 'stepfunctions'), { recursive: true, force: true });
+}
+mkdirSync(LOCAL, { recursive: true });
+const keyFile = path.join(LOCAL, 'admin-key');
+if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+const adminKey = readFileSync(keyFile, 'utf8').trim();
+
+const main = async () => {
+  const stack = await startLocalStack({
+    dataDir: LOCAL,
+    httpPort: Number(args.port),
+    dynamoPort: Number(args['dynamodb-port']),
+    sfnPort: Number(args['sfn-port']),
+    adminKey,
+  });
+
+  // The demo competition, once: later starts find it and keep it as it is.
+  const admin = { 'content-type': 'application/json', 'x-admin-key': adminKey };
+  const existing = await fetch(`${stack.apiUrl}/admin/competitions/${DEMO_COMPETITION_ID}`, { headers: admin });
+  if (existing.status === 404) {
+    const r = await fetch(`${stack.apiUrl}/admin/competitions`, { method: 'POST', headers: admin, body: JSON.stringify(demoCompetition()) });
+    if (!r.ok) throw new Error(`could not create the demo competition: ${r.status} ${await r.text()}`);
+  }
+  const interrupted = stack.sfn.listExecutions(stack.intakeStateMachineArn).filter((x) => x.error === 'Local.EngineRestarted');
+
+  const entry = JSON.stringify(demoEntry());
+  console.log(`
+Innovation challenge — local stack is up
+
+  HTTP API          ${stack.apiUrl}        (OpenAPI: ${stack.apiUrl}/openapi.json)
+  DynamoDB Local    ${stack.dynamoEndpoint}   table ${stack.tableName}
+  Step Functions    ${stack.sfnEndpoint}   intake state machine:
+                    ${stack.intakeStateMachineArn}
+  Admin key         ${adminKey}   (header X-Admin-Key; stored in .local/admin-key)
+  Data              .local/  (npm start -- --fresh wipes it)
+${interrupted.length ? `\n  ${interrupted.length} execution(s) were interrupted by the last shutdown and are reported ABORTED (Local.EngineRestarted).\n` : ''}
+Submit an entry to the demo competition:
+
+  curl -s -X POST ${stack.apiUrl}/competitions/${DEMO_COMPETITION_ID}/entries \\
+    -H 'content-type: application/json' -H 'Idempotency-Key: demo-0001' \\
+    -d '${entry}'
+
+Start the intake round with the AWS CLI (any credentials work locally):
+
+  aws stepfunctions start-execution --endpoint-url ${stack.sfnEndpoint} --region us-east-1 \\
+    --state-machine-arn ${stack.intakeStateMachineArn} \\
+    --name ${DEMO_COMPETITION_ID}_intake --input '{"competitionId":"${DEMO_COMPETITION_ID}","roundId":"intake"}'
+
+Press Ctrl+C to stop.
+`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+};
+
+main().catch((e: Error) => {
+  console.error(`npm start failed: ${e.message}`);
+  process.exit(1);
+});

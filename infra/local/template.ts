@@ -1,0 +1,172 @@
+import { buildApp } from '../app-factory.ts';
+import { ENTRY_METADATA } from '../function.ts';
+
+/**
+ * Reads what the local stack runs from the synthesized CloudFormation template
+ * (never from a hand-kept copy): tables, functions with their environment, HTTP
+ * routes and state machine definitions. CloudFormation intrinsics are resolved
+ * against a fixed local account/region.
+ */
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = process.env.AWS_REGION ?? 'us-east-1';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+interface Resource {
+  Type: string;
+  Properties?: Record<string, Json>;
+  Metadata?: Record<string, Json>;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+}
+
+export interface LocalFunction {
+  logicalId: string;
+  arn: string;
+  entry: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+}
+export interface LocalRoute {
+  method: string;
+  path: string;
+  iam: boolean;
+  functionArn: string;
+}
+export interface LocalTable {
+  logicalId: string;
+  tableName: string;
+  keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  globalSecondaryIndexes: { IndexName: string; KeySchema: LocalTable['keySchema']; Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } }[];
+  ttlAttribute?: string;
+}
+export interface LocalStateMachine {
+  logicalId: string;
+  arn: string;
+  name: string;
+  definition: Record<string, unknown>;
+}
+export interface LocalModel {
+  functions: LocalFunction[];
+  routes: LocalRoute[];
+  tables: LocalTable[];
+  stateMachines: LocalStateMachine[];
+}
+
+/** Synthesizes the real stack in-process, without bundling (the local stack runs the sources). */
+export const synthTemplate = (): Template => {
+  const { app, stack } = buildApp({ bundle: false, outdir: `${process.cwd()}/.local/cdk.out` });
+  return app.synth().getStackByName(stack.stackName).template as Template;
+};
+
+const physicalName = (logicalId: string, r: Resource): string => {
+  switch (r.Type) {
+    case 'AWS::Lambda::Function':
+      return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+    case 'AWS::StepFunctions::StateMachine':
+      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${(r.Properties?.StateMachineName as string | undefined) ?? logicalId}`;
+    default:
+      return logicalId; // tables, log groups, integrations: the logical id names them locally
+  }
+};
+
+const PSEUDO: Record<string, string> = {
+  'AWS::Region': LOCAL_REGION,
+  'AWS::AccountId': LOCAL_ACCOUNT,
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'InnovationChallenge',
+};
+
+export const resolve = (t: Template, v: Json): Json => {
+  if (Array.isArray(v)) return v.map((x) => resolve(t, x));
+  if (!v || typeof v !== 'object') return v;
+  const keys = Object.keys(v);
+  if (keys.length === 1) {
+    const [k] = keys as [string];
+    const arg = v[k] as Json;
+    switch (k) {
+      case 'Ref': {
+        const name = arg as string;
+        if (name in PSEUDO) return PSEUDO[name]!;
+        const r = t.Resources[name];
+        if (!r) throw new Error(`Ref to unknown resource ${name}`);
+        return physicalName(name, r);
+      }
+      case 'Fn::GetAtt': {
+        const [id, attr] = arg as [string, string];
+        const r = t.Resources[id];
+        if (!r) throw new Error(`GetAtt on unknown resource ${id}`);
+        if (attr === 'Arn') return r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::StepFunctions::StateMachine' ? physicalName(id, r) : `arn:aws:local:::${id}`;
+        if (attr === 'Name') return id;
+        throw new Error(`GetAtt ${id}.${attr} is not supported locally`);
+      }
+      case 'Fn::Join': {
+        const [sep, parts] = arg as [string, Json[]];
+        return parts.map((p) => resolve(t, p)).join(sep);
+      }
+      case 'Fn::Select': {
+        const [i, list] = arg as [number, Json];
+        return (resolve(t, list) as Json[])[Number(i)]!;
+      }
+      case 'Fn::Split': {
+        const [sep, s] = arg as [string, Json];
+        return (resolve(t, s) as string).split(sep);
+      }
+      case 'Fn::Sub': {
+        const [tpl, vars] = (Array.isArray(arg) ? arg : [arg, {}]) as [string, Record<string, Json>];
+        return tpl.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+          if (vars[name] !== undefined) return String(resolve(t, vars[name]!));
+          if (name in PSEUDO) return PSEUDO[name]!;
+          const [id, attr] = name.split('.');
+          return String(resolve(t, attr ? { 'Fn::GetAtt': [id!, attr] } : { Ref: id! }));
+        });
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(t, x)]));
+};
+
+const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+export const readModel = (t: Template): LocalModel => {
+  const functions = ofType(t, 'AWS::Lambda::Function').map(([id, r]) => {
+    const entry = r.Metadata?.[ENTRY_METADATA];
+    if (typeof entry !== 'string') throw new Error(`function ${id} has no ${ENTRY_METADATA} metadata; define it with AppFunction`);
+    const p = r.Properties ?? {};
+    const env = resolve(t, ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Json) as Record<string, string>;
+    return { logicalId: id, arn: physicalName(id, r), entry, environment: env, timeoutSeconds: Number(p.Timeout ?? 3) };
+  });
+
+  const integrations = new Map(ofType(t, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, resolve(t, r.Properties!.IntegrationUri!) as string]));
+  const routes = ofType(t, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
+    const p = r.Properties!;
+    const [method, path] = (p.RouteKey as string).split(' ') as [string, string];
+    const target = resolve(t, p.Target!) as string; // "integrations/<IntegrationId>"
+    const functionArn = integrations.get(target.replace(/^integrations\//, ''));
+    if (!functionArn) throw new Error(`route ${id} targets an unknown integration ${target}`);
+    return { method, path, iam: p.AuthorizationType === 'AWS_IAM', functionArn };
+  });
+
+  const tables = [...ofType(t, 'AWS::DynamoDB::GlobalTable'), ...ofType(t, 'AWS::DynamoDB::Table')].map(([id, r]) => {
+    const p = r.Properties as Record<string, unknown>;
+    return {
+      logicalId: id,
+      tableName: id,
+      keySchema: p.KeySchema,
+      attributeDefinitions: p.AttributeDefinitions,
+      globalSecondaryIndexes: p.GlobalSecondaryIndexes ?? [],
+      ttlAttribute: (p.TimeToLiveSpecification as { AttributeName?: string } | undefined)?.AttributeName,
+    } as unknown as LocalTable;
+  });
+
+  const stateMachines = ofType(t, 'AWS::StepFunctions::StateMachine').map(([id, r]) => {
+    const p = r.Properties!;
+    const body = p.DefinitionString !== undefined ? (resolve(t, p.DefinitionString) as string) : JSON.stringify(resolve(t, p.Definition!));
+    const arn = physicalName(id, r);
+    return { logicalId: id, arn, name: arn.split(':').pop()!, definition: JSON.parse(body) as Record<string, unknown> };
+  });
+
+  return { functions, routes, tables, stateMachines };
+};

@@ -1,0 +1,114 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { routeList } from '../functions/routes.ts';
+import { GSI1 } from '../functions/store/keys.ts';
+import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
+import { AppFunction, grantTable } from './function.ts';
+
+const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+
+/**
+ * Everything the competition system runs on: one DynamoDB table, the HTTP API
+ * built from the route table, and the round state machines.
+ */
+export class CompetitionStack extends Stack {
+  readonly table: dynamodb.TableV2;
+  readonly api: apigw.HttpApi;
+  readonly intake: IntakeRoundWorkflow;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.table = new dynamodb.TableV2(this, 'Records', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      timeToLiveAttribute: 'ttl',
+      globalSecondaryIndexes: [
+        {
+          indexName: GSI1,
+          partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+        },
+      ],
+    });
+    const tableEnv = { TABLE_NAME: this.table.tableName };
+
+    const workflowFn = (name: string, entry: string, timeout = Duration.seconds(60)) => {
+      const f = new AppFunction(this, name, { entry, environment: tableEnv, timeout, description: `Intake round task: ${name}` });
+      grantTable(f.role, this.table.tableArn, [GSI1], 'readWrite');
+      return f.fn;
+    };
+    this.intake = new IntakeRoundWorkflow(this, 'IntakeRound', {
+      openIntake: workflowFn('OpenIntake', 'functions/workflow/intake-open.ts'),
+      closeIntake: workflowFn('CloseIntake', 'functions/workflow/intake-close.ts'),
+      screenBatch: workflowFn('ScreenBatch', 'functions/workflow/intake-screen.ts', Duration.minutes(4)),
+      finalizeIntake: workflowFn('FinalizeIntake', 'functions/workflow/intake-finalize.ts'),
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Innovation challenge API: competitions, entries, rounds',
+      createDefaultStage: false,
+    });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+    });
+    const iamAuth = new HttpIamAuthorizer();
+
+    for (const route of routeList()) {
+      const f = new AppFunction(this, `${pascal(route.id)}Function`, {
+        entry: route.entry,
+        environment: { ...tableEnv, ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn } : {}) },
+        description: `${route.method} ${route.path}`,
+      });
+      grantTable(f.role, this.table.tableArn, [GSI1], route.table);
+      if (route.startsIntake) {
+        this.intake.stateMachine.grantStartExecution(f.role);
+        this.intake.stateMachine.grantExecution(f.role, 'states:DescribeExecution');
+        NagSuppressions.addResourceSuppressions(
+          f.role,
+          [
+            {
+              id: 'AwsSolutions-IAM5',
+              reason: 'DescribeExecution on executions of the intake state machine only; execution names are known at run time.',
+              appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$/g' }],
+            },
+          ],
+          true,
+        );
+      }
+      this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, f.fn),
+        authorizer: route.auth === 'admin' ? iamAuth : undefined,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intake.stateMachine.stateMachineArn });
+
+    NagSuppressions.addStackSuppressions(this, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Public routes (competition list, entry creation) are open by design; applicant routes check a bearer entry token in the handler; every /admin route uses IAM authorization.',
+      },
+      { id: 'AwsSolutions-L1', reason: 'The platform targets Node.js 22 (nodejs22.x), the runtime this project is tested on.' },
+    ]);
+  }
+}

@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import { bilingual, text } from './text.ts';
+import { AppError, validationError, type FieldIssue } from './errors.ts';
+
+/** Ids chosen by organizers appear in URLs and execution names: keep them short and URL-safe. */
+export const slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or hyphens');
+
+/** Decimal money as a string ("5000000.00"): never a binary float. */
+export const money = z.strictObject({
+  amount: z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,2})?$/, 'must be a decimal with at most 15 integer digits and 2 decimals'),
+  currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']),
+});
+export type Money = z.infer<typeof money>;
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** ISO 3166-1 alpha-2 country or ISO 3166-2 subdivision, e.g. "CN-SH" (上海), "CN-JS", "SG". */
+export const regionCode = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as CN-SH or SG');
+
+export const FIELDS = ['IC', 'AI', 'BIOMED', 'ADVANCED_MATERIALS', 'HIGH_END_EQUIPMENT', 'NEW_ENERGY', 'OTHER'] as const;
+export const ORGANIZATION_TYPES = ['ENTERPRISE', 'UNIVERSITY', 'RESEARCH_INSTITUTE', 'TEAM', 'OTHER'] as const;
+export const DOCUMENT_TYPES = ['BUSINESS_PLAN', 'TECHNICAL_PROPOSAL', 'PATENT', 'FINANCIAL_STATEMENT', 'VIDEO', 'OTHER'] as const;
+/** Entry fields an eligibility rule may require to be filled before screening passes. */
+export const SCREENABLE_FIELDS = [
+  'summary',
+  'solution',
+  'applicant.foundedOn',
+  'applicant.creditCode',
+  'applicant.lead.phone',
+  'applicant.teamSize',
+] as const;
+
+const openTrack = z.strictObject({
+  trackId: slug,
+  kind: z.literal('OPEN_FIELD'),
+  field: z.enum(FIELDS),
+  name: bilingual(60),
+  description: bilingual(2000).optional(),
+});
+
+/** 企业出题: a sponsor posts a technology need with a budget; solvers answer it (揭榜挂帅). */
+const challengeTrack = z.strictObject({
+  trackId: slug,
+  kind: z.literal('CHALLENGE'),
+  field: z.enum(FIELDS),
+  name: bilingual(60),
+  description: bilingual(2000).optional(),
+  sponsor: z.strictObject({ organizationName: text(120), contactEmail: z.email().optional() }),
+  need: bilingual(4000),
+  budget: money,
+  intendedInvestment: money.optional(),
+  sponsorConfirmsWinner: z.boolean().default(true),
+});
+
+export const track = z.discriminatedUnion('kind', [openTrack, challengeTrack]);
+export type Track = z.infer<typeof track>;
+
+/** Round ids are shorter so "<competitionId>_<roundId>" fits an execution name (80 chars). */
+export const roundSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 lowercase letters, digits or hyphens');
+
+const intakeRound = z.strictObject({
+  roundId: roundSlug,
+  kind: z.literal('INTAKE'),
+  name: bilingual(60),
+  opensAt: isoInstant,
+  submissionDeadline: isoInstant,
+});
+
+const reviewRound = z.strictObject({
+  roundId: roundSlug,
+  kind: z.enum(['PRELIMINARY', 'SEMI_FINAL', 'FINAL']),
+  name: bilingual(60),
+  reviewOpensAt: isoInstant,
+  reviewClosesAt: isoInstant,
+  blind: z.boolean().default(true),
+  reviewersPerEntry: z.number().int().min(1).max(15).default(3),
+});
+
+export const round = z.discriminatedUnion('kind', [intakeRound, reviewRound]);
+export type Round = z.infer<typeof round>;
+export type IntakeRound = z.infer<typeof intakeRound>;
+
+export const rubric = z.strictObject({
+  criteria: z
+    .array(
+      z.strictObject({
+        criterionId: slug,
+        name: bilingual(60),
+        description: bilingual(500).optional(),
+        /** Weight in percent; all weights sum to 100. */
+        weight: z.number().int().min(1).max(100),
+        minScore: z.number().int().min(0).max(1000),
+        maxScore: z.number().int().min(1).max(1000),
+      }),
+    )
+    .min(1)
+    .max(20),
+});
+
+export const eligibility = z.strictObject({
+  requiredFields: z.array(z.enum(SCREENABLE_FIELDS)).max(SCREENABLE_FIELDS.length).default([]),
+  requiredDocuments: z.array(z.enum(DOCUMENT_TYPES)).max(DOCUMENT_TYPES.length).default([]),
+  /** Empty means any region. */
+  allowedRegions: z.array(regionCode).max(300).default([]),
+  /** Empty means any organization type. */
+  allowedOrganizationTypes: z.array(z.enum(ORGANIZATION_TYPES)).max(ORGANIZATION_TYPES.length).default([]),
+  foundedOnOrAfter: z.iso.date().optional(),
+  foundedOnOrBefore: z.iso.date().optional(),
+});
+export type EligibilityRules = z.infer<typeof eligibility>;
+
+/** Stored now, used by the award workflow later. */
+export const awardPlan = z.strictObject({
+  tiers: z
+    .array(
+      z.strictObject({
+        tierId: slug,
+        name: bilingual(60),
+        count: z.number().int().min(1).max(1000),
+        scope: z.enum(['OVERALL', 'PER_TRACK']),
+        funded: z.boolean().default(false),
+      }),
+    )
+    .max(10)
+    .default([]),
+  specialAwards: z
+    .array(
+      z.strictObject({
+        awardId: slug,
+        name: bilingual(60),
+        rule: z.discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('BEST_ON_CRITERION'), criterionId: slug }),
+          z.strictObject({ kind: z.literal('BEST_PER_TRACK') }),
+        ]),
+        mayCombineWithTier: z.boolean().default(true),
+      }),
+    )
+    .max(10)
+    .default([]),
+});
+
+export const competitionConfig = z.strictObject({
+  title: bilingual(120),
+  description: bilingual(5000),
+  status: z.enum(['DRAFT', 'PUBLISHED', 'CLOSED']).default('DRAFT'),
+  tracks: z.array(track).min(1).max(50),
+  rounds: z.array(round).min(1).max(10),
+  rubric,
+  eligibility: eligibility.default({
+    requiredFields: [],
+    requiredDocuments: [],
+    allowedRegions: [],
+    allowedOrganizationTypes: [],
+  }),
+  entryPolicy: z
+    .strictObject({ maxActiveEntriesPerOrganizationPerTrack: z.number().int().min(1).max(20).default(1) })
+    .default({ maxActiveEntriesPerOrganizationPerTrack: 1 }),
+  awardPlan: awardPlan.default({ tiers: [], specialAwards: [] }),
+});
+export type CompetitionConfig = z.infer<typeof competitionConfig>;
+
+export const createCompetitionBody = competitionConfig.extend({ competitionId: slug });
+
+export interface Competition extends CompetitionConfig {
+  competitionId: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const duplicates = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
+
+/**
+ * Whole-config rules zod cannot express per field: unique ids, weights sum to 100,
+ * score ranges and dates ordered. Returns every problem at once with its path.
+ */
+export const configIssues = (c: CompetitionConfig): FieldIssue[] => {
+  const issues: FieldIssue[] = [];
+  for (const [list, key] of [
+    [c.tracks.map((t) => t.trackId), 'tracks'],
+    [c.rounds.map((r) => r.roundId), 'rounds'],
+    [c.rubric.criteria.map((r) => r.criterionId), 'rubric.criteria'],
+    [c.awardPlan.tiers.map((t) => t.tierId), 'awardPlan.tiers'],
+    [c.awardPlan.specialAwards.map((t) => t.awardId), 'awardPlan.specialAwards'],
+  ] as const) {
+    for (const id of new Set(duplicates(list))) issues.push({ path: key, message: `duplicate id "${id}"`, code: 'duplicate_id' });
+  }
+  const weightSum = c.rubric.criteria.reduce((s, k) => s + k.weight, 0);
+  if (weightSum !== 100) issues.push({ path: 'rubric.criteria', message: `weights must sum to 100, got ${weightSum}`, code: 'weights_sum' });
+  c.rubric.criteria.forEach((k, i) => {
+    if (k.minScore >= k.maxScore) issues.push({ path: `rubric.criteria.${i}.maxScore`, message: 'maxScore must be greater than minScore', code: 'range' });
+  });
+
+  const intake = c.rounds.filter((r) => r.kind === 'INTAKE');
+  if (intake.length !== 1 || c.rounds[0]?.kind !== 'INTAKE') {
+    issues.push({ path: 'rounds', message: 'the first round, and only the first, must be the INTAKE round', code: 'intake_round' });
+  }
+  // Each round's window must open after the previous one closed.
+  let previousEnd: { at: number; path: string } | undefined;
+  c.rounds.forEach((r, i) => {
+    const [start, end, startKey, endKey] =
+      r.kind === 'INTAKE'
+        ? [r.opensAt, r.submissionDeadline, 'opensAt', 'submissionDeadline']
+        : [r.reviewOpensAt, r.reviewClosesAt, 'reviewOpensAt', 'reviewClosesAt'];
+    const s = Date.parse(start);
+    const e = Date.parse(end);
+    if (s >= e) issues.push({ path: `rounds.${i}.${endKey}`, message: `${endKey} must be after ${startKey}`, code: 'date_order' });
+    if (previousEnd && s < previousEnd.at) {
+      issues.push({ path: `rounds.${i}.${startKey}`, message: `${startKey} must not be before ${previousEnd.path}`, code: 'date_order' });
+    }
+    previousEnd = { at: e, path: `rounds.${i}.${endKey}` };
+  });
+
+  const { foundedOnOrAfter: after, foundedOnOrBefore: before } = c.eligibility;
+  if (after && before && after > before) {
+    issues.push({ path: 'eligibility.foundedOnOrBefore', message: 'foundedOnOrBefore must not be before foundedOnOrAfter', code: 'date_order' });
+  }
+  const criteria = new Set(c.rubric.criteria.map((k) => k.criterionId));
+  c.awardPlan.specialAwards.forEach((a, i) => {
+    if (a.rule.kind === 'BEST_ON_CRITERION' && !criteria.has(a.rule.criterionId)) {
+      issues.push({ path: `awardPlan.specialAwards.${i}.rule.criterionId`, message: `unknown criterion "${a.rule.criterionId}"`, code: 'unknown_ref' });
+    }
+  });
+  return issues;
+};
+
+export const assertValidConfig = (c: CompetitionConfig): void => {
+  const issues = configIssues(c);
+  if (issues.length) throw validationError('The competition configuration is inconsistent', issues);
+};
+
+export const intakeRoundOf = (c: Pick<CompetitionConfig, 'rounds'>): IntakeRound => {
+  const r = c.rounds[0];
+  if (!r || r.kind !== 'INTAKE') throw new Error('competition has no intake round');
+  return r;
+};
+
+export const findTrack = (c: Pick<CompetitionConfig, 'tracks'>, trackId: string) => c.tracks.find((t) => t.trackId === trackId);
+
+/** What the public sees: no sponsor contact details. */
+export const publicView = (c: Competition) => ({
+  competitionId: c.competitionId,
+  title: c.title,
+  description: c.description,
+  status: c.status,
+  tracks: c.tracks.map((t) => (t.kind === 'CHALLENGE' ? { ...t, sponsor: { organizationName: t.sponsor.organizationName } } : t)),
+  rounds: c.rounds,
+  rubric: c.rubric,
+  eligibility: c.eligibility,
+  entryPolicy: c.entryPolicy,
+  awardPlan: c.awardPlan,
+});
+
+/**
+ * Updates may add tracks and rounds and change texts and dates, but ids that
+ * entries and round runs already refer to must stay, with the same kind.
+ */
+export const assertCompatibleUpdate = (existing: CompetitionConfig, next: CompetitionConfig): void => {
+  const issues: FieldIssue[] = [];
+  for (const t of existing.tracks) {
+    const n = next.tracks.find((x) => x.trackId === t.trackId);
+    if (!n) issues.push({ path: 'tracks', message: `track "${t.trackId}" cannot be removed`, code: 'removed_id' });
+    else if (n.kind !== t.kind) issues.push({ path: 'tracks', message: `track "${t.trackId}" cannot change kind`, code: 'changed_kind' });
+  }
+  for (const r of existing.rounds) {
+    const n = next.rounds.find((x) => x.roundId === r.roundId);
+    if (!n) issues.push({ path: 'rounds', message: `round "${r.roundId}" cannot be removed`, code: 'removed_id' });
+    else if (n.kind !== r.kind) issues.push({ path: 'rounds', message: `round "${r.roundId}" cannot change kind`, code: 'changed_kind' });
+  }
+  if (issues.length) throw new AppError(409, 'INCOMPATIBLE_UPDATE', 'The update removes or changes ids that are in use', { issues });
+};
+
+/** Execution names are derived, so starting the same round twice is idempotent. */
+export const roundExecutionName = (competitionId: string, roundId: string) => `${competitionId}_${roundId}`;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * Text limits count user-perceived characters (Unicode code points), not UTF-16
+ * units or bytes: "集成电路" is 4 characters and an emoji is 1.
+ */
+export const charCount = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+// Control characters other than tab/newline/CR are never legitimate in form text.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A trimmed text field limited by characters. Stored verbatim (HTML is escaped where rendered). */
+export const text = (max: number, min = 1) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => !CONTROL.test(s), { message: 'must not contain control characters' })
+    .refine((s) => charCount(s) >= min, { message: `must be at least ${min} character(s)` })
+    .refine((s) => charCount(s) <= max, { message: `must be at most ${max} characters` });
+
+/** Bilingual text: Chinese is required, English optional unless stated. */
+export const bilingual = (max: number) =>
+  z.strictObject({ zh: text(max), en: text(max).optional() });
+
+/** Normalizes an organization name for uniqueness checks (full-width → half-width, case, spaces). */
+export const normalizeName = (s: string): string =>
+  s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** Minimal HTML escaping for any place that renders stored text. */
+export const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
