@@ -1,0 +1,132 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { handler } from '../../functions/api/create-entry.ts';
+import { useClock } from '../../functions/lib/clock.ts';
+import { fixedClock, systemClock } from '../../shared/clock.ts';
+import { canonicalJson, sha256 } from '../../shared/tokens.ts';
+import { createEntryBody } from '../../shared/entry.ts';
+import { demoEntry } from '../../infra/local/demo.ts';
+import { competitionFixture } from '../fixtures/competition.ts';
+import { call, httpEvent } from '../fixtures/events.ts';
+
+process.env.TABLE_NAME = 'test-table';
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const NOW = Date.parse('2026-06-01T00:00:00.000Z');
+const DEADLINE = Date.parse('2026-06-30T00:00:00.000Z');
+const competition = { ...competitionFixture({ now: NOW, deadline: DEADLINE }), version: 1, createdAt: '', updatedAt: '' };
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  call(
+    handler,
+    httpEvent({
+      method: 'POST',
+      path: '/competitions/yrd-challenge-2026/entries',
+      params: { competitionId: 'yrd-challenge-2026' },
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+  );
+
+const writes = () => ddb.commandCalls(TransactWriteCommand).length;
+
+beforeEach(() => {
+  ddb.reset();
+  useClock(fixedClock(new Date(NOW)));
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP' } }).resolves({ Item: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP', ...competition } });
+  ddb.on(TransactWriteCommand).resolves({});
+  return () => useClock(systemClock);
+});
+
+describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
+  it('creates a submitted entry in one transaction: entry, org slot and idempotency record', async () => {
+    const r = await post(demoEntry(), { 'idempotency-key': 'key-00000001' });
+    expect(r.status).toBe(201);
+    expect(r.body.entry.status).toBe('SUBMITTED');
+    expect(r.body.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const tx = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(tx).toHaveLength(3);
+    expect(tx[0]!.Put!.Item!.tokenHash).toBe(sha256(r.body.accessToken));
+    expect(tx[0]!.Put!.Item!.accessToken).toBeUndefined();
+    expect(tx[1]!.Update!.ConditionExpression).toContain('activeCount < :max');
+    expect(tx[2]!.Put!.Item!.pk).toBe('IDEM#entries#yrd-challenge-2026#key-00000001');
+  });
+
+  it.each([
+    ['malformed JSON', '{"title": ', {}, 400, 'MALFORMED_JSON'],
+    ['wrong content type', 'title=x', { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['an oversized body', JSON.stringify(demoEntry({ summary: 'x'.repeat(300_000) })), {}, 413, 'PAYLOAD_TOO_LARGE'],
+    ['an empty body', '', {}, 400, 'MISSING_BODY'],
+  ])('refuses %s with a clear 4xx and writes nothing', async (_name, body, headers, status, code) => {
+    const r = await post(body, headers as Record<string, string>);
+    expect(r.status).toBe(status);
+    expect(r.body.error.code).toBe(code);
+    expect(writes()).toBe(0);
+  });
+
+  it('names every failing field: unknown, wrong enum, huge number, bad email', async () => {
+    const body = demoEntry({ surprise: true, applicant: { ...demoEntry().applicant, organizationType: 'ALIEN', teamSize: 1e400, lead: { name: '张三', email: 'nope' } } });
+    const raw = JSON.stringify(body).replace('null', '1e400'); // JSON.stringify turns Infinity into null
+    const r = await post(raw);
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    const paths = r.body.error.details.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['surprise', 'applicant.organizationType', 'applicant.teamSize', 'applicant.lead.email']));
+    expect(writes()).toBe(0);
+  });
+
+  it('refuses a submission one millisecond after the deadline and stores nothing', async () => {
+    useClock(fixedClock(new Date(DEADLINE + 1)));
+    const r = await post(demoEntry());
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('DEADLINE_PASSED');
+    expect(writes()).toBe(0);
+  });
+
+  it('replays the stored response for the same Idempotency-Key and body, without writing', async () => {
+    const body = demoEntry();
+    const stored = { status: 201, body: { entry: { entryId: 'E1' }, accessToken: 'tok' }, requestHash: sha256(canonicalJson(createEntryBody.parse(body))) };
+    ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000002', sk: 'IDEM' } }).resolves({ Item: stored });
+    const r = await post(body, { 'idempotency-key': 'key-00000002' });
+    expect(r.status).toBe(201);
+    expect(r.body).toEqual(stored.body);
+    expect(r.headers['idempotent-replayed']).toBe('true');
+    expect(writes()).toBe(0);
+  });
+
+  it('refuses the same Idempotency-Key with a different body (422)', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000003', sk: 'IDEM' } }).resolves({ Item: { status: 201, body: {}, requestHash: 'other' } });
+    const r = await post(demoEntry(), { 'idempotency-key': 'key-00000003' });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(writes()).toBe(0);
+  });
+
+  it('maps a failed org-slot condition to 409 ENTRY_LIMIT_REACHED', async () => {
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }),
+    );
+    const r = await post(demoEntry());
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('ENTRY_LIMIT_REACHED');
+  });
+
+  it('answers 404 for an unpublished competition and for a malformed competition id', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP' } }).resolves({ Item: { ...competition, status: 'DRAFT' } });
+    expect((await post(demoEntry())).status).toBe(404);
+    const bad = await call(handler, httpEvent({ method: 'POST', params: { competitionId: 'NOT A SLUG' }, headers: { 'content-type': 'application/json' }, body: '{}' }));
+    expect(bad.status).toBe(404);
+    expect(writes()).toBe(0);
+  });
+
+  it('turns an unexpected DynamoDB failure into a 500 without leaking details', async () => {
+    ddb.on(TransactWriteCommand).rejects(new Error('socket hang up'));
+    const r = await post(demoEntry());
+    expect(r.status).toBe(500);
+    expect(r.body.error.code).toBe('INTERNAL');
+    expect(JSON.stringify(r.body)).not.toContain('socket');
+  });
+});
