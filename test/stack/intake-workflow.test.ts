@@ -54,7 +54,8 @@ describe('intake round workflow', () => {
     expect(second.status).toBe(202);
     expect(second.body.executionArn).toBe(executionArn);
     expect(s.sfn.listExecutions(s.intakeStateMachineArn)).toHaveLength(1);
-    expect((await s.req('GET', `/admin/competitions/${CID}/rounds/intake`, { admin: true })).body.run.status).toBe('WAITING_FOR_DEADLINE');
+    // The execution runs asynchronously; its first step records the round as waiting.
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/rounds/intake`, { admin: true })).body.run.status, { timeout: 5000 }).toBe('WAITING_FOR_DEADLINE');
   });
 
   it('refuses to start a review round or an unknown round', async () => {
