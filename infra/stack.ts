@@ -78,13 +78,13 @@ export class CompetitionStack extends Stack {
       grantTable(f.role, this.table.tableArn, [GSI1], route.table);
       if (route.startsIntake) {
         this.intake.stateMachine.grantStartExecution(f.role);
-        this.intake.stateMachine.grantExecution(f.role, 'states:DescribeExecution');
+        this.intake.stateMachine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
         NagSuppressions.addResourceSuppressions(
           f.role,
           [
             {
               id: 'AwsSolutions-IAM5',
-              reason: 'DescribeExecution on executions of the intake state machine only; execution names are known at run time.',
+              reason: 'DescribeExecution/RedriveExecution on executions of the intake state machine only; execution names are known at run time.',
               appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$/g' }],
             },
           ],

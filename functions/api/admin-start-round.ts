@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { api } from '../lib/http.ts';
 import { requiredEnv, sfnClient } from '../lib/aws.ts';
 import { routes } from '../routes.ts';
@@ -8,6 +8,8 @@ import { requireCompetition } from '../store/competitions.ts';
 
 /** arn:aws:states:<region>:<account>:stateMachine:<name> → arn:aws:states:<region>:<account>:execution:<name>:<execution> */
 const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+const REDRIVABLE = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 
 export const handler = api(routes.adminStartRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
@@ -28,6 +30,12 @@ export const handler = api(routes.adminStartRound, async ({ params }) => {
     arn = executionArn(stateMachineArn, name);
     started = false;
   }
-  const d = await sfnClient().send(new DescribeExecutionCommand({ executionArn: arn }));
-  return { status: started ? 202 : 200, body: { executionArn: arn, executionName: name, status: d.status, startDate: d.startDate } };
+  let d = await sfnClient().send(new DescribeExecutionCommand({ executionArn: arn }));
+  // A round that failed or was interrupted resumes under its own name: every step is idempotent.
+  if (!started && REDRIVABLE.has(d.status ?? '')) {
+    await sfnClient().send(new RedriveExecutionCommand({ executionArn: arn }));
+    d = await sfnClient().send(new DescribeExecutionCommand({ executionArn: arn }));
+    started = true;
+  }
+  return { status: started ? 202 : 200, body: { executionArn: arn, executionName: name, status: d.status, startDate: d.startDate, redriveCount: d.redriveCount ?? 0 } };
 });

@@ -36,13 +36,14 @@ export const sfnOperations = (sfn: LocalStepFunctions): Record<string, (b: Body)
   },
   DescribeExecution: (b) => {
     const x = sfn.describeExecution(String(b.executionArn));
-    return { ...summary(x), input: x.input, output: x.output, error: x.error, cause: x.cause };
+    return { ...summary(x), input: x.input, output: x.output, error: x.error, cause: x.cause, redriveCount: x.redriveCount ?? 0 };
   },
   ListExecutions: (b) => page(sfn.listExecutions(String(b.stateMachineArn), b.statusFilter as string | undefined).map(summary), b, 'executions'),
   GetExecutionHistory: (b) => {
     const events = sfn.describeExecution(String(b.executionArn)).events.map((e) => ({ ...e, timestamp: seconds(e.timestamp) }));
     return page(b.reverseOrder ? [...events].reverse() : events, b, 'events');
   },
+  RedriveExecution: (b) => ({ redriveDate: seconds(Date.now()), executionArn: sfn.redriveExecution(String(b.executionArn)).executionArn }),
   StopExecution: (b) => ({ stopDate: seconds(sfn.stopExecution(String(b.executionArn), b.error as string, b.cause as string).stopDate) }),
   SendTaskSuccess: (b) => (sfn.sendTaskSuccess(String(b.taskToken), String(b.output)), {}),
   SendTaskFailure: (b) => (sfn.sendTaskFailure(String(b.taskToken), b.error as string, b.cause as string), {}),

@@ -45,7 +45,7 @@ const main = async () => {
     const r = await fetch(`${stack.apiUrl}/admin/competitions`, { method: 'POST', headers: admin, body: JSON.stringify(demoCompetition()) });
     if (!r.ok) throw new Error(`could not create the demo competition: ${r.status} ${await r.text()}`);
   }
-  const interrupted = stack.sfn.listExecutions(stack.intakeStateMachineArn).filter((x) => x.error === 'Local.EngineRestarted');
+  const interrupted = stack.sfn.interrupted;
 
   const entry = JSON.stringify(demoEntry());
   console.log(`
@@ -57,7 +57,7 @@ Innovation challenge — local stack is up
                     ${stack.intakeStateMachineArn}
   Admin key         ${adminKey}   (header X-Admin-Key; stored in .local/admin-key)
   Data              .local/  (npm start -- --fresh wipes it)
-${interrupted.length ? `\n  ${interrupted.length} execution(s) were interrupted by the last shutdown and are reported ABORTED (Local.EngineRestarted).\n` : ''}
+${interrupted.length ? `\n  Interrupted by the last shutdown, now ABORTED (Local.EngineRestarted): ${interrupted.map((x) => x.name).join(', ')}\n` : ''}
 Submit an entry to the demo competition:
 
   curl -s -X POST ${stack.apiUrl}/competitions/${DEMO_COMPETITION_ID}/entries \\

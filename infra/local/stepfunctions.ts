@@ -45,6 +45,7 @@ export interface ExecutionRecord {
   cause?: string;
   startDate: number;
   stopDate?: number;
+  redriveCount?: number;
   events: HistoryEvent[];
 }
 
@@ -103,10 +104,15 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, { def: LocalStateMachine; engine: StateMachine }>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly tokens = new Map<string, PendingToken>();
+  /** Tokens whose task already closed: the service answers TaskTimedOut for them. */
+  private readonly closedTokens = new Set<string>();
   private readonly aborts = new Map<string, () => void>();
   private readonly settled = new Map<string, Promise<void>>();
   private readonly file?: string;
   private saveScheduled = false;
+  private closing = false;
+  /** Executions found RUNNING in the saved state: a stop or crash interrupted them. */
+  readonly interrupted: ExecutionRecord[] = [];
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     for (const def of opts.stateMachines) {
@@ -133,8 +139,9 @@ export class LocalStepFunctions {
         x.status = 'ABORTED';
         x.stopDate = Date.now();
         x.error = 'Local.EngineRestarted';
-        x.cause = 'The local Step Functions engine was restarted while this execution was running; start the round again to resume.';
+        x.cause = 'The local Step Functions engine stopped while this execution was running; start the round again from the admin route, or redrive the execution.';
         this.addEvent(x, 'ExecutionAborted', { executionAbortedEventDetails: { error: x.error, cause: x.cause } });
+        this.interrupted.push(x);
       }
       this.executions.set(x.executionArn, x);
     }
@@ -142,7 +149,7 @@ export class LocalStepFunctions {
   }
 
   private save() {
-    if (!this.file || this.saveScheduled) return;
+    if (!this.file || this.saveScheduled || this.closing) return;
     this.saveScheduled = true;
     setTimeout(() => this.flush(), 50).unref();
   }
@@ -183,7 +190,7 @@ export class LocalStepFunctions {
    * ExecutionAlreadyExists.
    */
   startExecution(stateMachineArn: string, name: string | undefined, input = '{}'): ExecutionRecord {
-    const { def, engine } = this.machine(stateMachineArn);
+    const { def } = this.machine(stateMachineArn);
     const execName = name ?? randomBytes(16).toString('hex');
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(execName)) throw new SfnError('InvalidName', `Invalid Name: '${execName}'`);
     let parsed: unknown;
@@ -200,20 +207,41 @@ export class LocalStepFunctions {
     }
     const x: ExecutionRecord = { executionArn, stateMachineArn, name: execName, status: 'RUNNING', input, startDate: Date.now(), events: [] };
     this.executions.set(executionArn, x);
+    this.launch(x, parsed);
+    return x;
+  }
 
-    const run = engine.run(parsed as never, {
+  /**
+   * RedriveExecution for a FAILED, ABORTED or TIMED_OUT execution, same ARN.
+   * AWS resumes at the failed state; locally the run restarts from the first
+   * state, which gives the same result because every task here is idempotent.
+   */
+  redriveExecution(executionArn: string): ExecutionRecord {
+    const x = this.describeExecution(executionArn);
+    if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(x.status)) {
+      throw new SfnError('ExecutionNotRedrivable', `Execution ${executionArn} is ${x.status} and cannot be redriven`);
+    }
+    Object.assign(x, { status: 'RUNNING', stopDate: undefined, output: undefined, error: undefined, cause: undefined, redriveCount: (x.redriveCount ?? 0) + 1 });
+    this.addEvent(x, 'ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: x.redriveCount } });
+    this.launch(x, JSON.parse(x.input), true);
+    return x;
+  }
+
+  private launch(x: ExecutionRecord, input: unknown, redriven = false) {
+    const { def, engine } = this.machine(x.stateMachineArn);
+    const run = engine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(def, x) as never,
         waitTimeOverrides: this.opts.waitOverrides,
       },
       context: {
-        Execution: { Id: executionArn, Name: execName, RoleArn: 'arn:aws:iam::000000000000:role/local', RedriveCount: 0 },
+        Execution: { Id: x.executionArn, Name: x.name, RoleArn: 'arn:aws:iam::000000000000:role/local', RedriveCount: x.redriveCount ?? 0 },
         StateMachine: { Id: def.arn, Name: def.name },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
-    this.aborts.set(executionArn, run.abort);
-    const logging = this.recordEvents(x, run.eventLogs as AsyncGenerator<Record<string, unknown>>);
+    this.aborts.set(x.executionArn, run.abort);
+    const logging = this.recordEvents(x, run.eventLogs as AsyncGenerator<Record<string, unknown>>, redriven);
     const done = run.result.then(
       (output) => this.finish(x, 'SUCCEEDED', { output: JSON.stringify(output ?? null) }),
       (e: Error) => {
@@ -224,21 +252,21 @@ export class LocalStepFunctions {
         return this.finish(x, 'FAILED', { error: inner.name, cause: inner.message });
       },
     );
-    this.settled.set(executionArn, Promise.all([done, logging]).then(() => undefined));
-    return x;
+    this.settled.set(x.executionArn, Promise.all([done, logging]).then(() => undefined));
   }
 
   private finish(x: ExecutionRecord, status: ExecutionStatus, f: { output?: string; error?: string; cause?: string }) {
-    if (x.status !== 'RUNNING') return;
+    if (x.status !== 'RUNNING' || this.closing) return;
     Object.assign(x, { status, stopDate: Date.now() }, f);
     this.aborts.delete(x.executionArn);
-    for (const [token, t] of this.tokens) if (t.executionArn === x.executionArn) this.tokens.delete(token);
+    for (const [token, t] of this.tokens) if (t.executionArn === x.executionArn) this.closeToken(token);
     this.save();
   }
 
   /** The engine's event log, as Step Functions history events. */
-  private async recordEvents(x: ExecutionRecord, logs: AsyncGenerator<Record<string, unknown>>) {
+  private async recordEvents(x: ExecutionRecord, logs: AsyncGenerator<Record<string, unknown>>, redriven: boolean) {
     for await (const ev of logs) {
+      if (redriven && ev.type === 'ExecutionStarted') continue; // the history already has it
       const state = ev.state as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
       switch (ev.type) {
         case 'ExecutionStarted':
@@ -307,7 +335,7 @@ export class LocalStepFunctions {
         try {
           await lambdas.invoke(FunctionName, replaceDeep(Payload, TOKEN_PLACEHOLDER, token));
         } catch (e) {
-          this.tokens.delete(token);
+          this.closeToken(token);
           throw taskError(e);
         }
         return settledToken;
@@ -323,12 +351,12 @@ export class LocalStepFunctions {
         stateName,
         expiresAt: state.TimeoutSeconds ? Date.now() + state.TimeoutSeconds * 1000 : undefined,
         resolve: (v) => {
-          this.tokens.delete(token);
+          this.closeToken(token);
           clearTimeout(heartbeatTimer);
           resolve(v);
         },
         reject: (e) => {
-          this.tokens.delete(token);
+          this.closeToken(token);
           clearTimeout(heartbeatTimer);
           reject(e);
         },
@@ -350,11 +378,16 @@ export class LocalStepFunctions {
     });
   }
 
+  private closeToken(token: string) {
+    if (this.tokens.delete(token)) this.closedTokens.add(token);
+  }
+
   private pendingToken(token: string): PendingToken {
     const t = this.tokens.get(token);
-    if (!t) throw new SfnError('TaskDoesNotExist', 'Task Does Not Exist');
+    if (!t && this.closedTokens.has(token)) throw new SfnError('TaskTimedOut', 'Task Timed Out: the task for this token has already closed');
+    if (!t) throw new SfnError('InvalidToken', 'Invalid Token');
     if (t.expiresAt && Date.now() > t.expiresAt) {
-      this.tokens.delete(token);
+      this.closeToken(token);
       throw new SfnError('TaskTimedOut', 'Task Timed Out');
     }
     return t;
@@ -419,9 +452,13 @@ export class LocalStepFunctions {
     return this.describeExecution(executionArn);
   }
 
-  /** Stops every running execution (shutdown); on the next start they are reported as interrupted. */
+  /**
+   * Shutdown: saves running executions as RUNNING, then stops them, so the next
+   * start reports them as interrupted (as it does after a crash).
+   */
   close() {
-    for (const abort of this.aborts.values()) abort();
     this.flush();
+    this.closing = true;
+    for (const abort of this.aborts.values()) abort();
   }
 }
