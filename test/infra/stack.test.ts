@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../infra/app-factory.ts';
+import { routeList } from '../../functions/routes.ts';
+import { readModel, type Template as LocalTemplate } from '../../infra/local/template.ts';
+
+let template: Template;
+let stack: ReturnType<typeof buildApp>['stack'];
+
+beforeAll(() => {
+  ({ stack } = buildApp({ bundle: false }));
+  template = Template.fromStack(stack);
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const policies = () => Object.values(template.findResources('AWS::IAM::Policy')) as Array<{ Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> } }>;
+const actionsOf = (p: ReturnType<typeof policies>[number]) => p.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+describe('CDK stack', () => {
+  it('passes cdk-nag AwsSolutions with no unsuppressed errors or warnings', () => {
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+    expect(errors.map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+    expect(warnings.map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+  });
+
+  it('keeps the table: on-demand, PITR, deletion protection, encryption, retained on stack deletion', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+    });
+  });
+
+  it('serves exactly the route table, with IAM authorization on every /admin route and only there', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string });
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(routeList().map((r) => `${r.method} ${r.path}`).sort());
+    for (const r of routes) expect(r.AuthorizationType === 'AWS_IAM').toBe(r.RouteKey.split(' ')[1]!.startsWith('/admin'));
+  });
+
+  it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    expect(fns).toHaveLength(routeList().length + 4);
+    for (const f of fns) {
+      expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
+      expect(f.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('grants least privilege: no Scan, no Delete, no wildcard DynamoDB actions; read routes cannot write', () => {
+    const all = policies().flatMap(actionsOf);
+    expect(all.filter((a) => /dynamodb:(Scan|DeleteItem|BatchWriteItem|\*)/.test(a))).toEqual([]);
+    expect(all.filter((a) => a.endsWith(':*') || a === '*')).toEqual([]);
+    const readOnly = routeList().filter((r) => r.table === 'read').length;
+    const withoutWrites = policies().filter((p) => actionsOf(p).includes('dynamodb:GetItem') && !actionsOf(p).includes('dynamodb:PutItem'));
+    expect(withoutWrites).toHaveLength(readOnly);
+    // Only the start-round function may start intake executions.
+    const starters = policies().filter((p) => actionsOf(p).includes('states:StartExecution'));
+    expect(starters).toHaveLength(1);
+    expect(starters[0]!.Properties.Roles[0]!.Ref).toMatch(/^AdminStartRoundFunctionRole/);
+  });
+
+  it('defines the intake round as a Standard state machine with logging, tracing and bounded tasks', () => {
+    const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(sm!.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: expect.objectContaining({ Level: 'ALL' }) });
+    const [machine] = readModel(template.toJSON() as LocalTemplate).stateMachines;
+    const def = machine!.definition as { QueryLanguage?: string; StartAt: string; States: Record<string, { Type: string; TimeoutSeconds?: number; TimestampPath?: string }> };
+    expect(def.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(def.StartAt).toBe('OpenIntake');
+    expect(Object.keys(def.States).sort()).toEqual(['CloseIntake', 'FinalizeIntake', 'IntakeClosed?', 'MoreToScreen?', 'OpenIntake', 'ScreenBatch', 'WaitForDeadline']);
+    expect(def.States.WaitForDeadline).toMatchObject({ Type: 'Wait', TimestampPath: '$.intake.waitUntil' });
+    for (const s of Object.values(def.States).filter((x) => x.Type === 'Task')) expect(s.TimeoutSeconds).toBe(300);
+  });
+});
