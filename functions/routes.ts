@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCompetitionBody, competitionConfig, roundSlug, slug } from '../shared/competition.ts';
 import { createEntryBody, entryContent, ENTRY_STATUSES, screeningOverrideBody } from '../shared/entry.ts';
 

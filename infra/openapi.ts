@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BODY_BYTES, routeList, type RouteSpec } from '../functions/routes.ts';
 
 /**

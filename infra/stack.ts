@@ -85,7 +85,8 @@ export class CompetitionStack extends Stack {
             {
               id: 'AwsSolutions-IAM5',
               reason: 'DescribeExecution/RedriveExecution on executions of the intake state machine only; execution names are known at run time.',
-              appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:.*:\\*$/g' }],
+              // The partition/region/account appear as tokens or as literals, depending on whether the stack has an env.
+              appliesTo: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g' }],
             },
           ],
           true,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bilingual, text } from './text.ts';
 import { AppError, validationError, type FieldIssue } from './errors.ts';
 

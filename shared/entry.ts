@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { text, normalizeName } from './text.ts';
 import { AppError, conflict, validationError, type FieldIssue } from './errors.ts';
 import {

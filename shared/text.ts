@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Text limits count user-perceived characters (Unicode code points), not UTF-16

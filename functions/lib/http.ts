@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, isAppError, type FieldIssue } from '../../shared/errors.ts';
 import { MAX_BODY_BYTES, type RouteSpec } from '../routes.ts';
 import { logger } from './logger.ts';

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAppError } from '../../shared/errors.ts';
 import { logger } from './logger.ts';
 import { zodIssues } from './http.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { task } from '../lib/task.ts';
 import { now } from '../lib/clock.ts';
 import { roundSlug, slug } from '../../shared/competition.ts';

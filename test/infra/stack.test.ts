@@ -24,6 +24,20 @@ describe('CDK stack', () => {
     expect(warnings.map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
   });
 
+  it('passes cdk-nag as well when synthesized for a concrete account and region (as `cdk synth` does)', () => {
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'cn-north-1' });
+    try {
+      const { stack: envStack } = buildApp({ bundle: false });
+      expect(Annotations.fromStack(envStack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')).map((e) => e.id)).toEqual([]);
+    } finally {
+      for (const [k, v] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it('keeps the table: on-demand, PITR, deletion protection, encryption, retained on stack deletion', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
