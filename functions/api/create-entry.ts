@@ -3,9 +3,9 @@ import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
 import { routes } from '../routes.ts';
 import { AppError, notFound, validationError } from '../../shared/errors.ts';
-import { assertIntakeOpen, assertSubmittable, assertTrackExists, organizationKey, type Entry } from '../../shared/entry.ts';
+import { assertIntakeOpen, assertSubmittable, assertTrackExists, organizationKey, type CreateEntryBody, type Entry } from '../../shared/entry.ts';
 import { canonicalJson, newAccessToken, sha256 } from '../../shared/tokens.ts';
-import { getCompetition } from '../store/competitions.ts';
+import { getCompetitionCached } from '../store/competitions.ts';
 import { createEntry, getIdempotencyRecord, IdempotencyRace, type EntryRecord, type IdempotentResponse } from '../store/entries.ts';
 import { ownerView } from '../lib/entry-access.ts';
 
@@ -25,14 +25,24 @@ export const handler = api(routes.createEntry, async ({ params, body, headers })
   }
   const scope = `entries#${params.competitionId}`;
   const requestHash = sha256(canonicalJson(body));
-  if (key) {
-    const stored = await getIdempotencyRecord(scope, key);
-    if (stored) return replay(stored, requestHash);
+  try {
+    return await createOnce(params.competitionId, body, key ? { scope, key, requestHash } : undefined);
+  } catch (e) {
+    // Optimistic idempotency: the stored response is looked up only when this
+    // attempt could not complete (a retry after success, or a concurrent twin),
+    // so a replay wins over any rule that fails now (e.g. the deadline has passed).
+    if (key && (e instanceof IdempotencyRace || e instanceof AppError)) {
+      const stored = await getIdempotencyRecord(scope, key);
+      if (stored) return replay(stored, requestHash);
+    }
+    throw e;
   }
+});
 
-  const competition = await getCompetition(params.competitionId);
-  if (!competition || competition.status === 'DRAFT') throw notFound('Competition');
+const createOnce = async (competitionId: string, body: CreateEntryBody, idem?: { scope: string; key: string; requestHash: string }) => {
   const at = now();
+  const competition = await getCompetitionCached(competitionId, at.getTime());
+  if (!competition || competition.status === 'DRAFT') throw notFound('Competition');
   assertIntakeOpen(competition, at);
   assertTrackExists(competition, body.trackId);
   const { submit, trackId, ...content } = body;
@@ -54,15 +64,6 @@ export const handler = api(routes.createEntry, async ({ params, body, headers })
   };
   const record: EntryRecord = { ...entry, tokenHash: sha256(token) };
   const response = { status: 201, body: { entry: ownerView(record), accessToken: token } };
-  try {
-    await createEntry(record, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack, key ? { scope, key, now: at, response: { ...response, requestHash } } : undefined);
-  } catch (e) {
-    // The same key arrived twice at once: the other request won; answer as it did.
-    if (e instanceof IdempotencyRace && key) {
-      const stored = await getIdempotencyRecord(scope, key);
-      if (stored) return replay(stored, requestHash);
-    }
-    throw e;
-  }
+  await createEntry(record, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack, idem ? { scope: idem.scope, key: idem.key, now: at, response: { ...response, requestHash: idem.requestHash } } : undefined);
   return response;
-});
+};

@@ -13,6 +13,21 @@ export const getCompetition = async (competitionId: string): Promise<Competition
   return r.Item ? toCompetition(r.Item) : undefined;
 };
 
+/**
+ * The hot submission path reads the competition from a per-container cache for a
+ * few seconds: a configuration change (say, an extended deadline) takes effect
+ * within CACHE_MS, and the deadline itself is always compared with server time.
+ */
+const CACHE_MS = 5000;
+const cache = new Map<string, { at: number; value: Competition | undefined }>();
+export const getCompetitionCached = async (competitionId: string, nowMs = Date.now()): Promise<Competition | undefined> => {
+  const hit = cache.get(competitionId);
+  if (hit && nowMs - hit.at < CACHE_MS) return hit.value;
+  const value = await getCompetition(competitionId);
+  cache.set(competitionId, { at: nowMs, value });
+  return value;
+};
+
 export const requireCompetition = async (competitionId: string): Promise<Competition> => {
   const c = await getCompetition(competitionId);
   if (!c) throw notFound('Competition');

@@ -86,23 +86,37 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
     expect(writes()).toBe(0);
   });
 
-  it('replays the stored response for the same Idempotency-Key and body, without writing', async () => {
+  const keyTaken = () =>
+    new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
+
+  it('replays the stored response for the same Idempotency-Key and body: the retry’s transaction is cancelled', async () => {
     const body = demoEntry();
     const stored = { status: 201, body: { entry: { entryId: 'E1' }, accessToken: 'tok' }, requestHash: sha256(canonicalJson(createEntryBody.parse(body))) };
+    ddb.on(TransactWriteCommand).rejects(keyTaken());
     ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000002', sk: 'IDEM' } }).resolves({ Item: stored });
     const r = await post(body, { 'idempotency-key': 'key-00000002' });
     expect(r.status).toBe(201);
     expect(r.body).toEqual(stored.body);
     expect(r.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('replays a success even when a rule now fails (a retry after the deadline)', async () => {
+    const body = demoEntry();
+    const stored = { status: 201, body: { entry: { entryId: 'E2' }, accessToken: 'tok' }, requestHash: sha256(canonicalJson(createEntryBody.parse(body))) };
+    ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000004', sk: 'IDEM' } }).resolves({ Item: stored });
+    useClock(fixedClock(new Date(DEADLINE + 60_000)));
+    const r = await post(body, { 'idempotency-key': 'key-00000004' });
+    expect(r.status).toBe(201);
+    expect(r.body.entry.entryId).toBe('E2');
     expect(writes()).toBe(0);
   });
 
   it('refuses the same Idempotency-Key with a different body (422)', async () => {
+    ddb.on(TransactWriteCommand).rejects(keyTaken());
     ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000003', sk: 'IDEM' } }).resolves({ Item: { status: 201, body: {}, requestHash: 'other' } });
     const r = await post(demoEntry(), { 'idempotency-key': 'key-00000003' });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(writes()).toBe(0);
   });
 
   it('maps a failed org-slot condition to 409 ENTRY_LIMIT_REACHED', async () => {
@@ -115,8 +129,9 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
   });
 
   it('answers 404 for an unpublished competition and for a malformed competition id', async () => {
-    ddb.on(GetCommand, { Key: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP' } }).resolves({ Item: { ...competition, status: 'DRAFT' } });
-    expect((await post(demoEntry())).status).toBe(404);
+    ddb.on(GetCommand, { Key: { pk: 'COMP#draft-only', sk: 'COMP' } }).resolves({ Item: { ...competition, competitionId: 'draft-only', status: 'DRAFT' } });
+    const draft = await call(handler, httpEvent({ method: 'POST', params: { competitionId: 'draft-only' }, headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoEntry()) }));
+    expect(draft.status).toBe(404);
     const bad = await call(handler, httpEvent({ method: 'POST', params: { competitionId: 'NOT A SLUG' }, headers: { 'content-type': 'application/json' }, body: '{}' }));
     expect(bad.status).toBe(404);
     expect(writes()).toBe(0);

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: prints bundle sizes, module init times and local-stack intake
+ * throughput next to raw DynamoDB Local write throughput from the same run.
+ * Numbers only: nothing here passes or fails.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { buildApp } from '../../infra/app-factory.ts';
+import { REPO_ROOT } from '../../infra/function.ts';
+import { demoEntry } from '../../infra/local/demo.ts';
+import { startLocalStack } from '../../infra/local/stack.ts';
+import { competitionFixture } from '../fixtures/competition.ts';
+
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const INIT_RUNS = 5;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const median = (xs: number[]) => pct(xs, 50);
+
+console.log(`# Benchmark — ${new Date().toISOString()}`);
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+
+// 1. Bundles exactly as `cdk synth` builds them (esbuild, ESM, minified, AWS SDK external).
+// Inside the repo, so the bundles resolve the external AWS SDK from node_modules as the Lambda runtime provides it.
+const outdir = path.join(REPO_ROOT, '.local', 'bench', 'cdk.out');
+rmSync(outdir, { recursive: true, force: true });
+const { app, stack } = buildApp({ bundle: true, outdir, assetMetadata: true });
+const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+const bundles = Object.entries(template.Resources)
+  .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+  .map(([id, r]) => ({ id: id.replace(/Fn[0-9A-F]{8}$/, '').replace(/Function$/, ''), file: path.join(outdir, r.Metadata!['aws:asset:path']!, 'index.mjs') }));
+
+console.log('\n## Function bundles (goal ≤ 150 KB each) and module init time (median of %d cold Node processes)\n', INIT_RUNS);
+console.log('| function | bundle KB | init ms |');
+console.log('|---|---:|---:|');
+const initProbe = `const t=performance.now();await import(process.argv[1]);console.log((performance.now()-t).toFixed(1))`;
+let largest = 0;
+for (const b of bundles.sort((a, b) => a.id.localeCompare(b.id))) {
+  const kb = statSync(b.file).size / 1024;
+  largest = Math.max(largest, kb);
+  // Handlers resolve the AWS SDK (left external, as the Lambda runtime provides it) from the repo's node_modules.
+  const times = Array.from({ length: INIT_RUNS }, () =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', initProbe, b.file], { cwd: REPO_ROOT, env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 't' } }).toString().trim()),
+  );
+  console.log(`| ${b.id} | ${kb.toFixed(1)} | ${median(times).toFixed(1)} |`);
+}
+console.log(`\nlargest bundle: ${largest.toFixed(1)} KB`);
+
+// 2. Throughput on the local stack vs raw DynamoDB Local writes, same process, same DynamoDB Local.
+const local = await startLocalStack({ adminKey: 'bench' });
+try {
+  const admin = { 'content-type': 'application/json', 'x-admin-key': 'bench' };
+  const created = await fetch(`${local.apiUrl}/admin/competitions`, { method: 'POST', headers: admin, body: JSON.stringify(competitionFixture({ id: 'bench', maxPerTrack: 20 })) });
+  if (!created.ok) throw new Error(`setup failed: ${created.status}`);
+
+  const run = async (n: number, one: (i: number) => Promise<void>) => {
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) {
+          const i = next++;
+          const t = performance.now();
+          await one(i);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    return { perSecond: n / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  };
+
+  const body = (i: number) => JSON.stringify(demoEntry({ trackId: ['ic', 'ai'][i % 2], applicant: { ...demoEntry().applicant, organizationName: `基准测试公司 ${i}` } }));
+  // Warm-up: first imports of each handler, JIT, DynamoDB Local's first writes.
+  await run(50, async (i) => void (await fetch(`${local.apiUrl}/competitions/bench/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(1_000_000 + i) })));
+
+  const rawClient = new DynamoDBClient({ endpoint: local.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // Warm DynamoDB Local's JVM as well, so no path is measured cold.
+  await run(500, async (i) => void (await rawClient.send(new PutItemCommand({ TableName: local.tableName, Item: { pk: { S: `WARM#${i}` }, sk: { S: 'RAW' }, body: { S: body(i) } } }))));
+  const raw = await run(ENTRIES, async (i) => {
+    await rawClient.send(new PutItemCommand({ TableName: local.tableName, Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'RAW' }, body: { S: body(i) } } }));
+  });
+  // The same three-item transaction intake performs (entry, org slot, idempotency record), without HTTP or handler.
+  const rawTx = await run(ENTRIES, async (i) => {
+    await rawClient.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: local.tableName, Item: { pk: { S: `BENCHTX#${i}` }, sk: { S: 'E' }, body: { S: body(i) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Update: { TableName: local.tableName, Key: { pk: { S: `BENCHTX#G${i}` }, sk: { S: 'G' } }, UpdateExpression: 'ADD activeCount :one', ConditionExpression: 'attribute_not_exists(activeCount) OR activeCount < :max', ExpressionAttributeValues: { ':one': { N: '1' }, ':max': { N: '1' } } } },
+          { Put: { TableName: local.tableName, Item: { pk: { S: `BENCHTX#I${i}` }, sk: { S: 'I' }, body: { S: body(i) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+  });
+  let failures = 0;
+  const api = await run(ENTRIES, async (i) => {
+    const r = await fetch(`${local.apiUrl}/competitions/bench/entries`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${i}-key` }, body: body(i) });
+    if (r.status !== 201) failures++;
+    await r.arrayBuffer();
+  });
+  console.log(`\n## Intake throughput (${ENTRIES} entries, concurrency ${CONCURRENCY}, in-memory DynamoDB Local)\n`);
+  console.log('| path | writes/s | p50 ms | p99 ms |');
+  console.log('|---|---:|---:|---:|');
+  console.log(`| raw DynamoDB Local PutItem | ${raw.perSecond.toFixed(0)} | ${raw.p50.toFixed(1)} | ${raw.p99.toFixed(1)} |`);
+  console.log(`| raw DynamoDB Local TransactWriteItems, 3 items (what intake writes) | ${rawTx.perSecond.toFixed(0)} | ${rawTx.p50.toFixed(1)} | ${rawTx.p99.toFixed(1)} |`);
+  console.log(`| POST /competitions/{id}/entries with Idempotency-Key (HTTP → handler → 3-item TransactWrite) | ${api.perSecond.toFixed(0)} | ${api.p50.toFixed(1)} | ${api.p99.toFixed(1)} |`);
+  console.log(`\nintake / raw PutItem = ${((api.perSecond / raw.perSecond) * 100).toFixed(0)} % (goal ≥ 50 %)`);
+  console.log(`intake / raw 3-item transaction = ${((api.perSecond / rawTx.perSecond) * 100).toFixed(0)} %`);
+  console.log(`non-201 responses: ${failures}`);
+} finally {
+  await local.stop();
+}
