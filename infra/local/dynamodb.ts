@@ -42,6 +42,10 @@ export const startDynamo = async (opts: { port: number; dataDir?: string }): Pro
   assertJava();
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const child = dynamoDbLocal.spawn({ port: opts.port, path: opts.dataDir ? path.resolve(opts.dataDir) : null, sharedDb: true });
+  // Never leave an orphaned JVM holding the port when this process exits, however it exits.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../function.ts';
 import { demoCompetition, demoEntry, DEMO_COMPETITION_ID } from './demo.ts';
+import { assertJava } from './dynamodb.ts';
 import { startLocalStack } from './stack.ts';
 
 /**
@@ -30,6 +31,7 @@ if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(24).toString('base6
 const adminKey = readFileSync(keyFile, 'utf8').trim();
 
 const main = async () => {
+  assertJava(); // before anything slow: one clear sentence if Java is missing
   const stack = await startLocalStack({
     dataDir: LOCAL,
     httpPort: Number(args.port),
