@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
+import { freePort } from '../../infra/local/stack.ts';
+import { readModel, synthTemplate } from '../../infra/local/template.ts';
+import { createEntry, getEntryRecord, recordScreening, saveEntry, type EntryRecord } from '../../functions/store/entries.ts';
+import { advanceRound, getRoundRun } from '../../functions/store/rounds.ts';
+import { decodeCursor } from '../../functions/store/keys.ts';
+import { createEntryBody, organizationKey, type Screening } from '../../shared/entry.ts';
+import { AppError } from '../../shared/errors.ts';
+import { demoEntry } from '../../infra/local/demo.ts';
+
+/** Store modules against DynamoDB Local, on the table the synthesized template defines. */
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  const model = readModel(synthTemplate());
+  dynamo = await startDynamo({ port: await freePort() });
+  await ensureTables(dynamo.client, model.tables);
+  Object.assign(process.env, {
+    TABLE_NAME: model.tables[0]!.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+});
+afterAll(async () => dynamo?.stop());
+
+let n = 0;
+const entry = (org: string, over: Partial<EntryRecord> = {}): EntryRecord => {
+  const { submit: _s, trackId, ...content } = createEntryBody.parse(demoEntry({ applicant: { ...demoEntry().applicant, organizationName: org } }));
+  const id = `01JSTORE${String(n++).padStart(18, '0')}`;
+  return { ...content, entryId: id, competitionId: 'store', trackId, status: 'SUBMITTED', organizationKey: organizationKey(content.applicant), version: 1, createdAt: '', updatedAt: '', tokenHash: 'h', ...over };
+};
+const codeOf = async (p: Promise<unknown>) => p.then(() => 'OK', (e: AppError) => e.code ?? e.name);
+
+describe('entry store (DynamoDB Local)', () => {
+  it('lets exactly `max` concurrent entries of one organization into a track', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, () => codeOf(createEntry(entry('并发公司'), 2))));
+    expect(results.filter((r) => r === 'OK')).toHaveLength(2);
+    expect(results.filter((r) => r === 'ENTRY_LIMIT_REACHED')).toHaveLength(4);
+  });
+
+  it('turns a concurrent edit into VERSION_CONFLICT instead of a lost update', async () => {
+    const e = entry('版本公司');
+    await createEntry(e, 1);
+    expect(await codeOf(saveEntry(e, { ...e, title: 'A', version: 2 }, 1))).toBe('OK');
+    expect(await codeOf(saveEntry(e, { ...e, title: 'B', version: 2 }, 1))).toBe('VERSION_CONFLICT');
+    expect((await getEntryRecord(e.entryId))!.title).toBe('A');
+  });
+
+  it('records a screening batch and its counts exactly once, however often it is replayed', async () => {
+    const batch = [entry('筛选甲'), entry('筛选乙'), entry('筛选丙')];
+    for (const e of batch) await createEntry(e, 1);
+    const decide = (e: EntryRecord, outcome: Screening['outcome']) => ({ entry: e, screening: { outcome, failures: [], screenedAt: '', roundId: 'intake' } });
+    const decisions = [decide(batch[0]!, 'ELIGIBLE'), decide(batch[1]!, 'ELIGIBLE'), decide(batch[2]!, 'INELIGIBLE')];
+    expect(await recordScreening('store', 'intake', decisions, new Date())).toHaveLength(3);
+    expect(await recordScreening('store', 'intake', decisions, new Date())).toHaveLength(0); // replay: nothing left to record
+    await advanceRound('store', 'intake', 'SCREENING', {});
+    expect((await getRoundRun('store', 'intake'))!.counts).toEqual({ ELIGIBLE: { ic: 2 }, INELIGIBLE: { ic: 1 } });
+  });
+
+  it('skips entries withdrawn while their batch was being screened, and records the rest', async () => {
+    const [a, b] = [entry('撤回竞态甲'), entry('撤回竞态乙')];
+    await createEntry(a, 1);
+    await createEntry(b, 1);
+    await saveEntry(b, { ...b, status: 'WITHDRAWN', version: 2 }, 1);
+    const screening = { outcome: 'ELIGIBLE' as const, failures: [], screenedAt: '', roundId: 'r2' };
+    const recorded = await recordScreening('store', 'r2', [{ entry: a, screening }, { entry: b, screening }], new Date());
+    expect(recorded.map((d) => d.entry.entryId)).toEqual([a.entryId]);
+    expect((await getEntryRecord(b.entryId))!.status).toBe('WITHDRAWN');
+  });
+
+  it('moves a round forward only: a replayed earlier step changes nothing', async () => {
+    await advanceRound('store', 'r3', 'WAITING_FOR_DEADLINE', { startedAt: 't1' });
+    await advanceRound('store', 'r3', 'SCREENED', { finishedAt: 't2' });
+    await advanceRound('store', 'r3', 'SCREENING', { intakeClosedAt: 'late' });
+    await advanceRound('store', 'r3', 'WAITING_FOR_DEADLINE', { startedAt: 't3' });
+    expect(await getRoundRun('store', 'r3')).toMatchObject({ status: 'SCREENED', startedAt: 't1', finishedAt: 't2' });
+  });
+
+  it('accepts only cursors issued for the partition being listed', () => {
+    const mine = Buffer.from(JSON.stringify({ gsi1pk: 'P', gsi1sk: 'x', pk: 'a', sk: 'b' })).toString('base64url');
+    expect(decodeCursor(mine, 'P')).toMatchObject({ gsi1pk: 'P' });
+    expect(() => decodeCursor(mine, 'Q')).toThrow(AppError);
+    expect(() => decodeCursor('%%%', 'P')).toThrow(AppError);
+  });
+});
