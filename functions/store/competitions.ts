@@ -1,10 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Competition, CompetitionConfig } from '../../shared/competition.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
 import { documentClient, tableName } from '../lib/aws.ts';
-import { GSI1, competitionKey, competitionListKey, decodeCursor, encodeCursor, stripKeys } from './keys.ts';
+import { competitionKey, competitionListKey, stripKeys } from './keys.ts';
+import { queryIndexPage } from './index-query.ts';
 
 const toCompetition = (item: Record<string, unknown>) => stripKeys(item) as unknown as Competition;
 
@@ -88,18 +89,6 @@ export const replaceCompetition = async (existing: Competition, config: Competit
 };
 
 export const listCompetitions = async (status: string, limit: number, cursor?: string) => {
-  const gsi1pk = competitionListKey(status);
-  const r = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': gsi1pk },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, gsi1pk),
-    }),
-  );
-  return { items: (r.Items ?? []).map(toCompetition), cursor: encodeCursor(r.LastEvaluatedKey) };
+  const page = await queryIndexPage(competitionListKey(status), limit, cursor, true);
+  return { items: page.items.map(toCompetition), cursor: page.cursor };
 };
-

@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
 import { conflict } from '../../shared/errors.ts';
 import { documentClient, tableName } from '../lib/aws.ts';
-import { GSI1, decodeCursor, encodeCursor, entryIndexKey, entryKey, guardKey, idempotencyKey, roundKey, stripKeys } from './keys.ts';
+import { entryIndexKey, entryKey, guardKey, idempotencyKey, roundKey, stripKeys } from './keys.ts';
+import { queryIndexPage } from './index-query.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -27,6 +28,11 @@ const failedConditions = (e: unknown): number[] | undefined => {
   if (!(e instanceof TransactionCanceledException)) return undefined;
   return (e.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
 };
+
+/** The next version of an entry, written only if nobody wrote another version since `expectedVersion`. */
+const putAtVersion = (next: EntryRecord, expectedVersion: number): TxItem => ({
+  Put: { TableName: tableName(), Item: entryItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } },
+});
 
 const guardIncrement = (e: Entry, maxActive: number): TxItem => ({
   Update: {
@@ -111,14 +117,7 @@ export const getEntryRecord = async (entryId: string): Promise<EntryRecord | und
  */
 export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxActive: number): Promise<void> => {
   const items: TxItem[] = [
-    {
-      Put: {
-        TableName: tableName(),
-        Item: entryItem(next),
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: { ':v': previous.version },
-      },
-    },
+    putAtVersion(next, previous.version),
   ];
   const wasActive = previous.status !== 'WITHDRAWN';
   const isActive = next.status !== 'WITHDRAWN';
@@ -136,18 +135,8 @@ export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxAct
 };
 
 export const listEntries = async (competitionId: string, trackId: string, status: EntryStatus, limit: number, cursor?: string) => {
-  const gsi1pk = entryIndexKey(competitionId, trackId, status);
-  const r = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': gsi1pk },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, gsi1pk),
-    }),
-  );
-  return { items: (r.Items ?? []).map(toRecord), cursor: encodeCursor(r.LastEvaluatedKey) };
+  const page = await queryIndexPage(entryIndexKey(competitionId, trackId, status), limit, cursor);
+  return { items: page.items.map(toRecord), cursor: page.cursor };
 };
 
 /** Round counter attribute for one outcome in one track. */
@@ -218,14 +207,7 @@ export const recordOverride = async (previous: EntryRecord, next: EntryRecord): 
   const from = countAttribute(previous.status, previous.trackId);
   const to = countAttribute(next.status, next.trackId);
   const items: TxItem[] = [
-    {
-      Put: {
-        TableName: tableName(),
-        Item: entryItem(next),
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: { ':v': previous.version },
-      },
-    },
+    putAtVersion(next, previous.version),
   ];
   if (from !== to) {
     items.push({

@@ -49,3 +49,4 @@ export const decodeCursor = (cursor: string | undefined, gsi1pk: string): Record
   }
   return key;
 };
+
