@@ -200,9 +200,3 @@ export const assertOverridable = (e: Pick<Entry, 'status' | 'screening'>): void 
     throw new AppError(409, 'NOT_SCREENED', 'Only screened entries can be overridden', { status: e.status });
   }
 };
-
-/** The view an applicant gets of their own entry. */
-export const applicantView = (e: Entry) => {
-  const { organizationKey: _k, ...rest } = e;
-  return rest;
-};

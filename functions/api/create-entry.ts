@@ -41,7 +41,7 @@ export const handler = api(routes.createEntry, async ({ params, body, headers })
 
 const createOnce = async (competitionId: string, body: CreateEntryBody, idem?: { scope: string; key: string; requestHash: string }) => {
   const at = now();
-  const competition = await getCompetitionCached(competitionId, at.getTime());
+  const competition = await getCompetitionCached(competitionId);
   if (!competition || competition.status === 'DRAFT') throw notFound('Competition');
   assertIntakeOpen(competition, at);
   assertTrackExists(competition, body.trackId);

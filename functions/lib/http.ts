@@ -49,10 +49,17 @@ export const zodIssues = (error: z.ZodError, prefix = ''): FieldIssue[] =>
     return [{ path: base || '(root)', message: i.message, code: i.code }];
   });
 
-const parseWith = <T extends z.ZodType>(schema: T, value: unknown, location: string, status = 422): z.output<T> => {
+const parseWith = <T extends z.ZodType>(schema: T, value: unknown, location: string): z.output<T> => {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new AppError(status, 'VALIDATION_FAILED', `The request ${location} is invalid`, { location, issues: zodIssues(r.error) });
+  throw new AppError(422, 'VALIDATION_FAILED', `The request ${location} is invalid`, { location, issues: zodIssues(r.error) });
+};
+
+/** A malformed path parameter cannot name anything that exists: 404, exactly like an unknown id. */
+const parsePath = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new AppError(404, 'NOT_FOUND', 'Not found');
 };
 
 const NO_BODY = z.strictObject({});
@@ -89,8 +96,7 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       try {
-        // A malformed path parameter cannot name anything that exists: 404, like an unknown id.
-        const params = route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path', 404) : undefined;
+        const params = route.params ? parsePath(route.params, event.pathParameters ?? {}) : undefined;
         const query = route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined;
         const body = readBody(route, event);
         const authorizer = (event.requestContext as { authorizer?: { iam?: { userArn?: string } } }).authorizer;
@@ -105,7 +111,6 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
         return json(res.status ?? route.okStatus, res.body, res.headers);
       } catch (e) {
         if (isAppError(e)) {
-          if (e.status === 404 && e.code === 'VALIDATION_FAILED') return json(404, errorBody(new AppError(404, 'NOT_FOUND', 'Not found')));
           logger.info('request refused', { code: e.code, status: e.status });
           return json(e.status, errorBody(e));
         }

@@ -21,7 +21,9 @@ export const getCompetition = async (competitionId: string): Promise<Competition
  */
 const CACHE_MS = 5000;
 const cache = new Map<string, { at: number; value: Competition | undefined }>();
-export const getCompetitionCached = async (competitionId: string, nowMs = Date.now()): Promise<Competition | undefined> => {
+export const getCompetitionCached = async (competitionId: string): Promise<Competition | undefined> => {
+  // Cache age is measured on the real clock, never the injectable one that tests move around.
+  const nowMs = Date.now();
   const hit = cache.get(competitionId);
   if (hit && nowMs - hit.at < CACHE_MS) return hit.value;
   const value = await getCompetition(competitionId);

@@ -27,7 +27,7 @@ export class LocalLambdas {
   private readonly byArn = new Map<string, LocalFunction>();
   private readonly handlers = new Map<string, Promise<Handler>>();
 
-  constructor(functions: LocalFunction[], overrides: Record<string, string>) {
+  constructor(functions: LocalFunction[]) {
     const env: Record<string, string> = {};
     for (const f of functions) {
       this.byArn.set(f.arn, f);
@@ -37,7 +37,7 @@ export class LocalLambdas {
         env[k] = v;
       }
     }
-    Object.assign(process.env, env, overrides);
+    Object.assign(process.env, env);
   }
 
   has(nameOrArn: string): boolean {

@@ -64,7 +64,6 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     // NODE_OPTIONS is for the Lambda runtime; this process is already running.
     const lambdas = new LocalLambdas(
       model.functions.map((f) => ({ ...f, environment: Object.fromEntries(Object.entries(f.environment).filter(([k]) => k !== 'NODE_OPTIONS')) })),
-      {},
     );
     const sfn = new LocalStepFunctions({
       stateMachines: model.stateMachines,

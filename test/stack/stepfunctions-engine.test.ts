@@ -68,7 +68,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'sfn-'));
 
 beforeAll(async () => {
   model = buildModel();
-  const lambdas = new LocalLambdas(model.functions, {});
+  const lambdas = new LocalLambdas(model.functions);
   engine = new LocalStepFunctions({ stateMachines: model.stateMachines, lambdas, dataDir });
   server = await startSfnEndpoint(engine, 0);
   client = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
@@ -151,7 +151,7 @@ describe('local Step Functions: API semantics', () => {
     await tokenFor('interrupted-1');
     engine.close(); // as `npm start` does on Ctrl+C
     await server.close();
-    engine = new LocalStepFunctions({ stateMachines: model.stateMachines, lambdas: new LocalLambdas(model.functions, {}), dataDir });
+    engine = new LocalStepFunctions({ stateMachines: model.stateMachines, lambdas: new LocalLambdas(model.functions), dataDir });
     server = await startSfnEndpoint(engine, 0);
     client = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 
