@@ -80,7 +80,12 @@ export const startHttpApi = async (opts: { routes: LocalRoute[]; lambdas: LocalL
       const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match![i + 1]!)]));
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match![i + 1]!)]));
+      } catch {
+        return send(400, JSON.stringify({ message: 'Bad Request' })); // malformed percent-encoding
+      }
       const now = new Date();
       const event: APIGatewayProxyEventV2 = {
         version: '2.0',

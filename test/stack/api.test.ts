@@ -184,6 +184,12 @@ describe('entries', () => {
     expect(await countEntries('SUBMITTED')).toBe(before);
   });
 
+  it('answers malformed paths and unknown routes like API Gateway, without crashing', async () => {
+    expect((await s.req('GET', '/entries/%E0%A4%A')).status).toBe(400);
+    expect((await s.req('DELETE', `/competitions/${CID}`)).status).toBe(404);
+    expect((await s.req('GET', '/competitions')).status).toBe(200);
+  });
+
   it('refuses a body over the API Gateway cap before any handler runs', async () => {
     const r = await s.req('POST', `/competitions/${CID}/entries`, { raw: 'x'.repeat(10 * 1024 * 1024 + 1) });
     expect(r.status).toBe(413);
