@@ -34,6 +34,12 @@ export interface BMatchingInput {
    * candidates), so the network has the same shape the certificate checks.
    */
   entryHasStrong?: Uint8Array;
+  /**
+   * What to do when some demand cannot be met: 'optimize' re-solves from a super
+   * source so the choice of unmet units is optimal too; 'report' returns the
+   * per-entry result as is (the caller will enlarge the candidate set first).
+   */
+  onShortfall?: 'optimize' | 'report';
 }
 
 export interface BMatchingResult {
@@ -158,7 +164,8 @@ class Heap {
  */
 export const solveBMatching = (input: BMatchingInput): BMatchingResult => {
   const perEntry = solveWith(input, false);
-  return perEntry.shortfall.some((x) => x > 0) ? solveWith(input, true) : perEntry;
+  if (input.onShortfall === 'report' || !perEntry.shortfall.some((x) => x > 0)) return perEntry;
+  return solveWith(input, true);
 };
 
 const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult => {

@@ -1,4 +1,4 @@
-import { nodes, reducedCost, solveBMatching, type BMatchingResult } from './bmatching.ts';
+import { nodes, solveBMatching, type BMatchingResult } from './bmatching.ts';
 
 /**
  * Exact reviewer assignment: every entry gets `demand[i]` distinct reviewers,
@@ -26,7 +26,7 @@ export interface AssignmentProblem {
   weakThreshold: number;
   /** Minimize entries with only weak reviewers before maximizing affinity (default true). */
   fairness?: boolean;
-  /** Initial candidates per entry (default max(4·demand + 8, 24)). */
+  /** Initial candidates per entry (default max(6·demand + 2, 32)); the certificate adds more when needed. */
   candidatesPerEntry?: number;
 }
 
@@ -60,34 +60,76 @@ export interface AssignmentSolution {
 
 export const AFFINITY_SCALE = 1e6;
 
-/** Indices of the `k` largest values among allowed columns of one row (ties: lower index). */
-const topK = (row: (j: number) => number, allowed: (j: number) => boolean, m: number, k: number): number[] => {
-  const idx: number[] = [];
-  for (let j = 0; j < m; j++) if (allowed(j)) idx.push(j);
-  if (idx.length <= k) return idx;
-  idx.sort((a, b) => row(b) - row(a) || a - b);
-  return idx.slice(0, k);
+/**
+ * Adds the `k` best conflict-free reviewers of entry `i` to the candidates
+ * (ties: lower index), with a size-k min-heap: O(m log k) per entry.
+ */
+const addTopK = (p: AssignmentProblem, isCandidate: Uint8Array, i: number, k: number): number => {
+  const { reviewers: m, affinity, conflict } = p;
+  const base = i * m;
+  const heapVal = new Float64Array(k);
+  const heapIdx = new Int32Array(k);
+  let size = 0;
+  // Heap order: smaller affinity first; on equal affinity the larger index is "smaller" (evicted first).
+  const less = (va: number, ia: number, vb: number, ib: number) => va < vb || (va === vb && ia > ib);
+  for (let j = 0; j < m; j++) {
+    if (conflict[base + j]) continue;
+    const v = affinity[base + j]!;
+    if (size < k) {
+      let c = size++;
+      while (c > 0) {
+        const parent = (c - 1) >> 1;
+        if (!less(v, j, heapVal[parent]!, heapIdx[parent]!)) break;
+        heapVal[c] = heapVal[parent]!;
+        heapIdx[c] = heapIdx[parent]!;
+        c = parent;
+      }
+      heapVal[c] = v;
+      heapIdx[c] = j;
+    } else if (less(heapVal[0]!, heapIdx[0]!, v, j)) {
+      let c = 0;
+      for (;;) {
+        let child = 2 * c + 1;
+        if (child >= size) break;
+        if (child + 1 < size && less(heapVal[child + 1]!, heapIdx[child + 1]!, heapVal[child]!, heapIdx[child]!)) child++;
+        if (!less(heapVal[child]!, heapIdx[child]!, v, j)) break;
+        heapVal[c] = heapVal[child]!;
+        heapIdx[c] = heapIdx[child]!;
+        c = child;
+      }
+      heapVal[c] = v;
+      heapIdx[c] = j;
+    }
+  }
+  let added = 0;
+  for (let q = 0; q < size; q++) {
+    const x = base + heapIdx[q]!;
+    if (!isCandidate[x]) (isCandidate[x] = 1), added++;
+  }
+  return added;
 };
+
+/** At most this many of an entry's most negative reduced-cost pairs join the candidates per round. */
+const ADD_PER_ENTRY = 16;
 
 export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
   const { entries: n, reviewers: m, demand, capacity, affinity, conflict, weakThreshold } = p;
   const fairness = p.fairness ?? true;
-  const weight = (i: number, j: number) => Math.round(affinity[i * m + j]! * AFFINITY_SCALE);
-  const strong = (i: number, j: number) => affinity[i * m + j]! >= weakThreshold;
-  const free = (i: number, j: number) => conflict[i * m + j] === 0;
 
   const isCandidate = new Uint8Array(n * m);
   const entryHasStrong = new Uint8Array(n);
   const conflictFree = new Int32Array(n);
+  const kOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     if (demand[i]! <= 0) continue;
     for (let j = 0; j < m; j++) {
-      if (!free(i, j)) continue;
+      const x = i * m + j;
+      if (conflict[x]) continue;
       conflictFree[i]!++;
-      if (strong(i, j)) entryHasStrong[i] = 1;
+      if (affinity[x]! >= weakThreshold) entryHasStrong[i] = 1;
     }
-    const k = p.candidatesPerEntry ?? Math.max(4 * demand[i]! + 8, 24);
-    for (const j of topK((j) => affinity[i * m + j]!, (j) => free(i, j), m, k)) isCandidate[i * m + j] = 1;
+    kOf[i] = p.candidatesPerEntry ?? Math.max(6 * demand[i]! + 2, 32);
+    addTopK(p, isCandidate, i, kOf[i]!);
   }
   // A bonus larger than the total weight change of any residual cycle keeps the
   // fairness guard strictly ahead of affinity (exact in doubles: < 2^53).
@@ -102,41 +144,58 @@ export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
     const pairReviewer = new Int32Array(pairs.length);
     const pairWeight = new Float64Array(pairs.length);
     const pairStrong = new Uint8Array(pairs.length);
-    pairs.forEach((x, q) => {
+    for (let q = 0; q < pairs.length; q++) {
+      const x = pairs[q]!;
       const i = Math.floor(x / m);
-      const j = x - i * m;
       pairEntry[q] = i;
-      pairReviewer[q] = j;
-      pairWeight[q] = weight(i, j);
-      pairStrong[q] = strong(i, j) ? 1 : 0;
-    });
-    const r = solveBMatching({ entries: n, reviewers: m, demand, capacity, pairEntry, pairReviewer, pairWeight, pairStrong, fairnessBonus, entryHasStrong });
+      pairReviewer[q] = x - i * m;
+      pairWeight[q] = Math.round(affinity[x]! * AFFINITY_SCALE);
+      pairStrong[q] = affinity[x]! >= weakThreshold ? 1 : 0;
+    }
+    const input = { entries: n, reviewers: m, demand, capacity, pairEntry, pairReviewer, pairWeight, pairStrong, fairnessBonus, entryHasStrong };
+    let r = solveBMatching({ ...input, onShortfall: 'report' });
+    let assignedAt = assignment(r, pairs, n * m);
 
-    const assignedAt = new Uint8Array(n * m);
-    pairs.forEach((x, q) => (assignedAt[x] = r.assigned[q]!));
+    if (r.shortfall.some((x) => x > 0)) {
+      const reached = augmentingReach(r, p, assignedAt);
+      if (reached) {
+        // More flow exists through pairs not yet considered: widen the short entries' candidates
+        // first, then everything the augmenting search reached.
+        let added = 0;
+        for (let i = 0; i < n; i++) if (r.shortfall[i]! > 0) added += addTopK(p, isCandidate, i, (kOf[i] = Math.min(m, kOf[i]! * 2)));
+        if (!added) for (const i of reached) added += addTopK(p, isCandidate, i, (kOf[i] = Math.min(m, kOf[i]! * 2)));
+        if (added) continue;
+      }
+      // The pool allows no more: choose optimally which demand goes unmet.
+      r = solveBMatching({ ...input, onShortfall: 'optimize' });
+      assignedAt = assignment(r, pairs, n * m);
+    }
 
     // Dual feasibility over every conflict-free pair outside the candidate set.
-    let added = 0;
+    const pot = r.potential;
     let minRc = r.minResidualReducedCost;
-    let checked = 0;
+    let checked = pairs.length;
+    let added = 0;
+    const violations: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       if (demand[i]! <= 0) continue;
+      const base = i * m;
+      const fromEntry = pot[i]!;
+      const fromHub = r.usesHub[i] ? pot[n + i]! : fromEntry;
+      violations.length = 0;
       for (let j = 0; j < m; j++) {
-        const x = i * m + j;
-        if (isCandidate[x] || !free(i, j)) continue;
+        const x = base + j;
+        if (isCandidate[x] || conflict[x]) continue;
         checked++;
-        const rc = reducedCost(r, n, m, i, j, weight(i, j), strong(i, j));
+        const a = affinity[x]!;
+        const rc = -Math.round(a * AFFINITY_SCALE) + (a >= weakThreshold ? fromHub : fromEntry) - pot[2 * n + j]!;
         if (rc < minRc) minRc = rc;
-        if (rc < 0) {
-          isCandidate[x] = 1;
-          added++;
-        }
+        if (rc < 0) violations.push([rc, x]);
       }
-    }
-    // Maximum flow over the whole pool: no augmenting path from a short entry.
-    const reached = augmentingReach(r, p, assignedAt);
-    if (reached) {
-      for (const i of reached) for (let j = 0; j < m; j++) if (free(i, j) && !isCandidate[i * m + j]) (isCandidate[i * m + j] = 1), added++;
+      if (violations.length) {
+        violations.sort((u, v) => u[0] - v[0] || u[1] - v[1]);
+        for (const [, x] of violations.slice(0, ADD_PER_ENTRY)) (isCandidate[x] = 1), added++;
+      }
     }
     if (added > 0) continue;
 
@@ -144,11 +203,17 @@ export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
       optimal: minRc >= 0,
       rounds,
       candidatePairs: pairs.length,
-      checkedPairs: checked + pairs.length,
+      checkedPairs: checked,
       minReducedCost: minRc,
       maxFlowProven: true,
     });
   }
+};
+
+const assignment = (r: BMatchingResult, pairs: number[], size: number) => {
+  const at = new Uint8Array(size);
+  for (let q = 0; q < pairs.length; q++) at[pairs[q]!] = r.assigned[q]!;
+  return at;
 };
 
 /**
