@@ -27,6 +27,8 @@ export interface BMatchingInput {
   pairWeight: Float64Array;
   /** 1 when the pair counts as a strong (non-weak) review for the fairness guard. */
   pairStrong: Uint8Array;
+  /** Units a pair may carry (default 1); the randomized mode scales probabilities to integers this way. */
+  pairCapacity?: number;
   /** Bonus for an entry's first strong reviewer; 0 turns the fairness guard off. */
   fairnessBonus: number;
   /**
@@ -43,7 +45,7 @@ export interface BMatchingInput {
 }
 
 export interface BMatchingResult {
-  /** 1 where the candidate pair is assigned. */
+  /** Units on each candidate pair: 1 where assigned (0..pairCapacity in general). */
   assigned: Uint8Array;
   /** Units of demand that could not be routed, per entry. */
   shortfall: Int32Array;
@@ -172,6 +174,7 @@ const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult
   const { entries: n, reviewers: m, demand, capacity, pairEntry, pairReviewer, pairWeight, pairStrong, fairnessBonus } = input;
   const N = nodes(n, m);
   const pairs = pairEntry.length;
+  const pairCapacity = input.pairCapacity ?? 1;
   const hasStrong = new Uint8Array(n);
   if (fairnessBonus > 0) {
     if (input.entryHasStrong) hasStrong.set(input.entryHasStrong);
@@ -191,7 +194,7 @@ const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult
   for (let p = 0; p < pairs; p++) {
     const i = pairEntry[p]!;
     const from = hasStrong[i] && pairStrong[p] ? N.hub(i) : N.entry(i);
-    pairArc[p] = g.add(from, N.reviewer(pairReviewer[p]!), 1, -pairWeight[p]!);
+    pairArc[p] = g.add(from, N.reviewer(pairReviewer[p]!), pairCapacity, -pairWeight[p]!);
   }
   for (let j = 0; j < m; j++) if (capacity[j]! > 0) g.add(N.reviewer(j), N.sink, capacity[j]!, 0);
 
@@ -288,7 +291,7 @@ const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult
   }
 
   const assigned = new Uint8Array(pairs);
-  for (let p = 0; p < pairs; p++) assigned[p] = g.cap[pairArc[p]!] === 0 ? 1 : 0;
+  for (let p = 0; p < pairs; p++) assigned[p] = pairCapacity - g.cap[pairArc[p]!]!;
   let minRc = Infinity;
   for (let u = 0; u < N.count; u++) {
     for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
