@@ -300,14 +300,3 @@ const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult
   }
   return { assigned, shortfall, potential: h, usesHub: hasStrong, minResidualReducedCost: minRc, stats: { augmentations, settled: settledTotal } };
 };
-
-/**
- * Reduced cost of the residual arc for pair (i, j) when unassigned: it must be
- * ≥ 0 for every conflict-free pair, candidate or not, for the solution to be
- * optimal over the whole pool (dual feasibility; no negative residual cycle).
- */
-export const reducedCost = (r: BMatchingResult, n: number, m: number, entry: number, reviewer: number, weight: number, strong: boolean) => {
-  const N = nodes(n, m);
-  const from = strong && r.usesHub[entry] ? N.hub(entry) : N.entry(entry);
-  return -weight + r.potential[from]! - r.potential[N.reviewer(reviewer)]!;
-};

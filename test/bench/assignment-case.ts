@@ -4,7 +4,7 @@
  * Prints one JSON line.
  */
 import { solveAssignment } from '../../shared/assignment/solve.ts';
-import highsModule from 'highs';
+import { lpOptimum } from './lp.ts';
 import { generateInstance, greedy } from './assignment-instance.ts';
 
 const [n, m] = process.argv.slice(2, 4).map(Number) as [number, number];
@@ -27,42 +27,9 @@ if (withLp) {
   // Independent check: the LP relaxation (integral for this bipartite structure) solved by HiGHS,
   // against the solver run with the same objective (affinity only, no fairness guard).
   const plain = solveAssignment({ ...p, fairness: false });
-  // highs is CommonJS; under NodeNext its default import is the module object.
-  const loadHighs = ((highsModule as unknown as { default?: unknown }).default ?? highsModule) as unknown as typeof import('highs').default;
-  const highs = await loadHighs();
-  const cols: number[] = [];
-  for (let x = 0; x < n * m; x++) if (!p.conflict[x]) cols.push(x);
-  const starts = new Int32Array(cols.length + 1);
-  const indices = new Int32Array(cols.length * 2);
-  const values = new Float64Array(cols.length * 2).fill(1);
-  const cost = new Float64Array(cols.length);
-  cols.forEach((x, c) => {
-    const i = Math.floor(x / m);
-    starts[c] = 2 * c;
-    indices[2 * c] = i; // entry row
-    indices[2 * c + 1] = n + (x - i * m); // reviewer row
-    cost[c] = -Math.round(p.affinity[x]! * 1e6);
-  });
-  starts[cols.length] = 2 * cols.length;
   const l0 = performance.now();
-  const model = highs.createModel({
-    numCols: cols.length,
-    numRows: n + m,
-    colCost: cost,
-    colLower: new Float64Array(cols.length),
-    colUpper: new Float64Array(cols.length).fill(1),
-    rowLower: new Float64Array(n + m).fill(-Infinity),
-    rowUpper: Float64Array.from([...Array.from(p.demand as ArrayLike<number>), ...Array.from(p.capacity as ArrayLike<number>)]),
-    matrix: { format: 'csc', numRows: n + m, numCols: cols.length, starts, indices, values },
-  });
-  try {
-    model.options.set({ output_flag: false });
-    model.run();
-    const lpObjective = -model.getObjectiveValue();
-    lp = { lpMs: Math.round(performance.now() - l0), lpWeight: lpObjective, solverWeight: plain.totalWeight, agree: Math.abs(lpObjective - plain.totalWeight) < 1e-3 * n };
-  } finally {
-    model.dispose();
-  }
+  const lpWeight = await lpOptimum(p);
+  lp = { lpMs: Math.round(performance.now() - l0), lpWeight, solverWeight: plain.totalWeight, agree: lpWeight === plain.totalWeight };
 }
 
 console.log(
