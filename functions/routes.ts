@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { createCompetitionBody, competitionConfig, roundSlug, slug } from '../shared/competition.ts';
 import { createEntryBody, entryContent, ENTRY_STATUSES, screeningOverrideBody } from '../shared/entry.ts';
+import { expertImportBody } from '../shared/review/experts.ts';
 
 /**
  * The one route table. The CDK stack builds the HttpApi from it, the local HTTP
@@ -20,6 +21,8 @@ export interface RouteSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** How the body is sent: JSON (default) or CSV text (`text/csv`), then checked by `body`. */
+  bodyFormat?: 'json' | 'csv';
   /** Status of a successful response. */
   okStatus: 200 | 201 | 202;
   /** Least privilege: what the function may do with the table. */
@@ -117,6 +120,22 @@ export const routes = {
     summary: 'Override an eligibility-screening outcome with a recorded reason',
     params: entryParams,
     body: screeningOverrideBody,
+  },
+  adminImportExperts: {
+    method: 'POST', path: '/admin/experts', entry: 'functions/api/admin-import-experts.ts', auth: 'admin', okStatus: 200, table: 'readWrite',
+    summary: 'Import experts into the pool (JSON); idempotent: matched by e-mail, unchanged rows are not rewritten',
+    body: expertImportBody,
+  },
+  adminImportExpertsCsv: {
+    method: 'POST', path: '/admin/experts/csv', entry: 'functions/api/admin-import-experts-csv.ts', auth: 'admin', okStatus: 200, table: 'readWrite',
+    summary: 'Import experts from CSV (header: email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants; lists separated by ;)',
+    body: z.string().min(1),
+    bodyFormat: 'csv',
+  },
+  adminListExperts: {
+    method: 'GET', path: '/admin/experts', entry: 'functions/api/admin-list-experts.ts', auth: 'admin', okStatus: 200, table: 'read',
+    summary: 'The expert pool, by e-mail',
+    query: z.strictObject(page),
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -75,12 +75,20 @@ const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
     return undefined;
   }
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (contentType !== 'application/json') {
-    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json', { contentType: contentType || null });
+  const expected = route.bodyFormat === 'csv' ? 'text/csv' : 'application/json';
+  if (contentType !== expected) {
+    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be ${expected}`, { contentType: contentType || null });
   }
+  let decoded: string;
+  try {
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError(400, route.bodyFormat === 'csv' ? 'MALFORMED_TEXT' : 'MALFORMED_JSON', 'The request body is not valid UTF-8');
+  }
+  if (route.bodyFormat === 'csv') return parseWith(route.body ?? NO_BODY, decoded, 'body');
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    value = JSON.parse(decoded);
   } catch {
     throw new AppError(400, 'MALFORMED_JSON', 'The request body is not valid UTF-8 JSON');
   }

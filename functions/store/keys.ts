@@ -11,6 +11,7 @@ import { validationError } from '../../shared/errors.ts';
  * | entry                | ENTRY#<entryId>                      | ENTRY            | COMP#<cid>#TRACK#<tid>#STATUS#<status>   | <entryId>            |
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
+ * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
  */
 export const GSI1 = 'gsi1';
 
@@ -23,6 +24,8 @@ export const guardKey = (competitionId: string, trackId: string, organizationKey
   pk: `GUARD#${competitionId}#${trackId}#${organizationKey}`,
   sk: 'GUARD',
 });
+export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPERT' });
+export const EXPERT_LIST = 'EXPERTS';
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
 
 /** Strips storage attributes before an item leaves the store. */

@@ -195,3 +195,41 @@ describe('entries', () => {
     expect(r.status).toBe(413);
   });
 });
+
+describe('expert pool (专家库)', () => {
+  const experts = [
+    { email: 'Wang.Fang@example.com', name: '王芳', institution: '复旦大学', fields: ['IC'], keywords: ['存算一体'], languages: ['zh', 'en'], maxLoadPerRound: 20 },
+    { email: 'chen@example.com', name: '陈明', institution: '浙江大学', fields: ['AI'], maxLoadPerRound: 15, conflicts: { organizations: ['杭州示例微电子有限公司'], applicants: [] } },
+  ];
+  const count = async () => (await s.req('GET', '/admin/experts?limit=100', { admin: true })).body.items.length as number;
+
+  it('imports by e-mail; re-importing the same list changes nothing', async () => {
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).body).toEqual({ created: 2, updated: 0, unchanged: 0 });
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).body).toEqual({ created: 0, updated: 0, unchanged: 2 });
+    const changed = [{ ...experts[0]!, maxLoadPerRound: 25 }, experts[1]!];
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts: changed } })).body).toEqual({ created: 0, updated: 1, unchanged: 1 });
+    const list = (await s.req('GET', '/admin/experts', { admin: true })).body.items;
+    expect(list.map((e: { email: string }) => e.email)).toEqual(['chen@example.com', 'wang.fang@example.com']);
+    expect(list[1].maxLoadPerRound).toBe(25);
+  });
+
+  it('imports CSV; a file with any bad row imports nothing and names the cells', async () => {
+    const header = 'email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants';
+    const good = `${header}\nli@example.com,李雷,上海交通大学,BIOMED;AI,抗体;高通量筛选,zh,10,,\n`;
+    const r = await s.req('POST', '/admin/experts/csv', { admin: true, raw: good, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    expect(r.body).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    const before = await count();
+    const bad = `${good}zhao@example.com,赵强,某研究院,AI,,zh,lots,,\n`;
+    const refused = await s.req('POST', '/admin/experts/csv', { admin: true, raw: bad, headers: { 'content-type': 'text/csv' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['rows.3.maxLoadPerRound']);
+    expect(await count()).toBe(before);
+    expect((await s.req('POST', '/admin/experts/csv', { admin: true, raw: good })).status).toBe(415); // sent as JSON
+  });
+
+  it('refuses the same e-mail twice in one import', async () => {
+    const r = await s.req('POST', '/admin/experts', { admin: true, body: { experts: [experts[0], { ...experts[0], email: 'WANG.fang@example.com' }] } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details.issues[0]).toMatchObject({ path: 'experts.1.email', code: 'duplicate_email' });
+  });
+});

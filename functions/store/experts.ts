@@ -1,0 +1,55 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Expert, ExpertInput } from '../../shared/review/experts.ts';
+import { canonicalJson, sha256 } from '../../shared/tokens.ts';
+import { documentClient, tableName } from '../lib/aws.ts';
+import { EXPERT_LIST, expertKey, stripKeys } from './keys.ts';
+import { queryIndexPage } from './index-query.ts';
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+const PARALLEL_WRITES = 16;
+
+/**
+ * Upserts experts by e-mail. A row whose content is unchanged is not written at
+ * all (condition on the content hash), so re-importing a list — or retrying a
+ * request — leaves every expert exactly as it was.
+ */
+export const importExperts = async (experts: ExpertInput[], now: Date): Promise<ImportResult> => {
+  const result: ImportResult = { created: 0, updated: 0, unchanged: 0 };
+  const at = now.toISOString();
+  let next = 0;
+  const worker = async () => {
+    while (next < experts.length) {
+      const e = experts[next++]!;
+      const contentHash = sha256(canonicalJson(e));
+      try {
+        const r = await documentClient().send(
+          new PutCommand({
+            TableName: tableName(),
+            Item: { ...expertKey(e.email), gsi1pk: EXPERT_LIST, gsi1sk: e.email, ...e, contentHash, importedAt: at, updatedAt: at },
+            ConditionExpression: 'attribute_not_exists(pk) OR contentHash <> :h',
+            ExpressionAttributeValues: { ':h': contentHash },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        if (r.Attributes) result.updated++;
+        else result.created++;
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) result.unchanged++;
+        else throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, experts.length) }, worker));
+  return result;
+};
+
+export const listExperts = async (limit: number, cursor?: string) => {
+  const page = await queryIndexPage(EXPERT_LIST, limit, cursor);
+  return { items: page.items.map((i) => { const { contentHash: _h, ...rest } = stripKeys(i); return rest as unknown as Expert; }), cursor: page.cursor };
+};
