@@ -4,6 +4,7 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { routeList } from '../functions/routes.ts';
@@ -21,6 +22,8 @@ export class CompetitionStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly api: apigw.HttpApi;
   readonly intake: IntakeRoundWorkflow;
+  /** HMAC key of signed links (review, appointment, sponsor confirmation): {"current": "...", "previous"?: "..."}. */
+  readonly linkSigningKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -43,6 +46,18 @@ export class CompetitionStack extends Stack {
       ],
     });
     const tableEnv = { TABLE_NAME: this.table.tableName };
+
+    this.linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
+      description: 'HMAC-SHA-256 key for signed links; rotate by moving "current" to "previous" and setting a new "current"',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.linkSigningKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotation is a planned step, not a schedule: links stay valid until their round closes, so the old key moves to "previous" and both verify until then.',
+      },
+    ]);
 
     const workflowFn = (name: string, entry: string, timeout = Duration.seconds(60)) => {
       const f = new AppFunction(this, name, { entry, environment: tableEnv, timeout, description: `Intake round task: ${name}` });

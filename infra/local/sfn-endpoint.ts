@@ -5,7 +5,7 @@ import { SfnError, type ExecutionRecord, type LocalStepFunctions } from './stepf
 /**
  * The Step Functions API (AWS JSON 1.0: POST / with X-Amz-Target) in front of the
  * local engine, so @aws-sdk/client-sfn (via AWS_ENDPOINT_URL_SFN) and
- * `aws stepfunctions --endpoint-url` work unchanged.
+ * `aws stepfunctions --endpoint-url` work unchanged. Secrets Manager shares the port.
  */
 const seconds = (ms?: number) => (ms === undefined ? undefined : ms / 1000);
 
@@ -18,7 +18,7 @@ const summary = (x: ExecutionRecord) => ({
   stopDate: seconds(x.stopDate),
 });
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
 const page = <T>(items: T[], body: Body, key: string) => {
   const max = Math.min(Number(body.maxResults) || 100, 1000);
@@ -50,18 +50,26 @@ export const sfnOperations = (sfn: LocalStepFunctions): Record<string, (b: Body)
   SendTaskHeartbeat: (b) => (sfn.sendTaskHeartbeat(String(b.taskToken)), {}),
 });
 
-export const startSfnEndpoint = async (sfn: LocalStepFunctions, port: number) => {
-  const ops = sfnOperations(sfn);
+/** Step Functions alone on its own port (the engine tests use it). */
+export const startSfnEndpoint = (sfn: LocalStepFunctions, port: number) => startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn) }, port);
+
+/**
+ * AWS JSON-protocol services (POST / with X-Amz-Target "<Service>.<Operation>")
+ * on one local port; errors as the SDKs expect them (__type + x-amzn-errortype).
+ */
+export const startAwsJsonEndpoint = async (services: Record<string, Record<string, (b: Body) => unknown>>, port: number) => {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const dot = target.lastIndexOf('.');
+      const service = services[target.slice(0, dot)];
+      const op = service?.[target.slice(dot + 1)];
       const reply = (status: number, body: unknown, errorType?: string) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, { 'content-type': String(req.headers['content-type'] ?? 'application/x-amz-json-1.0'), ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
         res.end(JSON.stringify(body));
       };
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const op = ops[target.replace(/^AWSStepFunctions\./, '')];
       if (req.method !== 'POST' || !op) return reply(400, { __type: 'UnknownOperationException', message: `Unsupported operation ${target}` }, 'UnknownOperationException');
       try {
         const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body) : {};

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { ensureTables, startDynamo } from './dynamodb.ts';
 import { startHttpApi } from './http-api.ts';
 import { LocalLambdas } from './lambdas.ts';
-import { startSfnEndpoint } from './sfn-endpoint.ts';
+import { LocalSecrets } from './secrets.ts';
+import { sfnOperations, startAwsJsonEndpoint } from './sfn-endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
 import { LOCAL_REGION, readModel, synthTemplate, type LocalModel } from './template.ts';
 
@@ -22,6 +23,7 @@ export interface LocalStack {
   model: LocalModel;
   apiUrl: string;
   dynamoEndpoint: string;
+  /** Step Functions and Secrets Manager endpoint. */
   sfnEndpoint: string;
   sfn: LocalStepFunctions;
   lambdas: LocalLambdas;
@@ -58,6 +60,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
+      // Secrets Manager is served on the same local port as Step Functions.
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${sfnPort}`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
     });
@@ -72,7 +76,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       waitOverrides: opts.waitOverrides,
     });
     stops.unshift(() => sfn.close());
-    const sfnServer = await startSfnEndpoint(sfn, sfnPort);
+    const secrets = new LocalSecrets(model.secrets, opts.dataDir && path.join(opts.dataDir, 'secrets.json'));
+    const sfnServer = await startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() }, sfnPort);
     stops.unshift(() => sfnServer.close());
     const api = await startHttpApi({ routes: model.routes, lambdas, port: opts.httpPort ?? 0, adminKey: opts.adminKey });
     stops.unshift(() => api.close());

@@ -55,7 +55,7 @@ Innovation challenge — local stack is up
 
   HTTP API          ${stack.apiUrl}        (OpenAPI: ${stack.apiUrl}/openapi.json)
   DynamoDB Local    ${stack.dynamoEndpoint}   table ${stack.tableName}
-  Step Functions    ${stack.sfnEndpoint}   intake state machine:
+  Step Functions    ${stack.sfnEndpoint}   (also Secrets Manager)  intake state machine:
                     ${stack.intakeStateMachineArn}
   Admin key         ${adminKey}   (header X-Admin-Key; stored in .local/admin-key)
   Data              .local/  (npm start -- --fresh wipes it)

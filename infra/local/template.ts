@@ -47,11 +47,20 @@ export interface LocalStateMachine {
   name: string;
   definition: Record<string, unknown>;
 }
+export interface LocalSecret {
+  logicalId: string;
+  arn: string;
+  name: string;
+  description?: string;
+  secretString?: string;
+  generate?: { secretStringTemplate?: string; generateStringKey?: string; passwordLength: number; excludePunctuation?: boolean };
+}
 export interface LocalModel {
   functions: LocalFunction[];
   routes: LocalRoute[];
   tables: LocalTable[];
   stateMachines: LocalStateMachine[];
+  secrets: LocalSecret[];
 }
 
 /** Synthesizes the real stack in-process, without bundling (the local stack runs the sources). */
@@ -64,6 +73,8 @@ const physicalName = (logicalId: string, r: Resource): string => {
   switch (r.Type) {
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+    case 'AWS::SecretsManager::Secret':
+      return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${logicalId}`;
     case 'AWS::StepFunctions::StateMachine':
       return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${(r.Properties?.StateMachineName as string | undefined) ?? logicalId}`;
     default:
@@ -168,5 +179,25 @@ export const readModel = (t: Template): LocalModel => {
     return { logicalId: id, arn, name: arn.split(':').pop()!, definition: JSON.parse(body) as Record<string, unknown> };
   });
 
-  return { functions, routes, tables, stateMachines };
+  const secrets = ofType(t, 'AWS::SecretsManager::Secret').map(([id, r]) => {
+    const p = (r.Properties ?? {}) as Record<string, unknown>;
+    const g = p.GenerateSecretString as Record<string, unknown> | undefined;
+    return {
+      logicalId: id,
+      arn: physicalName(id, r),
+      name: (p.Name as string | undefined) ?? id,
+      description: p.Description as string | undefined,
+      secretString: p.SecretString as string | undefined,
+      generate: g
+        ? {
+            secretStringTemplate: g.SecretStringTemplate as string | undefined,
+            generateStringKey: g.GenerateStringKey as string | undefined,
+            passwordLength: Number(g.PasswordLength ?? 32),
+            excludePunctuation: g.ExcludePunctuation === true,
+          }
+        : undefined,
+    };
+  });
+
+  return { functions, routes, tables, stateMachines, secrets };
 };

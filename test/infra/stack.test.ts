@@ -51,6 +51,13 @@ describe('CDK stack', () => {
     });
   });
 
+  it('keeps the link signing key in Secrets Manager, generated, retained on stack deletion', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ GenerateStringKey: 'current', PasswordLength: 64 }) }),
+    });
+  });
+
   it('serves exactly the route table, with IAM authorization on every /admin route and only there', () => {
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string });
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(routeList().map((r) => `${r.method} ${r.path}`).sort());
