@@ -59,6 +59,7 @@ export class LocalSecrets {
         const v = this.values.get(s.arn)!;
         return { ARN: s.arn, Name: s.name, SecretString: v.value, VersionId: v.version, VersionStages: ['AWSCURRENT'], CreatedDate: v.created / 1000 };
       },
+      ListSecrets: () => ({ SecretList: this.secrets.map((s) => ({ ARN: s.arn, Name: s.name, Description: s.description })) }),
       DescribeSecret: (b) => {
         const s = this.find(String(b.SecretId));
         return { ARN: s.arn, Name: s.name, Description: s.description };
