@@ -71,10 +71,10 @@ const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
     throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
   }
   if (bytes.length === 0) {
-    if (route.body) throw new AppError(400, 'MISSING_BODY', 'A JSON request body is required');
+    if (route.body) throw new AppError(400, 'MISSING_BODY', `A ${route.bodyFormat === 'csv' ? 'CSV' : 'JSON'} request body is required`);
     return undefined;
   }
-  const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = ((event.headers ?? {})['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const expected = route.bodyFormat === 'csv' ? 'text/csv' : 'application/json';
   if (contentType !== expected) {
     throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be ${expected}`, { contentType: contentType || null });
