@@ -29,6 +29,9 @@ export interface RouteSpec {
   table: 'read' | 'readWrite';
   /** May start executions of the intake state machine. */
   startsIntake?: boolean;
+  /** For heavier routes (default 15 s / 512 MB). */
+  timeoutSeconds?: number;
+  memoryMb?: number;
 }
 
 const competitionParams = z.strictObject({ competitionId: slug });
@@ -120,6 +123,13 @@ export const routes = {
     summary: 'Override an eligibility-screening outcome with a recorded reason',
     params: entryParams,
     body: screeningOverrideBody,
+  },
+  adminPreviewAssignment: {
+    method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}/assignment-preview', entry: 'functions/api/admin-preview-assignment.ts', auth: 'admin', okStatus: 200, table: 'read',
+    summary: 'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored',
+    params: roundParams,
+    timeoutSeconds: 60,
+    memoryMb: 1024,
   },
   adminImportExperts: {
     method: 'POST', path: '/admin/experts', entry: 'functions/api/admin-import-experts.ts', auth: 'admin', okStatus: 200, table: 'readWrite',

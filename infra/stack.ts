@@ -89,6 +89,8 @@ export class CompetitionStack extends Stack {
         entry: route.entry,
         environment: { ...tableEnv, ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn } : {}) },
         description: `${route.method} ${route.path}`,
+        ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
+        ...(route.memoryMb ? { memorySize: route.memoryMb } : {}),
       });
       grantTable(f.role, this.table.tableArn, [GSI1], route.table);
       if (route.startsIntake) {

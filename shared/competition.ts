@@ -158,6 +158,8 @@ export const competitionConfig = z.strictObject({
     .strictObject({ maxActiveEntriesPerOrganizationPerTrack: z.number().int().min(1).max(20).default(1) })
     .default({ maxActiveEntriesPerOrganizationPerTrack: 1 }),
   awardPlan: awardPlan.default({ tiers: [], specialAwards: [] }),
+  /** Names that denote one institution, for conflict-of-interest checks, e.g. ["复旦大学", "Fudan University"]. */
+  institutionAliases: z.array(z.array(text(200)).min(2).max(20)).max(1000).default([]),
 });
 export type CompetitionConfig = z.infer<typeof competitionConfig>;
 

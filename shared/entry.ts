@@ -44,6 +44,10 @@ export const entryContent = z.strictObject({
   solution: text(TEXT_LIMITS.solution).optional(),
   applicant,
   documents: z.array(document).max(20).default([]),
+  /** Technical keywords; reviewer assignment matches them against the experts'. */
+  keywords: z.array(text(40)).max(10).default([]),
+  /** Language of the application materials. */
+  language: z.enum(['zh', 'en']).default('zh'),
 });
 export type EntryContent = z.infer<typeof entryContent>;
 

@@ -10,9 +10,9 @@ import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
 export const handler = api(routes.updateEntry, async ({ params, headers, body }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
   assertEditable(record);
-  const { title, summary, solution, applicant, documents } = record;
+  const { title, summary, solution, applicant, documents, keywords, language } = record;
   // Same content again (a retried PUT): nothing to write.
-  if (canonicalJson({ title, summary, solution, applicant, documents }) === canonicalJson(body)) return { body: { entry: ownerView(record) } };
+  if (canonicalJson({ title, summary, solution, applicant, documents, keywords, language }) === canonicalJson(body)) return { body: { entry: ownerView(record) } };
 
   const competition = await requireCompetition(record.competitionId);
   const at = now();
@@ -25,6 +25,8 @@ export const handler = api(routes.updateEntry, async ({ params, headers, body })
     solution: body.solution,
     applicant: body.applicant,
     documents: body.documents,
+    keywords: body.keywords,
+    language: body.language,
     organizationKey: organizationKey(body.applicant),
     version: record.version + 1,
     updatedAt: at.toISOString(),

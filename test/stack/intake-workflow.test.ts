@@ -112,6 +112,30 @@ describe('intake round workflow', () => {
     expect((await s.req('POST', `/admin/entries/${ids.draft!.entryId}/screening-override`, { admin: true, body })).body.error.code).toBe('NOT_SCREENED');
   });
 
+  it('previews the preliminary round’s reviewer assignment from eligible entries and the expert pool, avoiding conflicts', async () => {
+    // Nine experts; one works at an applicant's organization, one is an applicant's lead.
+    const experts = Array.from({ length: 8 }, (_, k) => ({
+      email: `expert${k}@example.com`,
+      name: `专家${k}`,
+      institution: `研究院${k}`,
+      fields: k < 6 ? ['IC'] : ['AI'],
+      languages: ['zh'],
+      maxLoadPerRound: 200,
+    }));
+    experts.push({ email: 'insider@example.com', name: '内部专家', institution: '集成电路公司 0', fields: ['IC'], languages: ['zh'], maxLoadPerRound: 200 });
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
+    const r = await s.req('GET', `/admin/competitions/${CID}/rounds/preliminary/assignment-preview`, { admin: true });
+    expect(r.status).toBe(200);
+    expect(r.body.entries).toBe(ELIGIBLE_IC + 2); // the Beijing entry was overridden to ELIGIBLE above
+    expect(r.body.report.certificate.optimal).toBe(true);
+    expect(r.body.report.shortfalls).toEqual([]);
+    const ic0 = r.body.assignments.find((a: { entry: string }) => a.entry === ids['ic-0']!.entryId);
+    expect(ic0.reviewers).toHaveLength(5); // preliminary round: 5 reviewers per entry
+    expect(ic0.reviewers.map((x: { reviewer: string }) => x.reviewer)).not.toContain('insider@example.com');
+    expect(r.body.report.conflictsAvoided.byReason.SAME_INSTITUTION).toBeGreaterThanOrEqual(1);
+    expect((await s.req('GET', `/admin/competitions/${CID}/rounds/intake/assignment-preview`, { admin: true })).body.error.code).toBe('ROUND_KIND_NOT_SUPPORTED');
+  });
+
   it('a start after the round finished reports the finished execution, not a new one', async () => {
     const again = await s.req('POST', `/admin/competitions/${CID}/rounds/intake/start`, { admin: true });
     expect(again.status).toBe(200);

@@ -1,0 +1,46 @@
+import type { Competition, Round } from '../competition.ts';
+import type { Entry } from '../entry.ts';
+import type { AssignmentInstance } from '../assignment/instance.ts';
+import type { Expert } from './experts.ts';
+
+/**
+ * The assignment instance of a review round, from stored records: the round's
+ * eligible entries and the expert pool. Conflicts of interest (回避) come from
+ * the data — applicant organization vs the expert's institution (with the
+ * competition's aliases), the challenge sponsor, the expert's declared
+ * organizations and applicants, and an expert who is the entry's lead.
+ */
+export const roundInstance = (competition: Competition, round: Extract<Round, { reviewersPerEntry: number }>, entries: Entry[], experts: Expert[]): AssignmentInstance => {
+  const trackOf = new Map(competition.tracks.map((t) => [t.trackId, t]));
+  return {
+    reviewsPerEntry: round.reviewersPerEntry,
+    weakThreshold: 0.5,
+    mode: 'optimal',
+    seed: 1,
+    entries: entries.map((e) => {
+      const track = trackOf.get(e.trackId);
+      return {
+        id: e.entryId,
+        field: track?.field,
+        keywords: e.keywords ?? [],
+        languages: [e.language ?? 'zh'],
+        institution: e.applicant.organizationName,
+        sponsor: track?.kind === 'CHALLENGE' ? track.sponsor.organizationName : undefined,
+        applicants: [e.applicant.lead.email, e.applicant.lead.name],
+      };
+    }),
+    reviewers: experts.map((x) => ({
+      id: x.email,
+      email: x.email,
+      fields: x.fields,
+      keywords: x.keywords,
+      languages: x.languages,
+      institution: x.institution,
+      cap: x.maxLoadPerRound,
+      declaredConflicts: [...x.conflicts.organizations, ...x.conflicts.applicants],
+    })),
+    institutionAliases: competition.institutionAliases,
+    conflicts: [],
+    affinity: [],
+  };
+};
