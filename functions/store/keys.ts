@@ -12,6 +12,7 @@ import { validationError } from '../../shared/errors.ts';
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
+ * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
  */
 export const GSI1 = 'gsi1';
 
@@ -26,6 +27,8 @@ export const guardKey = (competitionId: string, trackId: string, organizationKey
 });
 export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPERT' });
 export const EXPERT_LIST = 'EXPERTS';
+export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
+export const roundReviewsKey = (competitionId: string, roundId: string) => `REVIEWS#${competitionId}#${roundId}`;
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
 
 /** Strips storage attributes before an item leaves the store. */

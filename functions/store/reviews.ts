@@ -1,0 +1,203 @@
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { conflict } from '../../shared/errors.ts';
+import { canonicalJson } from '../../shared/tokens.ts';
+import { documentClient, tableName } from '../lib/aws.ts';
+import { assignmentKey, roundKey, roundReviewsKey, stripKeys } from './keys.ts';
+import { queryIndexPage } from './index-query.ts';
+
+/**
+ * Review assignments and the round's review counters. The guarantees the round
+ * workflow relies on: an assignment is created once however often the step is
+ * replayed; a review counts once however often, or however concurrently, it is
+ * submitted; exactly one caller claims the round's completion.
+ */
+export type AssignmentStatus = 'PENDING' | 'SUBMITTED' | 'DECLINED' | 'REVOKED';
+
+export interface AssignmentRecord {
+  assignmentId: string;
+  competitionId: string;
+  roundId: string;
+  entryId: string;
+  trackId: string;
+  expertEmail: string;
+  /** Links carry this version; bumping it (revoke, reassign) invalidates older links. */
+  linkVersion: number;
+  status: AssignmentStatus;
+  scores?: Record<string, number>;
+  comment?: string;
+  submittedAt?: string;
+  updatedAt: string;
+  /** Every saved version of the review, oldest first. */
+  history: Array<{ at: string; scores: Record<string, number>; comment?: string }>;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Deterministic id: the same entry–expert pair in the same round always gets the same assignment. */
+export const assignmentIdOf = (competitionId: string, roundId: string, entryId: string, expertEmail: string) => {
+  const h = createHash('sha256').update(`${competitionId}|${roundId}|${entryId}|${expertEmail}`).digest();
+  let out = '';
+  for (let k = 0; k < 26; k++) out += CROCKFORD[h[k]! & 31];
+  return out;
+};
+
+export const createAssignments = async (
+  competitionId: string,
+  roundId: string,
+  pairs: Array<{ entryId: string; trackId: string; expertEmail: string }>,
+  now: Date,
+): Promise<{ created: number; existing: number }> => {
+  let created = 0;
+  let existing = 0;
+  const at = now.toISOString();
+  for (const p of pairs) {
+    const assignmentId = assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail);
+    const item: AssignmentRecord = { assignmentId, competitionId, roundId, ...p, linkVersion: 1, status: 'PENDING', updatedAt: at, history: [] };
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...assignmentKey(assignmentId), gsi1pk: roundReviewsKey(competitionId, roundId), gsi1sk: `${p.entryId}#${p.expertEmail}`, ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      created++;
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      existing++;
+    }
+  }
+  // The expected count is fixed by the first delivery; replays keep it.
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: roundKey(competitionId, roundId),
+      UpdateExpression: 'SET expectedReviews = if_not_exists(expectedReviews, :n), receivedReviews = if_not_exists(receivedReviews, :zero)',
+      ExpressionAttributeValues: { ':n': pairs.length, ':zero': 0 },
+    }),
+  );
+  return { created, existing };
+};
+
+export const getAssignment = async (assignmentId: string): Promise<AssignmentRecord | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: assignmentKey(assignmentId), ConsistentRead: true }));
+  return r.Item ? (stripKeys(r.Item) as unknown as AssignmentRecord) : undefined;
+};
+
+export const listRoundAssignments = async (competitionId: string, roundId: string, limit: number, cursor?: string) => {
+  const page = await queryIndexPage(roundReviewsKey(competitionId, roundId), limit, cursor);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as AssignmentRecord), cursor: page.cursor };
+};
+
+/** Reviews expected and received in a round, and when the last one arrived. */
+export const getReviewProgress = async (competitionId: string, roundId: string) => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }));
+  return {
+    expected: Number(r.Item?.expectedReviews ?? 0),
+    received: Number(r.Item?.receivedReviews ?? 0),
+    completedAt: r.Item?.reviewsCompletedAt as string | undefined,
+  };
+};
+
+const sameReview = (a: AssignmentRecord, scores: Record<string, number>, comment?: string) =>
+  canonicalJson({ s: a.scores ?? null, c: a.comment ?? null }) === canonicalJson({ s: scores, c: comment ?? null });
+
+export interface SubmitResult {
+  assignment: AssignmentRecord;
+  /** This call moved the review from pending to submitted (and counted it). */
+  counted: boolean;
+  /** This call, and no other, claimed the round's completion. */
+  completedRound: boolean;
+}
+
+/**
+ * Saves a review for the assignment a link names. The first submission flips
+ * PENDING → SUBMITTED and adds one to the round's counter in one transaction;
+ * later ones are edits (history grows, the counter does not). A replay with the
+ * same content writes nothing.
+ */
+export const submitReview = async (assignmentId: string, linkVersion: number, scores: Record<string, number>, comment: string | undefined, now: Date): Promise<SubmitResult> => {
+  const at = now.toISOString();
+  const revision = [{ at, scores, ...(comment ? { comment } : {}) }];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await getAssignment(assignmentId);
+    if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
+    if (current.linkVersion !== linkVersion || current.status === 'REVOKED' || current.status === 'DECLINED') {
+      throw conflict('LINK_REVOKED', 'This review link is no longer valid');
+    }
+    if (current.status === 'SUBMITTED' && sameReview(current, scores, comment)) {
+      return { assignment: current, counted: false, completedRound: await claimCompletion(current, at) };
+    }
+    const names = { '#s': 'status' };
+    try {
+      if (current.status === 'PENDING') {
+        await documentClient().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName(),
+                  Key: assignmentKey(assignmentId),
+                  UpdateExpression: 'SET #s = :submitted, scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, history = list_append(history, :rev)',
+                  ConditionExpression: '#s = :pending AND linkVersion = :v',
+                  ExpressionAttributeNames: { ...names, '#c': 'comment' },
+                  ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision, ':v': linkVersion },
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName(),
+                  Key: roundKey(current.competitionId, current.roundId),
+                  UpdateExpression: 'ADD receivedReviews :one',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+        const assignment: AssignmentRecord = { ...current, status: 'SUBMITTED', scores, comment, submittedAt: at, updatedAt: at, history: [...current.history, ...revision] };
+        return { assignment, counted: true, completedRound: await claimCompletion(assignment, at) };
+      }
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: assignmentKey(assignmentId),
+          UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
+          ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
+          ExpressionAttributeNames: { ...names, '#c': 'comment' },
+          ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision, ':v': linkVersion, ':seen': current.updatedAt },
+        }),
+      );
+      const assignment: AssignmentRecord = { ...current, scores, comment, updatedAt: at, history: [...current.history, ...revision] };
+      return { assignment, counted: false, completedRound: await claimCompletion(assignment, at) };
+    } catch (e) {
+      // Someone else changed it between our read and our write: read again and decide again.
+      if (!(e instanceof ConditionalCheckFailedException || e instanceof TransactionCanceledException)) throw e;
+    }
+  }
+  throw conflict('CONCURRENT_UPDATE', 'The review was changed concurrently; try again');
+};
+
+/**
+ * Exactly one caller wins the round's completion: the conditional write that
+ * records it succeeds once, when every expected review has arrived. Any save
+ * retries the claim, so a crash between the save and the claim is not fatal.
+ */
+const claimCompletion = async (a: AssignmentRecord, at: string): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: roundKey(a.competitionId, a.roundId),
+        UpdateExpression: 'SET reviewsCompletedAt = :at',
+        ConditionExpression: 'receivedReviews >= expectedReviews AND attribute_not_exists(reviewsCompletedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+};

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
+import { freePort } from '../../infra/local/stack.ts';
+import { readModel, synthTemplate } from '../../infra/local/template.ts';
+import { assignmentIdOf, createAssignments, getAssignment, getReviewProgress, listRoundAssignments, submitReview } from '../../functions/store/reviews.ts';
+import type { AppError } from '../../shared/errors.ts';
+
+/** Review submission under concurrency, against DynamoDB Local on the template's table. */
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  const model = readModel(synthTemplate());
+  dynamo = await startDynamo({ port: await freePort() });
+  await ensureTables(dynamo.client, model.tables);
+  Object.assign(process.env, { TABLE_NAME: model.tables[0]!.tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+});
+afterAll(async () => dynamo?.stop());
+
+const NOW = new Date('2026-07-01T00:00:00Z');
+const pairs = (n: number) => Array.from({ length: n }, (_, k) => ({ entryId: `E${Math.floor(k / 3)}`, trackId: 'ic', expertEmail: `x${k % 3}@example.com` }));
+const scores = (v: number) => ({ innovation: v, feasibility: v });
+
+describe('review store', () => {
+  it('creates assignments once, however often the step is replayed', async () => {
+    expect(await createAssignments('c', 'r1', pairs(6), NOW)).toEqual({ created: 6, existing: 0 });
+    expect(await createAssignments('c', 'r1', pairs(6), NOW)).toEqual({ created: 0, existing: 6 });
+    expect((await listRoundAssignments('c', 'r1', 100)).items).toHaveLength(6);
+    expect(assignmentIdOf('c', 'r1', 'E0', 'x0@example.com')).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
+  it('counts every review exactly once when the last reviews arrive together, and completes the round once', async () => {
+    const all = pairs(30);
+    await createAssignments('c', 'r2', all, NOW);
+    const ids = all.map((p) => assignmentIdOf('c', 'r2', p.entryId, p.expertEmail));
+    // Every review submitted three times at once: 90 concurrent calls.
+    const results = await Promise.all(ids.flatMap((id, k) => [0, 1, 2].map(() => submitReview(id, 1, scores(k), undefined, NOW))));
+    expect(results.filter((r) => r.counted)).toHaveLength(30);
+    expect(results.filter((r) => r.completedRound)).toHaveLength(1);
+    expect(await getReviewProgress('c', 'r2')).toEqual({ expected: 30, received: 30, completedAt: NOW.toISOString() });
+    const a = await getAssignment(ids[7]!);
+    expect(a).toMatchObject({ status: 'SUBMITTED', scores: scores(7) });
+    expect(a!.history).toHaveLength(1);
+  });
+
+  it('treats later saves as edits: history grows, the counter does not, a replay writes nothing', async () => {
+    await createAssignments('c', 'r3', pairs(3), NOW);
+    const id = assignmentIdOf('c', 'r3', 'E0', 'x0@example.com');
+    expect((await submitReview(id, 1, scores(60), undefined, NOW)).counted).toBe(true);
+    const edit = await submitReview(id, 1, scores(75), '补充意见', new Date('2026-07-02T00:00:00Z'));
+    expect(edit).toMatchObject({ counted: false, completedRound: false });
+    expect(await getReviewProgress('c', 'r3')).toMatchObject({ expected: 3, received: 1 });
+    await submitReview(id, 1, scores(75), '补充意见', new Date('2026-07-03T00:00:00Z'));
+    const a = await getAssignment(id);
+    expect(a!.history.map((h) => h.scores.innovation)).toEqual([60, 75]);
+    expect(a!.comment).toBe('补充意见');
+  });
+
+  it('refuses a link whose version is no longer the assignment’s', async () => {
+    await createAssignments('c', 'r4', pairs(3), NOW);
+    const id = assignmentIdOf('c', 'r4', 'E0', 'x1@example.com');
+    await expect(submitReview(id, 2, scores(50), undefined, NOW)).rejects.toMatchObject({ code: 'LINK_REVOKED' } satisfies Partial<AppError>);
+    await expect(submitReview('NOSUCHASSIGNMENT0000000000', 1, scores(50), undefined, NOW)).rejects.toMatchObject({ code: 'ASSIGNMENT_NOT_FOUND' });
+  });
+});
