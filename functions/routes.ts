@@ -2,27 +2,30 @@ import * as z from 'zod';
 import { createCompetitionBody, competitionConfig, roundSlug, slug } from '../shared/competition.ts';
 import { createEntryBody, entryContent, ENTRY_STATUSES, screeningOverrideBody } from '../shared/entry.ts';
 import { expertImportBody } from '../shared/review/experts.ts';
+import { reviewFormBody } from '../shared/review/review-form.ts';
 
 /**
  * The one route table. The CDK stack builds the HttpApi from it, the local HTTP
  * server serves it, the OpenAPI document is generated from it, and each handler
  * takes its request schemas from its own row.
  */
-export type Auth = 'public' | 'applicant' | 'admin';
+export type Auth = 'public' | 'applicant' | 'admin' | 'link';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   /** Handler module (exports `handler`), relative to the repository root. */
   entry: string;
-  /** public: anyone; applicant: bearer entry token checked by the handler; admin: IAM in AWS, admin key locally. */
+  /** public: anyone; applicant: bearer entry token checked by the handler; admin: IAM in AWS, admin key locally; link: a signed link in the path. */
   auth: Auth;
   summary: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** How the body is sent: JSON (default) or CSV text (`text/csv`), then checked by `body`. */
-  bodyFormat?: 'json' | 'csv';
+  /** How the body is sent: JSON (default), CSV text (`text/csv`) or an HTML form, then checked by `body`. */
+  bodyFormat?: 'json' | 'csv' | 'form';
+  /** Needs the link signing key (Secrets Manager). */
+  signsLinks?: boolean;
   /** Status of a successful response. */
   okStatus: 200 | 201 | 202;
   /** Least privilege: what the function may do with the table. */
@@ -130,6 +133,19 @@ export const routes = {
     params: roundParams,
     timeoutSeconds: 60,
     memoryMb: 1024,
+  },
+  getReviewPage: {
+    method: 'GET', path: '/review/{token}', entry: 'functions/api/review-page.ts', auth: 'link', okStatus: 200, table: 'read', signsLinks: true,
+    summary: 'The reviewer page for the one assignment a signed link names (HTML; changes nothing, so mail scanners may prefetch it)',
+    params: z.strictObject({ token: z.string().min(1).max(2048) }),
+    query: z.strictObject({ lang: z.enum(['zh', 'en']).optional(), saved: z.enum(['saved', 'submitted', 'declined']).optional() }),
+  },
+  postReview: {
+    method: 'POST', path: '/review/{token}', entry: 'functions/api/review-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true,
+    summary: 'Save a draft, submit (or change) the review, or declare a conflict — an HTML form post; answers with a redirect to the page',
+    params: z.strictObject({ token: z.string().min(1).max(2048) }),
+    body: reviewFormBody,
+    bodyFormat: 'form',
   },
   adminImportExperts: {
     method: 'POST', path: '/admin/experts', entry: 'functions/api/admin-import-experts.ts', auth: 'admin', okStatus: 200, table: 'readWrite',

@@ -47,7 +47,7 @@ const parameters = (r: RouteSpec) => {
 
 const errorResponses = (r: RouteSpec) => {
   const codes: Record<string, string> = { '404': 'Not found (unknown id, or a token that does not grant it)' };
-  if (r.body || r.query) Object.assign(codes, { '400': 'Malformed JSON or missing body', '413': `Body over ${MAX_BODY_BYTES} bytes`, '415': `Body is not ${r.bodyFormat === 'csv' ? 'text/csv' : 'application/json'}`, '422': 'Validation failed: details.issues name the fields' });
+  if (r.body || r.query) Object.assign(codes, { '400': 'Malformed JSON or missing body', '413': `Body over ${MAX_BODY_BYTES} bytes`, '415': `Body is not ${r.bodyFormat === 'csv' ? 'text/csv' : r.bodyFormat === 'form' ? 'an HTML form' : 'application/json'}`, '422': 'Validation failed: details.issues name the fields' });
   if (r.method !== 'GET') codes['409'] = 'Conflicts with the current state (deadline passed, limit reached, concurrent change)';
   if (r.auth === 'applicant') codes['401'] = 'No bearer token';
   if (r.auth === 'admin') codes['403'] = 'Not authorized (IAM in AWS, X-Admin-Key locally)';
@@ -64,7 +64,17 @@ export const buildOpenApi = () => {
       ...(r.auth === 'admin' ? { security: [{ iam: [] }] } : r.auth === 'applicant' ? { security: [{ entryToken: [] }] } : {}),
       parameters: parameters(r),
       ...(r.body
-        ? { requestBody: { required: true, content: r.bodyFormat === 'csv' ? { 'text/csv': { schema: { type: 'string' } } } : { 'application/json': { schema: schemaOf(r.body) } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content:
+                r.bodyFormat === 'csv'
+                  ? { 'text/csv': { schema: { type: 'string' } } }
+                  : r.bodyFormat === 'form'
+                    ? { 'application/x-www-form-urlencoded': { schema: schemaOf(r.body) } }
+                    : { 'application/json': { schema: schemaOf(r.body) } },
+            },
+          }
         : {}),
       responses: { [String(r.okStatus)]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses(r) },
     };

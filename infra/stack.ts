@@ -87,12 +87,17 @@ export class CompetitionStack extends Stack {
     for (const route of routeList()) {
       const f = new AppFunction(this, `${pascal(route.id)}Function`, {
         entry: route.entry,
-        environment: { ...tableEnv, ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn } : {}) },
+        environment: {
+          ...tableEnv,
+          ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn } : {}),
+          ...(route.signsLinks ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}),
+        },
         description: `${route.method} ${route.path}`,
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
         ...(route.memoryMb ? { memorySize: route.memoryMb } : {}),
       });
       grantTable(f.role, this.table.tableArn, [GSI1], route.table);
+      if (route.signsLinks) this.linkSigningKey.grantRead(f.role);
       if (route.startsIntake) {
         this.intake.stateMachine.grantStartExecution(f.role);
         this.intake.stateMachine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');

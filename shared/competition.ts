@@ -76,6 +76,8 @@ const reviewRound = z.strictObject({
   reviewClosesAt: isoInstant,
   blind: z.boolean().default(true),
   reviewersPerEntry: z.number().int().min(1).max(15).default(3),
+  /** A review whose 0–100 total falls outside this band must carry a comment. */
+  commentRequiredOutside: z.strictObject({ min: z.number().min(0).max(100), max: z.number().min(0).max(100) }).optional(),
 });
 
 export const round = z.discriminatedUnion('kind', [intakeRound, reviewRound]);

@@ -21,9 +21,20 @@ export interface ApiRequest<R extends RouteSpec> {
 
 export interface ApiResponse {
   status?: number;
-  body: unknown;
+  body?: unknown;
+  /** An HTML page instead of JSON (reviewer page), sent with a strict content security policy. */
+  html?: string;
   headers?: Record<string, string>;
 }
+
+const HTML_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+};
 
 const BASE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -71,11 +82,11 @@ const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
     throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
   }
   if (bytes.length === 0) {
-    if (route.body) throw new AppError(400, 'MISSING_BODY', `A ${route.bodyFormat === 'csv' ? 'CSV' : 'JSON'} request body is required`);
+    if (route.body) throw new AppError(400, 'MISSING_BODY', `A ${route.bodyFormat === 'csv' ? 'CSV' : route.bodyFormat === 'form' ? 'form' : 'JSON'} request body is required`);
     return undefined;
   }
   const contentType = ((event.headers ?? {})['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const expected = route.bodyFormat === 'csv' ? 'text/csv' : 'application/json';
+  const expected = route.bodyFormat === 'csv' ? 'text/csv' : route.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
   if (contentType !== expected) {
     throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be ${expected}`, { contentType: contentType || null });
   }
@@ -86,6 +97,7 @@ const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
     throw new AppError(400, route.bodyFormat === 'csv' ? 'MALFORMED_TEXT' : 'MALFORMED_JSON', 'The request body is not valid UTF-8');
   }
   if (route.bodyFormat === 'csv') return parseWith(route.body ?? NO_BODY, decoded, 'body');
+  if (route.bodyFormat === 'form') return parseWith(route.body ?? NO_BODY, Object.fromEntries(new URLSearchParams(decoded)), 'body');
   let value: unknown;
   try {
     value = JSON.parse(decoded);
@@ -116,6 +128,7 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
           principal: authorizer?.iam?.userArn ?? 'anonymous',
           event,
         });
+        if (res.html !== undefined) return { statusCode: res.status ?? route.okStatus, headers: { ...HTML_HEADERS, ...res.headers }, body: res.html };
         return json(res.status ?? route.okStatus, res.body, res.headers);
       } catch (e) {
         if (isAppError(e)) {

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Expert, ExpertInput } from '../../shared/review/experts.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
@@ -52,4 +52,9 @@ export const importExperts = async (experts: ExpertInput[], now: Date): Promise<
 export const listExperts = async (limit: number, cursor?: string) => {
   const page = await queryIndexPage(EXPERT_LIST, limit, cursor);
   return { items: page.items.map((i) => { const { contentHash: _h, ...rest } = stripKeys(i); return rest as unknown as Expert; }), cursor: page.cursor };
+};
+
+export const getExpert = async (email: string): Promise<Expert | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: expertKey(email.toLowerCase()) }));
+  return r.Item ? (stripKeys(r.Item) as unknown as Expert) : undefined;
 };

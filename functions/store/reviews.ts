@@ -31,6 +31,9 @@ export interface AssignmentRecord {
   updatedAt: string;
   /** Every saved version of the review, oldest first. */
   history: Array<{ at: string; scores: Record<string, number>; comment?: string }>;
+  /** A draft saved before submitting (not counted). */
+  draft?: { scores: Record<string, number>; comment?: string; at: string };
+  conflictReason?: string;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -177,6 +180,50 @@ export const submitReview = async (assignmentId: string, linkVersion: number, sc
     }
   }
   throw conflict('CONCURRENT_UPDATE', 'The review was changed concurrently; try again');
+};
+
+/** Saves a draft of a pending review: stored, not counted. */
+export const saveDraft = async (assignmentId: string, linkVersion: number, scores: Record<string, number>, comment: string | undefined, now: Date): Promise<void> => {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: assignmentKey(assignmentId),
+        UpdateExpression: 'SET draft = :d, updatedAt = :at',
+        ConditionExpression: '#s = :pending AND linkVersion = :v',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':d': { scores, ...(comment ? { comment } : {}), at: now.toISOString() }, ':at': now.toISOString(), ':pending': 'PENDING', ':v': linkVersion },
+      }),
+    );
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) throw conflict('NOT_PENDING', 'Only a review not yet submitted can be saved as a draft; submit again to change it');
+    throw e;
+  }
+};
+
+/**
+ * The expert declares a conflict of interest (回避) before submitting: the
+ * assignment is declined (the round workflow assigns a replacement) and its link
+ * stops working. Declaring twice is harmless.
+ */
+export const declareConflict = async (assignmentId: string, linkVersion: number, reason: string, now: Date): Promise<void> => {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: assignmentKey(assignmentId),
+        UpdateExpression: 'SET #s = :declined, conflictReason = :r, updatedAt = :at',
+        ConditionExpression: '#s = :pending AND linkVersion = :v',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':declined': 'DECLINED', ':r': reason, ':at': now.toISOString(), ':pending': 'PENDING', ':v': linkVersion },
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    const current = await getAssignment(assignmentId);
+    if (current?.status === 'DECLINED') return;
+    throw conflict('NOT_PENDING', 'A submitted review cannot be declined; contact the organizer');
+  }
 };
 
 /**

@@ -13,7 +13,8 @@ describe('OpenAPI document', () => {
     for (const r of routeList()) {
       const op = doc.paths[r.path][r.method.toLowerCase()];
       expect(op.operationId).toBe(r.id);
-      if (r.body) expect(op.requestBody.content[r.bodyFormat === 'csv' ? 'text/csv' : 'application/json'].schema.type).toBeDefined();
+      const mediaType = { csv: 'text/csv', form: 'application/x-www-form-urlencoded', json: 'application/json' }[r.bodyFormat ?? 'json'];
+      if (r.body) expect(op.requestBody.content[mediaType].schema.type).toBeDefined();
     }
     const create = doc.paths['/competitions/{competitionId}/entries'].post;
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

@@ -1,0 +1,111 @@
+import type { Criterion } from './scoring.ts';
+import type { FieldIssue } from '../errors.ts';
+import { escapeHtml as h } from '../text.ts';
+import type { reviewerView } from './review-form.ts';
+
+/**
+ * The reviewer page: server-rendered, works without JavaScript, bilingual,
+ * narrow-screen friendly. Every stored text goes through escapeHtml.
+ */
+export type Lang = 'zh' | 'en';
+
+const T = {
+  zh: {
+    title: '专家评审', entry: '参赛项目', summary: '项目摘要', solution: '解决方案', keywords: '关键词', documents: '材料', applicant: '申报主体',
+    blind: '本轮为盲评：申报人信息已隐去。', rubric: '评分', weight: '权重', range: '分值', comment: '评审意见', draft: '保存草稿', submit: '提交评审',
+    conflict: '声明回避', conflictReason: '回避原因', conflictHelp: '如与申报主体存在利益冲突，请声明回避，本评审将改派其他专家。',
+    closes: '评审截止', saved: '草稿已保存。', submitted: '评审已提交，截止前仍可修改。', declined: '已声明回避，感谢。', errors: '请检查以下内容：',
+    switch: 'English', closed: '评审已截止，不能再修改。',
+  },
+  en: {
+    title: 'Expert review', entry: 'Entry', summary: 'Summary', solution: 'Proposed solution', keywords: 'Keywords', documents: 'Documents', applicant: 'Applicant',
+    blind: 'This round is blind: applicant details are hidden.', rubric: 'Scores', weight: 'weight', range: 'range', comment: 'Comments', draft: 'Save draft',
+    submit: 'Submit review', conflict: 'Declare a conflict', conflictReason: 'Reason', conflictHelp: 'If you have a conflict of interest with the applicant, declare it and the review will go to another expert.',
+    closes: 'Review closes', saved: 'Draft saved.', submitted: 'Review submitted. You can still change it until the round closes.', declined: 'Conflict declared. Thank you.',
+    errors: 'Please check:', switch: '中文', closed: 'The review window has closed; the review can no longer be changed.',
+  },
+} as const;
+
+export interface ReviewPageModel {
+  lang: Lang;
+  action: string;
+  competitionTitle: { zh: string; en?: string };
+  roundName: { zh: string; en?: string };
+  blind: boolean;
+  closesAt: string;
+  open: boolean;
+  entry: ReturnType<typeof reviewerView>;
+  criteria: Array<Criterion & { name: { zh: string; en?: string } }>;
+  values: { scores: Record<string, number | string>; comment?: string };
+  status?: 'saved' | 'submitted' | 'declined';
+  errors?: FieldIssue[];
+}
+
+const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
+
+const STYLE = `body{font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1b1f24}
+main{max-width:760px;margin:0 auto;padding:16px}section{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:16px;margin:12px 0}
+h1{font-size:1.3rem;margin:.2em 0}h2{font-size:1.1rem;margin:.2em 0 .6em}label{display:block;font-weight:600;margin:.6em 0 .2em}
+input[type=number]{width:7em;font-size:1rem;padding:6px}textarea{width:100%;min-height:8em;font-size:1rem;padding:6px;box-sizing:border-box}
+button{font-size:1rem;padding:10px 16px;margin:8px 8px 0 0;border-radius:6px;border:1px solid #888;background:#fff}button.primary{background:#0b5cad;color:#fff;border-color:#0b5cad}
+.note{background:#eef6ff;border-left:4px solid #0b5cad;padding:8px 12px}.ok{background:#eefaf0;border-left:4px solid #2f8f46;padding:8px 12px}
+.err{background:#fdeeee;border-left:4px solid #b3261e;padding:8px 12px}.muted{color:#5b6470;font-size:.9rem}.top{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}`;
+
+const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
+<html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+
+export const renderReviewPage = (m: ReviewPageModel): string => {
+  const t = T[m.lang];
+  const err = new Map((m.errors ?? []).map((e) => [e.path, e.message]));
+  const other: Lang = m.lang === 'en' ? 'zh' : 'en';
+  const status = m.status ? `<p class="ok" role="status">${h(t[m.status])}</p>` : '';
+  const errors = m.errors?.length
+    ? `<div class="err" role="alert"><p>${h(t.errors)}</p><ul>${m.errors.map((e) => `<li>${h(e.path)}: ${h(e.message)}</li>`).join('')}</ul></div>`
+    : '';
+  const entry = m.entry;
+  const scoreFields = m.criteria
+    .map(
+      (c) => `<label for="s-${h(c.criterionId)}">${h(pick(c.name, m.lang))} <span class="muted">(${h(t.weight)} ${c.weight}%, ${h(t.range)} ${c.minScore}–${c.maxScore})</span></label>
+<input type="number" inputmode="numeric" id="s-${h(c.criterionId)}" name="score.${h(c.criterionId)}" min="${c.minScore}" max="${c.maxScore}" step="1" value="${h(String(m.values.scores[c.criterionId] ?? ''))}"${m.open ? '' : ' disabled'}>
+${err.has(`score.${c.criterionId}`) ? `<div class="err">${h(err.get(`score.${c.criterionId}`)!)}</div>` : ''}`,
+    )
+    .join('\n');
+  const body = `<div class="top"><div><div class="muted">${h(pick(m.competitionTitle, m.lang))} · ${h(pick(m.roundName, m.lang))}</div><h1>${h(t.title)}</h1></div>
+<a href="?lang=${other}">${h(t.switch)}</a></div>
+${status}${errors}
+<p class="muted">${h(t.closes)}: <time datetime="${h(m.closesAt)}">${h(m.closesAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time></p>
+${m.blind ? `<p class="note">${h(t.blind)}</p>` : ''}
+<section><h2>${h(t.entry)}: ${h(entry.title)}</h2>
+${entry.applicant ? `<p><b>${h(t.applicant)}:</b> ${h(entry.applicant.organizationName)} (${h(entry.applicant.region)}) · ${h(entry.applicant.lead)}</p>` : ''}
+${entry.summary ? `<h3>${h(t.summary)}</h3><p>${h(entry.summary)}</p>` : ''}
+${entry.solution ? `<h3>${h(t.solution)}</h3><p>${h(entry.solution)}</p>` : ''}
+${entry.keywords.length ? `<p><b>${h(t.keywords)}:</b> ${entry.keywords.map(h).join(', ')}</p>` : ''}
+${entry.documents.length ? `<p><b>${h(t.documents)}:</b> ${entry.documents.map((d) => h(d.name ? `${d.type} · ${d.name}` : d.type)).join('; ')}</p>` : ''}
+</section>
+${
+  m.open
+    ? `<form method="post" action="${h(m.action)}"><input type="hidden" name="lang" value="${m.lang}">
+<section><h2>${h(t.rubric)}</h2>${scoreFields}
+<label for="comment">${h(t.comment)}</label><textarea id="comment" name="comment">${h(m.values.comment ?? '')}</textarea>
+${err.has('comment') ? `<div class="err">${h(err.get('comment')!)}</div>` : ''}
+<button type="submit" name="action" value="draft">${h(t.draft)}</button><button class="primary" type="submit" name="action" value="submit">${h(t.submit)}</button></section>
+</form>
+<form method="post" action="${h(m.action)}"><input type="hidden" name="lang" value="${m.lang}"><section><h2>${h(t.conflict)}</h2><p class="muted">${h(t.conflictHelp)}</p>
+<label for="conflictReason">${h(t.conflictReason)}</label><textarea id="conflictReason" name="conflictReason"></textarea>
+${err.has('conflictReason') ? `<div class="err">${h(err.get('conflictReason')!)}</div>` : ''}
+<button type="submit" name="action" value="conflict">${h(t.conflict)}</button></section></form>`
+    : `<p class="note">${h(t.closed)}</p><section><h2>${h(t.rubric)}</h2>${scoreFields}</section>`
+}`;
+  return layout(m.lang, `${t.title} · ${entry.title}`, body);
+};
+
+const ERRORS = {
+  INVALID_LINK: { zh: '链接无效。请使用邮件中的完整链接。', en: 'This link is not valid. Please use the complete link from your e-mail.' },
+  LINK_EXPIRED: { zh: '链接已过期：评审已截止。', en: 'This link has expired: the review window has closed.' },
+  LINK_REVOKED: { zh: '此链接已失效（评审已撤回或改派）。', en: 'This link is no longer valid (the review was withdrawn or reassigned).' },
+} as const;
+
+export const renderLinkError = (code: keyof typeof ERRORS, lang: Lang) =>
+  layout(lang, lang === 'en' ? 'Review link' : '评审链接', `<h1>${lang === 'en' ? 'Review link' : '评审链接'}</h1><p class="err" role="alert">${h(ERRORS[code][lang])}</p>`);
