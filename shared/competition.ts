@@ -1,11 +1,9 @@
 import * as z from 'zod';
 import { bilingual, text } from './text.ts';
-import { AppError, validationError, type FieldIssue } from './errors.ts';
+import { roundSlug, slug } from './ids.ts';
 
-/** Ids chosen by organizers appear in URLs and execution names: keep them short and URL-safe. */
-export const slug = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'must be 1-40 lowercase letters, digits or hyphens');
+export { roundSlug, slug } from './ids.ts';
+import { AppError, validationError, type FieldIssue } from './errors.ts';
 
 /** Decimal money as a string ("5000000.00"): never a binary float. */
 export const money = z.strictObject({
@@ -56,9 +54,6 @@ const challengeTrack = z.strictObject({
 
 export const track = z.discriminatedUnion('kind', [openTrack, challengeTrack]);
 export type Track = z.infer<typeof track>;
-
-/** Round ids are shorter so "<competitionId>_<roundId>" fits an execution name (80 chars). */
-export const roundSlug = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1-32 lowercase letters, digits or hyphens');
 
 const intakeRound = z.strictObject({
   roundId: roundSlug,

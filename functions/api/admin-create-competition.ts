@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { organizerRoutes } from '../routes/organizer.ts';
 import { assertValidConfig } from '../../shared/competition.ts';
 import { createCompetition } from '../store/competitions.ts';
 
-export const handler = api(routes.adminCreateCompetition, async ({ body }) => {
+export const handler = api(organizerRoutes.adminCreateCompetition, async ({ body }) => {
   const { competitionId, ...config } = body;
   assertValidConfig(config);
   const { competition, created } = await createCompetition(competitionId, config, now());

@@ -1,7 +1,7 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { organizerRoutes } from '../routes/organizer.ts';
 import { requireCompetition } from '../store/competitions.ts';
 
-export const handler = api(routes.adminGetCompetition, async ({ params }) => ({
+export const handler = api(organizerRoutes.adminGetCompetition, async ({ params }) => ({
   body: { competition: await requireCompetition(params.competitionId) },
 }));

@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { organizerRoutes } from '../routes/organizer.ts';
 import { AppError } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
-export const handler = api(routes.adminGetRound, async ({ params }) => {
+export const handler = api(organizerRoutes.adminGetRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');

@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { expertRoutes } from '../routes/experts.ts';
 import { expertsFromCsv } from '../../shared/review/experts.ts';
 import { importExperts } from '../store/experts.ts';
 
-export const handler = api(routes.adminImportExpertsCsv, async ({ body }) => ({
+export const handler = api(expertRoutes.adminImportExpertsCsv, async ({ body }) => ({
   // Every row is validated before anything is written: a bad file imports nothing.
   body: await importExperts(expertsFromCsv(body), now()),
 }));

@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { expertRoutes } from '../routes/experts.ts';
 import { assertUniqueEmails } from '../../shared/review/experts.ts';
 import { importExperts } from '../store/experts.ts';
 
-export const handler = api(routes.adminImportExperts, async ({ body }) => {
+export const handler = api(expertRoutes.adminImportExperts, async ({ body }) => {
   assertUniqueEmails(body.experts, (i) => `experts.${i}`);
   return { body: await importExperts(body.experts, now()) };
 });

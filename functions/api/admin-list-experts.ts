@@ -1,8 +1,8 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { expertRoutes } from '../routes/experts.ts';
 import { listExperts } from '../store/experts.ts';
 
-export const handler = api(routes.adminListExperts, async ({ query }) => {
+export const handler = api(expertRoutes.adminListExperts, async ({ query }) => {
   const page = await listExperts(query.limit, query.cursor);
   return { body: { items: page.items, cursor: page.cursor ?? null } };
 });

@@ -1,12 +1,12 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { organizerRoutes } from '../routes/organizer.ts';
 import { notFound } from '../../shared/errors.ts';
 import { assertOverridable } from '../../shared/entry.ts';
 import { getEntryRecord, recordOverride } from '../store/entries.ts';
 import { ownerView } from '../lib/entry-access.ts';
 
-export const handler = api(routes.adminOverrideScreening, async ({ params, body, principal }) => {
+export const handler = api(organizerRoutes.adminOverrideScreening, async ({ params, body, principal }) => {
   const record = await getEntryRecord(params.entryId);
   if (!record) throw notFound('Entry');
   assertOverridable(record);

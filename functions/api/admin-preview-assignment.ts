@@ -1,5 +1,5 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { organizerRoutes } from '../routes/organizer.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import type { Entry } from '../../shared/entry.ts';
 import { buildProblem, describeSolution } from '../../shared/assignment/instance.ts';
@@ -21,7 +21,7 @@ const all = async <T>(page: (cursor?: string) => Promise<{ items: T[]; cursor?: 
   return out;
 };
 
-export const handler = api(routes.adminPreviewAssignment, async ({ params }) => {
+export const handler = api(organizerRoutes.adminPreviewAssignment, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionAlreadyExists, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { api } from '../lib/http.ts';
 import { requiredEnv, sfnClient } from '../lib/aws.ts';
-import { routes } from '../routes.ts';
+import { organizerRoutes } from '../routes/organizer.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import { roundExecutionName } from '../../shared/competition.ts';
 import { requireCompetition } from '../store/competitions.ts';
@@ -11,7 +11,7 @@ const executionArn = (stateMachineArn: string, name: string) => `${stateMachineA
 
 const REDRIVABLE = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 
-export const handler = api(routes.adminStartRound, async ({ params }) => {
+export const handler = api(organizerRoutes.adminStartRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { entryRoutes } from '../routes/entries.ts';
 import { AppError, notFound, validationError } from '../../shared/errors.ts';
 import { assertIntakeOpen, assertSubmittable, assertTrackExists, organizationKey, type CreateEntryBody, type Entry } from '../../shared/entry.ts';
 import { canonicalJson, newAccessToken, sha256 } from '../../shared/tokens.ts';
@@ -18,7 +18,7 @@ const replay = (stored: IdempotentResponse, requestHash: string) => {
   return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
 };
 
-export const handler = api(routes.createEntry, async ({ params, body, headers }) => {
+export const handler = api(entryRoutes.createEntry, async ({ params, body, headers }) => {
   const key = headers['idempotency-key'];
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw validationError('Invalid Idempotency-Key header', [{ path: 'header.idempotency-key', message: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -', code: 'invalid_string' }]);

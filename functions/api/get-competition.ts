@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { publicRoutes } from '../routes/public.ts';
 import { publicView } from '../../shared/competition.ts';
 import { notFound } from '../../shared/errors.ts';
 import { getCompetition } from '../store/competitions.ts';
 
-export const handler = api(routes.getCompetition, async ({ params }) => {
+export const handler = api(publicRoutes.getCompetition, async ({ params }) => {
   const c = await getCompetition(params.competitionId);
   if (!c || c.status === 'DRAFT') throw notFound('Competition');
   return { body: { competition: publicView(c) }, headers: { 'cache-control': 'public, max-age=30' } };

@@ -1,7 +1,7 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { entryRoutes } from '../routes/entries.ts';
 import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
 
-export const handler = api(routes.getEntry, async ({ params, headers }) => ({
+export const handler = api(entryRoutes.getEntry, async ({ params, headers }) => ({
   body: { entry: ownerView(await loadOwnedEntry(params.entryId, headers)) },
 }));

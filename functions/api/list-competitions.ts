@@ -1,9 +1,9 @@
 import { api } from '../lib/http.ts';
-import { routes } from '../routes.ts';
+import { publicRoutes } from '../routes/public.ts';
 import { publicView } from '../../shared/competition.ts';
 import { listCompetitions } from '../store/competitions.ts';
 
-export const handler = api(routes.listCompetitions, async ({ query }) => {
+export const handler = api(publicRoutes.listCompetitions, async ({ query }) => {
   const page = await listCompetitions('PUBLISHED', query.limit, query.cursor);
   return { body: { items: page.items.map(publicView), cursor: page.cursor ?? null }, headers: { 'cache-control': 'public, max-age=30' } };
 });

@@ -1,7 +1,7 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
-import { routes } from '../routes.ts';
+import { reviewRoutes } from '../routes/reviews.ts';
 import { isAppError, type FieldIssue } from '../../shared/errors.ts';
 import { renderLinkError, renderReviewPage } from '../../shared/review/page.ts';
 import { parseReviewForm, reviewerView } from '../../shared/review/review-form.ts';
@@ -12,7 +12,7 @@ import { linkErrorStatus, openReviewLink } from '../lib/review-link.ts';
  * POST saves (draft, submit or change, declare a conflict) and answers 303 to the
  * page (post/redirect/get); invalid answers re-render the form with the errors.
  */
-export const handler = api(routes.postReview, async ({ params, body, event }) => {
+export const handler = api(reviewRoutes.postReview, async ({ params, body, event }) => {
   const at = now();
   const requested = body.lang === 'en' || body.lang === 'zh' ? body.lang : undefined;
   const link = await openReviewLink(params.token, at, requested);

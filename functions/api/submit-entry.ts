@@ -1,13 +1,13 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { entryRoutes } from '../routes/entries.ts';
 import { conflict } from '../../shared/errors.ts';
 import { assertIntakeOpen, assertSubmittable } from '../../shared/entry.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { saveEntry } from '../store/entries.ts';
 import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
 
-export const handler = api(routes.submitEntry, async ({ params, headers }) => {
+export const handler = api(entryRoutes.submitEntry, async ({ params, headers }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
   if (record.status === 'WITHDRAWN') throw conflict('ENTRY_WITHDRAWN', 'A withdrawn entry cannot be submitted');
   if (record.status !== 'DRAFT') return { body: { entry: ownerView(record) } }; // already submitted: idempotent

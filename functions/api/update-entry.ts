@@ -1,13 +1,13 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { entryRoutes } from '../routes/entries.ts';
 import { assertEditable, assertIntakeOpen, assertSubmittable, organizationKey } from '../../shared/entry.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { saveEntry } from '../store/entries.ts';
 import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
 
-export const handler = api(routes.updateEntry, async ({ params, headers, body }) => {
+export const handler = api(entryRoutes.updateEntry, async ({ params, headers, body }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
   assertEditable(record);
   const { title, summary, solution, applicant, documents, keywords, language } = record;

@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
 import { now } from '../lib/clock.ts';
-import { routes } from '../routes.ts';
+import { entryRoutes } from '../routes/entries.ts';
 import { saveEntry } from '../store/entries.ts';
 import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
 
-export const handler = api(routes.withdrawEntry, async ({ params, headers }) => {
+export const handler = api(entryRoutes.withdrawEntry, async ({ params, headers }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
   if (record.status === 'WITHDRAWN') return { body: { entry: ownerView(record) } }; // idempotent
   const iso = now().toISOString();

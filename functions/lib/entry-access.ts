@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.ts';
 import { tokenMatches } from '../../shared/tokens.ts';
 import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
 import { bearerToken, type ApiRequest } from './http.ts';
-import type { RouteSpec } from '../routes.ts';
+import type { RouteSpec } from '../routes/spec.ts';
 
 /**
  * Loads the entry the bearer token grants. An unknown id and a wrong token give

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { AppError, isAppError, type FieldIssue } from '../../shared/errors.ts';
-import { MAX_BODY_BYTES, type RouteSpec } from '../routes.ts';
+import { MAX_BODY_BYTES, type RouteSpec } from '../routes/spec.ts';
 import { logger } from './logger.ts';
 
 type In<T> = T extends z.ZodType ? z.output<T> : undefined;
