@@ -3,10 +3,10 @@ import { now } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { reviewRoutes } from '../routes/reviews.ts';
 import { isAppError, type FieldIssue } from '../../shared/errors.ts';
-import { renderLinkError, renderReviewPage } from '../../shared/review/page.ts';
-import { parseReviewForm, reviewerView } from '../../shared/review/review-form.ts';
+import { renderLinkError } from '../../shared/review/page.ts';
+import { parseReviewForm } from '../../shared/review/review-form.ts';
 import { declareConflict, saveDraft, submitReview } from '../store/reviews.ts';
-import { linkErrorStatus, openReviewLink } from '../lib/review-link.ts';
+import { linkErrorStatus, openReviewLink, reviewPage } from '../lib/review-link.ts';
 
 /**
  * POST saves (draft, submit or change, declare a conflict) and answers 303 to the
@@ -17,19 +17,10 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
   const requested = body.lang === 'en' || body.lang === 'zh' ? body.lang : undefined;
   const link = await openReviewLink(params.token, at, requested);
   if (!link.ok) return { status: linkErrorStatus(link.code), html: renderLinkError(link.code, link.lang) };
-  const { assignment: a, entry, competition, round, lang } = link;
+  const { assignment: a, competition, round, lang } = link;
   const page = (status: number, errors: FieldIssue[]) => ({
     status,
-    html: renderReviewPage({
-      lang,
-      action: event.rawPath,
-      competitionTitle: competition.title,
-      roundName: round.name,
-      blind: round.blind,
-      closesAt: round.reviewClosesAt,
-      open: link.open,
-      entry: reviewerView(entry, round.blind),
-      criteria: competition.rubric.criteria,
+    html: reviewPage(link, event.rawPath, {
       values: { scores: Object.fromEntries(competition.rubric.criteria.map((c) => [c.criterionId, body[`score.${c.criterionId}`] ?? ''])), comment: body.comment },
       errors,
     }),

@@ -1,6 +1,7 @@
 import type { Competition, Round } from '../../shared/competition.ts';
 import { checkVersion, verifyLink } from '../../shared/links.ts';
-import type { Lang } from '../../shared/review/page.ts';
+import { renderReviewPage, type Lang, type ReviewPageModel } from '../../shared/review/page.ts';
+import { reviewerView } from '../../shared/review/review-form.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
 import { getExpert } from '../store/experts.ts';
@@ -34,3 +35,18 @@ export const openReviewLink = async (token: string, now: Date, requestedLang?: L
 };
 
 export const linkErrorStatus = (code: 'INVALID_LINK' | 'LINK_EXPIRED' | 'LINK_REVOKED') => (code === 'INVALID_LINK' ? 404 : 410);
+
+/** The reviewer page for an opened link; callers add what differs (values, status, errors). */
+export const reviewPage = (link: Extract<OpenedLink, { ok: true }>, action: string, rest: Pick<ReviewPageModel, 'values' | 'status' | 'errors'>) =>
+  renderReviewPage({
+    lang: link.lang,
+    action,
+    competitionTitle: link.competition.title,
+    roundName: link.round.name,
+    blind: link.round.blind,
+    closesAt: link.round.reviewClosesAt,
+    open: link.open,
+    entry: reviewerView(link.entry, link.round.blind),
+    criteria: link.competition.rubric.criteria,
+    ...rest,
+  });
