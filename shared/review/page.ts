@@ -43,6 +43,16 @@ export interface ReviewPageModel {
 
 const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
 
+const DOCUMENT_LABELS: Record<string, { zh: string; en: string }> = {
+  BUSINESS_PLAN: { zh: '商业计划书', en: 'Business plan' },
+  TECHNICAL_PROPOSAL: { zh: '技术方案', en: 'Technical proposal' },
+  PATENT: { zh: '专利', en: 'Patent' },
+  FINANCIAL_STATEMENT: { zh: '财务报表', en: 'Financial statement' },
+  VIDEO: { zh: '视频', en: 'Video' },
+  OTHER: { zh: '其他', en: 'Other' },
+};
+const documentLabel = (type: string, lang: Lang) => DOCUMENT_LABELS[type]?.[lang] ?? type;
+
 const STYLE = `body{font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1b1f24}
 main{max-width:760px;margin:0 auto;padding:16px}section{background:#fff;border:1px solid #dde1e6;border-radius:8px;padding:16px;margin:12px 0}
 h1{font-size:1.3rem;margin:.2em 0}h2{font-size:1.1rem;margin:.2em 0 .6em}label{display:block;font-weight:600;margin:.6em 0 .2em}
@@ -82,7 +92,7 @@ ${entry.applicant ? `<p><b>${h(t.applicant)}:</b> ${h(entry.applicant.organizati
 ${entry.summary ? `<h3>${h(t.summary)}</h3><p>${h(entry.summary)}</p>` : ''}
 ${entry.solution ? `<h3>${h(t.solution)}</h3><p>${h(entry.solution)}</p>` : ''}
 ${entry.keywords.length ? `<p><b>${h(t.keywords)}:</b> ${entry.keywords.map(h).join(', ')}</p>` : ''}
-${entry.documents.length ? `<p><b>${h(t.documents)}:</b> ${entry.documents.map((d) => h(d.name ? `${d.type} · ${d.name}` : d.type)).join('; ')}</p>` : ''}
+${entry.documents.length ? `<p><b>${h(t.documents)}:</b> ${entry.documents.map((d) => h(d.name ? `${documentLabel(d.type, m.lang)} · ${d.name}` : documentLabel(d.type, m.lang))).join('; ')}</p>` : ''}
 </section>
 ${
   m.open
