@@ -71,10 +71,10 @@ export const nodes = (n: number, m: number) => ({
 
 class Graph {
   readonly head: Int32Array;
-  readonly next: Int32Array;
-  readonly to: Int32Array;
-  readonly cap: Int32Array;
-  readonly cost: Float64Array;
+  next: Int32Array;
+  to: Int32Array;
+  cap: Int32Array;
+  cost: Float64Array;
   private size = 0;
 
   constructor(nodeCount: number, arcCount: number) {
@@ -85,8 +85,21 @@ class Graph {
     this.cost = new Float64Array(2 * arcCount);
   }
 
+  private grow() {
+    const more = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2 + 2);
+      b.set(a);
+      return b;
+    };
+    this.next = more(this.next);
+    this.to = more(this.to);
+    this.cap = more(this.cap);
+    this.cost = more(this.cost);
+  }
+
   /** Adds u→v and its residual twin v→u (index e ^ 1); returns the forward index. */
   add(u: number, v: number, cap: number, cost: number): number {
+    if (this.size + 2 > this.to.length) this.grow();
     const e = this.size;
     this.to[e] = v;
     this.cap[e] = cap;
@@ -165,70 +178,103 @@ class Heap {
  * that picks the cheapest path globally at every step.
  */
 export const solveBMatching = (input: BMatchingInput): BMatchingResult => {
-  const perEntry = solveWith(input, false);
-  if (input.onShortfall === 'report' || !perEntry.shortfall.some((x) => x > 0)) return perEntry;
-  return solveWith(input, true);
+  const perEntry = new BMatchingSolver(input, false);
+  perEntry.routeAll();
+  const first = perEntry.result();
+  if (input.onShortfall === 'report' || !first.shortfall.some((x) => x > 0)) return first;
+  const global = new BMatchingSolver(input, true);
+  global.routeAll();
+  return global.result();
 };
 
-const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult => {
-  const { entries: n, reviewers: m, demand, capacity, pairEntry, pairReviewer, pairWeight, pairStrong, fairnessBonus } = input;
-  const N = nodes(n, m);
-  const pairs = pairEntry.length;
-  const pairCapacity = input.pairCapacity ?? 1;
-  const hasStrong = new Uint8Array(n);
-  if (fairnessBonus > 0) {
-    if (input.entryHasStrong) hasStrong.set(input.entryHasStrong);
-    for (let p = 0; p < pairs; p++) if (pairStrong[p]) hasStrong[pairEntry[p]!] = 1;
-  }
+/**
+ * The solver with its state kept, so pairs can be added after a solve (the
+ * certificate's column generation) without starting over: a new pair with a
+ * negative reduced cost is saturated and the unit it displaced is routed back
+ * along a shortest path, which keeps every reduced cost non-negative.
+ */
+export class BMatchingSolver {
+  private readonly n: number;
+  private readonly m: number;
+  private readonly N: ReturnType<typeof nodes>;
+  private readonly g: Graph;
+  private readonly h: Float64Array;
+  private readonly hasStrong: Uint8Array;
+  private readonly sourceArc: Int32Array;
+  private readonly remaining: Int32Array;
+  private readonly pairArc: number[] = [];
+  private readonly pairCapacity: number;
+  private readonly dist: Float64Array;
+  private readonly stamp: Int32Array;
+  private readonly done: Int32Array;
+  private readonly predArc: Int32Array;
+  private readonly settledList: Int32Array;
+  private readonly heap = new Heap();
+  private run = 0;
+  private augmentations = 0;
+  private settledTotal = 0;
 
-  const g = new Graph(N.count, pairs + 3 * n + m);
-  const sourceArc = new Int32Array(n).fill(-1);
-  if (superSource) for (let i = 0; i < n; i++) if (demand[i]! > 0) sourceArc[i] = g.add(N.source, N.entry(i), demand[i]!, 0);
-  for (let i = 0; i < n; i++) if (demand[i]! <= 0) hasStrong[i] = 0;
-  for (let i = 0; i < n; i++) {
-    if (!hasStrong[i]) continue;
-    g.add(N.entry(i), N.hub(i), 1, -fairnessBonus);
-    if (demand[i]! > 1) g.add(N.entry(i), N.hub(i), demand[i]! - 1, 0);
-  }
-  const pairArc = new Int32Array(pairs);
-  for (let p = 0; p < pairs; p++) {
-    const i = pairEntry[p]!;
-    const from = hasStrong[i] && pairStrong[p] ? N.hub(i) : N.entry(i);
-    pairArc[p] = g.add(from, N.reviewer(pairReviewer[p]!), pairCapacity, -pairWeight[p]!);
-  }
-  for (let j = 0; j < m; j++) if (capacity[j]! > 0) g.add(N.reviewer(j), N.sink, capacity[j]!, 0);
-
-  // Initial potentials: shortest distances in the (acyclic) initial network from
-  // a virtual source at every entry, so every reduced cost starts non-negative.
-  const h = new Float64Array(N.count).fill(Infinity);
-  h[N.source] = 0;
-  for (let i = 0; i < n; i++) h[N.entry(i)] = 0;
-  const relaxFrom = (u: number) => {
-    for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
-      if (g.cap[e]! > 0 && h[u]! + g.cost[e]! < h[g.to[e]!]!) h[g.to[e]!] = h[u]! + g.cost[e]!;
+  constructor(
+    private readonly input: BMatchingInput,
+    private readonly superSource: boolean,
+  ) {
+    const { entries: n, reviewers: m, demand, capacity, pairEntry, pairStrong, fairnessBonus } = input;
+    this.n = n;
+    this.m = m;
+    const N = (this.N = nodes(n, m));
+    const pairs = pairEntry.length;
+    this.pairCapacity = input.pairCapacity ?? 1;
+    const hasStrong = (this.hasStrong = new Uint8Array(n));
+    if (fairnessBonus > 0) {
+      if (input.entryHasStrong) hasStrong.set(input.entryHasStrong);
+      for (let p = 0; p < pairs; p++) if (pairStrong[p]) hasStrong[pairEntry[p]!] = 1;
     }
-  };
-  for (let i = 0; i < n; i++) relaxFrom(N.entry(i));
-  for (let i = 0; i < n; i++) if (h[N.hub(i)] !== Infinity) relaxFrom(N.hub(i));
-  for (let j = 0; j < m; j++) if (h[N.reviewer(j)] !== Infinity) relaxFrom(N.reviewer(j));
-  // Nodes nothing reaches keep potential 0: they have no incoming residual arc yet,
-  // and reverse arcs into them only appear once flow passes, after they are settled.
-  for (let v = 0; v < N.count; v++) if (h[v] === Infinity) h[v] = 0;
+    for (let i = 0; i < n; i++) if (demand[i]! <= 0) hasStrong[i] = 0;
+    const g = (this.g = new Graph(N.count, pairs + 3 * n + m));
+    this.sourceArc = new Int32Array(n).fill(-1);
+    this.remaining = Int32Array.from({ length: n }, (_, i) => Math.max(0, demand[i]!));
+    if (superSource) for (let i = 0; i < n; i++) if (demand[i]! > 0) this.sourceArc[i] = g.add(N.source, N.entry(i), demand[i]!, 0);
+    for (let i = 0; i < n; i++) {
+      if (!hasStrong[i]) continue;
+      g.add(N.entry(i), N.hub(i), 1, -fairnessBonus);
+      if (demand[i]! > 1) g.add(N.entry(i), N.hub(i), demand[i]! - 1, 0);
+    }
+    for (let p = 0; p < pairs; p++) this.pairArc.push(g.add(this.tailOf(p, input), N.reviewer(input.pairReviewer[p]!), this.pairCapacity, -input.pairWeight[p]!));
+    for (let j = 0; j < m; j++) if (capacity[j]! > 0) g.add(N.reviewer(j), N.sink, capacity[j]!, 0);
 
-  const dist = new Float64Array(N.count);
-  const stamp = new Int32Array(N.count); // run id in which dist[v] was set
-  const done = new Int32Array(N.count); // run id in which v was settled
-  const predArc = new Int32Array(N.count);
-  const settledList = new Int32Array(N.count);
-  const heap = new Heap();
-  const shortfall = new Int32Array(n);
-  let run = 0;
-  let augmentations = 0;
-  let settledTotal = 0;
+    // Initial potentials: shortest distances in the (acyclic) initial network from
+    // a virtual source at every entry, so every reduced cost starts non-negative.
+    const h = (this.h = new Float64Array(N.count).fill(Infinity));
+    h[N.source] = 0;
+    for (let i = 0; i < n; i++) h[N.entry(i)] = 0;
+    const relaxFrom = (u: number) => {
+      for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
+        if (g.cap[e]! > 0 && h[u]! + g.cost[e]! < h[g.to[e]!]!) h[g.to[e]!] = h[u]! + g.cost[e]!;
+      }
+    };
+    for (let i = 0; i < n; i++) relaxFrom(N.entry(i));
+    for (let i = 0; i < n; i++) if (h[N.hub(i)] !== Infinity) relaxFrom(N.hub(i));
+    for (let j = 0; j < m; j++) if (h[N.reviewer(j)] !== Infinity) relaxFrom(N.reviewer(j));
+    // Nodes nothing reaches keep potential 0 (≥ every reached node's, so their arcs
+    // to the sink stay non-negative); arcs added into them later are repaired.
+    for (let v = 0; v < N.count; v++) if (h[v] === Infinity) h[v] = 0;
 
-  /** One shortest path from `source` to the sink on reduced costs; augments one unit. */
-  const augmentFrom = (source: number): boolean => {
-    run++;
+    this.dist = new Float64Array(N.count);
+    this.stamp = new Int32Array(N.count);
+    this.done = new Int32Array(N.count);
+    this.predArc = new Int32Array(N.count);
+    this.settledList = new Int32Array(N.count);
+  }
+
+  private tailOf(p: number, input: { pairEntry: Int32Array; pairStrong: Uint8Array }) {
+    const i = input.pairEntry[p]!;
+    return this.hasStrong[i] && input.pairStrong[p] ? this.N.hub(i) : this.N.entry(i);
+  }
+
+  /** Dijkstra on reduced costs from `source`, stopping at `target`; moves one unit along the path. */
+  private augment(source: number, target: number): boolean {
+    const { g, h, dist, stamp, done, predArc, settledList, heap } = this;
+    const run = ++this.run;
     heap.clear();
     dist[source] = 0;
     stamp[source] = run;
@@ -241,7 +287,7 @@ const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult
       if (done[u] === run || du > dist[u]!) continue;
       done[u] = run;
       settledList[settled++] = u;
-      if (u === N.sink) {
+      if (u === target) {
         reached = true;
         break;
       }
@@ -259,44 +305,78 @@ const solveWith = (input: BMatchingInput, superSource: boolean): BMatchingResult
         }
       }
     }
-    settledTotal += settled;
+    this.settledTotal += settled;
     if (!reached) return false;
-    const D = dist[N.sink]!;
+    const D = dist[target]!;
     for (let k = 0; k < settled; k++) {
       const v = settledList[k]!;
       h[v] = h[v]! + dist[v]! - D;
     }
-    for (let v = N.sink; v !== source; v = g.to[predArc[v]! ^ 1]!) {
+    for (let v = target; v !== source; v = g.to[predArc[v]! ^ 1]!) {
       const e = predArc[v]!;
       g.cap[e] = g.cap[e]! - 1;
       g.cap[e ^ 1] = g.cap[e ^ 1]! + 1;
     }
-    augmentations++;
+    this.augmentations++;
     return true;
-  };
+  }
 
-  if (superSource) {
-    while (augmentFrom(N.source));
-    for (let i = 0; i < n; i++) if (sourceArc[i]! >= 0) shortfall[i] = g.cap[sourceArc[i]!]!;
-  } else {
-    for (let i = 0; i < n; i++) {
-      for (let unit = 0; unit < demand[i]!; unit++) {
-        if (!augmentFrom(N.entry(i))) {
-          // No residual path now means none later either: more flow only removes paths.
-          shortfall[i] = demand[i]! - unit;
-          break;
-        }
+  /** Routes every unit of demand that can still be routed. */
+  routeAll() {
+    const { N } = this;
+    if (this.superSource) {
+      while (this.augment(N.source, N.sink));
+      for (let i = 0; i < this.n; i++) this.remaining[i] = this.sourceArc[i]! >= 0 ? this.g.cap[this.sourceArc[i]!]! : 0;
+      return;
+    }
+    for (let i = 0; i < this.n; i++) {
+      while (this.remaining[i]! > 0) {
+        // No residual path now means none later, unless pairs are added.
+        if (!this.augment(N.entry(i), N.sink)) break;
+        this.remaining[i]!--;
       }
     }
   }
 
-  const assigned = new Uint8Array(pairs);
-  for (let p = 0; p < pairs; p++) assigned[p] = pairCapacity - g.cap[pairArc[p]!]!;
-  let minRc = Infinity;
-  for (let u = 0; u < N.count; u++) {
-    for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
-      if (g.cap[e]! > 0) minRc = Math.min(minRc, g.cost[e]! + h[u]! - h[g.to[e]!]!);
+  /** Adds candidate pairs to the solved network and restores optimality. */
+  addPairs(pairs: { pairEntry: Int32Array; pairReviewer: Int32Array; pairWeight: Float64Array; pairStrong: Uint8Array }) {
+    const { g, h, N } = this;
+    for (let p = 0; p < pairs.pairEntry.length; p++) {
+      const from = this.tailOf(p, pairs);
+      const to = N.reviewer(pairs.pairReviewer[p]!);
+      const cost = -pairs.pairWeight[p]!;
+      const e = g.add(from, to, this.pairCapacity, cost);
+      this.pairArc.push(e);
+      if (cost + h[from]! - h[to]! >= 0) continue;
+      // Profitable at the current prices: saturate it, then send the displaced units back.
+      const units = g.cap[e]!;
+      g.cap[e] = 0;
+      g.cap[e ^ 1] = units;
+      for (let k = 0; k < units; k++) {
+        if (!this.augment(to, from)) throw new Error('internal: no path back along the reverse arc');
+      }
     }
+    this.routeAll();
   }
-  return { assigned, shortfall, potential: h, usesHub: hasStrong, minResidualReducedCost: minRc, stats: { augmentations, settled: settledTotal } };
-};
+
+  result(): BMatchingResult {
+    const { g, h, N } = this;
+    const pairs = this.pairArc.length;
+    const assigned = new Uint8Array(pairs);
+    for (let p = 0; p < pairs; p++) assigned[p] = this.pairCapacity - g.cap[this.pairArc[p]!]!;
+    let minRc = Infinity;
+    for (let u = 0; u < N.count; u++) {
+      for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
+        if (g.cap[e]! > 0) minRc = Math.min(minRc, g.cost[e]! + h[u]! - h[g.to[e]!]!);
+      }
+    }
+    return {
+      assigned,
+      shortfall: Int32Array.from(this.remaining),
+      potential: Float64Array.from(h),
+      usesHub: Uint8Array.from(this.hasStrong),
+      minResidualReducedCost: minRc,
+      stats: { augmentations: this.augmentations, settled: this.settledTotal },
+    };
+  }
+}

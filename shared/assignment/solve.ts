@@ -1,4 +1,4 @@
-import { nodes, solveBMatching, type BMatchingResult } from './bmatching.ts';
+import { BMatchingSolver, nodes, type BMatchingResult } from './bmatching.ts';
 
 /**
  * Exact reviewer assignment: every entry gets `demand[i]` distinct reviewers,
@@ -135,25 +135,38 @@ export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
   // fairness guard strictly ahead of affinity (exact in doubles: < 2^53).
   const fairnessBonus = fairness ? AFFINITY_SCALE * (2 * n + m + 2) : 0;
 
-  let rounds = 0;
-  for (;;) {
-    rounds++;
-    const pairs: number[] = [];
-    for (let x = 0; x < n * m; x++) if (isCandidate[x]) pairs.push(x);
-    const pairEntry = new Int32Array(pairs.length);
-    const pairReviewer = new Int32Array(pairs.length);
-    const pairWeight = new Float64Array(pairs.length);
-    const pairStrong = new Uint8Array(pairs.length);
-    for (let q = 0; q < pairs.length; q++) {
-      const x = pairs[q]!;
+  // Candidate pairs in the order the solver holds them; new ones are appended.
+  const pairs: number[] = [];
+  const batch = (xs: number[]) => {
+    const pairEntry = new Int32Array(xs.length);
+    const pairReviewer = new Int32Array(xs.length);
+    const pairWeight = new Float64Array(xs.length);
+    const pairStrong = new Uint8Array(xs.length);
+    xs.forEach((x, q) => {
       const i = Math.floor(x / m);
       pairEntry[q] = i;
       pairReviewer[q] = x - i * m;
       pairWeight[q] = Math.round(affinity[x]! * AFFINITY_SCALE);
       pairStrong[q] = affinity[x]! >= weakThreshold ? 1 : 0;
-    }
-    const input = { entries: n, reviewers: m, demand, capacity, pairEntry, pairReviewer, pairWeight, pairStrong, fairnessBonus, entryHasStrong };
-    let r = solveBMatching({ ...input, onShortfall: 'report' });
+    });
+    return { pairEntry, pairReviewer, pairWeight, pairStrong };
+  };
+  const pending: number[] = [];
+  for (let x = 0; x < n * m; x++) if (isCandidate[x]) pending.push(x);
+  const base = { entries: n, reviewers: m, demand, capacity, fairnessBonus, entryHasStrong };
+  let solver = new BMatchingSolver({ ...base, ...batch(pending) }, false);
+  for (const x of pending) pairs.push(x);
+  solver.routeAll();
+  let global = false;
+  const add = (xs: number[]) => {
+    solver.addPairs(batch(xs));
+    for (const x of xs) pairs.push(x);
+  };
+
+  let rounds = 0;
+  for (;;) {
+    rounds++;
+    let r = solver.result();
     let assignedAt = assignment(r, pairs, n * m);
 
     if (r.shortfall.some((x) => x > 0)) {
@@ -161,30 +174,44 @@ export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
       if (reached) {
         // More flow exists through pairs not yet considered: widen the short entries' candidates
         // first, then everything the augmenting search reached.
-        let added = 0;
-        for (let i = 0; i < n; i++) if (r.shortfall[i]! > 0) added += addTopK(p, isCandidate, i, (kOf[i] = Math.min(m, kOf[i]! * 2)));
-        if (!added) for (const i of reached) added += addTopK(p, isCandidate, i, (kOf[i] = Math.min(m, kOf[i]! * 2)));
-        if (added) continue;
+        const fresh: number[] = [];
+        const widen = (i: number) => {
+          const before = new Set<number>();
+          for (let j = 0; j < m; j++) if (isCandidate[i * m + j]) before.add(j);
+          addTopK(p, isCandidate, i, (kOf[i] = Math.min(m, kOf[i]! * 2)));
+          for (let j = 0; j < m; j++) if (isCandidate[i * m + j] && !before.has(j)) fresh.push(i * m + j);
+        };
+        for (let i = 0; i < n; i++) if (r.shortfall[i]! > 0) widen(i);
+        if (!fresh.length) for (const i of reached) widen(i);
+        if (fresh.length) {
+          add(fresh);
+          continue;
+        }
       }
-      // The pool allows no more: choose optimally which demand goes unmet.
-      r = solveBMatching({ ...input, onShortfall: 'optimize' });
-      assignedAt = assignment(r, pairs, n * m);
+      if (!global) {
+        // The pool allows no more: choose optimally which demand goes unmet.
+        solver = new BMatchingSolver({ ...base, ...batch(pairs) }, true);
+        solver.routeAll();
+        global = true;
+        r = solver.result();
+        assignedAt = assignment(r, pairs, n * m);
+      }
     }
 
     // Dual feasibility over every conflict-free pair outside the candidate set.
     const pot = r.potential;
     let minRc = r.minResidualReducedCost;
     let checked = pairs.length;
-    let added = 0;
+    const fresh: number[] = [];
     const violations: Array<[number, number]> = [];
     for (let i = 0; i < n; i++) {
       if (demand[i]! <= 0) continue;
-      const base = i * m;
+      const rowBase = i * m;
       const fromEntry = pot[i]!;
       const fromHub = r.usesHub[i] ? pot[n + i]! : fromEntry;
       violations.length = 0;
       for (let j = 0; j < m; j++) {
-        const x = base + j;
+        const x = rowBase + j;
         if (isCandidate[x] || conflict[x]) continue;
         checked++;
         const a = affinity[x]!;
@@ -194,10 +221,16 @@ export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
       }
       if (violations.length) {
         violations.sort((u, v) => u[0] - v[0] || u[1] - v[1]);
-        for (const [, x] of violations.slice(0, ADD_PER_ENTRY)) (isCandidate[x] = 1), added++;
+        for (const [, x] of violations.slice(0, ADD_PER_ENTRY)) {
+          isCandidate[x] = 1;
+          fresh.push(x);
+        }
       }
     }
-    if (added > 0) continue;
+    if (fresh.length) {
+      add(fresh);
+      continue;
+    }
 
     return report(p, r, pairs, assignedAt, conflictFree, {
       optimal: minRc >= 0,
