@@ -21,6 +21,16 @@ describe('exact assignment agrees with HiGHS', () => {
     expect(s.totalWeight).toBe(await lpOptimum(p));
   });
 
+  it('reaches the same optimum when the certificate has to add many pairs to a tiny candidate set', async () => {
+    const p = generateInstance({ entries: 300, reviewers: 80, seed: 4, cap: 25 });
+    const narrow = solveAssignment({ ...p, candidatesPerEntry: 2 });
+    const wide = solveAssignment({ ...p, candidatesPerEntry: 80 });
+    expect(narrow.certificate.rounds).toBeGreaterThan(2);
+    expect(narrow.certificate.optimal).toBe(true);
+    expect([narrow.totalWeight, narrow.weakOnlyEntries.length]).toEqual([wide.totalWeight, wide.weakOnlyEntries.length]);
+    expect(solveAssignment({ ...p, fairness: false, candidatesPerEntry: 2 }).totalWeight).toBe(await lpOptimum(p));
+  });
+
   it('on a pool too small for every review: same number served, same affinity', async () => {
     const p = { ...generateInstance({ entries: 120, reviewers: 20, seed: 9, cap: 25 }), fairness: false };
     const s = solveAssignment(p);
