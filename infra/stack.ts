@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -10,6 +10,8 @@ import type { Construct } from 'constructs';
 import { routeList } from '../functions/routes.ts';
 import { GSI1 } from '../functions/store/keys.ts';
 import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
+import { ReviewRoundWorkflow, reviewRoundMachineName } from '../workflows/review-round.ts';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AppFunction, grantTable } from './function.ts';
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
@@ -22,6 +24,7 @@ export class CompetitionStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly api: apigw.HttpApi;
   readonly intake: IntakeRoundWorkflow;
+  readonly review: ReviewRoundWorkflow;
   /** HMAC key of signed links (review, appointment, sponsor confirmation): {"current": "...", "previous"?: "..."}. */
   readonly linkSigningKey: secretsmanager.Secret;
 
@@ -71,6 +74,30 @@ export class CompetitionStack extends Stack {
       finalizeIntake: workflowFn('FinalizeIntake', 'functions/workflow/intake-finalize.ts'),
     });
 
+    // Review rounds. Task-token calls are granted on the machine's ARN built from its
+    // fixed name: referencing the machine itself would make a dependency cycle.
+    const reviewMachineArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: reviewRoundMachineName(this), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const grantTaskResponse = (role: iam.IRole) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [reviewMachineArn] }));
+    const reviewFn = (name: string, entry: string, opts: { secret?: boolean; callback?: boolean; memory?: number } = {}) => {
+      const f = new AppFunction(this, name, {
+        entry,
+        environment: { ...tableEnv, ...(opts.secret ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}) },
+        timeout: Duration.minutes(2),
+        memorySize: opts.memory,
+        description: `Review round task: ${name}`,
+      });
+      grantTable(f.role, this.table.tableArn, [GSI1], 'readWrite');
+      if (opts.secret) this.linkSigningKey.grantRead(f.role);
+      if (opts.callback) grantTaskResponse(f.role);
+      return f.fn;
+    };
+    this.review = new ReviewRoundWorkflow(this, 'ReviewRound', {
+      assign: reviewFn('ReviewAssign', 'functions/workflow/review-assign.ts', { secret: true, memory: 1024 }),
+      wait: reviewFn('ReviewWait', 'functions/workflow/review-wait.ts', { callback: true }),
+      tally: reviewFn('ReviewTally', 'functions/workflow/review-tally.ts'),
+    });
+
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Innovation challenge API: competitions, entries, rounds',
@@ -89,7 +116,7 @@ export class CompetitionStack extends Stack {
         entry: route.entry,
         environment: {
           ...tableEnv,
-          ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn } : {}),
+          ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn, REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn } : {}),
           ...(route.signsLinks ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}),
         },
         description: `${route.method} ${route.path}`,
@@ -98,15 +125,18 @@ export class CompetitionStack extends Stack {
       });
       grantTable(f.role, this.table.tableArn, [GSI1], route.table);
       if (route.signsLinks) this.linkSigningKey.grantRead(f.role);
+      if (route.resumesRounds) grantTaskResponse(f.role);
       if (route.startsIntake) {
-        this.intake.stateMachine.grantStartExecution(f.role);
-        this.intake.stateMachine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
+        for (const machine of [this.intake.stateMachine, this.review.stateMachine]) {
+          machine.grantStartExecution(f.role);
+          machine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
+        }
         NagSuppressions.addResourceSuppressions(
           f.role,
           [
             {
               id: 'AwsSolutions-IAM5',
-              reason: 'DescribeExecution/RedriveExecution on executions of the intake state machine only; execution names are known at run time.',
+              reason: 'DescribeExecution/RedriveExecution on executions of the two round state machines only; execution names are known at run time.',
               // The partition/region/account appear as tokens or as literals, depending on whether the stack has an env.
               appliesTo: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g' }],
             },
@@ -125,6 +155,7 @@ export class CompetitionStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intake.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ReviewStateMachineArn', { value: this.review.stateMachine.stateMachineArn });
 
     NagSuppressions.addStackSuppressions(this, [
       {

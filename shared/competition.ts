@@ -73,6 +73,24 @@ const reviewRound = z.strictObject({
   reviewersPerEntry: z.number().int().min(1).max(15).default(3),
   /** A review whose 0–100 total falls outside this band must carry a comment. */
   commentRequiredOutside: z.strictObject({ min: z.number().min(0).max(100), max: z.number().min(0).max(100) }).optional(),
+  aggregation: z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('mean') }),
+      z.strictObject({ kind: z.literal('trimmed-mean'), minReviews: z.number().int().min(3).max(15).default(5) }),
+      z.strictObject({ kind: z.literal('median') }),
+      z.strictObject({ kind: z.literal('calibrated'), lambda: z.number().min(0.001).max(1000).default(1) }),
+    ])
+    .default({ kind: 'trimmed-mean', minReviews: 5 }),
+  /** Who goes on: any combination; with none, every scored entry advances. */
+  advancement: z
+    .strictObject({
+      topKPerTrack: z.number().int().min(1).max(10000).optional(),
+      minScore: z.number().min(0).max(100).optional(),
+      overallQuota: z.number().int().min(1).max(100000).optional(),
+    })
+    .default({}),
+  /** Weight of the previous round's aggregate in this round's (0 = this round only). */
+  carryPreviousWeight: z.number().min(0).max(0.9).default(0),
 });
 
 export const round = z.discriminatedUnion('kind', [intakeRound, reviewRound]);

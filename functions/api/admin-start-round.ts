@@ -15,10 +15,10 @@ export const handler = api(organizerRoutes.adminStartRound, async ({ params }) =
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');
-  if (round.kind !== 'INTAKE') throw conflict('ROUND_KIND_NOT_SUPPORTED', `Rounds of kind ${round.kind} are started by the review workflow`);
-  if (competition.status !== 'PUBLISHED') throw conflict('COMPETITION_NOT_OPEN', 'Publish the competition before starting its intake round');
+  if (competition.status !== 'PUBLISHED') throw conflict('COMPETITION_NOT_OPEN', 'Publish the competition before starting its rounds');
 
-  const stateMachineArn = requiredEnv('INTAKE_STATE_MACHINE_ARN');
+  // The intake round and the review rounds each have their state machine.
+  const stateMachineArn = requiredEnv(round.kind === 'INTAKE' ? 'INTAKE_STATE_MACHINE_ARN' : 'REVIEW_STATE_MACHINE_ARN');
   const name = roundExecutionName(params.competitionId, params.roundId);
   const input = JSON.stringify({ competitionId: params.competitionId, roundId: params.roundId });
   let arn: string;

@@ -7,6 +7,7 @@ import { renderLinkError } from '../../shared/review/page.ts';
 import { parseReviewForm } from '../../shared/review/review-form.ts';
 import { declareConflict, saveDraft, submitReview } from '../store/reviews.ts';
 import { linkErrorStatus, openReviewLink, reviewPage } from '../lib/review-link.ts';
+import { resumeRoundIfComplete } from '../lib/review-callback.ts';
 
 /**
  * POST saves (draft, submit or change, declare a conflict) and answers 303 to the
@@ -38,8 +39,11 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
       saved = 'declined';
     } else {
       const r = await submitReview(a.assignmentId, a.linkVersion, form.scores, form.comment, at);
-      // The round workflow's wait step is resumed from here once the last review is in (issue #3, next part).
-      if (r.completedRound) logger.info('all reviews of the round are in', { competitionId: a.competitionId, roundId: a.roundId });
+      // The review that completes the round resumes the workflow's wait step (once; see review-callback).
+      if (r.completedRound) {
+        logger.info('all reviews of the round are in', { competitionId: a.competitionId, roundId: a.roundId });
+        await resumeRoundIfComplete(a.competitionId, a.roundId);
+      }
       saved = 'submitted';
     }
     return { status: 303, html: '', headers: { location: `${event.rawPath}?saved=${saved}&lang=${lang}` } };

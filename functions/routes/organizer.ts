@@ -36,7 +36,7 @@ export const organizerRoutes = {
   },
   adminGetRound: {
     method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}', entry: 'functions/api/admin-get-round.ts', auth: 'admin', okStatus: 200, table: 'read',
-    summary: 'Round progress and results (screening counts per track)',
+    summary: 'Round progress and results: screening counts per track (intake); reviews expected/received and the decisions with their explanation (review rounds)',
     params: roundParams,
   },
   adminOverrideScreening: {
@@ -44,6 +44,11 @@ export const organizerRoutes = {
     summary: 'Override an eligibility-screening outcome with a recorded reason',
     params: entryParams,
     body: screeningOverrideBody,
+  },
+  adminGetOutbox: {
+    method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}/outbox', entry: 'functions/api/admin-get-outbox.ts', auth: 'admin', okStatus: 200, table: 'read',
+    summary: 'Messages queued for the experts of a review round, with their signed review links',
+    params: roundParams,
   },
   adminPreviewAssignment: {
     method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}/assignment-preview', entry: 'functions/api/admin-preview-assignment.ts', auth: 'admin', okStatus: 200, table: 'read',

@@ -18,11 +18,13 @@ export interface RouteSpec {
   bodyFormat?: 'json' | 'csv' | 'form';
   /** Needs the link signing key (Secrets Manager). */
   signsLinks?: boolean;
+  /** May resume a review round's wait step (SendTaskSuccess on the review state machine). */
+  resumesRounds?: boolean;
   /** Status of a successful response. */
   okStatus: 200 | 201 | 202;
   /** Least privilege: what the function may do with the table. */
   table: 'read' | 'readWrite';
-  /** May start executions of the intake state machine. */
+  /** May start (and describe, redrive) executions of the round state machines. */
   startsIntake?: boolean;
   /** For heavier routes (default 15 s / 512 MB). */
   timeoutSeconds?: number;

@@ -2,8 +2,9 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../lib/aws.ts';
 import { roundKey, stripKeys } from './keys.ts';
 
-export type RoundStatus = 'WAITING_FOR_DEADLINE' | 'SCREENING' | 'SCREENED';
-const ORDER: RoundStatus[] = ['WAITING_FOR_DEADLINE', 'SCREENING', 'SCREENED'];
+export type RoundStatus = 'WAITING_FOR_DEADLINE' | 'SCREENING' | 'SCREENED' | 'REVIEWING' | 'TALLIED';
+/** Intake rounds go through the first three, review rounds through the last two; never backwards. */
+const ORDER: RoundStatus[] = ['WAITING_FOR_DEADLINE', 'SCREENING', 'SCREENED', 'REVIEWING', 'TALLIED'];
 
 export interface RoundRun {
   competitionId: string;

@@ -29,6 +29,7 @@ export interface LocalStack {
   lambdas: LocalLambdas;
   tableName: string;
   intakeStateMachineArn: string;
+  reviewStateMachineArn: string;
   stop(): Promise<void>;
 }
 
@@ -83,7 +84,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     stops.unshift(() => api.close());
 
     const intake = model.stateMachines.find((s) => s.logicalId.startsWith('IntakeRound'));
-    if (!intake) throw new Error('the template has no intake state machine');
+    const review = model.stateMachines.find((s) => s.logicalId.startsWith('ReviewRound'));
+    if (!intake || !review) throw new Error('the template lacks the intake or the review state machine');
     return {
       model,
       apiUrl: api.url,
@@ -93,6 +95,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       lambdas,
       tableName: model.tables[0]!.tableName,
       intakeStateMachineArn: intake.arn,
+      reviewStateMachineArn: review.arn,
       stop: async () => {
         for (const s of stops) await s();
       },

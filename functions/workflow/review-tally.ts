@@ -1,0 +1,50 @@
+import * as z from 'zod';
+import { task } from '../lib/task.ts';
+import { now } from '../lib/clock.ts';
+import { reviewRoundOf, roundEntries } from '../lib/round-data.ts';
+import { roundSlug, slug } from '../../shared/ids.ts';
+import { advance, aggregateRound } from '../../shared/review/scoring.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { getReviewProgress, listRoundAssignments, type AssignmentRecord } from '../store/reviews.ts';
+import { listDecisions, putDecisions } from '../store/round-results.ts';
+import { advanceRound } from '../store/rounds.ts';
+
+const input = z.object({ competitionId: slug, roundId: roundSlug });
+
+/** Scores the round with what arrived, applies the advancement rule, and stores each decision with its explanation. */
+export const handler = task(input, async ({ competitionId, roundId }) => {
+  const competition = await requireCompetition(competitionId);
+  const { round, previous } = reviewRoundOf(competition, roundId);
+  const assignments: AssignmentRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRoundAssignments(competitionId, roundId, 100, cursor);
+    assignments.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  const reviews = assignments.filter((a) => a.status === 'SUBMITTED' && a.scores).map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
+  const earlier = previous && round.carryPreviousWeight > 0 ? new Map((await listDecisions(competitionId, previous.roundId)).map((d) => [d.entryId, d.aggregate])) : undefined;
+  const entries = (await roundEntries(competition, roundId)).map((e) => ({
+    entryId: e.entryId,
+    trackId: e.trackId,
+    submittedAt: e.submittedAt ?? e.createdAt,
+    previousAggregate: earlier?.get(e.entryId),
+  }));
+  const scores = aggregateRound(competition.rubric.criteria, entries, reviews, round.aggregation, round.carryPreviousWeight);
+  const decisions = advance(scores, round.advancement);
+  const at = now();
+  await putDecisions(competitionId, roundId, decisions, at);
+  const progress = await getReviewProgress(competitionId, roundId);
+  const summary = {
+    competitionId,
+    roundId,
+    entries: entries.length,
+    scored: scores.length,
+    advanced: decisions.filter((d) => d.advanced).length,
+    reviewsExpected: progress.expected,
+    reviewsReceived: progress.received,
+    allReviewsIn: progress.expected > 0 && progress.received >= progress.expected,
+  };
+  await advanceRound(competitionId, roundId, 'TALLIED', { finishedAt: at.toISOString(), summary });
+  return summary;
+});

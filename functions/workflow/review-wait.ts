@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import { task } from '../lib/task.ts';
+import { roundSlug, slug } from '../../shared/ids.ts';
+import { registerReviewWait } from '../store/round-results.ts';
+import { resumeRoundIfComplete } from '../lib/review-callback.ts';
+
+const input = z.object({ competitionId: slug, roundId: roundSlug, taskToken: z.string().min(1).max(2048), timeoutSeconds: z.number().int().min(1) });
+
+/**
+ * The callback step (`.waitForTaskToken`): records the task token where the
+ * completing review will find it. If every review is already in, resumes now.
+ * The token is kept server-side only; it never appears in a link.
+ */
+export const handler = task(input, async ({ competitionId, roundId, taskToken }) => {
+  const { complete } = await registerReviewWait(competitionId, roundId, taskToken);
+  if (complete) await resumeRoundIfComplete(competitionId, roundId);
+  return { registered: true };
+});

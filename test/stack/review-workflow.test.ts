@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoEntry } from '../../infra/local/demo.ts';
+import { competitionFixture } from '../fixtures/competition.ts';
+import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { getAssignment } from '../../functions/store/reviews.ts';
+
+/**
+ * A whole preliminary round on the local stack, driven by the synthesized
+ * review state machine: intake and screening, exact assignment with signed
+ * links in the outbox, experts submitting through the reviewer page, the last
+ * review resuming the callback step once, tally and advancement; and a round
+ * whose deadline passes first.
+ */
+let s: TestStack;
+beforeAll(async () => {
+  s = await startTestStack();
+  const experts = Array.from({ length: 4 }, (_, k) => ({ email: `rev${k}@example.com`, name: `评审${k}`, institution: `研究院${k}`, fields: ['IC', 'AI'], languages: ['zh'], maxLoadPerRound: 20 }));
+  expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
+}, 120_000);
+afterAll(async () => s?.stop());
+
+/** A competition whose intake closes in `intakeMs` and whose preliminary round closes `reviewMs` later. */
+const setup = async (id: string, intakeMs: number, reviewMs: number, entries: Array<{ track: string; name: string }>) => {
+  const now = Date.now();
+  const base = competitionFixture({ id, deadline: now + intakeMs });
+  const iso = (t: number) => new Date(t).toISOString();
+  const rounds = [
+    base.rounds[0],
+    { ...(base.rounds[1] as object), reviewOpensAt: iso(now + intakeMs + 1), reviewClosesAt: iso(now + intakeMs + reviewMs), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: { topKPerTrack: 2 } },
+    { ...(base.rounds[2] as object), reviewOpensAt: iso(now + intakeMs + reviewMs + 60_000), reviewClosesAt: iso(now + intakeMs + reviewMs + 120_000) },
+  ];
+  expect((await s.req('POST', '/admin/competitions', { admin: true, body: { ...base, rounds } })).status).toBe(201);
+  const ids: Record<string, string> = {};
+  for (const e of entries) {
+    const r = await s.req('POST', `/competitions/${id}/entries`, { body: demoEntry({ trackId: e.track, solution: '方案', applicant: { ...demoEntry().applicant, organizationName: e.name } }) });
+    expect(r.status).toBe(201);
+    ids[e.name] = r.body.entry.entryId;
+  }
+  const intake = await s.req('POST', `/admin/competitions/${id}/rounds/intake/start`, { admin: true });
+  expect((await s.sfn.waitFor(intake.body.executionArn, 60_000)).status).toBe('SUCCEEDED');
+  return ids;
+};
+
+/** The outbox once the assignment step has finished (the round is then REVIEWING). */
+const outbox = async (id: string) => {
+  await expect.poll(async () => (await s.req('GET', `/admin/competitions/${id}/rounds/preliminary`, { admin: true })).body.run.status, { timeout: 15_000 }).toBe('REVIEWING');
+  const messages: Array<{ expertEmail: string; links: Array<{ assignmentId: string; path: string; url: string }> }> = (
+    await s.req('GET', `/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true })
+  ).body.messages;
+  return messages;
+};
+
+const submit = async (path: string, score: number) => {
+  const r = await fetch(`${s.apiUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ action: 'submit', 'score.innovation': String(score), 'score.feasibility': String(score), 'score.market': String(score), 'score.team': String(score) }).toString(),
+  });
+  expect(r.status).toBe(303);
+};
+
+describe('review round workflow', () => {
+  it('assigns, collects every review through the page, resumes once, tallies and advances the top 2 per track', async () => {
+    const names = ['芯一', '芯二', '芯三', '芯四'].map((name) => ({ track: 'ic', name })).concat(['智一', '智二', '智三'].map((name) => ({ track: 'ai', name })));
+    const ids = await setup('rw-full', 3000, 10 * 60_000, names);
+    const scoreOf = new Map(Object.entries(ids).map(([name, entryId], k) => [entryId, 90 - k * 5])); // 芯一 best in ic, 智一 best in ai
+
+    const start = await s.req('POST', '/admin/competitions/rw-full/rounds/preliminary/start', { admin: true });
+    expect(start.status).toBe(202);
+    const messages = await outbox('rw-full');
+    const links = messages.flatMap((m) => m.links);
+    expect(links).toHaveLength(names.length * 2);
+    expect(links.every((l) => l.url.startsWith('https://'))).toBe(true);
+    for (const l of links) {
+      const a = await getAssignment(l.assignmentId);
+      await submit(l.path, scoreOf.get(a!.entryId)!);
+    }
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ entries: 7, scored: 7, advanced: 4, reviewsExpected: 14, reviewsReceived: 14, allReviewsIn: true });
+    // The round's history is a handful of events, however many entries and reviews.
+    expect(done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name)).toEqual(['AssignReviewers', 'WaitForReviews', 'Tally']);
+
+    const round = (await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary', { admin: true })).body;
+    expect(round.run.status).toBe('TALLIED');
+    expect(round.progress).toMatchObject({ expected: 14, received: 14 });
+    const advanced = round.decisions.filter((d: { advanced: boolean }) => d.advanced).map((d: { entryId: string }) => d.entryId);
+    expect(advanced.sort()).toEqual([ids['芯一'], ids['芯二'], ids['智一'], ids['智二']].sort());
+    const third = round.decisions.find((d: { entryId: string }) => d.entryId === ids['芯三']);
+    expect(third).toMatchObject({ advanced: false, trackRank: 3, decidedBy: 'track rank 3 > top 2', totals: [80, 80] });
+  });
+
+  it('closes on the deadline with the reviews that arrived', async () => {
+    const ids = await setup('rw-late', 2500, 6000, [{ track: 'ic', name: '迟到一' }, { track: 'ic', name: '迟到二' }]);
+    const start = await s.req('POST', '/admin/competitions/rw-late/rounds/preliminary/start', { admin: true });
+    const links = (await outbox('rw-late')).flatMap((m) => m.links);
+    const first = links.find((l) => l.path && true)!;
+    await submit(first.path, 70); // one review of four
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(JSON.parse(done.output!)).toMatchObject({ entries: 2, scored: 1, reviewsExpected: 4, reviewsReceived: 1, allReviewsIn: false });
+    expect(done.events.some((e) => e.type === 'TaskFailed' && (e.taskFailedEventDetails as { error: string }).error === 'States.Timeout')).toBe(true);
+    expect(Object.keys(ids)).toHaveLength(2);
+  });
+});

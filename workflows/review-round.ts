@@ -1,0 +1,90 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+export interface ReviewRoundProps {
+  assign: lambda.IFunction;
+  wait: lambda.IFunction;
+  tally: lambda.IFunction;
+}
+
+/** The state machine's name, known before synthesis so roles can be granted on it without a dependency cycle. */
+export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-ReviewRound`;
+
+/**
+ * A review round (Standard workflow), started with {competitionId, roundId}:
+ * assign reviewers (exact, conflict-free) and queue their signed links → wait
+ * for the reviews with a callback whose timeout is the round's close → tally
+ * and apply the advancement rule. Its history has a handful of events whatever
+ * the number of entries or reviews: reviews never pass through the execution.
+ */
+export class ReviewRoundWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: ReviewRoundProps) {
+    super(scope, id);
+    const round = { competitionId: sfn.JsonPath.stringAt('$.competitionId'), roundId: sfn.JsonPath.stringAt('$.roundId') };
+    const taskTimeout = sfn.Timeout.duration(Duration.minutes(5));
+
+    const assign = new tasks.LambdaInvoke(this, 'AssignReviewers', {
+      lambdaFunction: props.assign,
+      payload: sfn.TaskInput.fromObject({ ...round, executionName: sfn.JsonPath.stringAt('$$.Execution.Name') }),
+      resultSelector: {
+        assigned: sfn.JsonPath.numberAt('$.Payload.assigned'),
+        shortfalls: sfn.JsonPath.numberAt('$.Payload.shortfalls'),
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+      },
+      // Stored under "Payload" on purpose: the wait step's TimeoutSecondsPath "$.Payload.timeoutSeconds" then
+      // resolves to the same number against the state input (AWS) and against the evaluated Parameters, whose
+      // Payload repeats it (aws-local-stepfunctions evaluates the path there).
+      resultPath: '$.Payload',
+      taskTimeout,
+    });
+    const wait = new tasks.LambdaInvoke(this, 'WaitForReviews', {
+      lambdaFunction: props.wait,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ ...round, taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
+      // The round's close, computed by AssignReviewers.
+      taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
+      resultPath: '$.reviews',
+    });
+    const tally = new tasks.LambdaInvoke(this, 'Tally', {
+      lambdaFunction: props.tally,
+      payload: sfn.TaskInput.fromObject(round),
+      outputPath: '$.Payload',
+      taskTimeout,
+    });
+    // The deadline passing is not a failure: the round closes with what arrived.
+    wait.addCatch(tally, { errors: ['States.Timeout'], resultPath: '$.reviews' });
+    const definition = assign.next(wait).next(tally);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${id}-${scope.node.addr.slice(0, 8)}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: reviewRoundMachineName(Stack.of(this)),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      comment: 'Review round: assign → wait for reviews (callback, deadline timeout) → tally and advance',
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    NagSuppressions.addResourceSuppressions(
+      this.stateMachine.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these three functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<(ReviewAssign|ReviewWait|ReviewTally)Fn[0-9A-F]{8}\\.Arn>:\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+}
