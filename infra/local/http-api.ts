@@ -74,6 +74,10 @@ export const startHttpApi = async (opts: { routes: LocalRoute[]; lambdas: LocalL
 
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+      // API Gateway adds these; handlers build absolute URLs from them.
+      headers['x-forwarded-proto'] = 'http';
+      headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+      headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
       if (route.iam && !sameSecret(headers['x-admin-key'] ?? '', opts.adminKey)) return send(403, JSON.stringify({ message: 'Forbidden' }));
 
       const raw = Buffer.concat(chunks);
