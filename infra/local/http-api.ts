@@ -133,6 +133,10 @@ export const startHttpApi = async (opts: { routes: LocalRoute[]; lambdas: LocalL
       }
     });
   });
+  // Keep idle connections longer than clients do (API Gateway's own idle timeout is generous);
+  // Node's 5 s default races keep-alive clients into ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((r) => server.listen(opts.port, opts.host ?? '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return { url: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((r) => server.close(() => r())) };

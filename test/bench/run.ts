@@ -115,6 +115,64 @@ try {
   console.log(`\nintake / raw PutItem = ${((api.perSecond / raw.perSecond) * 100).toFixed(0)} % (goal ≥ 50 %)`);
   console.log(`intake / raw 3-item transaction = ${((api.perSecond / rawTx.perSecond) * 100).toFixed(0)} %`);
   console.log(`non-201 responses: ${failures}`);
+
+  // A 2,000-entry review round through the synthesized state machine: its history must not grow with the round.
+  console.log('\n## A 2,000-entry preliminary round on the local stack (5 reviews per entry, 500 experts)\n');
+  const ROUND_ENTRIES = Number(process.env.BENCH_ROUND_ENTRIES ?? 2000);
+  const t0 = Date.now();
+  const cfg = competitionFixture({ id: 'bench-round', deadline: t0 + 120_000, maxPerTrack: 20 });
+  const iso = (t: number) => new Date(t).toISOString();
+  const rounds = [cfg.rounds[0], { ...(cfg.rounds[1] as object), reviewOpensAt: iso(t0 + 120_001), reviewClosesAt: iso(t0 + 3_600_000), reviewersPerEntry: 5 }, { ...(cfg.rounds[2] as object), reviewOpensAt: iso(t0 + 3_700_000), reviewClosesAt: iso(t0 + 3_800_000) }];
+  const adminPost = (path: string, body: unknown) =>
+    fetch(`${local.apiUrl}${path}`, { method: 'POST', headers: admin, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, any>>);
+  await adminPost('/admin/competitions', { ...cfg, rounds });
+  await run(ROUND_ENTRIES, async (i) => {
+    const r = await fetch(`${local.apiUrl}/competitions/bench-round/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+    await r.arrayBuffer();
+  });
+  // Close intake now rather than in two minutes: the organizer moves the deadline, as `npm run admin -- set-deadline` does.
+  const current = ((await fetch(`${local.apiUrl}/admin/competitions/bench-round`, { headers: admin }).then((r) => r.json())) as Record<string, any>).competition;
+  const { competitionId: _i, version: _v, createdAt: _c, updatedAt: _u, ...config } = current;
+  config.rounds[0].submissionDeadline = iso(Date.now() + 1000);
+  await fetch(`${local.apiUrl}/admin/competitions/bench-round`, { method: 'PUT', headers: admin, body: JSON.stringify(config) });
+  const intake = await adminPost('/admin/competitions/bench-round/rounds/intake/start', undefined);
+  await local.sfn.waitFor(intake.executionArn, 300_000);
+  const experts = Array.from({ length: 500 }, (_, k) => ({ email: `bench${k}@example.com`, name: `专家${k}`, institution: `研究院${k}`, fields: ['IC', 'AI'], languages: ['zh'], maxLoadPerRound: 30 }));
+  await adminPost('/admin/experts', { experts });
+  const started = Date.now();
+  const review = await adminPost('/admin/competitions/bench-round/rounds/preliminary/start', undefined);
+  const { getAssignment: readAssignment, listRoundAssignments, submitReview } = await import('../../functions/store/reviews.ts');
+  const { resumeRoundIfComplete } = await import('../../functions/lib/review-callback.ts');
+  let assignmentsList: Array<{ assignmentId: string }> = [];
+  for (;;) {
+    const st = ((await fetch(`${local.apiUrl}/admin/competitions/bench-round/rounds/preliminary`, { headers: admin }).then((r) => r.json())) as Record<string, any>).run.status;
+    if (st === 'REVIEWING') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const assignedAt = Date.now();
+  let cursor: string | undefined;
+  do {
+    const page = await listRoundAssignments('bench-round', 'preliminary', 100, cursor);
+    assignmentsList.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  // Reviews go straight to the store (the page's path minus HTTP), 16 at a time.
+  await run(assignmentsList.length, async (i) => {
+    const a = (await readAssignment(assignmentsList[i]!.assignmentId))!;
+    const r = await submitReview(a.assignmentId, a.linkVersion, { innovation: 60 + (i % 40), feasibility: 70, market: 70, team: 70 }, undefined, new Date());
+    if (r.completedRound) await resumeRoundIfComplete('bench-round', 'preliminary');
+  });
+  const done = await local.sfn.waitFor(review.executionArn, 600_000);
+  const transitions = done.events.filter((e) => e.type.endsWith('StateEntered')).length;
+  console.log('| measure | value |');
+  console.log('|---|---:|');
+  console.log(`| entries screened eligible | ${JSON.parse(done.output ?? '{}').entries} |`);
+  console.log(`| review assignments | ${assignmentsList.length} |`);
+  console.log(`| assignment step (solve + ${assignmentsList.length} records + outbox) | ${((assignedAt - started) / 1000).toFixed(1)} s |`);
+  console.log(`| execution status | ${done.status} |`);
+  console.log(`| state transitions (states entered) | ${transitions} |`);
+  console.log(`| history events | ${done.events.length} |`);
+  assignmentsList = [];
 } finally {
   await local.stop();
 }
