@@ -91,6 +91,8 @@ const reviewRound = z.strictObject({
     .default({}),
   /** Weight of the previous round's aggregate in this round's (0 = this round only). */
   carryPreviousWeight: z.number().min(0).max(0.9).default(0),
+  /** Remind experts with pending reviews this many hours before the close (fractions allowed). */
+  reminderHoursBefore: z.array(z.number().positive().max(24 * 60)).max(5).default([48, 24]),
 });
 
 export const round = z.discriminatedUnion('kind', [intakeRound, reviewRound]);

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 export interface ReviewRoundProps {
   assign: lambda.IFunction;
   wait: lambda.IFunction;
+  remind: lambda.IFunction;
   tally: lambda.IFunction;
 }
 
@@ -18,9 +19,10 @@ export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-Revi
 /**
  * A review round (Standard workflow), started with {competitionId, roundId}:
  * assign reviewers (exact, conflict-free) and queue their signed links → wait
- * for the reviews with a callback whose timeout is the round's close → tally
- * and apply the advancement rule. Its history has a handful of events whatever
- * the number of entries or reviews: reviews never pass through the execution.
+ * for the reviews with a callback whose timeout is the next reminder or the
+ * round's close → (remind pending reviewers and wait again) → tally and apply
+ * the advancement rule. Its history grows with the number of reminders, never
+ * with entries or reviews: reviews do not pass through the execution.
  */
 export class ReviewRoundWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -36,6 +38,7 @@ export class ReviewRoundWorkflow extends Construct {
       resultSelector: {
         assigned: sfn.JsonPath.numberAt('$.Payload.assigned'),
         shortfalls: sfn.JsonPath.numberAt('$.Payload.shortfalls'),
+        closed: sfn.JsonPath.stringAt('$.Payload.closed'),
         timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
       },
       // Stored under "Payload" on purpose: the wait step's TimeoutSecondsPath "$.Payload.timeoutSeconds" then
@@ -58,8 +61,17 @@ export class ReviewRoundWorkflow extends Construct {
       outputPath: '$.Payload',
       taskTimeout,
     });
-    // The deadline passing is not a failure: the round closes with what arrived.
-    wait.addCatch(tally, { errors: ['States.Timeout'], resultPath: '$.reviews' });
+    // A timeout is a checkpoint, not a failure: remind experts with pending reviews and wait
+    // again, or, once the round has closed, tally what arrived.
+    const remind = new tasks.LambdaInvoke(this, 'RemindPendingReviewers', {
+      lambdaFunction: props.remind,
+      payload: sfn.TaskInput.fromObject(round),
+      resultSelector: { closed: sfn.JsonPath.stringAt('$.Payload.closed'), timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'), reminded: sfn.JsonPath.numberAt('$.Payload.reminded') },
+      resultPath: '$.Payload',
+      taskTimeout,
+    });
+    wait.addCatch(remind, { errors: ['States.Timeout'], resultPath: '$.reviews' });
+    remind.next(new sfn.Choice(this, 'RoundClosed?').when(sfn.Condition.booleanEquals('$.Payload.closed', true), tally).otherwise(wait));
     const definition = assign.next(wait).next(tally);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -80,8 +92,8 @@ export class ReviewRoundWorkflow extends Construct {
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these three functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<(ReviewAssign|ReviewWait|ReviewTally)Fn[0-9A-F]{8}\\.Arn>:\\*$/g' }],
+          reason: 'CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these four functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<(ReviewAssign|ReviewWait|ReviewRemind|ReviewTally)Fn[0-9A-F]{8}\\.Arn>:\\*$/g' }],
         },
       ],
       true,

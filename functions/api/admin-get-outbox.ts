@@ -8,5 +8,5 @@ export const handler = api(organizerRoutes.adminGetOutbox, async ({ params, even
   await requireCompetition(params.competitionId);
   const base = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.headers.host ?? event.requestContext.domainName}`;
   const messages = await listOutbox(params.competitionId, params.roundId);
-  return { body: { messages: messages.map((m) => ({ ...m, links: m.links.map((l) => ({ ...l, url: `${base}${l.path}` })) })) } };
+  return { body: { messages: messages.map((m) => ('links' in m ? { kind: 'LINKS', ...m, links: m.links.map((l) => ({ ...l, url: `${base}${l.path}` })) } : m)) } };
 });

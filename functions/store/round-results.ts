@@ -30,8 +30,34 @@ export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
   }
 };
 
-export const listOutbox = async (competitionId: string, roundId: string): Promise<OutboxMessage[]> => {
-  const out: OutboxMessage[] = [];
+export interface ReminderMessage {
+  competitionId: string;
+  roundId: string;
+  expertEmail: string;
+  hoursBefore: number;
+  assignmentIds: string[];
+  createdAt: string;
+}
+
+/** A reminder to one expert for one offset, written once (a replayed step does not remind twice). */
+export const putReminder = async (m: ReminderMessage): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...outboxKey(m.competitionId, m.roundId, `${m.expertEmail}#REMINDER#${m.hoursBefore}`), kind: 'REMINDER', ...m },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+};
+
+export const listOutbox = async (competitionId: string, roundId: string): Promise<Array<OutboxMessage | (ReminderMessage & { kind: 'REMINDER' })>> => {
+  const out: Array<OutboxMessage | (ReminderMessage & { kind: 'REMINDER' })> = [];
   let start: Record<string, unknown> | undefined;
   do {
     const r = await documentClient().send(

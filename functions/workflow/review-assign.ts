@@ -8,6 +8,7 @@ import { buildProblem } from '../../shared/assignment/instance.ts';
 import { solveAssignment } from '../../shared/assignment/solve.ts';
 import { signLink } from '../../shared/links.ts';
 import { roundInstance } from '../../shared/review/round-instance.ts';
+import { nextCheckpoint } from '../../shared/review/reminders.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { assignmentIdOf, createAssignments } from '../store/reviews.ts';
 import { putOutboxMessage } from '../store/round-results.ts';
@@ -54,7 +55,8 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
     assigned: pairs.length,
     entries: entries.length,
     shortfalls: shortfalls.length,
-    // Step Functions waits for the reviews until the round closes.
-    timeoutSeconds: Math.max(1, Math.ceil((expiresAt.getTime() - at.getTime()) / 1000)),
+    closed: false,
+    // Step Functions waits for the reviews until the first reminder is due, or the close.
+    timeoutSeconds: nextCheckpoint(round.reviewClosesAt, round.reminderHoursBefore, at.getTime()).timeoutSeconds,
   };
 });

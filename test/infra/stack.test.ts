@@ -66,7 +66,7 @@ describe('CDK stack', () => {
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
-    expect(fns).toHaveLength(routeList().length + 4 + 3); // + intake and review round tasks
+    expect(fns).toHaveLength(routeList().length + 4 + 4); // + intake and review round tasks
     for (const f of fns) {
       expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
       expect(f.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');

@@ -20,13 +20,13 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 /** A competition whose intake closes in `intakeMs` and whose preliminary round closes `reviewMs` later. */
-const setup = async (id: string, intakeMs: number, reviewMs: number, entries: Array<{ track: string; name: string }>) => {
+const setup = async (id: string, intakeMs: number, reviewMs: number, entries: Array<{ track: string; name: string }>, reminderHoursBefore: number[] = [48, 24]) => {
   const now = Date.now();
   const base = competitionFixture({ id, deadline: now + intakeMs });
   const iso = (t: number) => new Date(t).toISOString();
   const rounds = [
     base.rounds[0],
-    { ...(base.rounds[1] as object), reviewOpensAt: iso(now + intakeMs + 1), reviewClosesAt: iso(now + intakeMs + reviewMs), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: { topKPerTrack: 2 } },
+    { ...(base.rounds[1] as object), reviewOpensAt: iso(now + intakeMs + 1), reviewClosesAt: iso(now + intakeMs + reviewMs), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: { topKPerTrack: 2 }, reminderHoursBefore },
     { ...(base.rounds[2] as object), reviewOpensAt: iso(now + intakeMs + reviewMs + 60_000), reviewClosesAt: iso(now + intakeMs + reviewMs + 120_000) },
   ];
   expect((await s.req('POST', '/admin/competitions', { admin: true, body: { ...base, rounds } })).status).toBe(201);
@@ -44,7 +44,7 @@ const setup = async (id: string, intakeMs: number, reviewMs: number, entries: Ar
 /** The outbox once the assignment step has finished (the round is then REVIEWING). */
 const outbox = async (id: string) => {
   await expect.poll(async () => (await s.req('GET', `/admin/competitions/${id}/rounds/preliminary`, { admin: true })).body.run.status, { timeout: 15_000 }).toBe('REVIEWING');
-  const messages: Array<{ expertEmail: string; links: Array<{ assignmentId: string; path: string; url: string }> }> = (
+  const messages: Array<{ expertEmail: string; kind: string; hoursBefore?: number; links?: Array<{ assignmentId: string; path: string; url: string }> }> = (
     await s.req('GET', `/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true })
   ).body.messages;
   return messages;
@@ -69,7 +69,7 @@ describe('review round workflow', () => {
     const start = await s.req('POST', '/admin/competitions/rw-full/rounds/preliminary/start', { admin: true });
     expect(start.status).toBe(202);
     const messages = await outbox('rw-full');
-    const links = messages.flatMap((m) => m.links);
+    const links = messages.flatMap((m) => m.links ?? []);
     expect(links).toHaveLength(names.length * 2);
     expect(links.every((l) => l.url === `${s.apiUrl}${l.path}`)).toBe(true);
     for (const l of links) {
@@ -94,7 +94,7 @@ describe('review round workflow', () => {
   it('closes on the deadline with the reviews that arrived', async () => {
     const ids = await setup('rw-late', 2500, 6000, [{ track: 'ic', name: '迟到一' }, { track: 'ic', name: '迟到二' }]);
     const start = await s.req('POST', '/admin/competitions/rw-late/rounds/preliminary/start', { admin: true });
-    const links = (await outbox('rw-late')).flatMap((m) => m.links);
+    const links = (await outbox('rw-late')).flatMap((m) => m.links ?? []);
     const first = links.find((l) => l.path && true)!;
     await submit(first.path, 70); // one review of four
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
@@ -102,5 +102,22 @@ describe('review round workflow', () => {
     expect(JSON.parse(done.output!)).toMatchObject({ entries: 2, scored: 1, reviewsExpected: 4, reviewsReceived: 1, allReviewsIn: false });
     expect(done.events.some((e) => e.type === 'TaskFailed' && (e.taskFailedEventDetails as { error: string }).error === 'States.Timeout')).toBe(true);
     expect(Object.keys(ids)).toHaveLength(2);
+  });
+
+  it('reminds experts with pending reviews before the close, once per offset, then closes', async () => {
+    // The round closes 10 s after intake; one reminder 0.0015 h (5.4 s) before that.
+    await setup('rw-remind', 2500, 10_000, [{ track: 'ic', name: '提醒一' }], [0.0015]);
+    const start = await s.req('POST', '/admin/competitions/rw-remind/rounds/preliminary/start', { admin: true });
+    const messages = await outbox('rw-remind');
+    const [first, second] = messages.flatMap((m) => m.links ?? []);
+    await submit(first!.path, 80); // this expert is done; the other is not
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(done.status).toBe('SUCCEEDED');
+    const entered = done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+    expect(entered).toEqual(['AssignReviewers', 'WaitForReviews', 'RemindPendingReviewers', 'RoundClosed?', 'WaitForReviews', 'RemindPendingReviewers', 'RoundClosed?', 'Tally']);
+    const after = (await s.req('GET', '/admin/competitions/rw-remind/rounds/preliminary/outbox', { admin: true })).body.messages;
+    const reminders = after.filter((m: { kind?: string }) => m.kind === 'REMINDER');
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toMatchObject({ hoursBefore: 0.0015, assignmentIds: [second!.assignmentId] });
   });
 });
