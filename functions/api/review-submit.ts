@@ -35,7 +35,8 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
       await saveDraft(a.assignmentId, a.linkVersion, form.scores, form.comment, at);
       saved = 'saved';
     } else if (form.action === 'conflict') {
-      await declareConflict(a.assignmentId, a.linkVersion, form.conflictReason!, at);
+      // If every other review is already in, this declaration completes the round.
+      if ((await declareConflict(a.assignmentId, a.linkVersion, form.conflictReason!, at)).completedRound) await resumeRoundIfComplete(a.competitionId, a.roundId);
       saved = 'declined';
     } else {
       const r = await submitReview(a.assignmentId, a.linkVersion, form.scores, form.comment, at);

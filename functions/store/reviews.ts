@@ -212,24 +212,43 @@ export const saveDraft = async (assignmentId: string, linkVersion: number, score
  * assignment is declined (the round workflow assigns a replacement) and its link
  * stops working. Declaring twice is harmless.
  */
-export const declareConflict = async (assignmentId: string, linkVersion: number, reason: string, now: Date): Promise<void> => {
+export const declareConflict = async (assignmentId: string, linkVersion: number, reason: string, now: Date): Promise<{ completedRound: boolean }> => {
+  const current = await getAssignment(assignmentId);
+  if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
+  if (current.status === 'DECLINED') return { completedRound: false };
   try {
+    // Declined reviews are no longer expected: the round can complete without them.
     await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: assignmentKey(assignmentId),
-        UpdateExpression: 'SET #s = :declined, conflictReason = :r, updatedAt = :at',
-        ConditionExpression: '#s = :pending AND linkVersion = :v',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':declined': 'DECLINED', ':r': reason, ':at': now.toISOString(), ':pending': 'PENDING', ':v': linkVersion },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: assignmentKey(assignmentId),
+              UpdateExpression: 'SET #s = :declined, conflictReason = :r, updatedAt = :at',
+              ConditionExpression: '#s = :pending AND linkVersion = :v',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':declined': 'DECLINED', ':r': reason, ':at': now.toISOString(), ':pending': 'PENDING', ':v': linkVersion },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: roundKey(current.competitionId, current.roundId),
+              UpdateExpression: 'ADD expectedReviews :minus',
+              ExpressionAttributeValues: { ':minus': -1 },
+            },
+          },
+        ],
       }),
     );
   } catch (e) {
-    if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    const current = await getAssignment(assignmentId);
-    if (current?.status === 'DECLINED') return;
+    if (!(e instanceof TransactionCanceledException)) throw e;
+    const again = await getAssignment(assignmentId);
+    if (again?.status === 'DECLINED') return { completedRound: false };
     throw conflict('NOT_PENDING', 'A submitted review cannot be declined; contact the organizer');
   }
+  return { completedRound: await claimCompletion(current, now.toISOString()) };
 };
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { readModel, synthTemplate } from '../../infra/local/template.ts';
-import { assignmentIdOf, createAssignments, getAssignment, getReviewProgress, listRoundAssignments, submitReview } from '../../functions/store/reviews.ts';
+import { assignmentIdOf, createAssignments, declareConflict, getAssignment, getReviewProgress, listRoundAssignments, submitReview } from '../../functions/store/reviews.ts';
 import type { AppError } from '../../shared/errors.ts';
 
 /** Review submission under concurrency, against DynamoDB Local on the template's table. */
@@ -59,5 +59,16 @@ describe('review store', () => {
     const id = assignmentIdOf('c', 'r4', 'E0', 'x1@example.com');
     await expect(submitReview(id, 2, scores(50), undefined, NOW)).rejects.toMatchObject({ code: 'LINK_REVOKED' } satisfies Partial<AppError>);
     await expect(submitReview('NOSUCHASSIGNMENT0000000000', 1, scores(50), undefined, NOW)).rejects.toMatchObject({ code: 'ASSIGNMENT_NOT_FOUND' });
+  });
+
+  it('takes a declined review out of the expected count, so the others can complete the round', async () => {
+    await createAssignments('c', 'r5', pairs(3), NOW);
+    const [a, b, c] = ['x0@example.com', 'x1@example.com', 'x2@example.com'].map((e) => assignmentIdOf('c', 'r5', 'E0', e));
+    expect((await submitReview(a!, 1, scores(70), undefined, NOW)).completedRound).toBe(false);
+    expect((await submitReview(b!, 1, scores(75), undefined, NOW)).completedRound).toBe(false);
+    expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ completedRound: true });
+    expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ completedRound: false }); // a replay changes nothing
+    expect(await getReviewProgress('c', 'r5')).toMatchObject({ expected: 2, received: 2 });
+    await expect(declareConflict(a!, 1, '太晚了', NOW)).rejects.toMatchObject({ code: 'NOT_PENDING' });
   });
 });
