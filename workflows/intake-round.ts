@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { roundStateMachine } from './round-state-machine.ts';
 
 export interface IntakeRoundProps {
   openIntake: lambda.IFunction;
@@ -68,30 +67,11 @@ export class IntakeRoundWorkflow extends Construct {
           .otherwise(wait),
       );
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${id}-${scope.node.addr.slice(0, 8)}`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `${Stack.of(this).stackName}-IntakeRound`,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+    this.stateMachine = roundStateMachine(this, {
+      name: 'IntakeRound',
+      definition,
       comment: 'Intake round: deadline → close intake → eligibility screening → counts',
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      // No execution timeout: a round waits for its deadline however far away (Standard executions may run a year).
+      taskFunctionIds: ['OpenIntake', 'CloseIntake', 'ScreenBatch', 'FinalizeIntake'],
     });
-    NagSuppressions.addResourceSuppressions(
-      this.stateMachine.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: 'CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these four functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<(OpenIntake|CloseIntake|ScreenBatch|FinalizeIntake)Fn[0-9A-F]{8}\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
-    );
   }
 }

@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { roundStateMachine } from './round-state-machine.ts';
 
 export interface ReviewRoundProps {
   assign: lambda.IFunction;
@@ -14,7 +13,7 @@ export interface ReviewRoundProps {
 }
 
 /** The state machine's name, known before synthesis so roles can be granted on it without a dependency cycle. */
-export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-ReviewRound`;
+export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-ReviewRound`; // as roundStateMachine names it
 
 /**
  * A review round (Standard workflow), started with {competitionId, roundId}:
@@ -74,29 +73,11 @@ export class ReviewRoundWorkflow extends Construct {
     remind.next(new sfn.Choice(this, 'RoundClosed?').when(sfn.Condition.booleanEquals('$.Payload.closed', true), tally).otherwise(wait));
     const definition = assign.next(wait).next(tally);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${id}-${scope.node.addr.slice(0, 8)}`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.stateMachine = roundStateMachine(this, {
+      name: 'ReviewRound',
+      definition,
+      comment: 'Review round: assign → wait for reviews (callback; reminders; deadline) → tally and advance',
+      taskFunctionIds: ['ReviewAssign', 'ReviewWait', 'ReviewRemind', 'ReviewTally'],
     });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: reviewRoundMachineName(Stack.of(this)),
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      comment: 'Review round: assign → wait for reviews (callback, deadline timeout) → tally and advance',
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-    });
-    NagSuppressions.addResourceSuppressions(
-      this.stateMachine.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason: 'CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these four functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<(ReviewAssign|ReviewWait|ReviewRemind|ReviewTally)Fn[0-9A-F]{8}\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
-    );
   }
 }
