@@ -109,6 +109,42 @@ export const getReviewProgress = async (competitionId: string, roundId: string) 
   };
 };
 
+/**
+ * Moves a PENDING assignment (at the link's version) to SUBMITTED or DECLINED and
+ * adjusts one of the round's counters in the same transaction, so a review is
+ * counted, or stops being expected, exactly once.
+ */
+const leavePending = (
+  a: AssignmentRecord,
+  linkVersion: number,
+  change: { set: string; names?: Record<string, string>; values: Record<string, unknown>; to: AssignmentStatus; counter: 'receivedReviews' | 'expectedReviews'; delta: number },
+) =>
+  documentClient().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: assignmentKey(a.assignmentId),
+            UpdateExpression: `SET #s = :to, ${change.set}`,
+            ConditionExpression: '#s = :pending AND linkVersion = :v',
+            ExpressionAttributeNames: { '#s': 'status', ...change.names },
+            ExpressionAttributeValues: { ':to': change.to, ':pending': 'PENDING', ':v': linkVersion, ...change.values },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName(),
+            Key: roundKey(a.competitionId, a.roundId),
+            UpdateExpression: 'ADD #n :d',
+            ExpressionAttributeNames: { '#n': change.counter },
+            ExpressionAttributeValues: { ':d': change.delta },
+          },
+        },
+      ],
+    }),
+  );
+
 const sameReview = (a: AssignmentRecord, scores: Record<string, number>, comment?: string) =>
   canonicalJson({ s: a.scores ?? null, c: a.comment ?? null }) === canonicalJson({ s: scores, c: comment ?? null });
 
@@ -138,33 +174,16 @@ export const submitReview = async (assignmentId: string, linkVersion: number, sc
     if (current.status === 'SUBMITTED' && sameReview(current, scores, comment)) {
       return { assignment: current, counted: false, completedRound: await claimCompletion(current, at) };
     }
-    const names = { '#s': 'status' };
     try {
       if (current.status === 'PENDING') {
-        await documentClient().send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName(),
-                  Key: assignmentKey(assignmentId),
-                  UpdateExpression: 'SET #s = :submitted, scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, history = list_append(history, :rev)',
-                  ConditionExpression: '#s = :pending AND linkVersion = :v',
-                  ExpressionAttributeNames: { ...names, '#c': 'comment' },
-                  ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':pending': 'PENDING', ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision, ':v': linkVersion },
-                },
-              },
-              {
-                Update: {
-                  TableName: tableName(),
-                  Key: roundKey(current.competitionId, current.roundId),
-                  UpdateExpression: 'ADD receivedReviews :one',
-                  ExpressionAttributeValues: { ':one': 1 },
-                },
-              },
-            ],
-          }),
-        );
+        await leavePending(current, linkVersion, {
+          set: 'scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, history = list_append(history, :rev)',
+          names: { '#c': 'comment' },
+          values: { ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision },
+          to: 'SUBMITTED',
+          counter: 'receivedReviews',
+          delta: 1,
+        });
         const assignment: AssignmentRecord = { ...current, status: 'SUBMITTED', scores, comment, submittedAt: at, updatedAt: at, history: [...current.history, ...revision] };
         return { assignment, counted: true, completedRound: await claimCompletion(assignment, at) };
       }
@@ -174,7 +193,7 @@ export const submitReview = async (assignmentId: string, linkVersion: number, sc
           Key: assignmentKey(assignmentId),
           UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
           ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
-          ExpressionAttributeNames: { ...names, '#c': 'comment' },
+          ExpressionAttributeNames: { '#s': 'status', '#c': 'comment' },
           ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision, ':v': linkVersion, ':seen': current.updatedAt },
         }),
       );
@@ -218,30 +237,13 @@ export const declareConflict = async (assignmentId: string, linkVersion: number,
   if (current.status === 'DECLINED') return { completedRound: false };
   try {
     // Declined reviews are no longer expected: the round can complete without them.
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: assignmentKey(assignmentId),
-              UpdateExpression: 'SET #s = :declined, conflictReason = :r, updatedAt = :at',
-              ConditionExpression: '#s = :pending AND linkVersion = :v',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':declined': 'DECLINED', ':r': reason, ':at': now.toISOString(), ':pending': 'PENDING', ':v': linkVersion },
-            },
-          },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: roundKey(current.competitionId, current.roundId),
-              UpdateExpression: 'ADD expectedReviews :minus',
-              ExpressionAttributeValues: { ':minus': -1 },
-            },
-          },
-        ],
-      }),
-    );
+    await leavePending(current, linkVersion, {
+      set: 'conflictReason = :r, updatedAt = :at',
+      values: { ':r': reason, ':at': now.toISOString() },
+      to: 'DECLINED',
+      counter: 'expectedReviews',
+      delta: -1,
+    });
   } catch (e) {
     if (!(e instanceof TransactionCanceledException)) throw e;
     const again = await getAssignment(assignmentId);
