@@ -93,6 +93,30 @@ const reviewRound = z.strictObject({
   carryPreviousWeight: z.number().min(0).max(0.9).default(0),
   /** Remind experts with pending reviews this many hours before the close (fractions allowed). */
   reminderHoursBefore: z.array(z.number().positive().max(24 * 60)).max(5).default([48, 24]),
+  /**
+   * Backup reviewers: a declined review (回避) is always replaced; with
+   * `reassignPendingHoursBefore`, reviews still pending that many hours before the
+   * close are revoked and reassigned too. Either only while at least
+   * `minHoursToReview` remain, so the backup reviewer has time to read the entry.
+   */
+  backupReviewers: z
+    .strictObject({
+      reassignPendingHoursBefore: z.number().positive().max(24 * 60).optional(),
+      minHoursToReview: z.number().min(0).max(24 * 30).default(24),
+    })
+    .default({ minHoursToReview: 24 }),
+  /**
+   * 分歧复核: when every review is in, an entry whose totals spread more than
+   * `spreadAbove` points and straddle the advancement cutoff gets one extra
+   * reviewer; at most `maxExtraPasses` such passes per round.
+   */
+  disagreement: z.strictObject({ spreadAbove: z.number().min(0).max(100), maxExtraPasses: z.number().int().min(1).max(3).default(1) }).optional(),
+  /**
+   * Panel mode (semi-final, final): `size` experts form one panel per track and
+   * each scores every entry of that track (minus their own conflicts, 回避).
+   * Replaces `reviewersPerEntry`. An expert sits on at most one panel per round.
+   */
+  panel: z.strictObject({ size: z.number().int().min(1).max(50) }).optional(),
 });
 
 export const round = z.discriminatedUnion('kind', [intakeRound, reviewRound]);
