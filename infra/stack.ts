@@ -95,7 +95,7 @@ export class CompetitionStack extends Stack {
     this.review = new ReviewRoundWorkflow(this, 'ReviewRound', {
       assign: reviewFn('ReviewAssign', 'functions/workflow/review-assign.ts', { secret: true, memory: 1024 }),
       wait: reviewFn('ReviewWait', 'functions/workflow/review-wait.ts', { callback: true }),
-      remind: reviewFn('ReviewRemind', 'functions/workflow/review-remind.ts'),
+      followUp: reviewFn('ReviewFollowUp', 'functions/workflow/review-follow-up.ts', { secret: true, memory: 1024 }),
       tally: reviewFn('ReviewTally', 'functions/workflow/review-tally.ts'),
     });
 

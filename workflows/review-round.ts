@@ -8,7 +8,7 @@ import { roundStateMachine } from './round-state-machine.ts';
 export interface ReviewRoundProps {
   assign: lambda.IFunction;
   wait: lambda.IFunction;
-  remind: lambda.IFunction;
+  followUp: lambda.IFunction;
   tally: lambda.IFunction;
 }
 
@@ -17,11 +17,13 @@ export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-Revi
 
 /**
  * A review round (Standard workflow), started with {competitionId, roundId}:
- * assign reviewers (exact, conflict-free) and queue their signed links → wait
- * for the reviews with a callback whose timeout is the next reminder or the
- * round's close → (remind pending reviewers and wait again) → tally and apply
- * the advancement rule. Its history grows with the number of reminders, never
- * with entries or reviews: reviews do not pass through the execution.
+ * assign reviewers (exact, conflict-free; or one panel per track) and queue
+ * their signed links → wait for the reviews with a callback whose timeout is
+ * the next checkpoint or the round's close → follow up (reminders, backups for
+ * declined and overdue reviews, extra reviewers where scores disagree) and wait
+ * again, or tally and apply the advancement rule. Its history grows with the
+ * checkpoints and disagreement passes, never with entries or reviews: reviews
+ * do not pass through the execution.
  */
 export class ReviewRoundWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -60,24 +62,31 @@ export class ReviewRoundWorkflow extends Construct {
       outputPath: '$.Payload',
       taskTimeout,
     });
-    // A timeout is a checkpoint, not a failure: remind experts with pending reviews and wait
-    // again, or, once the round has closed, tally what arrived.
-    const remind = new tasks.LambdaInvoke(this, 'RemindPendingReviewers', {
-      lambdaFunction: props.remind,
+    // The wait ends when every review is in or at a checkpoint (a timeout is not a failure): the follow-up
+    // sends due reminders, adds backup and extra reviewers, and says whether to wait again or tally.
+    const followUp = new tasks.LambdaInvoke(this, 'FollowUpReviews', {
+      lambdaFunction: props.followUp,
       payload: sfn.TaskInput.fromObject(round),
-      resultSelector: { closed: sfn.JsonPath.stringAt('$.Payload.closed'), timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'), reminded: sfn.JsonPath.numberAt('$.Payload.reminded') },
+      resultSelector: {
+        next: sfn.JsonPath.stringAt('$.Payload.next'),
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+        reminded: sfn.JsonPath.numberAt('$.Payload.reminded'),
+        added: sfn.JsonPath.numberAt('$.Payload.added'),
+        unfilled: sfn.JsonPath.listAt('$.Payload.unfilled'),
+        progress: sfn.JsonPath.objectAt('$.Payload.progress'),
+      },
       resultPath: '$.Payload',
       taskTimeout,
     });
-    wait.addCatch(remind, { errors: ['States.Timeout'], resultPath: '$.reviews' });
-    remind.next(new sfn.Choice(this, 'RoundClosed?').when(sfn.Condition.booleanEquals('$.Payload.closed', true), tally).otherwise(wait));
-    const definition = assign.next(wait).next(tally);
+    wait.addCatch(followUp, { errors: ['States.Timeout'], resultPath: '$.reviews' });
+    followUp.next(new sfn.Choice(this, 'AllReviewsIn?').when(sfn.Condition.stringEquals('$.Payload.next', 'TALLY'), tally).otherwise(wait));
+    const definition = assign.next(wait).next(followUp);
 
     this.stateMachine = roundStateMachine(this, {
       name: 'ReviewRound',
       definition,
-      comment: 'Review round: assign → wait for reviews (callback; reminders; deadline) → tally and advance',
-      taskFunctionIds: ['ReviewAssign', 'ReviewWait', 'ReviewRemind', 'ReviewTally'],
+      comment: 'Review round: assign → wait for reviews (callback) ⇄ follow up (reminders, backup and extra reviewers) → tally and advance',
+      taskFunctionIds: ['ReviewAssign', 'ReviewWait', 'ReviewFollowUp', 'ReviewTally'],
     });
   }
 }

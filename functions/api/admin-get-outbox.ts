@@ -3,10 +3,10 @@ import { organizerRoutes } from '../routes/organizer.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { listOutbox } from '../store/round-results.ts';
 
-/** What the experts of a round are sent (SES delivers it in AWS; locally this is where to find the links). */
+/** What the experts of a round are sent, with delivery state (SES in AWS; the local stack's mail log locally). */
 export const handler = api(organizerRoutes.adminGetOutbox, async ({ params, event }) => {
   await requireCompetition(params.competitionId);
   const base = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.headers.host ?? event.requestContext.domainName}`;
   const messages = await listOutbox(params.competitionId, params.roundId);
-  return { body: { messages: messages.map((m) => ('links' in m ? { kind: 'LINKS', ...m, links: m.links.map((l) => ({ ...l, url: `${base}${l.path}` })) } : m)) } };
+  return { body: { messages: messages.map((m) => ({ ...m, links: m.links.map((l) => (l.path ? { ...l, url: `${base}${l.path}` } : l)) })) } };
 });

@@ -13,7 +13,7 @@ import { validationError } from '../../shared/errors.ts';
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
  * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
- * | outbox message       | OUTBOX#<cid>#<rid>                   | <email>          |                                          |                      |
+ * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
  */
 export const GSI1 = 'gsi1';
@@ -31,7 +31,7 @@ export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPER
 export const EXPERT_LIST = 'EXPERTS';
 export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
 export const roundReviewsKey = (competitionId: string, roundId: string) => `REVIEWS#${competitionId}#${roundId}`;
-export const outboxKey = (competitionId: string, roundId: string, expertEmail: string) => ({ pk: `OUTBOX#${competitionId}#${roundId}`, sk: expertEmail });
+export const outboxKey = (competitionId: string, roundId: string, messageKey: string) => ({ pk: `OUTBOX#${competitionId}#${roundId}`, sk: messageKey });
 export const decisionKey = (competitionId: string, roundId: string, entryId: string) => ({ pk: `COMP#${competitionId}`, sk: `DECISION#${roundId}#${entryId}` });
 export const advancedIndexKey = (competitionId: string, roundId: string) => `ADV#${competitionId}#${roundId}`;
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });

@@ -34,7 +34,19 @@ export interface AssignmentRecord {
   /** A draft saved before submitting (not counted). */
   draft?: { scores: Record<string, number>; comment?: string; at: string };
   conflictReason?: string;
+  /** When the expert was given the review (older records: their first updatedAt). */
+  assignedAt?: string;
+  /** A backup review: the declined or overdue assignment it replaces. */
+  replaces?: string;
+  /** Set on a declined or revoked assignment once its backup exists. */
+  replacedBy?: string;
+  /** An extra review asked for by disagreement pass k (分歧复核). */
+  extraPass?: number;
 }
+
+/** Per-track counters live beside the round's totals as flat attributes. */
+const trackCounter = (kind: 'expected' | 'received', trackId: string) => `reviews#${kind}#${trackId}`;
+const TRACK_COUNTER = /^reviews#(expected|received)#(.+)$/;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Deterministic id: the same entry–expert pair in the same round always gets the same assignment. */
@@ -59,7 +71,7 @@ export const createAssignments = async (
     while (next < pairs.length) {
       const p = pairs[next++]!;
       const assignmentId = assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail);
-      const item: AssignmentRecord = { assignmentId, competitionId, roundId, ...p, linkVersion: 1, status: 'PENDING', updatedAt: at, history: [] };
+      const item: AssignmentRecord = { assignmentId, competitionId, roundId, ...p, linkVersion: 1, status: 'PENDING', assignedAt: at, updatedAt: at, history: [] };
       try {
         await documentClient().send(
           new PutCommand({
@@ -77,13 +89,25 @@ export const createAssignments = async (
   };
   // Conditional puts, 32 at a time: a replay finds every assignment already there.
   await Promise.all(Array.from({ length: Math.min(32, pairs.length) }, worker));
-  // The expected count is fixed by the first delivery; replays keep it.
+  // The expected counts (total and per track) are fixed by the first delivery; replays keep them.
+  const perTrack = new Map<string, number>();
+  for (const p of pairs) perTrack.set(p.trackId, (perTrack.get(p.trackId) ?? 0) + 1);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':n': pairs.length, ':zero': 0 };
+  const sets = ['expectedReviews = if_not_exists(expectedReviews, :n)', 'receivedReviews = if_not_exists(receivedReviews, :zero)'];
+  [...perTrack].forEach(([trackId, n], k) => {
+    names[`#e${k}`] = trackCounter('expected', trackId);
+    names[`#r${k}`] = trackCounter('received', trackId);
+    values[`:e${k}`] = n;
+    sets.push(`#e${k} = if_not_exists(#e${k}, :e${k})`, `#r${k} = if_not_exists(#r${k}, :zero)`);
+  });
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName(),
       Key: roundKey(competitionId, roundId),
-      UpdateExpression: 'SET expectedReviews = if_not_exists(expectedReviews, :n), receivedReviews = if_not_exists(receivedReviews, :zero)',
-      ExpressionAttributeValues: { ':n': pairs.length, ':zero': 0 },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ...(perTrack.size ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
     }),
   );
   return { created, existing };
@@ -99,13 +123,30 @@ export const listRoundAssignments = async (competitionId: string, roundId: strin
   return { items: page.items.map((i) => stripKeys(i) as unknown as AssignmentRecord), cursor: page.cursor };
 };
 
-/** Reviews expected and received in a round, and when the last one arrived. */
-export const getReviewProgress = async (competitionId: string, roundId: string) => {
+export interface ReviewProgress {
+  expected: number;
+  received: number;
+  /** When the last expected review arrived (cleared when backup or extra reviewers are added). */
+  completedAt?: string;
+  perTrack: Record<string, { expected: number; received: number }>;
+  /** The latest disagreement pass: its number and the entries it asked an extra review for. */
+  extraPass?: { k: number; entryIds: string[] };
+}
+
+/** Reviews expected and received in a round, in total and per track, and when the last one arrived. */
+export const getReviewProgress = async (competitionId: string, roundId: string): Promise<ReviewProgress> => {
   const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }));
+  const perTrack: ReviewProgress['perTrack'] = {};
+  for (const [k, v] of Object.entries(r.Item ?? {})) {
+    const m = TRACK_COUNTER.exec(k);
+    if (m) (perTrack[m[2]!] ??= { expected: 0, received: 0 })[m[1] as 'expected' | 'received'] = Number(v);
+  }
   return {
     expected: Number(r.Item?.expectedReviews ?? 0),
     received: Number(r.Item?.receivedReviews ?? 0),
     completedAt: r.Item?.reviewsCompletedAt as string | undefined,
+    perTrack,
+    extraPass: r.Item?.extraPass as ReviewProgress['extraPass'],
   };
 };
 
@@ -136,8 +177,8 @@ const leavePending = (
           Update: {
             TableName: tableName(),
             Key: roundKey(a.competitionId, a.roundId),
-            UpdateExpression: 'ADD #n :d',
-            ExpressionAttributeNames: { '#n': change.counter },
+            UpdateExpression: 'ADD #n :d, #t :d',
+            ExpressionAttributeNames: { '#n': change.counter, '#t': trackCounter(change.counter === 'receivedReviews' ? 'received' : 'expected', a.trackId) },
             ExpressionAttributeValues: { ':d': change.delta },
           },
         },
@@ -273,5 +314,106 @@ const claimCompletion = async (a: AssignmentRecord, at: string): Promise<boolean
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;
     throw e;
+  }
+};
+
+/** Why a review is added to a round under way. */
+export type AddedReview = { kind: 'REPLACES'; assignment: AssignmentRecord } | { kind: 'EXTRA'; pass: number };
+
+/**
+ * Adds one backup or extra review in one transaction, so a replay adds it at
+ * most once: the new assignment (only if absent), the replaced assignment
+ * marked (a declined one keeps its status; a pending one is revoked and its
+ * link stops working), and the round's expected counts. Adding a review also
+ * clears the round's completion: the round completes again when it arrives.
+ * Returns false when the state moved on (already added; the overdue review
+ * arrived meanwhile).
+ */
+export const addReview = async (pair: { competitionId: string; roundId: string; entryId: string; trackId: string; expertEmail: string }, why: AddedReview, now: Date): Promise<AssignmentRecord | undefined> => {
+  const at = now.toISOString();
+  const assignmentId = assignmentIdOf(pair.competitionId, pair.roundId, pair.entryId, pair.expertEmail);
+  const item: AssignmentRecord = {
+    assignmentId,
+    ...pair,
+    linkVersion: 1,
+    status: 'PENDING',
+    assignedAt: at,
+    updatedAt: at,
+    history: [],
+    ...(why.kind === 'REPLACES' ? { replaces: why.assignment.assignmentId } : { extraPass: why.pass }),
+  };
+  const put = {
+    Put: {
+      TableName: tableName(),
+      Item: { ...assignmentKey(assignmentId), gsi1pk: roundReviewsKey(pair.competitionId, pair.roundId), gsi1sk: `${pair.entryId}#${pair.expertEmail}`, ...item },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+  const expectOneMore = {
+    Update: {
+      TableName: tableName(),
+      Key: roundKey(pair.competitionId, pair.roundId),
+      UpdateExpression: 'ADD expectedReviews :one, #t :one REMOVE reviewsCompletedAt',
+      ExpressionAttributeNames: { '#t': trackCounter('expected', pair.trackId) },
+      ExpressionAttributeValues: { ':one': 1 },
+    },
+  };
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [put];
+  if (why.kind === 'EXTRA') items.push(expectOneMore);
+  else if (why.assignment.status === 'DECLINED') {
+    // The declined review already left the expected count; its backup joins it.
+    items.push(expectOneMore, {
+      Update: {
+        TableName: tableName(),
+        Key: assignmentKey(why.assignment.assignmentId),
+        UpdateExpression: 'SET replacedBy = :new',
+        ConditionExpression: '#s = :declined AND attribute_not_exists(replacedBy)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':new': assignmentId, ':declined': 'DECLINED' },
+      },
+    });
+  } else {
+    // An overdue review: revoked (its link stops working), its backup takes its place in the count.
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: assignmentKey(why.assignment.assignmentId),
+        UpdateExpression: 'SET #s = :revoked, replacedBy = :new, linkVersion = linkVersion + :one, updatedAt = :at',
+        ConditionExpression: '#s = :pending AND linkVersion = :v AND attribute_not_exists(replacedBy)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':revoked': 'REVOKED', ':new': assignmentId, ':one': 1, ':at': at, ':pending': 'PENDING', ':v': why.assignment.linkVersion },
+      },
+    });
+  }
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return item;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return undefined;
+    throw e;
+  }
+};
+
+/**
+ * Records disagreement pass k with the entries it concerns, once: a replay (or
+ * a later call for the same k) reads back what the first one stored.
+ */
+export const claimExtraPass = async (competitionId: string, roundId: string, k: number, entryIds: string[]): Promise<{ k: number; entryIds: string[] }> => {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: roundKey(competitionId, roundId),
+        UpdateExpression: 'SET extraPass = :p',
+        ConditionExpression: k === 1 ? 'attribute_not_exists(extraPass)' : 'extraPass.k = :prev',
+        ExpressionAttributeValues: { ':p': { k, entryIds }, ...(k === 1 ? {} : { ':prev': k - 1 }) },
+      }),
+    );
+    return { k, entryIds };
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    const stored = (await getReviewProgress(competitionId, roundId)).extraPass;
+    if (!stored) throw e;
+    return stored;
   }
 };

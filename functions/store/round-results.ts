@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Decision } from '../../shared/review/scoring.ts';
 import { documentClient, tableName } from '../lib/aws.ts';
@@ -6,23 +6,49 @@ import { advancedIndexKey, decisionKey, outboxKey, roundKey, stripKeys } from '.
 import { queryIndexPage } from './index-query.ts';
 
 /**
- * What a review round produces besides reviews: outbox messages (one per expert,
- * with the links), the callback that resumes the workflow, and the decisions.
+ * What a review round produces besides reviews: outbox messages to experts,
+ * the callback that resumes the workflow, and the decisions.
  */
+export type OutboxKind =
+  /** The first assignment: every link of the expert's reviews in this round. */
+  | 'ASSIGNED'
+  /** A backup or extra review given to the expert while the round is under way. */
+  | 'ADDED'
+  /** Pending reviews, some hours before the close. */
+  | 'REMINDER'
+  /** A pending review taken back (overdue and reassigned); its link no longer works. */
+  | 'WITHDRAWN';
+
 export interface OutboxMessage {
+  kind: OutboxKind;
+  /** Unique within the round; the same message is written once however often a step is replayed. */
+  messageKey: string;
   expertEmail: string;
   competitionId: string;
   roundId: string;
   language: 'zh' | 'en';
-  /** Paths of the expert's review links (the API's base URL goes in front). */
-  links: Array<{ assignmentId: string; path: string }>;
+  /** Review links (paths; the API's base URL goes in front); for WITHDRAWN, the assignments taken back. */
+  links: Array<{ assignmentId: string; path?: string }>;
+  /** The round's close, quoted in the message. */
+  closesAt: string;
+  hoursBefore?: number;
   createdAt: string;
+  /** Set by the delivery function once SES accepted the message. */
+  deliveredAt?: string;
+  messageId?: string;
 }
 
-/** One message per expert and round, written once: a replayed step sends nothing twice. */
+export const outboxMessageKey = {
+  assigned: (email: string) => email,
+  added: (email: string, assignmentId: string) => `${email}#ADDED#${assignmentId}`,
+  reminder: (email: string, hoursBefore: number) => `${email}#REMINDER#${hoursBefore}`,
+  withdrawn: (email: string, assignmentId: string) => `${email}#WITHDRAWN#${assignmentId}`,
+};
+
+/** Written once per key: a replayed step sends nothing twice. Returns whether this call wrote it. */
 export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
   try {
-    await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...outboxKey(m.competitionId, m.roundId, m.expertEmail), ...m }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m }, ConditionExpression: 'attribute_not_exists(pk)' }));
     return true;
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;
@@ -30,34 +56,26 @@ export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
   }
 };
 
-export interface ReminderMessage {
-  competitionId: string;
-  roundId: string;
-  expertEmail: string;
-  hoursBefore: number;
-  assignmentIds: string[];
-  createdAt: string;
-}
-
-/** A reminder to one expert for one offset, written once (a replayed step does not remind twice). */
-export const putReminder = async (m: ReminderMessage): Promise<boolean> => {
-  try {
-    await documentClient().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...outboxKey(m.competitionId, m.roundId, `${m.expertEmail}#REMINDER#${m.hoursBefore}`), kind: 'REMINDER', ...m },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+/** Records that SES accepted a message (a redelivered stream record then sends nothing more). */
+export const markDelivered = async (competitionId: string, roundId: string, messageKey: string, messageId: string, at: Date): Promise<void> => {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: outboxKey(competitionId, roundId, messageKey),
+      UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :at), messageId = if_not_exists(messageId, :id)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId },
+    }),
+  );
 };
 
-export const listOutbox = async (competitionId: string, roundId: string): Promise<Array<OutboxMessage | (ReminderMessage & { kind: 'REMINDER' })>> => {
-  const out: Array<OutboxMessage | (ReminderMessage & { kind: 'REMINDER' })> = [];
+export const getOutboxMessage = async (competitionId: string, roundId: string, messageKey: string): Promise<OutboxMessage | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: outboxKey(competitionId, roundId, messageKey), ConsistentRead: true }));
+  return r.Item ? (stripKeys(r.Item) as unknown as OutboxMessage) : undefined;
+};
+
+export const listOutbox = async (competitionId: string, roundId: string): Promise<OutboxMessage[]> => {
+  const out: OutboxMessage[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const r = await documentClient().send(
@@ -66,7 +84,7 @@ export const listOutbox = async (competitionId: string, roundId: string): Promis
     out.push(...(r.Items ?? []).map((i) => stripKeys(i) as unknown as OutboxMessage));
     start = r.LastEvaluatedKey;
   } while (start);
-  return out;
+  return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.messageKey.localeCompare(b.messageKey));
 };
 
 /** The wait step records its task token; the answer says whether the reviews are already all in. */

@@ -44,6 +44,8 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     reviewsExpected: progress.expected,
     reviewsReceived: progress.received,
     allReviewsIn: progress.expected > 0 && progress.received >= progress.expected,
+    reviewsByTrack: progress.perTrack,
+    disagreementPasses: progress.extraPass?.k ?? 0,
   };
   await advanceRound(competitionId, roundId, 'TALLIED', { finishedAt: at.toISOString(), summary });
   return summary;

@@ -20,3 +20,12 @@ export const nextCheckpoint = (closesAt: string, hoursBefore: number[], now: num
 /** Reminders due by `now` (at or after their time), for idempotent sending keyed by their offset. */
 export const dueReminders = (closesAt: string, hoursBefore: number[], now: number) =>
   [...new Set(hoursBefore)].filter((h) => Date.parse(closesAt) - h * 3600_000 <= now && now < Date.parse(closesAt));
+
+/**
+ * Offsets (hours before the close) at which the round's wait ends early: the
+ * reminders and, when configured, the reassignment of overdue reviews.
+ */
+export const checkpointOffsets = (round: { reminderHoursBefore: number[]; backupReviewers?: { reassignPendingHoursBefore?: number } }) => [
+  ...round.reminderHoursBefore,
+  ...(round.backupReviewers?.reassignPendingHoursBefore !== undefined ? [round.backupReviewers.reassignPendingHoursBefore] : []),
+];

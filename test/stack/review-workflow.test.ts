@@ -20,13 +20,13 @@ beforeAll(async () => {
 afterAll(async () => s?.stop());
 
 /** A competition whose intake closes in `intakeMs` and whose preliminary round closes `reviewMs` later. */
-const setup = async (id: string, intakeMs: number, reviewMs: number, entries: Array<{ track: string; name: string }>, reminderHoursBefore: number[] = [48, 24]) => {
+const setup = async (id: string, intakeMs: number, reviewMs: number, entries: Array<{ track: string; name: string }>, reminderHoursBefore: number[] = [48, 24], extra: Record<string, unknown> = {}) => {
   const now = Date.now();
   const base = competitionFixture({ id, deadline: now + intakeMs });
   const iso = (t: number) => new Date(t).toISOString();
   const rounds = [
     base.rounds[0],
-    { ...(base.rounds[1] as object), reviewOpensAt: iso(now + intakeMs + 1), reviewClosesAt: iso(now + intakeMs + reviewMs), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: { topKPerTrack: 2 }, reminderHoursBefore },
+    { ...(base.rounds[1] as object), reviewOpensAt: iso(now + intakeMs + 1), reviewClosesAt: iso(now + intakeMs + reviewMs), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: { topKPerTrack: 2 }, reminderHoursBefore, ...extra },
     { ...(base.rounds[2] as object), reviewOpensAt: iso(now + intakeMs + reviewMs + 60_000), reviewClosesAt: iso(now + intakeMs + reviewMs + 120_000) },
   ];
   expect((await s.req('POST', '/admin/competitions', { admin: true, body: { ...base, rounds } })).status).toBe(201);
@@ -50,15 +50,17 @@ const outbox = async (id: string) => {
   return messages;
 };
 
-const submit = async (path: string, score: number) => {
-  const r = await fetch(`${s.apiUrl}${path}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ action: 'submit', 'score.innovation': String(score), 'score.feasibility': String(score), 'score.market': String(score), 'score.team': String(score) }).toString(),
-  });
+const post = async (path: string, form: Record<string, string>) => {
+  const r = await fetch(`${s.apiUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
   expect(r.status).toBe(303);
 };
+const submit = (path: string, score: number) =>
+  post(path, { action: 'submit', 'score.innovation': String(score), 'score.feasibility': String(score), 'score.market': String(score), 'score.team': String(score) });
+
+type Message = { kind: string; expertEmail: string; links: Array<{ assignmentId: string; path?: string }> };
+const messagesOf = async (id: string): Promise<Message[]> => (await s.req('GET', `/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true })).body.messages;
+const statesOf = (events: Array<{ type: string; stateEnteredEventDetails?: unknown }>) =>
+  events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name);
 
 describe('review round workflow', () => {
   it('assigns, collects every review through the page, resumes once, tallies and advances the top 2 per track', async () => {
@@ -80,7 +82,7 @@ describe('review round workflow', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toMatchObject({ entries: 7, scored: 7, advanced: 4, reviewsExpected: 14, reviewsReceived: 14, allReviewsIn: true });
     // The round's history is a handful of events, however many entries and reviews.
-    expect(done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name)).toEqual(['AssignReviewers', 'WaitForReviews', 'Tally']);
+    expect(done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name)).toEqual(['AssignReviewers', 'WaitForReviews', 'FollowUpReviews', 'AllReviewsIn?', 'Tally']);
 
     const round = (await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary', { admin: true })).body;
     expect(round.run.status).toBe('TALLIED');
@@ -114,10 +116,87 @@ describe('review round workflow', () => {
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(done.status).toBe('SUCCEEDED');
     const entered = done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-    expect(entered).toEqual(['AssignReviewers', 'WaitForReviews', 'RemindPendingReviewers', 'RoundClosed?', 'WaitForReviews', 'RemindPendingReviewers', 'RoundClosed?', 'Tally']);
+    expect(entered).toEqual(['AssignReviewers', 'WaitForReviews', 'FollowUpReviews', 'AllReviewsIn?', 'WaitForReviews', 'FollowUpReviews', 'AllReviewsIn?', 'Tally']);
     const after = (await s.req('GET', '/admin/competitions/rw-remind/rounds/preliminary/outbox', { admin: true })).body.messages;
     const reminders = after.filter((m: { kind?: string }) => m.kind === 'REMINDER');
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toMatchObject({ hoursBefore: 0.0015, assignmentIds: [second!.assignmentId] });
+    expect(reminders[0]).toMatchObject({ hoursBefore: 0.0015, links: [{ assignmentId: second!.assignmentId, url: expect.stringContaining('/review/') }] });
+  });
+
+  it('replaces a declined review (回避) with a backup reviewer, whose review completes the round', async () => {
+    const ids = await setup('rw-decline', 2500, 10 * 60_000, [{ track: 'ic', name: '回避一' }], [48, 24], { backupReviewers: { minHoursToReview: 0 } });
+    const start = await s.req('POST', '/admin/competitions/rw-decline/rounds/preliminary/start', { admin: true });
+    const [first, second] = (await outbox('rw-decline')).flatMap((m) => m.links ?? []);
+    await submit(first!.path, 80);
+    await post(second!.path, { action: 'conflict', conflictReason: '曾与申报团队合作' });
+    // The decline completed the round's count; the follow-up adds a backup instead of tallying.
+    await expect.poll(async () => (await messagesOf('rw-decline')).filter((m) => m.kind === 'ADDED'), { timeout: 15_000 }).toHaveLength(1);
+    const added = (await messagesOf('rw-decline')).find((m) => m.kind === 'ADDED')!;
+    const backup = (await getAssignment(added.links[0]!.assignmentId))!;
+    expect(backup).toMatchObject({ entryId: ids['回避一'], replaces: second!.assignmentId, status: 'PENDING' });
+    expect([first, second].map((l) => l!.assignmentId)).not.toContain(backup.assignmentId);
+    await submit(added.links[0]!.path!, 70);
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ scored: 1, reviewsExpected: 2, reviewsReceived: 2, allReviewsIn: true, reviewsByTrack: { ic: { expected: 2, received: 2 } } });
+    expect(statesOf(done.events)).toEqual(['AssignReviewers', 'WaitForReviews', 'FollowUpReviews', 'AllReviewsIn?', 'WaitForReviews', 'FollowUpReviews', 'AllReviewsIn?', 'Tally']);
+  });
+
+  it('reassigns a review still pending at the reassignment checkpoint; the old link stops working', async () => {
+    // Closes 14 s after intake; pending reviews are reassigned 0.0025 h (9 s) before the close.
+    await setup('rw-overdue', 2500, 14_000, [{ track: 'ic', name: '逾期一' }], [], { backupReviewers: { reassignPendingHoursBefore: 0.0025, minHoursToReview: 0 } });
+    const start = await s.req('POST', '/admin/competitions/rw-overdue/rounds/preliminary/start', { admin: true });
+    const [first, late] = (await outbox('rw-overdue')).flatMap((m) => m.links ?? []);
+    await submit(first!.path, 80);
+    await expect.poll(async () => (await messagesOf('rw-overdue')).map((m) => m.kind).sort(), { timeout: 20_000 }).toEqual(['ADDED', 'ASSIGNED', 'ASSIGNED', 'WITHDRAWN']);
+    const messages = await messagesOf('rw-overdue');
+    expect(messages.find((m) => m.kind === 'WITHDRAWN')!.links).toEqual([{ assignmentId: late!.assignmentId }]);
+    expect((await fetch(`${s.apiUrl}${late!.path}`)).status).toBe(410);
+    await submit(messages.find((m) => m.kind === 'ADDED')!.links[0]!.path!, 60);
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(JSON.parse(done.output!)).toMatchObject({ reviewsExpected: 2, reviewsReceived: 2, allReviewsIn: true });
+  });
+
+  it('gives an entry whose scores disagree across the cutoff one extra reviewer before tallying', async () => {
+    const ids = await setup('rw-split', 2500, 10 * 60_000, [{ track: 'ic', name: '分歧甲' }, { track: 'ic', name: '分歧乙' }, { track: 'ic', name: '分歧丙' }], [48, 24], {
+      advancement: { topKPerTrack: 1 },
+      disagreement: { spreadAbove: 30, maxExtraPasses: 1 },
+      backupReviewers: { minHoursToReview: 0 },
+    });
+    const start = await s.req('POST', '/admin/competitions/rw-split/rounds/preliminary/start', { admin: true });
+    const links = (await outbox('rw-split')).flatMap((m) => m.links ?? []);
+    // 甲 90/90 leads (cutoff 90); 乙 95/40 spreads 55 across it; 丙 60/60 agrees.
+    const given = new Map<string, number>();
+    for (const l of links) {
+      const a = (await getAssignment(l.assignmentId))!;
+      const seen = given.get(a.entryId) ?? 0;
+      given.set(a.entryId, seen + 1);
+      await submit(l.path, a.entryId === ids['分歧甲'] ? 90 : a.entryId === ids['分歧丙'] ? 60 : seen ? 40 : 95);
+    }
+    await expect.poll(async () => (await messagesOf('rw-split')).filter((m) => m.kind === 'ADDED'), { timeout: 15_000 }).toHaveLength(1);
+    const extra = (await messagesOf('rw-split')).find((m) => m.kind === 'ADDED')!;
+    expect(await getAssignment(extra.links[0]!.assignmentId)).toMatchObject({ entryId: ids['分歧乙'], extraPass: 1 });
+    await submit(extra.links[0]!.path!, 92);
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(JSON.parse(done.output!)).toMatchObject({ reviewsExpected: 7, reviewsReceived: 7, disagreementPasses: 1, advanced: 1 });
+    const round = (await s.req('GET', '/admin/competitions/rw-split/rounds/preliminary', { admin: true })).body;
+    expect(round.decisions.find((d: { entryId: string }) => d.entryId === ids['分歧乙'])).toMatchObject({ totals: expect.arrayContaining([95, 40, 92]), advanced: false });
+  });
+
+  it('panel mode: one panel per track scores every entry of the track, each expert on one panel', async () => {
+    const more = Array.from({ length: 2 }, (_, k) => ({ email: `panel${k}@example.com`, name: `评委${k}`, institution: `大学${k}`, fields: ['AI'], languages: ['zh'], maxLoadPerRound: 20 }));
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts: more } })).status).toBe(200);
+    const ids = await setup('rw-panel', 2500, 10 * 60_000, [{ track: 'ic', name: '面板一' }, { track: 'ic', name: '面板二' }, { track: 'ai', name: '面板三' }], [48, 24], { panel: { size: 2 } });
+    const start = await s.req('POST', '/admin/competitions/rw-panel/rounds/preliminary/start', { admin: true });
+    const links = (await outbox('rw-panel')).flatMap((m) => m.links ?? []);
+    expect(links).toHaveLength(2 * 2 + 1 * 2);
+    const held = await Promise.all(links.map(async (l) => (await getAssignment(l.assignmentId))!));
+    const panelOf = (entryId: string) => held.filter((a) => a.entryId === entryId).map((a) => a.expertEmail).sort();
+    expect(panelOf(ids['面板一']!)).toEqual(panelOf(ids['面板二']!));
+    expect(panelOf(ids['面板三']!)).toHaveLength(2);
+    expect(panelOf(ids['面板三']!).filter((e) => panelOf(ids['面板一']!).includes(e))).toEqual([]);
+    for (const l of links) await submit(l.path, 75);
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(JSON.parse(done.output!)).toMatchObject({ entries: 3, scored: 3, reviewsExpected: 6, reviewsReceived: 6, reviewsByTrack: { ic: { expected: 4, received: 4 }, ai: { expected: 2, received: 2 } } });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { readModel, synthTemplate } from '../../infra/local/template.ts';
-import { assignmentIdOf, createAssignments, declareConflict, getAssignment, getReviewProgress, listRoundAssignments, submitReview } from '../../functions/store/reviews.ts';
+import { addReview, assignmentIdOf, claimExtraPass, createAssignments, declareConflict, getAssignment, getReviewProgress, listRoundAssignments, submitReview } from '../../functions/store/reviews.ts';
 import type { AppError } from '../../shared/errors.ts';
 
 /** Review submission under concurrency, against DynamoDB Local on the template's table. */
@@ -35,7 +35,7 @@ describe('review store', () => {
     const results = await Promise.all(ids.flatMap((id, k) => [0, 1, 2].map(() => submitReview(id, 1, scores(k), undefined, NOW))));
     expect(results.filter((r) => r.counted)).toHaveLength(30);
     expect(results.filter((r) => r.completedRound)).toHaveLength(1);
-    expect(await getReviewProgress('c', 'r2')).toEqual({ expected: 30, received: 30, completedAt: NOW.toISOString() });
+    expect(await getReviewProgress('c', 'r2')).toEqual({ expected: 30, received: 30, perTrack: { ic: { expected: 30, received: 30 } }, extraPass: undefined, completedAt: NOW.toISOString() });
     const a = await getAssignment(ids[7]!);
     expect(a).toMatchObject({ status: 'SUBMITTED', scores: scores(7) });
     expect(a!.history).toHaveLength(1);
@@ -70,5 +70,51 @@ describe('review store', () => {
     expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ completedRound: false }); // a replay changes nothing
     expect(await getReviewProgress('c', 'r5')).toMatchObject({ expected: 2, received: 2 });
     await expect(declareConflict(a!, 1, '太晚了', NOW)).rejects.toMatchObject({ code: 'NOT_PENDING' });
+  });
+
+  it('replaces a declined review once: the backup is expected, the round completes again only when it arrives', async () => {
+    await createAssignments('c', 'r6', pairs(2), NOW);
+    const [a, b] = ['x0@example.com', 'x1@example.com'].map((e) => assignmentIdOf('c', 'r6', 'E0', e));
+    await submitReview(a!, 1, scores(70), undefined, NOW);
+    expect(await declareConflict(b!, 1, '同单位', NOW)).toEqual({ completedRound: true });
+    const declined = (await getAssignment(b!))!;
+    const pair = { competitionId: 'c', roundId: 'r6', entryId: 'E0', trackId: 'ic', expertEmail: 'backup@example.com' };
+    const backup = await addReview(pair, { kind: 'REPLACES', assignment: declined }, NOW);
+    expect(backup).toMatchObject({ status: 'PENDING', replaces: b, linkVersion: 1 });
+    // A replay (same or other backup) adds nothing: the declined review is already replaced.
+    expect(await addReview(pair, { kind: 'REPLACES', assignment: declined }, NOW)).toBeUndefined();
+    expect(await addReview({ ...pair, expertEmail: 'other@example.com' }, { kind: 'REPLACES', assignment: declined }, NOW)).toBeUndefined();
+    expect(await getAssignment(b!)).toMatchObject({ status: 'DECLINED', replacedBy: backup!.assignmentId });
+    expect(await getReviewProgress('c', 'r6')).toMatchObject({ expected: 2, received: 1, completedAt: undefined, perTrack: { ic: { expected: 2, received: 1 } } });
+    expect((await submitReview(backup!.assignmentId, 1, scores(80), undefined, NOW)).completedRound).toBe(true);
+  });
+
+  it('revokes an overdue review when its backup is added (old link refused), unless it arrived first', async () => {
+    await createAssignments('c', 'r7', pairs(3), NOW);
+    const [a, b] = ['x0@example.com', 'x1@example.com'].map((e) => assignmentIdOf('c', 'r7', 'E0', e));
+    const overdue = (await getAssignment(a!))!;
+    const backup = await addReview({ competitionId: 'c', roundId: 'r7', entryId: 'E0', trackId: 'ic', expertEmail: 'late-backup@example.com' }, { kind: 'REPLACES', assignment: overdue }, NOW);
+    expect(backup).toBeDefined();
+    expect(await getAssignment(a!)).toMatchObject({ status: 'REVOKED', linkVersion: 2, replacedBy: backup!.assignmentId });
+    await expect(submitReview(a!, 1, scores(60), undefined, NOW)).rejects.toMatchObject({ code: 'LINK_REVOKED' });
+    expect(await getReviewProgress('c', 'r7')).toMatchObject({ expected: 3, received: 0 });
+    // b's review arrives after the follow-up read it as pending: the revocation loses, nothing is added.
+    const seenPending = (await getAssignment(b!))!;
+    await submitReview(b!, 1, scores(60), undefined, NOW);
+    expect(await addReview({ competitionId: 'c', roundId: 'r7', entryId: 'E0', trackId: 'ic', expertEmail: 'late-backup2@example.com' }, { kind: 'REPLACES', assignment: seenPending }, NOW)).toBeUndefined();
+    expect(await getAssignment(b!)).toMatchObject({ status: 'SUBMITTED', linkVersion: 1 });
+    expect(await getReviewProgress('c', 'r7')).toMatchObject({ expected: 3, received: 1 });
+  });
+
+  it('records a disagreement pass once and adds its extra reviews once', async () => {
+    await createAssignments('c', 'r8', pairs(3), NOW);
+    expect(await claimExtraPass('c', 'r8', 1, ['E0'])).toEqual({ k: 1, entryIds: ['E0'] });
+    // A replay that computed something else still gets what the first call stored.
+    expect(await claimExtraPass('c', 'r8', 1, ['E0', 'E9'])).toEqual({ k: 1, entryIds: ['E0'] });
+    const pair = { competitionId: 'c', roundId: 'r8', entryId: 'E0', trackId: 'ic', expertEmail: 'extra@example.com' };
+    expect(await addReview(pair, { kind: 'EXTRA', pass: 1 }, NOW)).toMatchObject({ extraPass: 1 });
+    expect(await addReview(pair, { kind: 'EXTRA', pass: 1 }, NOW)).toBeUndefined();
+    expect(await getReviewProgress('c', 'r8')).toMatchObject({ expected: 4, extraPass: { k: 1, entryIds: ['E0'] } });
+    expect(await claimExtraPass('c', 'r8', 2, ['E1'])).toEqual({ k: 2, entryIds: ['E1'] });
   });
 });
