@@ -3,7 +3,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -40,6 +43,8 @@ export class CompetitionStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       timeToLiveAttribute: 'ttl',
+      // Outbox messages reach the mail delivery function through the stream.
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       globalSecondaryIndexes: [
         {
           indexName: GSI1,
@@ -153,6 +158,8 @@ export class CompetitionStack extends Stack {
       });
     }
 
+    this.addMailDelivery(tableEnv);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intake.stateMachine.stateMachineArn });
@@ -165,5 +172,49 @@ export class CompetitionStack extends Stack {
       },
       { id: 'AwsSolutions-L1', reason: 'The platform targets Node.js 22 (nodejs22.x), the runtime this project is tested on.' },
     ]);
+  }
+
+  /**
+   * Outbox → e-mail: newly inserted outbox items on the table's stream invoke the
+   * delivery function, which sends them with SES from `mailFrom` (context; an
+   * SES-verified address or domain). Failed records are retried, then parked in
+   * a dead-letter queue.
+   */
+  private addMailDelivery(tableEnv: Record<string, string>) {
+    const mailFrom = String(this.node.tryGetContext('mailFrom') ?? 'no-reply@example.com');
+    const publicBaseUrl = this.node.tryGetContext('publicBaseUrl') as string | undefined;
+    const delivery = new AppFunction(this, 'DeliverOutbox', {
+      entry: 'functions/stream/deliver-outbox.ts',
+      environment: { ...tableEnv, MAIL_FROM: mailFrom, PUBLIC_BASE_URL: publicBaseUrl ?? this.api.apiEndpoint },
+      timeout: Duration.seconds(60),
+      description: 'Sends outbox messages (review links, reminders) by e-mail through SES',
+    });
+    grantTable(delivery.role, this.table.tableArn, [], 'readWrite');
+    const domain = mailFrom.split('@')[1]!;
+    delivery.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        // SES authorizes against the address identity or its domain identity, whichever is verified.
+        resources: [`identity/${mailFrom}`, `identity/${domain}`].map((resourceName) => this.formatArn({ service: 'ses', resource: resourceName.split('/')[0]!, resourceName: resourceName.split('/')[1]! })),
+      }),
+    );
+    const failed = new sqs.Queue(this, 'OutboxDeliveryDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(failed, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the outbox delivery; it has none of its own.' }]);
+    delivery.fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        retryAttempts: 5,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(failed),
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') } } } })],
+      }),
+    );
+    new CfnOutput(this, 'OutboxDeadLetterQueueUrl', { value: failed.queueUrl });
   }
 }

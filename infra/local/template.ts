@@ -111,6 +111,10 @@ export const resolve = (t: Template, v: Json): Json => {
         if (!r) throw new Error(`GetAtt on unknown resource ${id}`);
         if (attr === 'Arn') return r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::StepFunctions::StateMachine' ? physicalName(id, r) : `arn:aws:local:::${id}`;
         if (attr === 'Name') return id;
+        // The local stack points this at its own HTTP API (PUBLIC_BASE_URL) once the server listens.
+        if (attr === 'ApiEndpoint') return `https://${id}.execute-api.local`;
+        if (attr === 'StreamArn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${id}/stream/local`;
+        if (attr === 'QueueUrl') return `http://sqs.local/${LOCAL_ACCOUNT}/${id}`;
         throw new Error(`GetAtt ${id}.${attr} is not supported locally`);
       }
       case 'Fn::Join': {

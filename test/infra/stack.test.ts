@@ -66,7 +66,7 @@ describe('CDK stack', () => {
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
-    expect(fns).toHaveLength(routeList().length + 4 + 4); // + intake and review round tasks
+    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1); // + intake and review round tasks, outbox delivery
     for (const f of fns) {
       expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
       expect(f.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -85,6 +85,23 @@ describe('CDK stack', () => {
     const starters = policies().filter((p) => actionsOf(p).includes('states:StartExecution'));
     expect(starters).toHaveLength(1);
     expect(starters[0]!.Properties.Roles[0]!.Ref).toMatch(/^AdminStartRoundFunctionRole/);
+  });
+
+  it('delivers outbox messages from the table stream: inserts of outbox items only, partial batch failures, a dead-letter queue, SES on the sender identity only', () => {
+    expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mapping!.Properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 5,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    expect(JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } });
+    const ses = policies().flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).filter((st) => [st.Action].flat().includes('ses:SendEmail'));
+    expect(ses).toHaveLength(1);
+    expect(JSON.stringify(ses[0]!.Resource)).toContain('identity/no-reply@example.com');
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
   it('defines the intake round as a Standard state machine with logging, tracing and bounded tasks', () => {

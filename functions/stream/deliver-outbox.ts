@@ -1,0 +1,69 @@
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { requiredEnv } from '../lib/aws.ts';
+import { now } from '../lib/clock.ts';
+import { logger } from '../lib/logger.ts';
+import { renderMessage } from '../../shared/review/messages.ts';
+import { getCompetition } from '../store/competitions.ts';
+import { getOutboxMessage, markDelivered, type OutboxMessage } from '../store/round-results.ts';
+
+let ses: SESv2Client | undefined;
+
+/**
+ * Delivers outbox messages by e-mail (SES v2), driven by the table's stream:
+ * the event source mapping passes only newly inserted outbox items. The stored
+ * item is read again first, so a redelivered record sends nothing once the
+ * message is marked delivered; a failure is reported per record (partial batch
+ * response) so one bad address does not hold back the rest. A crash between
+ * SES accepting a message and the mark can send it twice — at least once,
+ * never lost.
+ */
+const deliver = async (image: OutboxMessage): Promise<void> => {
+  const stored = await getOutboxMessage(image.competitionId, image.roundId, image.messageKey);
+  if (!stored || stored.deliveredAt) return;
+  const competition = await getCompetition(stored.competitionId);
+  const round = competition?.rounds.find((r) => r.roundId === stored.roundId);
+  if (!competition || !round) {
+    logger.warn('outbox message for an unknown competition or round; skipped', { messageKey: stored.messageKey });
+    return;
+  }
+  const rendered = renderMessage({ ...stored, competitionTitle: competition.title, roundName: round.name }, requiredEnv('PUBLIC_BASE_URL'));
+  const sent = await (ses ??= new SESv2Client({})).send(
+    new SendEmailCommand({
+      FromEmailAddress: requiredEnv('MAIL_FROM'),
+      Destination: { ToAddresses: [stored.expertEmail] },
+      Content: {
+        Simple: {
+          Subject: { Data: rendered.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
+        },
+      },
+      ...(process.env.SES_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+    }),
+  );
+  await markDelivered(stored.competitionId, stored.roundId, stored.messageKey, sent.MessageId ?? 'unknown', now());
+  logger.info('delivered', { kind: stored.kind, competitionId: stored.competitionId, roundId: stored.roundId, messageId: sent.MessageId });
+};
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const image = record.dynamodb?.NewImage;
+      if (!image) continue;
+      try {
+        await deliver(unmarshall(image as Record<string, AttributeValue>) as OutboxMessage);
+      } catch (e) {
+        logger.error('delivery failed; the record will be retried', { error: e as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
+        batchItemFailures.push({ itemIdentifier: record.dynamodb!.SequenceNumber! });
+        // Stream order: later records of this shard wait for the failed one.
+        break;
+      }
+    }
+    return { batchItemFailures };
+  });

@@ -1,0 +1,75 @@
+import { escapeHtml } from '../text.ts';
+
+/**
+ * The e-mails experts receive, rendered from an outbox record: subject, plain
+ * text and HTML, in the expert's language (中文 or English). Links are absolute
+ * (the API's public base URL in front of the stored path).
+ */
+export interface MessageModel {
+  kind: 'ASSIGNED' | 'ADDED' | 'REMINDER' | 'WITHDRAWN';
+  language: 'zh' | 'en';
+  competitionTitle: { zh: string; en?: string };
+  roundName: { zh: string; en?: string };
+  closesAt: string;
+  links: Array<{ assignmentId: string; path?: string }>;
+  hoursBefore?: number;
+}
+
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The close in China Standard Time (the competition's local time), unambiguous in both languages. */
+export const formatClose = (iso: string, lang: 'zh' | 'en') => {
+  const d = new Date(Date.parse(iso) + 8 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const s = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+  return lang === 'zh' ? `${s}（北京时间）` : `${s} (UTC+8)`;
+};
+
+const hoursText = (h: number, lang: 'zh' | 'en') => {
+  const rounded = h >= 1 ? Math.round(h) : Math.round(h * 60);
+  const unit = h >= 1 ? (lang === 'zh' ? '小时' : rounded === 1 ? 'hour' : 'hours') : lang === 'zh' ? '分钟' : rounded === 1 ? 'minute' : 'minutes';
+  return lang === 'zh' ? `${rounded} ${unit}` : `${rounded} ${unit}`;
+};
+
+export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage => {
+  const zh = m.language === 'zh';
+  const title = zh ? m.competitionTitle.zh : (m.competitionTitle.en ?? m.competitionTitle.zh);
+  const round = zh ? m.roundName.zh : (m.roundName.en ?? m.roundName.zh);
+  const close = formatClose(m.closesAt, m.language);
+  const n = m.links.length;
+  const base = baseUrl.replace(/\/+$/, '');
+  const urls = m.links.filter((l) => l.path).map((l) => `${base}${l.path}`);
+  const [subject, intro, outro] = ((): [string, string, string] => {
+    switch (m.kind) {
+      case 'ASSIGNED':
+        return zh
+          ? [`【${title}】${round}评审邀请（${n} 项）`, `您好！您受邀参加「${title}」${round}的评审，共 ${n} 项作品。请在 ${close} 前通过下列专属链接完成评分：`, '每个链接只对应一项评审，请勿转发。如与某项作品存在利益冲突，请在评审页面申请回避。']
+          : [`[${title}] ${round}: ${n} review${n === 1 ? '' : 's'} for you`, `You are invited to review ${n} entr${n === 1 ? 'y' : 'ies'} in "${title}" (${round}). Please score ${n === 1 ? 'it' : 'them'} before ${close} through your personal link${n === 1 ? '' : 's'}:`, 'Each link opens exactly one review; please do not forward it. If you have a conflict of interest, declare it on the review page.'];
+      case 'ADDED':
+        return zh
+          ? [`【${title}】${round}新增评审任务`, `您好！「${title}」${round}为您新增了 ${n} 项评审（替补或复核）。请在 ${close} 前完成：`, '每个链接只对应一项评审，请勿转发。']
+          : [`[${title}] ${round}: a review was added for you`, `A review was added for you in "${title}" (${round}) — as a backup or a second opinion. Please score it before ${close}:`, 'Each link opens exactly one review; please do not forward it.'];
+      case 'REMINDER':
+        return zh
+          ? [`【${title}】评审提醒：距截止还有 ${hoursText(m.hoursBefore ?? 0, 'zh')}`, `您好！您在「${title}」${round}中还有 ${n} 项评审尚未提交，截止时间为 ${close}：`, '如已提交，请忽略本提醒。']
+          : [`[${title}] Reminder: reviews close in ${hoursText(m.hoursBefore ?? 0, 'en')}`, `You have ${n} pending review${n === 1 ? '' : 's'} in "${title}" (${round}), closing ${close}:`, 'If you have just submitted, please ignore this reminder.'];
+      case 'WITHDRAWN':
+        return zh
+          ? [`【${title}】评审任务已收回`, `您好！由于临近截止，您在「${title}」${round}中尚未提交的 ${n} 项评审已转交候补专家，原链接已失效。`, '感谢您的支持。']
+          : [`[${title}] A review was reassigned`, `As the deadline of "${title}" (${round}) approaches, ${n} review${n === 1 ? '' : 's'} you had not submitted ${n === 1 ? 'was' : 'were'} reassigned to a backup reviewer; the old link no longer works.`, 'Thank you for your support.'];
+    }
+  })();
+  const text = [intro, '', ...urls.map((u, k) => `${k + 1}. ${u}`), ...(urls.length ? [''] : []), outro].join('\n');
+  const html = [
+    `<!doctype html><html lang="${zh ? 'zh-CN' : 'en'}"><body style="font-family:sans-serif;line-height:1.6">`,
+    `<p>${escapeHtml(intro)}</p>`,
+    urls.length ? `<ol>${urls.map((u) => `<li><a href="${escapeHtml(u)}">${escapeHtml(u)}</a></li>`).join('')}</ol>` : '',
+    `<p>${escapeHtml(outro)}</p>`,
+    '</body></html>',
+  ].join('');
+  return { subject, text, html };
+};
