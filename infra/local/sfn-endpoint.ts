@@ -57,11 +57,28 @@ export const startSfnEndpoint = (sfn: LocalStepFunctions, port: number) => start
  * AWS JSON-protocol services (POST / with X-Amz-Target "<Service>.<Operation>")
  * on one local port; errors as the SDKs expect them (__type + x-amzn-errortype).
  */
-export const startAwsJsonEndpoint = async (services: Record<string, Record<string, (b: Body) => unknown>>, port: number) => {
+/** A REST-protocol operation ("POST /v2/email/outbound-emails") or a plain page ("GET /mail"). */
+export type RestOperation = (body: Body) => { status?: number; json?: unknown; html?: string };
+
+export const startAwsJsonEndpoint = async (services: Record<string, Record<string, (b: Body) => unknown>>, port: number, rest: Record<string, RestOperation> = {}) => {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const restOp = rest[`${req.method} ${(req.url ?? '/').split('?')[0]}`];
+      if (restOp) {
+        try {
+          const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body) : {};
+          const out = restOp(body);
+          res.writeHead(out.status ?? 200, { 'content-type': out.html !== undefined ? 'text/html; charset=utf-8' : 'application/json' });
+          res.end(out.html ?? JSON.stringify(out.json ?? {}));
+        } catch (e) {
+          const type = e instanceof SyntaxError ? 'BadRequestException' : (e as Error).name === 'MailRequestError' ? 'BadRequestException' : 'InternalFailure';
+          res.writeHead(type === 'BadRequestException' ? 400 : 500, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+          res.end(JSON.stringify({ message: (e as Error).message }));
+        }
+        return;
+      }
       const target = String(req.headers['x-amz-target'] ?? '');
       const dot = target.lastIndexOf('.');
       const service = services[target.slice(0, dot)];

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { ensureTables, startDynamo } from './dynamodb.ts';
 import { startHttpApi } from './http-api.ts';
 import { LocalLambdas } from './lambdas.ts';
+import { LocalMail, type LocalMailMessage } from './mail.ts';
+import { LocalStreams } from './streams.ts';
 import { LocalSecrets } from './secrets.ts';
 import { sfnOperations, startAwsJsonEndpoint } from './sfn-endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
@@ -17,6 +19,10 @@ export interface LocalStackOptions {
   sfnPort?: number;
   adminKey: string;
   waitOverrides?: Record<string, number>;
+  /** Called for every e-mail the delivery function sends through the local SES. */
+  onMail?: (m: LocalMailMessage) => void;
+  /** Stream runner problems (a failing function, a record set aside). */
+  onStreamError?: (message: string, detail: unknown) => void;
 }
 
 export interface LocalStack {
@@ -27,6 +33,9 @@ export interface LocalStack {
   sfnEndpoint: string;
   sfn: LocalStepFunctions;
   lambdas: LocalLambdas;
+  /** What SES would have sent; also at `${sfnEndpoint}/mail`. */
+  mail: LocalMail;
+  streams: LocalStreams;
   tableName: string;
   intakeStateMachineArn: string;
   reviewStateMachineArn: string;
@@ -63,6 +72,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
       // Secrets Manager is served on the same local port as Step Functions.
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${sfnPort}`,
+      // … and SES v2 (its REST API), whose mail lands in the local outbox page.
+      AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sfnPort}`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
     });
@@ -78,10 +89,19 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.unshift(() => sfn.close());
     const secrets = new LocalSecrets(model.secrets, opts.dataDir && path.join(opts.dataDir, 'secrets.json'));
-    const sfnServer = await startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() }, sfnPort);
+    const mail = new LocalMail(opts.dataDir && path.join(opts.dataDir, 'mail.jsonl'), opts.onMail);
+    const sfnServer = await startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() }, sfnPort, {
+      'POST /v2/email/outbound-emails': (body) => ({ json: mail.send(body) }),
+      'GET /mail': () => ({ html: mail.page() }),
+    });
     stops.unshift(() => sfnServer.close());
     const api = await startHttpApi({ routes: model.routes, lambdas, port: opts.httpPort ?? 0, adminKey: opts.adminKey });
     stops.unshift(() => api.close());
+    // Links in e-mails point at this local API rather than the API Gateway endpoint the template names.
+    process.env.PUBLIC_BASE_URL = api.url;
+    const streams = new LocalStreams({ dynamo: dynamo.client, endpoint: dynamo.endpoint, mappings: model.streamMappings, lambdas, onError: opts.onStreamError });
+    streams.start();
+    stops.unshift(() => streams.stop());
 
     const intake = model.stateMachines.find((s) => s.logicalId.startsWith('IntakeRound'));
     const review = model.stateMachines.find((s) => s.logicalId.startsWith('ReviewRound'));
@@ -93,6 +113,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       sfnEndpoint: sfnServer.endpoint,
       sfn,
       lambdas,
+      mail,
+      streams,
       tableName: model.tables[0]!.tableName,
       intakeStateMachineArn: intake.arn,
       reviewStateMachineArn: review.arn,

@@ -24,6 +24,7 @@ const LOCAL = path.join(REPO_ROOT, '.local');
 if (args.fresh) {
   rmSync(path.join(LOCAL, 'dynamodb'), { recursive: true, force: true });
   rmSync(path.join(LOCAL, 'stepfunctions'), { recursive: true, force: true });
+  rmSync(path.join(LOCAL, 'mail.jsonl'), { force: true });
 }
 mkdirSync(LOCAL, { recursive: true });
 const keyFile = path.join(LOCAL, 'admin-key');
@@ -38,6 +39,12 @@ const main = async () => {
     dynamoPort: Number(args['dynamodb-port']),
     sfnPort: Number(args['sfn-port']),
     adminKey,
+    // Every e-mail the delivery function sends through the local SES, as one console line with its links.
+    onMail: (m) => {
+      const links = m.text.match(/https?:\/\/\S+/g) ?? [];
+      console.log(`✉  ${m.to.join(', ')} — ${m.subject}${links.map((l) => `\n     ${l}`).join('')}`);
+    },
+    onStreamError: (message, detail) => console.error(`stream: ${message}`, detail instanceof Error ? detail.message : ''),
   });
 
   // The demo competition, once: later starts find it and keep it as it is.
@@ -55,8 +62,10 @@ Innovation challenge — local stack is up
 
   HTTP API          ${stack.apiUrl}        (OpenAPI: ${stack.apiUrl}/openapi.json)
   DynamoDB Local    ${stack.dynamoEndpoint}   table ${stack.tableName}
-  Step Functions    ${stack.sfnEndpoint}   (also Secrets Manager)  intake state machine:
+  Step Functions    ${stack.sfnEndpoint}   (also Secrets Manager and SES)  state machines:
                     ${stack.intakeStateMachineArn}
+                    ${stack.reviewStateMachineArn}
+  Outbox (mail)     ${stack.sfnEndpoint}/mail   (what SES would have sent; also printed below as ✉)
   Admin key         ${adminKey}   (header X-Admin-Key; stored in .local/admin-key)
   Data              .local/  (npm start -- --fresh wipes it)
 ${interrupted.length ? `\n  Interrupted by the last shutdown, now ABORTED (Local.EngineRestarted): ${interrupted.map((x) => x.name).join(', ')}\n` : ''}

@@ -40,6 +40,20 @@ export interface LocalTable {
   attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
   globalSecondaryIndexes: { IndexName: string; KeySchema: LocalTable['keySchema']; Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } }[];
   ttlAttribute?: string;
+  /** The table's stream (StreamSpecification.StreamViewType), when it has one. */
+  streamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+}
+/** A Lambda event source mapping on a table's stream. */
+export interface LocalStreamMapping {
+  logicalId: string;
+  tableName: string;
+  functionArn: string;
+  batchSize: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** EventBridge-style patterns (FilterCriteria); a record passes if any matches. */
+  filterPatterns: unknown[];
+  reportBatchItemFailures: boolean;
+  maximumRetryAttempts: number;
 }
 export interface LocalStateMachine {
   logicalId: string;
@@ -61,6 +75,7 @@ export interface LocalModel {
   tables: LocalTable[];
   stateMachines: LocalStateMachine[];
   secrets: LocalSecret[];
+  streamMappings: LocalStreamMapping[];
 }
 
 /** Synthesizes the real stack in-process, without bundling (the local stack runs the sources). */
@@ -173,6 +188,7 @@ export const readModel = (t: Template): LocalModel => {
       attributeDefinitions: p.AttributeDefinitions,
       globalSecondaryIndexes: p.GlobalSecondaryIndexes ?? [],
       ttlAttribute: (p.TimeToLiveSpecification as { AttributeName?: string } | undefined)?.AttributeName,
+      streamViewType: (p.StreamSpecification as { StreamViewType?: string } | undefined)?.StreamViewType,
     } as unknown as LocalTable;
   });
 
@@ -203,5 +219,26 @@ export const readModel = (t: Template): LocalModel => {
     };
   });
 
-  return { functions, routes, tables, stateMachines, secrets };
+  const streamMappings = ofType(t, 'AWS::Lambda::EventSourceMapping').flatMap(([id, r]): LocalStreamMapping[] => {
+    const p = r.Properties!;
+    // Only stream sources are supported locally; the source is named by Fn::GetAtt [table, StreamArn].
+    const source = p.EventSourceArn as { 'Fn::GetAtt'?: [string, string] };
+    const [tableId, attr] = source['Fn::GetAtt'] ?? [];
+    if (!tableId || attr !== 'StreamArn') throw new Error(`event source mapping ${id}: only DynamoDB stream sources run locally`);
+    const filters = ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as unknown);
+    return [
+      {
+        logicalId: id,
+        tableName: tableId,
+        functionArn: resolve(t, { 'Fn::GetAtt': [(p.FunctionName as { Ref: string }).Ref, 'Arn'] }) as string,
+        batchSize: Number(p.BatchSize ?? 100),
+        startingPosition: (p.StartingPosition as 'TRIM_HORIZON' | 'LATEST' | undefined) ?? 'TRIM_HORIZON',
+        filterPatterns: filters,
+        reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+        maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 10),
+      },
+    ];
+  });
+
+  return { functions, routes, tables, stateMachines, secrets, streamMappings };
 };

@@ -74,6 +74,15 @@ describe('review round workflow', () => {
     const links = messages.flatMap((m) => m.links ?? []);
     expect(links).toHaveLength(names.length * 2);
     expect(links.every((l) => l.url === `${s.apiUrl}${l.path}`)).toBe(true);
+    // The table stream drives the delivery function, which mails each expert through (local) SES.
+    await expect.poll(async () => (await messagesOf('rw-full')).every((m) => (m as { deliveredAt?: string }).deliveredAt), { timeout: 15_000 }).toBe(true);
+    for (const m of messages) {
+      const mails = s.mail.list().filter((x) => x.to[0] === m.expertEmail && x.subject.includes('初赛'));
+      expect(mails).toHaveLength(1);
+      for (const l of m.links!) expect(mails[0]!.text).toContain(l.url);
+    }
+    const page = await (await fetch(`${s.sfnEndpoint}/mail`)).text();
+    expect(page).toContain(`<a href="${links[0]!.url}">`);
     for (const l of links) {
       const a = await getAssignment(l.assignmentId);
       await submit(l.path, scoreOf.get(a!.entryId)!);
