@@ -144,6 +144,11 @@ describe('review round workflow', () => {
     const backup = (await getAssignment(added.links[0]!.assignmentId))!;
     expect(backup).toMatchObject({ entryId: ids['回避一'], replaces: second!.assignmentId, status: 'PENDING' });
     expect([first, second].map((l) => l!.assignmentId)).not.toContain(backup.assignmentId);
+    // Replaying the follow-up step (at-least-once delivery) adds and sends nothing more.
+    const followUp = s.model.functions.find((f) => f.logicalId.startsWith('ReviewFollowUp'))!;
+    const replay = (await s.lambdas.invoke(followUp.arn, { competitionId: 'rw-decline', roundId: 'preliminary' })) as { next: string; added: number };
+    expect(replay).toMatchObject({ next: 'WAIT', added: 0 });
+    expect((await messagesOf('rw-decline')).filter((m) => m.kind === 'ADDED')).toHaveLength(1);
     await submit(added.links[0]!.path!, 70);
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(done.status).toBe('SUCCEEDED');
