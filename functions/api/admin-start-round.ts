@@ -5,6 +5,7 @@ import { organizerRoutes } from '../routes/organizer.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import { roundExecutionName } from '../../shared/competition.ts';
 import { requireCompetition } from '../store/competitions.ts';
+import { getRoundRun } from '../store/rounds.ts';
 
 /** arn:aws:states:<region>:<account>:stateMachine:<name> → arn:aws:states:<region>:<account>:execution:<name>:<execution> */
 const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -16,6 +17,16 @@ export const handler = api(organizerRoutes.adminStartRound, async ({ params }) =
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');
   if (competition.status !== 'PUBLISHED') throw conflict('COMPETITION_NOT_OPEN', 'Publish the competition before starting its rounds');
+  // A review round scores what the round before it produced: that round must have finished.
+  const index = competition.rounds.indexOf(round);
+  if (index > 0) {
+    const previous = competition.rounds[index - 1]!;
+    const run = await getRoundRun(params.competitionId, previous.roundId);
+    const finished = previous.kind === 'INTAKE' ? 'SCREENED' : 'TALLIED';
+    if (run?.status !== finished) {
+      throw conflict('PREVIOUS_ROUND_NOT_FINISHED', `Round "${previous.roundId}" has not finished (status ${run?.status ?? 'NOT_STARTED'}; needs ${finished})`);
+    }
+  }
 
   // The intake round and the review rounds each have their state machine.
   const stateMachineArn = requiredEnv(round.kind === 'INTAKE' ? 'INTAKE_STATE_MACHINE_ARN' : 'REVIEW_STATE_MACHINE_ARN');

@@ -170,7 +170,9 @@ try {
   console.log(`| review assignments | ${assignmentsList.length} |`);
   console.log(`| assignment step (solve + ${assignmentsList.length} records + outbox) | ${((assignedAt - started) / 1000).toFixed(1)} s |`);
   console.log(`| execution status | ${done.status} |`);
-  console.log(`| state transitions (states entered) | ${transitions} |`);
+  console.log(`| state transitions (states entered) | ${transitions} (${done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name).join(' → ')}) |`);
+  await new Promise((r) => setTimeout(r, 3000)); // let the stream runner finish delivering
+  console.log(`| e-mails delivered through the stream → DeliverOutbox → (local) SES | ${local.mail.list().length} |`);
   console.log(`| history events | ${done.events.length} |`);
   assignmentsList = [];
 } finally {

@@ -213,4 +213,42 @@ describe('review round workflow', () => {
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(JSON.parse(done.output!)).toMatchObject({ entries: 3, scored: 3, reviewsExpected: 6, reviewsReceived: 6, reviewsByTrack: { ic: { expected: 4, received: 4 }, ai: { expected: 2, received: 2 } } });
   });
+
+  it('runs a final after the preliminary: only advanced entries, panel mode, earlier scores carried with their weight', async () => {
+    const id = 'rw-multi';
+    const names = [{ track: 'ic', name: '多轮一' }, { track: 'ic', name: '多轮二' }, { track: 'ic', name: '多轮三' }];
+    const ids = await setup(id, 2500, 10 * 60_000, names, [48, 24], { advancement: { topKPerTrack: 2 } });
+    // The final cannot start before the preliminary has been tallied.
+    const early = await s.req('POST', `/admin/competitions/${id}/rounds/final/start`, { admin: true });
+    expect([early.status, early.body.error.code]).toEqual([409, 'PREVIOUS_ROUND_NOT_FINISHED']);
+    const competition = (await s.req('GET', `/admin/competitions/${id}`, { admin: true })).body.competition;
+    const { competitionId: _c, version: _v, createdAt: _a, updatedAt: _u, ...config } = competition;
+    config.rounds[2] = { ...config.rounds[2], panel: { size: 2 }, carryPreviousWeight: 0.5, aggregation: { kind: 'mean' }, advancement: {} };
+    expect((await s.req('PUT', `/admin/competitions/${id}`, { admin: true, body: config })).status).toBe(200);
+
+    const prelim = await s.req('POST', `/admin/competitions/${id}/rounds/preliminary/start`, { admin: true });
+    const prelimScore = new Map([[ids['多轮一'], 90], [ids['多轮二'], 80], [ids['多轮三'], 70]]);
+    for (const l of (await outbox(id)).flatMap((m) => m.links ?? [])) await submit(l.path, prelimScore.get((await getAssignment(l.assignmentId))!.entryId)!);
+    expect((await s.sfn.waitFor(prelim.body.executionArn, 30_000)).status).toBe('SUCCEEDED');
+
+    const final = await s.req('POST', `/admin/competitions/${id}/rounds/final/start`, { admin: true });
+    expect(final.status).toBe(202);
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${id}/rounds/final`, { admin: true })).body.run?.status, { timeout: 15_000 }).toBe('REVIEWING');
+    const finalMessages: Message[] = (await s.req('GET', `/admin/competitions/${id}/rounds/final/outbox`, { admin: true })).body.messages;
+    const finalLinks = finalMessages.flatMap((m) => m.links);
+    const held = await Promise.all(finalLinks.map(async (l) => (await getAssignment(l.assignmentId))!));
+    // Only the two advanced entries, each scored by the same two-member panel.
+    expect([...new Set(held.map((a) => a.entryId))].sort()).toEqual([ids['多轮一'], ids['多轮二']].sort());
+    expect(new Set(held.map((a) => a.expertEmail)).size).toBe(2);
+    const finalScore = new Map([[ids['多轮一'], 60], [ids['多轮二'], 100]]);
+    for (const [k, l] of finalLinks.entries()) await submit(l.path!, finalScore.get(held[k]!.entryId)!);
+    const done = await s.sfn.waitFor(final.body.executionArn, 30_000);
+    expect(JSON.parse(done.output!)).toMatchObject({ entries: 2, scored: 2, reviewsExpected: 4, reviewsReceived: 4 });
+    const decisions = (await s.req('GET', `/admin/competitions/${id}/rounds/final`, { admin: true })).body.decisions;
+    // 0.5 · final + 0.5 · preliminary: 多轮二 0.5·100 + 0.5·80 = 90 beats 多轮一 0.5·60 + 0.5·90 = 75.
+    expect(decisions.map((d: { entryId: string; aggregate: number }) => [d.entryId, d.aggregate])).toEqual([
+      [ids['多轮二'], 90],
+      [ids['多轮一'], 75],
+    ]);
+  });
 });
