@@ -172,7 +172,8 @@ try {
   console.log(`| execution status | ${done.status} |`);
   console.log(`| state transitions (states entered) | ${transitions} (${done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name).join(' → ')}) |`);
   await new Promise((r) => setTimeout(r, 3000)); // let the stream runner finish delivering
-  console.log(`| e-mails delivered through the stream → DeliverOutbox → (local) SES | ${local.mail.list().length} |`);
+  const { listOutbox } = await import('../../functions/store/round-results.ts');
+  console.log(`| e-mails delivered through the stream → DeliverOutbox → (local) SES, 3 s after the round | ${local.mail.list().length} of ${(await listOutbox('bench-round', 'preliminary')).length} outbox messages |`);
   console.log(`| history events | ${done.events.length} |`);
   assignmentsList = [];
 } finally {
