@@ -42,13 +42,14 @@ interface ShardState {
   backlog: _Record[];
   attempts: number;
   closed: boolean;
+  mapping: LocalStreamMapping;
 }
 
 export class LocalStreams {
   private readonly streams: DynamoDBStreamsClient;
   private readonly shards = new Map<string, ShardState>();
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private running?: Promise<unknown>;
   private stopped = false;
 
   constructor(
@@ -65,12 +66,16 @@ export class LocalStreams {
   }
 
   start(): void {
+    // Quick while records flow, backing off to a second when idle: the poller shares the machine with DynamoDB Local.
+    const base = this.opts.pollMs ?? 100;
+    let wait = base;
     const tick = () => {
       if (this.stopped) return;
       this.running = this.pollOnce()
+        .then((delivered) => (wait = delivered ? base : Math.min(1000, wait * 2)))
         .catch((e) => this.opts.onError?.('stream poll failed', e))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 250);
+          if (!this.stopped) this.timer = setTimeout(tick, wait);
         });
     };
     tick();
@@ -82,35 +87,46 @@ export class LocalStreams {
     await this.running;
   }
 
-  /** One pass over every mapping's shards; exposed for tests that want to drain synchronously. */
-  async pollOnce(): Promise<void> {
+  private streamArns = new Map<string, string>();
+  private describedAt = 0;
+
+  /** One pass over every mapping's shards (the shard list is refreshed every few seconds); returns how many records it delivered. */
+  async pollOnce(): Promise<number> {
+    let delivered = 0;
+    const refresh = Date.now() - this.describedAt > 3000;
+    if (refresh) this.describedAt = Date.now();
     for (const m of this.opts.mappings) {
-      const table = await this.opts.dynamo.send(new DescribeTableCommand({ TableName: m.tableName }));
-      const streamArn = table.Table?.LatestStreamArn;
-      if (!streamArn) throw new Error(`table ${m.tableName} has no stream; the mapping ${m.logicalId} needs one`);
-      const d = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-      for (const shard of d.StreamDescription?.Shards ?? []) {
-        const key = `${m.logicalId}/${shard.ShardId}`;
-        let state = this.shards.get(key);
-        if (!state) {
+      let streamArn = this.streamArns.get(m.tableName);
+      if (!streamArn) {
+        const table = await this.opts.dynamo.send(new DescribeTableCommand({ TableName: m.tableName }));
+        streamArn = table.Table?.LatestStreamArn;
+        if (!streamArn) throw new Error(`table ${m.tableName} has no stream; the mapping ${m.logicalId} needs one`);
+        this.streamArns.set(m.tableName, streamArn);
+      }
+      if (refresh) {
+        const d = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+        for (const shard of d.StreamDescription?.Shards ?? []) {
+          const key = `${m.logicalId}/${shard.ShardId}`;
+          if (this.shards.has(key)) continue;
           const it = await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: m.startingPosition }));
-          state = { iterator: it.ShardIterator, backlog: [], attempts: 0, closed: false };
-          this.shards.set(key, state);
+          this.shards.set(key, { iterator: it.ShardIterator, backlog: [], attempts: 0, closed: false, mapping: m });
         }
-        await this.drain(m, state);
       }
     }
+    for (const state of this.shards.values()) delivered += await this.drain(state.mapping, state);
+    return delivered;
   }
 
-  private async drain(m: LocalStreamMapping, state: ShardState): Promise<void> {
+  private async drain(m: LocalStreamMapping, state: ShardState): Promise<number> {
+    let delivered = 0;
     for (;;) {
       if (!state.backlog.length) {
-        if (state.closed || !state.iterator) return;
+        if (state.closed || !state.iterator) return delivered;
         const r = await this.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
         state.iterator = r.NextShardIterator;
         if (!r.NextShardIterator) state.closed = true;
         state.backlog.push(...(r.Records ?? []).filter((rec) => passesFilters(m.filterPatterns, rec)));
-        if (!r.Records?.length) return;
+        if (!r.Records?.length) return delivered;
         continue;
       }
       const batch = state.backlog.slice(0, m.batchSize);
@@ -126,6 +142,7 @@ export class LocalStreams {
         this.opts.onError?.(`${m.logicalId}: the function failed`, e);
       }
       if (failedAt < 0) {
+        delivered += batch.length;
         state.backlog.splice(0, batch.length);
         state.attempts = 0;
         continue;
@@ -137,7 +154,7 @@ export class LocalStreams {
         state.backlog.shift();
         state.attempts = 0;
       }
-      return; // retry on the next poll
+      return delivered; // retry on the next poll
     }
   }
 }

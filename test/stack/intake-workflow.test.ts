@@ -21,7 +21,7 @@ const ids: Record<string, { entryId: string; token: string }> = {};
 beforeAll(async () => {
   s = await startTestStack();
   sfnClient = new SFNClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  deadline = Date.now() + 8000;
+  deadline = Date.now() + 14_000; // room for 125 creations while other suites load the machine
   expect((await s.req('POST', '/admin/competitions', { admin: true, body: competitionFixture({ id: CID, deadline }) })).status).toBe(201);
   const create = async (key: string, body: unknown) => {
     const r = await s.req('POST', `/competitions/${CID}/entries`, { body });
