@@ -162,6 +162,8 @@ export const awardPlan = z.strictObject({
         count: z.number().int().min(1).max(1000),
         scope: z.enum(['OVERALL', 'PER_TRACK']),
         funded: z.boolean().default(false),
+        /** The grant requested for each winner of a funded tier (the review meeting may approve another amount). */
+        grant: money.optional(),
       }),
     )
     .max(10)
@@ -180,6 +182,59 @@ export const awardPlan = z.strictObject({
     )
     .max(10)
     .default([]),
+  /** Ranking order for awards after the final-round score; the entry id decides last. */
+  tieBreak: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('FINAL_SCORE') }),
+        z.strictObject({ kind: z.literal('CRITERION'), criterionId: slug }),
+        z.strictObject({ kind: z.literal('EARLIER_SUBMISSION') }),
+      ]),
+    )
+    .max(5)
+    .default([{ kind: 'FINAL_SCORE' }, { kind: 'EARLIER_SUBMISSION' }]),
+  /** How long a challenge sponsor has to confirm its winning solver (揭榜挂帅). */
+  sponsorConfirmationHours: z.number().positive().max(24 * 60).default(72),
+  /** The hand-off of funded winners into projects (拨投结合, 先投后股). */
+  funding: z
+    .strictObject({
+      /** How long an appointee has to accept the project-manager appointment (项目经理聘任). */
+      appointmentHours: z.number().positive().max(24 * 90).default(24 * 14),
+      termMonths: z.number().int().min(1).max(120).default(36),
+      responsibilities: bilingual(2000).default({ zh: '负责项目研发目标的实现、团队组建与经费使用，按里程碑报告进展。', en: 'Leads the project to its research goals, builds the team, manages the funds and reports at each milestone.' }),
+      /** Who hears about an appointment that timed out. */
+      organizerEmail: z.email().optional(),
+      /** Tranches tied to milestones, as percents of the approved grant (summing to 100). */
+      milestones: z
+        .array(z.strictObject({ milestoneId: slug, title: bilingual(120), percent: z.number().gt(0).max(100) }))
+        .min(1)
+        .max(20)
+        .default([
+          { milestoneId: 'kickoff', title: { zh: '项目启动', en: 'Kick-off' }, percent: 30 },
+          { milestoneId: 'prototype', title: { zh: '原型验证', en: 'Prototype validated' }, percent: 40 },
+          { milestoneId: 'delivery', title: { zh: '成果交付', en: 'Results delivered' }, percent: 30 },
+        ]),
+      /** 先投后股 terms: which amount converts, and an optional discount, valuation cap and qualifying round size. */
+      conversion: z
+        .strictObject({
+          converts: z.enum(['DISBURSED', 'COMMITMENT']).default('DISBURSED'),
+          discountPercent: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percent below 100 with at most 2 decimals').optional(),
+          valuationCap: money.optional(),
+          qualifyingRoundSize: money.optional(),
+        })
+        .default({ converts: 'DISBURSED' }),
+    })
+    .default({
+      appointmentHours: 24 * 14,
+      termMonths: 36,
+      responsibilities: { zh: '负责项目研发目标的实现、团队组建与经费使用，按里程碑报告进展。', en: 'Leads the project to its research goals, builds the team, manages the funds and reports at each milestone.' },
+      milestones: [
+        { milestoneId: 'kickoff', title: { zh: '项目启动', en: 'Kick-off' }, percent: 30 },
+        { milestoneId: 'prototype', title: { zh: '原型验证', en: 'Prototype validated' }, percent: 40 },
+        { milestoneId: 'delivery', title: { zh: '成果交付', en: 'Results delivered' }, percent: 30 },
+      ],
+      conversion: { converts: 'DISBURSED' },
+    }),
 });
 
 export const competitionConfig = z.strictObject({
@@ -198,7 +253,7 @@ export const competitionConfig = z.strictObject({
   entryPolicy: z
     .strictObject({ maxActiveEntriesPerOrganizationPerTrack: z.number().int().min(1).max(20).default(1) })
     .default({ maxActiveEntriesPerOrganizationPerTrack: 1 }),
-  awardPlan: awardPlan.default({ tiers: [], specialAwards: [] }),
+  awardPlan: awardPlan.default(() => awardPlan.parse({})),
   /** Names that denote one institution, for conflict-of-interest checks, e.g. ["复旦大学", "Fudan University"]. */
   institutionAliases: z.array(z.array(text(200)).min(2).max(20)).max(1000).default([]),
 });
@@ -261,6 +316,15 @@ export const configIssues = (c: CompetitionConfig): FieldIssue[] => {
     issues.push({ path: 'eligibility.foundedOnOrBefore', message: 'foundedOnOrBefore must not be before foundedOnOrAfter', code: 'date_order' });
   }
   const criteria = new Set(c.rubric.criteria.map((k) => k.criterionId));
+  c.awardPlan.tiers.forEach((t, i) => {
+    if (t.funded && !t.grant) issues.push({ path: `awardPlan.tiers.${i}.grant`, message: 'a funded tier needs the grant each winner requests', code: 'required' });
+  });
+  c.awardPlan.tieBreak.forEach((r, i) => {
+    if (r.kind === 'CRITERION' && !criteria.has(r.criterionId)) issues.push({ path: `awardPlan.tieBreak.${i}.criterionId`, message: `unknown criterion "${r.criterionId}"`, code: 'unknown_ref' });
+  });
+  const percent = c.awardPlan.funding.milestones.reduce((a, m) => a + Math.round(m.percent * 100), 0);
+  if (percent !== 10000) issues.push({ path: 'awardPlan.funding.milestones', message: `milestone percents must sum to 100, got ${percent / 100}`, code: 'weights_sum' });
+  for (const id of new Set(duplicates(c.awardPlan.funding.milestones.map((m) => m.milestoneId)))) issues.push({ path: 'awardPlan.funding.milestones', message: `duplicate id "${id}"`, code: 'duplicate_id' });
   c.awardPlan.specialAwards.forEach((a, i) => {
     if (a.rule.kind === 'BEST_ON_CRITERION' && !criteria.has(a.rule.criterionId)) {
       issues.push({ path: `awardPlan.specialAwards.${i}.rule.criterionId`, message: `unknown criterion "${a.rule.criterionId}"`, code: 'unknown_ref' });

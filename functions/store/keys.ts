@@ -15,6 +15,8 @@ import { validationError } from '../../shared/errors.ts';
  * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
  * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
+ * | awards (proposal…)   | COMP#<cid>                           | AWARDS           |                                          |                      |
+ * | funded project       | PROJECT#<projectId>                  | PROJECT          | PROJECTS                                 | <cid>#<projectId>    |
  */
 export const GSI1 = 'gsi1';
 
@@ -34,6 +36,9 @@ export const roundReviewsKey = (competitionId: string, roundId: string) => `REVI
 export const outboxKey = (competitionId: string, roundId: string, messageKey: string) => ({ pk: `OUTBOX#${competitionId}#${roundId}`, sk: messageKey });
 export const decisionKey = (competitionId: string, roundId: string, entryId: string) => ({ pk: `COMP#${competitionId}`, sk: `DECISION#${roundId}#${entryId}` });
 export const advancedIndexKey = (competitionId: string, roundId: string) => `ADV#${competitionId}#${roundId}`;
+export const awardsKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'AWARDS' });
+export const projectKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' });
+export const PROJECT_LIST = 'PROJECTS';
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
 
 /** Strips storage attributes before an item leaves the store. */

@@ -52,14 +52,28 @@ export const demoCompetition = (now = Date.now()) => ({
   entryPolicy: { maxActiveEntriesPerOrganizationPerTrack: 1 },
   awardPlan: {
     tiers: [
-      { tierId: 'grand', name: { zh: '特等奖', en: 'Grand prize' }, count: 1, scope: 'OVERALL', funded: true },
-      { tierId: 'first', name: { zh: '一等奖', en: 'First prize' }, count: 1, scope: 'PER_TRACK', funded: true },
+      { tierId: 'grand', name: { zh: '特等奖', en: 'Grand prize' }, count: 1, scope: 'OVERALL', funded: true, grant: { amount: '5000000.00', currency: 'CNY' } },
+      { tierId: 'first', name: { zh: '一等奖', en: 'First prize' }, count: 1, scope: 'PER_TRACK', funded: true, grant: { amount: '2000000.00', currency: 'CNY' } },
       { tierId: 'second', name: { zh: '二等奖', en: 'Second prize' }, count: 2, scope: 'PER_TRACK', funded: false },
     ],
     specialAwards: [
       { awardId: 'original-innovation', name: { zh: '原始创新奖', en: 'Original innovation award' }, rule: { kind: 'BEST_ON_CRITERION', criterionId: 'innovation' }, mayCombineWithTier: true },
       { awardId: 'field-gold', name: { zh: '领域金奖', en: 'Field gold award' }, rule: { kind: 'BEST_PER_TRACK' }, mayCombineWithTier: true },
     ],
+    tieBreak: [{ kind: 'FINAL_SCORE' }, { kind: 'CRITERION', criterionId: 'innovation' }, { kind: 'EARLIER_SUBMISSION' }],
+    sponsorConfirmationHours: 72,
+    funding: {
+      appointmentHours: 336,
+      termMonths: 36,
+      responsibilities: { zh: '负责项目研发目标的实现、团队组建与经费使用，按里程碑报告进展。', en: 'Leads the project to its research goals, builds the team, manages the funds and reports at each milestone.' },
+      organizerEmail: 'office@example.com',
+      milestones: [
+        { milestoneId: 'kickoff', title: { zh: '项目启动', en: 'Kick-off' }, percent: 30 },
+        { milestoneId: 'prototype', title: { zh: '原型验证', en: 'Prototype validated' }, percent: 40 },
+        { milestoneId: 'delivery', title: { zh: '成果交付', en: 'Results delivered' }, percent: 30 },
+      ],
+      conversion: { converts: 'DISBURSED', discountPercent: '20', valuationCap: { amount: '60000000.00', currency: 'CNY' }, qualifyingRoundSize: { amount: '10000000.00', currency: 'CNY' } },
+    },
   },
 });
 

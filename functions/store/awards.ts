@@ -1,0 +1,48 @@
+import type { Amendment, Proposal } from '../../shared/awards/allocation.ts';
+import { awardsKey } from './keys.ts';
+import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
+
+/**
+ * A competition's awards: the proposal computed from the final round, the
+ * organizer's decisions, the sponsors' confirmations (揭榜挂帅) and the
+ * publication — one item, changed only under its version. Every change is in
+ * `history` with who, when and why.
+ */
+export type AwardStatus = 'PROPOSED' | 'CONFIRMING' | 'PUBLISHED';
+
+export interface SponsorConfirmation {
+  trackId: string;
+  sponsor: string;
+  contactEmail?: string;
+  /** The entries awarded a tier in the track, which the sponsor confirms or declines. */
+  entryIds: string[];
+  status: 'PENDING' | 'CONFIRMED' | 'DECLINED' | 'TIMED_OUT';
+  linkVersion: number;
+  answeredAt?: string;
+  by?: string;
+  reason?: string;
+}
+
+export interface AwardRecord {
+  competitionId: string;
+  finalRoundId: string;
+  status: AwardStatus;
+  proposalVersion: number;
+  proposal: Proposal;
+  /** Final-round mean per criterion, per entry (for the ranking export). */
+  criteria: Record<string, Record<string, number>>;
+  /** The organizer's pending decision: the callback token of the workflow's wait (never in a link). */
+  decisionTaskToken?: string;
+  /** The decision token whose decision has been applied (a replayed step applies it once). */
+  appliedDecisionToken?: string;
+  sponsorTaskToken?: string;
+  sponsorCallbackSentFor?: string;
+  confirmations: SponsorConfirmation[];
+  history: Array<{ at: string; by: string; action: string; reason?: string; amendment?: Amendment; detail?: string }>;
+  publishedAt?: string;
+  version: number;
+}
+
+export const getAwards = (competitionId: string) => getVersioned<AwardRecord>(awardsKey(competitionId));
+export const createAwards = (record: AwardRecord) => createOnce(awardsKey(record.competitionId), record);
+export const updateAwards = (competitionId: string, change: (current: AwardRecord) => AwardRecord | undefined) => updateVersioned<AwardRecord>(awardsKey(competitionId), change);
