@@ -1,3 +1,4 @@
+import { awardRoutes } from './routes/awards.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { expertRoutes } from './routes/experts.ts';
 import { organizerRoutes } from './routes/organizer.ts';
@@ -13,7 +14,7 @@ export { MAX_BODY_BYTES, type Auth, type RouteSpec } from './routes/spec.ts';
  * document is generated from it, and each handler takes its request schemas
  * from its own row (in the group module under routes/, to keep bundles small).
  */
-export const routes = { ...publicRoutes, ...entryRoutes, ...organizerRoutes, ...expertRoutes, ...reviewRoutes } as const satisfies Record<string, RouteSpec>;
+export const routes = { ...publicRoutes, ...entryRoutes, ...organizerRoutes, ...expertRoutes, ...reviewRoutes, ...awardRoutes } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof routes;
 export const routeList = (): Array<RouteSpec & { id: RouteId }> =>

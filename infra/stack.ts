@@ -14,6 +14,8 @@ import { routeList } from '../functions/routes.ts';
 import { GSI1 } from '../functions/store/keys.ts';
 import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
 import { ReviewRoundWorkflow, reviewRoundMachineName } from '../workflows/review-round.ts';
+import { AwardRoundWorkflow, awardRoundMachineName } from '../workflows/award-round.ts';
+import { ProjectHandOffWorkflow, handOffMachineName } from '../workflows/project-handoff.ts';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AppFunction, grantTable } from './function.ts';
 
@@ -28,6 +30,8 @@ export class CompetitionStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly intake: IntakeRoundWorkflow;
   readonly review: ReviewRoundWorkflow;
+  readonly awards: AwardRoundWorkflow;
+  readonly handOff: ProjectHandOffWorkflow;
   /** HMAC key of signed links (review, appointment, sponsor confirmation): {"current": "...", "previous"?: "..."}. */
   readonly linkSigningKey: secretsmanager.Secret;
 
@@ -104,6 +108,39 @@ export class CompetitionStack extends Stack {
       tally: reviewFn('ReviewTally', 'functions/workflow/review-tally.ts'),
     });
 
+    // Awards and the hand-off of funded winners. Callback grants again by name (no cycle).
+    const machineArn = (name: string) => Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const awardMachineArn = machineArn(awardRoundMachineName(this));
+    const handOffMachineArn = machineArn(handOffMachineName(this));
+    const grantCallbacks = (role: iam.IRole, arns: string[]) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: arns }));
+    const stepFn = (name: string, entry: string, what: string, opts: { secret?: boolean; callbacks?: string[]; environment?: Record<string, string> } = {}) => {
+      const f = new AppFunction(this, name, {
+        entry,
+        environment: { ...tableEnv, ...(opts.secret ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}), ...opts.environment },
+        timeout: Duration.minutes(2),
+        description: `${what} task: ${name}`,
+      });
+      grantTable(f.role, this.table.tableArn, [GSI1], 'readWrite');
+      if (opts.secret) this.linkSigningKey.grantRead(f.role);
+      if (opts.callbacks) grantCallbacks(f.role, opts.callbacks);
+      return f;
+    };
+    this.handOff = new ProjectHandOffWorkflow(this, 'ProjectHandOff', {
+      appoint: stepFn('HandOffAppoint', 'functions/workflow/handoff-appoint.ts', 'Hand-off', { secret: true }).fn,
+      wait: stepFn('HandOffWait', 'functions/workflow/handoff-wait.ts', 'Hand-off', { callbacks: [handOffMachineArn] }).fn,
+      step: stepFn('HandOffStep', 'functions/workflow/handoff-step.ts', 'Hand-off', { secret: true }).fn,
+    });
+    const publish = stepFn('AwardPublish', 'functions/workflow/award-publish.ts', 'Award', { environment: { HANDOFF_STATE_MACHINE_ARN: this.handOff.stateMachine.stateMachineArn } });
+    this.handOff.stateMachine.grantStartExecution(publish.role);
+    this.awards = new AwardRoundWorkflow(this, 'AwardRound', {
+      propose: stepFn('AwardPropose', 'functions/workflow/award-propose.ts', 'Award').fn,
+      wait: stepFn('AwardWait', 'functions/workflow/award-wait.ts', 'Award', { callbacks: [awardMachineArn] }).fn,
+      decide: stepFn('AwardDecide', 'functions/workflow/award-decide.ts', 'Award').fn,
+      confirm: stepFn('AwardConfirm', 'functions/workflow/award-confirm.ts', 'Award', { secret: true }).fn,
+      publish: publish.fn,
+    });
+
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Innovation challenge API: competitions, entries, rounds',
@@ -124,6 +161,7 @@ export class CompetitionStack extends Stack {
           ...tableEnv,
           ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn, REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn } : {}),
           ...(route.signsLinks ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}),
+          ...(route.startsAwards ? { AWARD_STATE_MACHINE_ARN: this.awards.stateMachine.stateMachineArn } : {}),
         },
         description: `${route.method} ${route.path}`,
         ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
@@ -132,6 +170,22 @@ export class CompetitionStack extends Stack {
       grantTable(f.role, this.table.tableArn, [GSI1], route.table);
       if (route.signsLinks) this.linkSigningKey.grantRead(f.role);
       if (route.resumesRounds) grantTaskResponse(f.role);
+      if (route.resumesAwards) grantCallbacks(f.role, [awardMachineArn, handOffMachineArn]);
+      if (route.startsAwards) {
+        this.awards.stateMachine.grantStartExecution(f.role);
+        this.awards.stateMachine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
+        NagSuppressions.addResourceSuppressions(
+          f.role,
+          [
+            {
+              id: 'AwsSolutions-IAM5',
+              reason: 'DescribeExecution/RedriveExecution on executions of the award state machine only; execution names are known at run time.',
+              appliesTo: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g' }],
+            },
+          ],
+          true,
+        );
+      }
       if (route.startsIntake) {
         for (const machine of [this.intake.stateMachine, this.review.stateMachine]) {
           machine.grantStartExecution(f.role);
@@ -164,6 +218,8 @@ export class CompetitionStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intake.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ReviewStateMachineArn', { value: this.review.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AwardStateMachineArn', { value: this.awards.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'HandOffStateMachineArn', { value: this.handOff.stateMachine.stateMachineArn });
 
     NagSuppressions.addStackSuppressions(this, [
       {

@@ -1,16 +1,11 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, RedriveExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { api } from '../lib/http.ts';
-import { requiredEnv, sfnClient } from '../lib/aws.ts';
+import { requiredEnv } from '../lib/aws.ts';
+import { startOrResume } from '../lib/executions.ts';
 import { organizerRoutes } from '../routes/organizer.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import { roundExecutionName } from '../../shared/competition.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
-
-/** arn:aws:states:<region>:<account>:stateMachine:<name> → arn:aws:states:<region>:<account>:execution:<name>:<execution> */
-const executionArn = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-
-const REDRIVABLE = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 
 export const handler = api(organizerRoutes.adminStartRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
@@ -30,23 +25,5 @@ export const handler = api(organizerRoutes.adminStartRound, async ({ params }) =
 
   // The intake round and the review rounds each have their state machine.
   const stateMachineArn = requiredEnv(round.kind === 'INTAKE' ? 'INTAKE_STATE_MACHINE_ARN' : 'REVIEW_STATE_MACHINE_ARN');
-  const name = roundExecutionName(params.competitionId, params.roundId);
-  const input = JSON.stringify({ competitionId: params.competitionId, roundId: params.roundId });
-  let arn: string;
-  let started = true;
-  try {
-    arn = (await sfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input }))).executionArn!;
-  } catch (e) {
-    if (!(e instanceof ExecutionAlreadyExists)) throw e;
-    arn = executionArn(stateMachineArn, name);
-    started = false;
-  }
-  let d = await sfnClient().send(new DescribeExecutionCommand({ executionArn: arn }));
-  // A round that failed or was interrupted resumes under its own name: every step is idempotent.
-  if (!started && REDRIVABLE.has(d.status ?? '')) {
-    await sfnClient().send(new RedriveExecutionCommand({ executionArn: arn }));
-    d = await sfnClient().send(new DescribeExecutionCommand({ executionArn: arn }));
-    started = true;
-  }
-  return { status: started ? 202 : 200, body: { executionArn: arn, executionName: name, status: d.status, startDate: d.startDate, redriveCount: d.redriveCount ?? 0 } };
+  return startOrResume(stateMachineArn, roundExecutionName(params.competitionId, params.roundId), { competitionId: params.competitionId, roundId: params.roundId });
 });

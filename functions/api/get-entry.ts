@@ -1,7 +1,22 @@
 import { api } from '../lib/http.ts';
 import { entryRoutes } from '../routes/entries.ts';
 import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
+import { getCompetition } from '../store/competitions.ts';
+import { getAwards } from '../store/awards.ts';
 
-export const handler = api(entryRoutes.getEntry, async ({ params, headers }) => ({
-  body: { entry: ownerView(await loadOwnedEntry(params.entryId, headers)) },
-}));
+/** The applicant's own entry; once the awards are published, with its result (rank, score, awards). */
+export const handler = api(entryRoutes.getEntry, async ({ params, headers }) => {
+  const entry = await loadOwnedEntry(params.entryId, headers);
+  const awards = await getAwards(entry.competitionId);
+  if (awards?.status !== 'PUBLISHED') return { body: { entry: ownerView(entry) } };
+  const competition = await getCompetition(entry.competitionId);
+  const names = new Map([...(competition?.awardPlan.tiers ?? []).map((t) => [t.tierId, t.name] as const), ...(competition?.awardPlan.specialAwards ?? []).map((s) => [s.awardId, s.name] as const)]);
+  const ranked = awards.proposal.ranking.find((r) => r.entryId === entry.entryId);
+  const result = {
+    publishedAt: awards.publishedAt,
+    finalist: !!ranked,
+    ...(ranked ? { rank: ranked.rank, trackRank: ranked.trackRank, score: ranked.score } : {}),
+    awards: (awards.published ?? []).filter((a) => a.entryId === entry.entryId).map((a) => ({ awardId: a.awardId, kind: a.kind, name: names.get(a.awardId) })),
+  };
+  return { body: { entry: ownerView(entry), result } };
+});

@@ -24,6 +24,8 @@ export interface ApiResponse {
   body?: unknown;
   /** An HTML page instead of JSON (reviewer page), sent with a strict content security policy. */
   html?: string;
+  /** Any other representation (CSV exports). */
+  text?: { contentType: string; body: string };
   headers?: Record<string, string>;
 }
 
@@ -128,6 +130,7 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
           principal: authorizer?.iam?.userArn ?? 'anonymous',
           event,
         });
+        if (res.text !== undefined) return { statusCode: res.status ?? route.okStatus, headers: { 'content-type': res.text.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...res.headers }, body: res.text.body };
         if (res.html !== undefined) return { statusCode: res.status ?? route.okStatus, headers: { ...HTML_HEADERS, ...res.headers }, body: res.html };
         return json(res.status ?? route.okStatus, res.body, res.headers);
       } catch (e) {

@@ -26,6 +26,10 @@ export interface RouteSpec {
   table: 'read' | 'readWrite';
   /** May start (and describe, redrive) executions of the round state machines. */
   startsIntake?: boolean;
+  /** May start (and describe, redrive) executions of the award state machine. */
+  startsAwards?: boolean;
+  /** May resume the award and hand-off workflows' callback steps (SendTaskSuccess). */
+  resumesAwards?: boolean;
   /** For heavier routes (default 15 s / 512 MB). */
   timeoutSeconds?: number;
   memoryMb?: number;

@@ -29,6 +29,8 @@ export interface AwardRecord {
   status: AwardStatus;
   proposalVersion: number;
   proposal: Proposal;
+  /** Title and organization of every ranked entry (results are public once published). */
+  entries: Record<string, { title: string; organizationName: string; trackId: string }>;
   /** Final-round mean per criterion, per entry (for the ranking export). */
   criteria: Record<string, Record<string, number>>;
   /** The organizer's pending decision: the callback token of the workflow's wait (never in a link). */
@@ -38,7 +40,15 @@ export interface AwardRecord {
   sponsorTaskToken?: string;
   sponsorCallbackSentFor?: string;
   confirmations: SponsorConfirmation[];
+  /** When the sponsors' confirmation window closes (the wait's timeout). */
+  confirmationClosesAt?: string;
   history: Array<{ at: string; by: string; action: string; reason?: string; amendment?: Amendment; detail?: string }>;
+  /** The organizer rejected the proposal: the next proposal step computes it again. */
+  recomputeRequested?: boolean;
+  /** What the last applied decision led to (returned again on a replay). */
+  lastDecisionNext?: 'WAIT' | 'RECOMPUTE' | 'CONFIRM';
+  /** The awards as published: the approved ones minus those a sponsor declined. */
+  published?: Proposal['awards'];
   publishedAt?: string;
   version: number;
 }
@@ -46,3 +56,20 @@ export interface AwardRecord {
 export const getAwards = (competitionId: string) => getVersioned<AwardRecord>(awardsKey(competitionId));
 export const createAwards = (record: AwardRecord) => createOnce(awardsKey(record.competitionId), record);
 export const updateAwards = (competitionId: string, change: (current: AwardRecord) => AwardRecord | undefined) => updateVersioned<AwardRecord>(awardsKey(competitionId), change);
+
+/**
+ * The sponsor wait resumes once every confirmation is answered: whoever gets
+ * here with a registered token and nothing pending claims it (conditional
+ * write), so the success is sent once.
+ */
+export const claimSponsorCallback = async (competitionId: string): Promise<string | undefined> => {
+  let token: string | undefined;
+  await updateAwards(competitionId, (current) => {
+    token = undefined;
+    if (!current.sponsorTaskToken || current.sponsorCallbackSentFor === current.sponsorTaskToken) return undefined;
+    if (current.confirmations.some((c) => c.status === 'PENDING')) return undefined;
+    token = current.sponsorTaskToken;
+    return { ...current, sponsorCallbackSentFor: current.sponsorTaskToken };
+  });
+  return token;
+};

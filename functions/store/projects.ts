@@ -46,3 +46,16 @@ export const listProjects = async (competitionId?: string): Promise<ProjectRecor
   } while (start);
   return out;
 };
+
+/** The appointment wait resumes once the appointee has answered: one claim per registered token. */
+export const claimAppointmentCallback = async (projectId: string): Promise<{ token: string; accepted: boolean; reason?: string } | undefined> => {
+  let out: { token: string; accepted: boolean; reason?: string } | undefined;
+  await updateProject(projectId, (current) => {
+    out = undefined;
+    const answer = current.appointment.answer;
+    if (!answer || !current.appointmentTaskToken || current.appointmentCallbackSentFor === current.appointmentTaskToken) return undefined;
+    out = { token: current.appointmentTaskToken, accepted: answer.accepted, ...(answer.reason ? { reason: answer.reason } : {}) };
+    return { ...current, appointmentCallbackSentFor: current.appointmentTaskToken };
+  });
+  return out;
+};

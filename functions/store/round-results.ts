@@ -17,16 +17,25 @@ export type OutboxKind =
   /** Pending reviews, some hours before the close. */
   | 'REMINDER'
   /** A pending review taken back (overdue and reassigned); its link no longer works. */
-  | 'WITHDRAWN';
+  | 'WITHDRAWN'
+  /** A challenge sponsor is asked to confirm the winning solver (揭榜挂帅); roundId "awards". */
+  | 'SPONSOR_CONFIRMATION'
+  /** A winner's lead is offered the project-manager appointment (项目经理聘任); roundId "handoff". */
+  | 'APPOINTMENT'
+  /** Something the organizer must act on (an appointment that timed out). */
+  | 'ORGANIZER_NOTICE';
 
 export interface OutboxMessage {
   kind: OutboxKind;
   /** Unique within the round; the same message is written once however often a step is replayed. */
   messageKey: string;
+  /** The recipient (an expert, a sponsor contact, an appointee or the organizer). */
   expertEmail: string;
   competitionId: string;
   roundId: string;
   language: 'zh' | 'en';
+  /** Lines specific to the message (award, track, project), shown in its body. */
+  details?: string[];
   /** Review links (paths; the API's base URL goes in front); for WITHDRAWN, the assignments taken back. */
   links: Array<{ assignmentId: string; path?: string }>;
   /** The round's close, quoted in the message. */
@@ -43,6 +52,9 @@ export const outboxMessageKey = {
   added: (email: string, assignmentId: string) => `${email}#ADDED#${assignmentId}`,
   reminder: (email: string, hoursBefore: number) => `${email}#REMINDER#${hoursBefore}`,
   withdrawn: (email: string, assignmentId: string) => `${email}#WITHDRAWN#${assignmentId}`,
+  sponsor: (trackId: string) => `SPONSOR#${trackId}`,
+  appointment: (projectId: string) => `APPOINTMENT#${projectId}`,
+  organizer: (subject: string) => `ORGANIZER#${subject}`,
 };
 
 /** Written once per key: a replayed step sends nothing twice. Returns whether this call wrote it. */

@@ -39,6 +39,8 @@ export interface LocalStack {
   tableName: string;
   intakeStateMachineArn: string;
   reviewStateMachineArn: string;
+  awardStateMachineArn: string;
+  handOffStateMachineArn: string;
   stop(): Promise<void>;
 }
 
@@ -105,7 +107,9 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
 
     const intake = model.stateMachines.find((s) => s.logicalId.startsWith('IntakeRound'));
     const review = model.stateMachines.find((s) => s.logicalId.startsWith('ReviewRound'));
-    if (!intake || !review) throw new Error('the template lacks the intake or the review state machine');
+    const award = model.stateMachines.find((s) => s.logicalId.startsWith('AwardRound'));
+    const handOff = model.stateMachines.find((s) => s.logicalId.startsWith('ProjectHandOff'));
+    if (!intake || !review || !award || !handOff) throw new Error('the template lacks one of the intake, review, award and hand-off state machines');
     return {
       model,
       apiUrl: api.url,
@@ -118,6 +122,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       tableName: model.tables[0]!.tableName,
       intakeStateMachineArn: intake.arn,
       reviewStateMachineArn: review.arn,
+      awardStateMachineArn: award.arn,
+      handOffStateMachineArn: handOff.arn,
       stop: async () => {
         for (const s of stops) await s();
       },

@@ -61,7 +61,7 @@ button{font-size:1rem;padding:10px 16px;margin:8px 8px 0 0;border-radius:6px;bor
 .note{background:#eef6ff;border-left:4px solid #0b5cad;padding:8px 12px}.ok{background:#eefaf0;border-left:4px solid #2f8f46;padding:8px 12px}
 .err{background:#fdeeee;border-left:4px solid #b3261e;padding:8px 12px}.muted{color:#5b6470;font-size:.9rem}.top{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}`;
 
-const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
+export const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
 <html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
@@ -117,5 +117,5 @@ const ERRORS = {
   LINK_REVOKED: { zh: '此链接已失效（评审已撤回或改派）。', en: 'This link is no longer valid (the review was withdrawn or reassigned).' },
 } as const;
 
-export const renderLinkError = (code: keyof typeof ERRORS, lang: Lang) =>
-  layout(lang, lang === 'en' ? 'Review link' : '评审链接', `<h1>${lang === 'en' ? 'Review link' : '评审链接'}</h1><p class="err" role="alert">${h(ERRORS[code][lang])}</p>`);
+export const renderLinkError = (code: keyof typeof ERRORS, lang: Lang, title: { zh: string; en: string } = { zh: '评审链接', en: 'Review link' }) =>
+  layout(lang, title[lang], `<h1>${h(title[lang])}</h1><p class="err" role="alert">${h(ERRORS[code][lang])}</p>`);

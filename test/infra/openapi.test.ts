@@ -14,7 +14,10 @@ describe('OpenAPI document', () => {
       const op = doc.paths[r.path][r.method.toLowerCase()];
       expect(op.operationId).toBe(r.id);
       const mediaType = { csv: 'text/csv', form: 'application/x-www-form-urlencoded', json: 'application/json' }[r.bodyFormat ?? 'json'];
-      if (r.body) expect(op.requestBody.content[mediaType].schema.type).toBeDefined();
+      if (r.body) {
+        const schema = op.requestBody.content[mediaType].schema;
+        expect(schema.type ?? schema.oneOf ?? schema.anyOf).toBeDefined();
+      }
     }
     const create = doc.paths['/competitions/{competitionId}/entries'].post;
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);

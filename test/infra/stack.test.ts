@@ -66,7 +66,7 @@ describe('CDK stack', () => {
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
-    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1); // + intake and review round tasks, outbox delivery
+    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3); // + intake and review round tasks, outbox delivery, award and hand-off tasks
     for (const f of fns) {
       expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
       expect(f.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -81,10 +81,9 @@ describe('CDK stack', () => {
     const readOnly = routeList().filter((r) => r.table === 'read').length;
     const withoutWrites = policies().filter((p) => actionsOf(p).includes('dynamodb:GetItem') && !actionsOf(p).includes('dynamodb:PutItem'));
     expect(withoutWrites).toHaveLength(readOnly);
-    // Only the start-round function may start intake executions.
+    // Only the start routes and the award publication (which starts hand-offs) may start executions.
     const starters = policies().filter((p) => actionsOf(p).includes('states:StartExecution'));
-    expect(starters).toHaveLength(1);
-    expect(starters[0]!.Properties.Roles[0]!.Ref).toMatch(/^AdminStartRoundFunctionRole/);
+    expect(starters.map((p) => String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['AdminStartAwardsFunctionRole', 'AdminStartRoundFunctionRole', 'AwardPublishRole']);
   });
 
   it('delivers outbox messages from the table stream: inserts of outbox items only, partial batch failures, a dead-letter queue, SES on the sender identity only', () => {

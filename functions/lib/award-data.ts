@@ -1,0 +1,57 @@
+import type { Competition } from '../../shared/competition.ts';
+import type { AwardPlanInput, Candidate } from '../../shared/awards/allocation.ts';
+import { conflict } from '../../shared/errors.ts';
+import { getEntryRecord } from '../store/entries.ts';
+import { listRoundAssignments, type AssignmentRecord } from '../store/reviews.ts';
+import { listDecisions } from '../store/round-results.ts';
+import { getRoundRun } from '../store/rounds.ts';
+
+/** Awards are decided on the last review round (the final). */
+export const finalRoundOf = (c: Competition) => {
+  const review = c.rounds.filter((r) => r.kind !== 'INTAKE');
+  const final = review[review.length - 1];
+  if (!final) throw conflict('NO_REVIEW_ROUND', 'The competition has no review round to award from');
+  return final;
+};
+
+export const planOf = (c: Competition): AwardPlanInput => ({
+  tiers: c.awardPlan.tiers.map((t) => ({ tierId: t.tierId, count: t.count, scope: t.scope, funded: t.funded })),
+  specialAwards: c.awardPlan.specialAwards.map((s) => ({ awardId: s.awardId, rule: s.rule, mayCombineWithTier: s.mayCombineWithTier })),
+  tieBreak: c.awardPlan.tieBreak,
+});
+
+/**
+ * The final round's scored entries: aggregate (with any carried weight) from
+ * its stored decisions, and the mean per criterion from its submitted reviews.
+ */
+export const loadCandidates = async (c: Competition): Promise<{ finalRoundId: string; candidates: Candidate[]; entries: Record<string, { title: string; organizationName: string; trackId: string }> }> => {
+  const final = finalRoundOf(c);
+  const run = await getRoundRun(c.competitionId, final.roundId);
+  if (run?.status !== 'TALLIED') throw conflict('FINAL_ROUND_NOT_TALLIED', `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`);
+  const decisions = await listDecisions(c.competitionId, final.roundId);
+  const sums = new Map<string, Record<string, { sum: number; n: number }>>();
+  let cursor: string | undefined;
+  do {
+    const page = await listRoundAssignments(c.competitionId, final.roundId, 100, cursor);
+    for (const a of page.items as AssignmentRecord[]) {
+      if (a.status !== 'SUBMITTED' || !a.scores) continue;
+      const per = sums.get(a.entryId) ?? sums.set(a.entryId, {}).get(a.entryId)!;
+      for (const [k, v] of Object.entries(a.scores)) {
+        const acc = (per[k] ??= { sum: 0, n: 0 });
+        acc.sum += v;
+        acc.n++;
+      }
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  const entries = await Promise.all(decisions.map((d) => getEntryRecord(d.entryId)));
+  const titles: Record<string, { title: string; organizationName: string; trackId: string }> = {};
+  const candidates = decisions.flatMap((d, k) => {
+    const e = entries[k];
+    if (!e || e.status === 'WITHDRAWN') return [];
+    titles[d.entryId] = { title: e.title, organizationName: e.applicant.organizationName, trackId: e.trackId };
+    const criteria = Object.fromEntries(Object.entries(sums.get(d.entryId) ?? {}).map(([id, { sum, n }]) => [id, Math.round((sum / n) * 1e4) / 1e4]));
+    return [{ entryId: d.entryId, trackId: d.trackId, score: d.aggregate, criteria, submittedAt: e.submittedAt ?? e.createdAt }];
+  });
+  return { finalRoundId: final.roundId, candidates, entries: titles };
+};

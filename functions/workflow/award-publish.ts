@@ -1,0 +1,53 @@
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
+import { task } from '../lib/task.ts';
+import { now } from '../lib/clock.ts';
+import { requiredEnv, sfnClient } from '../lib/aws.ts';
+import { slug } from '../../shared/ids.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { updateAwards } from '../store/awards.ts';
+
+const input = z.object({ competitionId: slug });
+
+/**
+ * Publishes the approved awards — minus the tier awards of a challenge track
+ * whose sponsor declined its winner; an unanswered request is recorded as
+ * timed out and the organizer's decision stands — and starts one hand-off
+ * workflow per winner of a funded tier, named after the entry (idempotent).
+ */
+export const handler = task(input, async ({ competitionId }) => {
+  const competition = await requireCompetition(competitionId);
+  const at = now().toISOString();
+  const { after } = await updateAwards(competitionId, (current) => {
+    if (current.status === 'PUBLISHED') return undefined;
+    const confirmations = current.confirmations.map((c) => (c.status === 'PENDING' ? { ...c, status: 'TIMED_OUT' as const } : c));
+    const declined = new Set(confirmations.filter((c) => c.status === 'DECLINED').map((c) => c.trackId));
+    const published = current.proposal.awards.filter((a) => !(a.kind === 'TIER' && declined.has(a.trackId)));
+    return {
+      ...current,
+      status: 'PUBLISHED',
+      confirmations,
+      published,
+      publishedAt: at,
+      history: [...current.history, { at, by: 'award-workflow', action: 'PUBLISHED', detail: `${published.length} awards${declined.size ? `; withheld in ${[...declined].join(', ')} (sponsor declined)` : ''}` }],
+    };
+  });
+  const funded = new Set(competition.awardPlan.tiers.filter((t) => t.funded).map((t) => t.tierId));
+  const winners = (after.published ?? []).filter((a) => a.kind === 'TIER' && funded.has(a.awardId));
+  let started = 0;
+  for (const w of winners) {
+    try {
+      await sfnClient().send(
+        new StartExecutionCommand({
+          stateMachineArn: requiredEnv('HANDOFF_STATE_MACHINE_ARN'),
+          name: `${competitionId}_${w.entryId}`,
+          input: JSON.stringify({ competitionId, entryId: w.entryId, awardId: w.awardId }),
+        }),
+      );
+      started++;
+    } catch (e) {
+      if (!(e instanceof ExecutionAlreadyExists)) throw e; // a replay: already handed off
+    }
+  }
+  return { published: after.published?.length ?? 0, handOffs: winners.length, handOffsStarted: started, publishedAt: after.publishedAt };
+});
