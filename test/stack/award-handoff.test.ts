@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { demoEntry } from '../../infra/local/demo.ts';
+import { competitionFixture } from '../fixtures/competition.ts';
+import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { getAssignment } from '../../functions/store/reviews.ts';
+
+/**
+ * The end of a competition on the local stack, through the synthesized award
+ * and hand-off state machines: the proposal, an amendment and an approval
+ * (the approval sent like `aws stepfunctions send-task-success`), the challenge
+ * sponsor's confirmation through its signed link, publication (public list,
+ * the applicant's result, the CSV), the winner accepting the appointment, the
+ * special review meeting approving funding, a milestone paid and a financing
+ * round converting the grant into equity.
+ */
+let s: TestStack;
+let sfn: SFNClient;
+const CID = 'aw-e2e';
+const ids: Record<string, { entryId: string; token: string }> = {};
+
+const post = async (url: string, form: Record<string, string>) =>
+  fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+const outbox = async (stage: string) => (await s.req('GET', `/admin/competitions/${CID}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{ kind: string; expertEmail: string; links: Array<{ url?: string }> }>;
+
+beforeAll(async () => {
+  s = await startTestStack();
+  sfn = new SFNClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const experts = Array.from({ length: 4 }, (_, k) => ({ email: `judge${k}@example.com`, name: `评委${k}`, institution: `评审院${k}`, fields: ['IC', 'AI', 'BIOMED'], languages: ['zh'], maxLoadPerRound: 20 }));
+  expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
+
+  const now = Date.now();
+  const base = competitionFixture({ id: CID, deadline: now + 3000 });
+  const iso = (t: number) => new Date(t).toISOString();
+  const config = {
+    ...base,
+    // The preliminary is the last review round here, so the awards come from it.
+    rounds: [base.rounds[0], { ...(base.rounds[1] as object), reviewOpensAt: iso(now + 3001), reviewClosesAt: iso(now + 600_000), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: {} }],
+    awardPlan: {
+      ...base.awardPlan,
+      tiers: [
+        { tierId: 'grand', name: { zh: '特等奖', en: 'Grand prize' }, count: 1, scope: 'OVERALL', funded: true, grant: { amount: '5000000.00', currency: 'CNY' } },
+        { tierId: 'first', name: { zh: '一等奖', en: 'First prize' }, count: 1, scope: 'PER_TRACK', funded: false },
+      ],
+      specialAwards: [{ awardId: 'original-innovation', name: { zh: '原始创新奖', en: 'Original innovation' }, rule: { kind: 'BEST_ON_CRITERION', criterionId: 'innovation' }, mayCombineWithTier: true }],
+    },
+  };
+  expect((await s.req('POST', '/admin/competitions', { admin: true, body: config })).status).toBe(201);
+  for (const [key, trackId, org] of [['A', 'ic', '芯甲公司'], ['B', 'ic', '芯乙公司'], ['C', 'ai', '智丙公司'], ['D', 'biomed-need-01', '药丁公司']] as const) {
+    const r = await s.req('POST', `/competitions/${CID}/entries`, { body: demoEntry({ trackId, title: `${org}的方案`, solution: '方案', applicant: { ...demoEntry().applicant, organizationName: org, lead: { name: `${key}负责人`, email: `lead-${key.toLowerCase()}@example.com` } } }) });
+    expect(r.status).toBe(201);
+    ids[key] = { entryId: r.body.entry.entryId, token: r.body.accessToken };
+  }
+  const intake = await s.req('POST', `/admin/competitions/${CID}/rounds/intake/start`, { admin: true });
+  expect((await s.sfn.waitFor(intake.body.executionArn, 60_000)).status).toBe('SUCCEEDED');
+  const round = await s.req('POST', `/admin/competitions/${CID}/rounds/preliminary/start`, { admin: true });
+  for (let k = 0; (await s.req('GET', `/admin/competitions/${CID}/rounds/preliminary`, { admin: true })).body.run?.status !== 'REVIEWING'; k++) {
+    if (k > 100) throw new Error('the preliminary round did not start reviewing');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const score = new Map([[ids.A!.entryId, 90], [ids.B!.entryId, 80], [ids.C!.entryId, 85], [ids.D!.entryId, 70]]);
+  for (const m of await outbox('preliminary')) {
+    for (const l of m.links as Array<{ assignmentId: string; url: string }>) {
+      const a = (await getAssignment(l.assignmentId))!;
+      const v = String(score.get(a.entryId));
+      expect((await post(l.url!, { action: 'submit', 'score.innovation': v, 'score.feasibility': v, 'score.market': v, 'score.team': v })).status).toBe(303);
+    }
+  }
+  expect((await s.sfn.waitFor(round.body.executionArn, 30_000)).status).toBe('SUCCEEDED');
+}, 180_000);
+afterAll(async () => s?.stop());
+
+describe('awards and the hand-off into a funded project', () => {
+  let awardExecution: string;
+
+  it('computes the proposal and waits for the organizer, with the decision token visible to the CLI', async () => {
+    const start = await s.req('POST', `/admin/competitions/${CID}/awards/start`, { admin: true });
+    expect(start.status).toBe(202);
+    awardExecution = start.body.executionArn;
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken, { timeout: 15_000 }).toBeTruthy();
+    const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
+    expect(awards.proposal.ranking.map((r: { entryId: string }) => r.entryId)).toEqual([ids.A, ids.C, ids.B, ids.D].map((x) => x!.entryId));
+    const held = (awardId: string) => awards.proposal.awards.filter((a: { awardId: string }) => a.awardId === awardId).map((a: { entryId: string }) => a.entryId);
+    expect(held('grand')).toEqual([ids.A!.entryId]);
+    expect(held('first').sort()).toEqual([ids.B, ids.C, ids.D].map((x) => x!.entryId).sort());
+    expect(held('original-innovation')).toEqual([ids.A!.entryId]);
+  });
+
+  it('refuses an amendment that breaks the rules (422, nothing sent), then amends with a reason', async () => {
+    const bad = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, { admin: true, body: { action: 'AMEND', amendments: [{ op: 'ADD', entryId: ids.B!.entryId, awardId: 'grand', reason: '想再加一个' }] } });
+    expect([bad.status, bad.body.error.details.issues[0].code]).toEqual([422, 'ALREADY_HOLDS_TIER']);
+    const noReason = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, { admin: true, body: { action: 'AMEND', amendments: [{ op: 'REMOVE', entryId: ids.A!.entryId, awardId: 'original-innovation' }] } });
+    expect(noReason.status).toBe(422);
+    const before = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards.pendingDecisionToken;
+    const ok = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, {
+      admin: true,
+      body: {
+        action: 'AMEND',
+        amendments: [
+          { op: 'REMOVE', entryId: ids.A!.entryId, awardId: 'original-innovation', reason: '一项成果不重复奖励' },
+          { op: 'ADD', entryId: ids.C!.entryId, awardId: 'original-innovation', reason: '算法原创性突出' },
+        ],
+      },
+    });
+    expect(ok.status).toBe(202);
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken, { timeout: 15_000 }).not.toBe(before);
+    const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
+    expect(awards.proposal.awards.filter((a: { awardId: string }) => a.awardId === 'original-innovation').map((a: { entryId: string }) => a.entryId)).toEqual([ids.C!.entryId]);
+    expect(awards.history.filter((h: { action: string }) => h.action.startsWith('AMENDED')).map((h: { action: string; reason: string; by: string }) => [h.action, h.reason, h.by])).toEqual([
+      ['AMENDED_REMOVE', '一项成果不重复奖励', 'arn:aws:iam::000000000000:user/local-admin'],
+      ['AMENDED_ADD', '算法原创性突出', 'arn:aws:iam::000000000000:user/local-admin'],
+    ]);
+  });
+
+  it('approves like the AWS CLI does, asks the challenge sponsor, and publishes once the sponsor confirms', async () => {
+    const token = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards.pendingDecisionToken;
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ action: 'APPROVE', by: 'arn:aws:iam::000000000000:user/organizer', reason: '评奖委员会审定' }) }));
+    await expect.poll(async () => (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 15_000 }).toHaveLength(1);
+    const [request] = (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
+    expect(request!.expertEmail).toBe('needs@example.com');
+    const page = await fetch(request!.links[0]!.url!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('药丁公司的方案');
+    const tampered = await fetch(`${request!.links[0]!.url!.slice(0, -3)}AAA`);
+    expect(tampered.status).toBe(404);
+    expect((await post(request!.links[0]!.url!, { action: 'decline' })).status).toBe(422); // a reason is required
+    expect((await post(request!.links[0]!.url!, { action: 'confirm' })).status).toBe(303);
+    expect((await post(request!.links[0]!.url!, { action: 'confirm' })).status).toBe(303); // the same answer again: harmless
+    const done = await s.sfn.waitFor(awardExecution, 30_000);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ published: 5, handOffs: 1, handOffsStarted: 1 });
+    const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
+    expect(awards.history.map((h: { action: string }) => h.action)).toEqual(['PROPOSED', 'AMENDED_REMOVE', 'AMENDED_ADD', 'APPROVED', 'SPONSOR_CONFIRMATION_REQUESTED', 'SPONSOR_CONFIRMED', 'PUBLISHED']);
+    expect(awards.history.find((h: { action: string }) => h.action === 'APPROVED')).toMatchObject({ by: 'arn:aws:iam::000000000000:user/organizer', reason: '评奖委员会审定' });
+  });
+
+  it('shows the results: the public list, each applicant’s own result, and the CSV with per-criterion scores', async () => {
+    const pub = await s.req('GET', `/competitions/${CID}/results`);
+    expect(pub.status).toBe(200);
+    expect(pub.body.awards.find((a: { awardId: string }) => a.awardId === 'grand')).toMatchObject({ entryId: ids.A!.entryId, title: '芯甲公司的方案', organizationName: '芯甲公司', awardName: { zh: '特等奖' } });
+    const mine = await s.req('GET', `/entries/${ids.A!.entryId}`, { token: ids.A!.token });
+    expect(mine.body.result).toMatchObject({ finalist: true, rank: 1, score: 90, awards: [{ awardId: 'grand', kind: 'TIER' }] });
+    const csv = await fetch(`${s.apiUrl}/admin/competitions/${CID}/results.csv`, { headers: { 'x-admin-key': 'test-admin-key-0123456789' } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('rank,trackRank,trackId,entryId,title,organization,score,mean.innovation,mean.feasibility,mean.market,mean.team,awards');
+    expect(lines[1]).toBe(`1,1,ic,${ids.A!.entryId},芯甲公司的方案,芯甲公司,90,90,90,90,90,grand`);
+    expect(lines).toHaveLength(5);
+  });
+
+  let projectId: string;
+  it('appoints the winner’s lead as project manager through a signed link, then waits for the special review meeting', async () => {
+    await expect.poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT'), { timeout: 15_000 }).toHaveLength(1);
+    const [offer] = (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT');
+    expect(offer!.expertEmail).toBe('lead-a@example.com');
+    const page = await (await fetch(offer!.links[0]!.url!)).text();
+    expect(page).toContain('项目经理聘任');
+    expect(page).toContain('5000000.00 CNY');
+    expect((await post(offer!.links[0]!.url!, { action: 'accept' })).status).toBe(303);
+    expect((await post(offer!.links[0]!.url!, { action: 'decline' })).status).toBe(409); // answered already
+    const list = (await s.req('GET', `/admin/projects?competitionId=${CID}`, { admin: true })).body.projects;
+    expect(list).toHaveLength(1);
+    projectId = list[0].projectId;
+    await expect.poll(async () => (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.pendingMeetingToken, { timeout: 15_000 }).toBeTruthy();
+    const { project } = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body;
+    expect(project).toMatchObject({ status: 'PENDING_MEETING', manager: { email: 'lead-a@example.com' }, requestedAmount: '5000000.00' });
+    // Nothing can be paid before the meeting approves the funding.
+    const early = await s.req('POST', `/admin/projects/${projectId}/events`, { admin: true, body: { type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '启动' } });
+    expect([early.status, early.body.error.details.allowed]).toEqual([409, ['MEETING_APPROVED', 'MEETING_REJECTED']]);
+  });
+
+  it('activates the project with the amount the meeting approved, pays a milestone, and converts the grant on a financing round', async () => {
+    const meeting = await s.req('POST', `/admin/projects/${projectId}/meeting`, { admin: true, body: { decision: 'APPROVE', amount: '4000000.00', minutes: '2026 年第 3 次专题会：同意立项，资助 400 万元' } });
+    expect(meeting.status).toBe(202);
+    const handOff = s.sfn.listExecutions(s.handOffStateMachineArn)[0]!;
+    expect((await s.sfn.waitFor(handOff.executionArn, 30_000)).status).toBe('SUCCEEDED');
+    let { project } = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body;
+    // 30 % / 40 % / 30 % of 4,000,000.00.
+    expect(project).toMatchObject({ status: 'ACTIVE', approvedAmount: '4000000.00' });
+    expect(project.milestones.map((m: { trancheAmount: string }) => m.trancheAmount)).toEqual(['1200000.00', '1600000.00', '1200000.00']);
+
+    const event = (body: unknown) => s.req('POST', `/admin/projects/${projectId}/events`, { admin: true, body });
+    const tooSoon = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.00' });
+    expect([tooSoon.status, tooSoon.body.error.code]).toEqual([409, 'INVALID_TRANSITION']);
+    expect((await event({ type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '团队组建完成，设备到位' })).status).toBe(200);
+    expect((await event({ type: 'MILESTONE_ACCEPTED', milestoneId: 'kickoff' })).status).toBe(200);
+    const over = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.01' });
+    expect([over.status, over.body.error.code]).toEqual([409, 'BUDGET_EXCEEDED']);
+    expect((await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.00', reference: 'PAY-2026-001' })).body.project.disbursed).toBe('1200000.00');
+    const bad = await event({ type: 'FINANCING_RECORDED', round: { roundSize: '20000000.00', preMoneyValuation: '100000000.00', pricePerShare: '10', fullyDilutedShares: '10000000' } });
+    expect(bad.status).toBe(422);
+    // Cap 60,000,000 ÷ 10,000,000 = 6.00 beats 8.00 (20 % discount) and 10.00: floor(1,200,000 ÷ 6) = 200,000 shares;
+    // ownership 200,000 ÷ (10,000,000 + 2,000,000 + 200,000) = 1.6393 %.
+    project = (await event({ type: 'FINANCING_RECORDED', round: { roundSize: '20000000.00', preMoneyValuation: '100000000.00', fullyDilutedShares: '10000000' }, investor: '长三角某产业基金' })).body.project;
+    expect(project.status).toBe('CONVERTED');
+    expect(project.conversion).toMatchObject({ conversionPrice: '6.000000', appliedTerm: 'VALUATION_CAP', shares: '200000', unconvertedRemainder: '0.00', ownershipPercent: '1.6393' });
+    expect(project.conversion.arithmetic.length).toBeGreaterThan(4);
+
+    const portfolio = (await s.req('GET', `/admin/portfolio?competitionId=${CID}`, { admin: true })).body.portfolio;
+    expect(portfolio).toMatchObject({ projectsSupported: 1, convertedToEquity: 1, grantApproved: '4000000.00', grantDisbursed: '1200000.00', grantConverted: '1200000.00', socialCapitalAttracted: '20000000.00', closedLeniently: 0 });
+  });
+
+  it('mails the sponsor and the appointee through the outbox (stream → delivery → SES)', async () => {
+    await expect.poll(() => s.mail.list().map((m) => m.to[0]).filter((to) => to === 'needs@example.com' || to === 'lead-a@example.com').sort(), { timeout: 15_000 }).toEqual(['lead-a@example.com', 'needs@example.com']);
+    expect(s.mail.list().find((m) => m.to[0] === 'lead-a@example.com')!.subject).toContain('项目经理聘任');
+  });
+});
