@@ -23,12 +23,11 @@ const post = async (url: string, form: Record<string, string>) =>
   fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
 const outbox = async (stage: string) => (await s.req('GET', `/admin/competitions/${CID}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{ kind: string; expertEmail: string; links: Array<{ url?: string }> }>;
 
-beforeAll(async () => {
-  s = await startTestStack();
-  sfn = new SFNClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  const experts = Array.from({ length: 4 }, (_, k) => ({ email: `judge${k}@example.com`, name: `评委${k}`, institution: `评审院${k}`, fields: ['IC', 'AI', 'BIOMED'], languages: ['zh'], maxLoadPerRound: 20 }));
-  expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
 
+/** A competition through intake and its only review round (the preliminary, so awards come from it). */
+const setupCompetition = async (cid: string, out: Record<string, { entryId: string; token: string }>, funding: Record<string, unknown> = {}) => {
+  const CID = cid;
+  const ids = out;
   const now = Date.now();
   const base = competitionFixture({ id: CID, deadline: now + 3000 });
   const iso = (t: number) => new Date(t).toISOString();
@@ -38,6 +37,7 @@ beforeAll(async () => {
     rounds: [base.rounds[0], { ...(base.rounds[1] as object), reviewOpensAt: iso(now + 3001), reviewClosesAt: iso(now + 600_000), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: {} }],
     awardPlan: {
       ...base.awardPlan,
+      funding: { ...base.awardPlan.funding, ...funding },
       tiers: [
         { tierId: 'grand', name: { zh: '特等奖', en: 'Grand prize' }, count: 1, scope: 'OVERALL', funded: true, grant: { amount: '5000000.00', currency: 'CNY' } },
         { tierId: 'first', name: { zh: '一等奖', en: 'First prize' }, count: 1, scope: 'PER_TRACK', funded: false },
@@ -59,7 +59,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   const score = new Map([[ids.A!.entryId, 90], [ids.B!.entryId, 80], [ids.C!.entryId, 85], [ids.D!.entryId, 70]]);
-  for (const m of await outbox('preliminary')) {
+  for (const m of await outbox2(CID, 'preliminary')) {
     for (const l of m.links as Array<{ assignmentId: string; url: string }>) {
       const a = (await getAssignment(l.assignmentId))!;
       const v = String(score.get(a.entryId));
@@ -67,6 +67,15 @@ beforeAll(async () => {
     }
   }
   expect((await s.sfn.waitFor(round.body.executionArn, 30_000)).status).toBe('SUCCEEDED');
+};
+
+beforeAll(async () => {
+  s = await startTestStack();
+  sfn = new SFNClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const experts = Array.from({ length: 4 }, (_, k) => ({ email: `judge${k}@example.com`, name: `评委${k}`, institution: `评审院${k}`, fields: ['IC', 'AI', 'BIOMED'], languages: ['zh'], maxLoadPerRound: 20 }));
+  expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
+
+  await setupCompetition(CID, ids);
 }, 180_000);
 afterAll(async () => s?.stop());
 
@@ -205,3 +214,49 @@ describe('awards and the hand-off into a funded project', () => {
     expect(s.mail.list().find((m) => m.to[0] === 'lead-a@example.com')!.subject).toContain('项目经理聘任');
   });
 });
+
+describe('awards: reject and recompute, a sponsor who declines, an appointment that times out', () => {
+  const cid = 'aw-alt';
+  const alt: Record<string, { entryId: string; token: string }> = {};
+  it('recomputes after a rejection, withholds the challenge award the sponsor declined, and tells the organizer when the appointee does not answer', async () => {
+    // The appointee has 0.001 h (3.6 s) to answer.
+    await setupCompetition(cid, alt, { appointmentHours: 0.001, organizerEmail: 'office@example.com' });
+    const start = await s.req('POST', `/admin/competitions/${cid}/awards/start`, { admin: true });
+    const pending = async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards?.pendingDecisionToken;
+    await expect.poll(pending, { timeout: 15_000 }).toBeTruthy();
+    const first = await pending();
+    expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'REJECT', reason: '请核对决赛成绩后重新生成' } })).status).toBe(202);
+    await expect.poll(pending, { timeout: 15_000 }).not.toBe(first);
+    await expect.poll(pending, { timeout: 15_000 }).toBeTruthy();
+    const { awards } = (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body;
+    expect(awards.proposalVersion).toBe(2);
+    expect(awards.history.map((h: { action: string }) => h.action)).toEqual(['PROPOSED', 'REJECTED', 'RECOMPUTED']);
+    // A decision the CLI could send that is not valid is recorded, and the workflow waits again.
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: await pending(), output: JSON.stringify({ action: 'MAYBE' }) }));
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards.history.at(-1).action, { timeout: 15_000 }).toBe('INVALID_DECISION');
+    await expect.poll(pending, { timeout: 15_000 }).toBeTruthy();
+    expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'APPROVE' } })).status).toBe(202);
+
+    await expect.poll(async () => (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 15_000 }).toHaveLength(1);
+    const [request] = (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
+    const declined = await post(request!.links[0]!.url!, { action: 'decline', reason: '方案未满足日处理 10 万克隆的要求' });
+    expect([declined.status, declined.status === 303 ? '' : await declined.text()]).toEqual([303, '']);
+    expect((await post(request!.links[0]!.url!, { action: 'confirm' })).status).toBe(409); // no change of mind after answering
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(JSON.parse(done.output!)).toMatchObject({ published: 4, handOffs: 1 });
+    const results = (await s.req('GET', `/competitions/${cid}/results`)).body.awards;
+    expect(results.some((a: { entryId: string }) => a.entryId === alt.D!.entryId)).toBe(false);
+
+    // Nobody answers the appointment: the hand-off ends and the organizer is told.
+    const handOff = s.sfn.listExecutions(s.handOffStateMachineArn).find((x) => x.name === `${cid}_${alt.A!.entryId}`)!;
+    const ended = await s.sfn.waitFor(handOff.executionArn, 30_000);
+    expect(ended.status).toBe('SUCCEEDED');
+    expect(ended.events.some((e) => e.type === 'TaskStateEntered' && (e.stateEnteredEventDetails as { name: string }).name === 'AppointmentExpired')).toBe(true);
+    const project = (await s.req('GET', `/admin/projects?competitionId=${cid}`, { admin: true })).body.projects[0];
+    expect(project.status).toBe('APPOINTMENT_EXPIRED');
+    const notices = (await outbox2(cid, 'handoff')).filter((m) => m.kind === 'ORGANIZER_NOTICE');
+    expect(notices.map((m) => m.expertEmail)).toEqual(['office@example.com']);
+  });
+});
+
+const outbox2 = async (cid: string, stage: string) => (await s.req('GET', `/admin/competitions/${cid}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{ kind: string; expertEmail: string; links: Array<{ url?: string }> }>;
