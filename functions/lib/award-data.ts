@@ -2,7 +2,7 @@ import type { Competition } from '../../shared/competition.ts';
 import type { AwardPlanInput, Candidate } from '../../shared/awards/allocation.ts';
 import { conflict } from '../../shared/errors.ts';
 import { getEntryRecord } from '../store/entries.ts';
-import { listRoundAssignments, type AssignmentRecord } from '../store/reviews.ts';
+import { allRoundAssignments } from '../store/reviews.ts';
 import { listDecisions } from '../store/round-results.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
@@ -30,20 +30,15 @@ export const loadCandidates = async (c: Competition): Promise<{ finalRoundId: st
   if (run?.status !== 'TALLIED') throw conflict('FINAL_ROUND_NOT_TALLIED', `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`);
   const decisions = await listDecisions(c.competitionId, final.roundId);
   const sums = new Map<string, Record<string, { sum: number; n: number }>>();
-  let cursor: string | undefined;
-  do {
-    const page = await listRoundAssignments(c.competitionId, final.roundId, 100, cursor);
-    for (const a of page.items as AssignmentRecord[]) {
-      if (a.status !== 'SUBMITTED' || !a.scores) continue;
-      const per = sums.get(a.entryId) ?? sums.set(a.entryId, {}).get(a.entryId)!;
-      for (const [k, v] of Object.entries(a.scores)) {
-        const acc = (per[k] ??= { sum: 0, n: 0 });
-        acc.sum += v;
-        acc.n++;
-      }
+  for (const a of await allRoundAssignments(c.competitionId, final.roundId)) {
+    if (a.status !== 'SUBMITTED' || !a.scores) continue;
+    const per = sums.get(a.entryId) ?? sums.set(a.entryId, {}).get(a.entryId)!;
+    for (const [k, v] of Object.entries(a.scores)) {
+      const acc = (per[k] ??= { sum: 0, n: 0 });
+      acc.sum += v;
+      acc.n++;
     }
-    cursor = page.cursor;
-  } while (cursor);
+  }
   const entries = await Promise.all(decisions.map((d) => getEntryRecord(d.entryId)));
   const titles: Record<string, { title: string; organizationName: string; trackId: string }> = {};
   const candidates = decisions.flatMap((d, k) => {

@@ -133,6 +133,18 @@ export interface ReviewProgress {
   extraPass?: { k: number; entryIds: string[] };
 }
 
+/** Every assignment of a round (all pages of the GSI1 partition). */
+export const allRoundAssignments = async (competitionId: string, roundId: string): Promise<AssignmentRecord[]> => {
+  const out: AssignmentRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRoundAssignments(competitionId, roundId, 100, cursor);
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+};
+
 /** Reviews expected and received in a round, in total and per track, and when the last one arrived. */
 export const getReviewProgress = async (competitionId: string, roundId: string): Promise<ReviewProgress> => {
   const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }));

@@ -10,21 +10,10 @@ import { roundInstance } from '../../shared/review/round-instance.ts';
 import { checkpointOffsets, dueReminders, nextCheckpoint } from '../../shared/review/reminders.ts';
 import { advance, aggregateRound, cutoffOf, needsExtraReview } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { addReview, claimExtraPass, getReviewProgress, listRoundAssignments, type AssignmentRecord } from '../store/reviews.ts';
+import { addReview, allRoundAssignments, claimExtraPass, getReviewProgress, type AssignmentRecord } from '../store/reviews.ts';
 import { outboxMessageKey } from '../store/round-results.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
-
-const allAssignments = async (competitionId: string, roundId: string) => {
-  const out: AssignmentRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRoundAssignments(competitionId, roundId, 100, cursor);
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-};
 
 /**
  * Runs whenever the review wait ends — every review in, or a checkpoint (a
@@ -47,7 +36,7 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   let progress = await getReviewProgress(competitionId, roundId);
   if (closed) return { next: 'TALLY', closed: true, timeoutSeconds: 1, reminded: 0, added: 0, unfilled: [], progress };
 
-  let assignments = await allAssignments(competitionId, roundId);
+  let assignments = await allRoundAssignments(competitionId, roundId);
   const message = { competitionId, roundId, closesAt: round.reviewClosesAt, at };
 
   // Reminders for what is pending now.
@@ -100,7 +89,7 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       }
     }
     if (added) {
-      assignments = await allAssignments(competitionId, roundId);
+      assignments = await allRoundAssignments(competitionId, roundId);
       progress = await getReviewProgress(competitionId, roundId);
     }
   }

@@ -5,7 +5,7 @@ import { reviewRoundOf, roundEntries } from '../lib/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { advance, aggregateRound } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { getReviewProgress, listRoundAssignments, type AssignmentRecord } from '../store/reviews.ts';
+import { allRoundAssignments, getReviewProgress } from '../store/reviews.ts';
 import { listDecisions, putDecisions } from '../store/round-results.ts';
 import { advanceRound } from '../store/rounds.ts';
 
@@ -15,13 +15,7 @@ const input = z.object({ competitionId: slug, roundId: roundSlug });
 export const handler = task(input, async ({ competitionId, roundId }) => {
   const competition = await requireCompetition(competitionId);
   const { round, previous } = reviewRoundOf(competition, roundId);
-  const assignments: AssignmentRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRoundAssignments(competitionId, roundId, 100, cursor);
-    assignments.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
+  const assignments = await allRoundAssignments(competitionId, roundId);
   const reviews = assignments.filter((a) => a.status === 'SUBMITTED' && a.scores).map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
   const earlier = previous && round.carryPreviousWeight > 0 ? new Map((await listDecisions(competitionId, previous.roundId)).map((d) => [d.entryId, d.aggregate])) : undefined;
   const entries = (await roundEntries(competition, roundId)).map((e) => ({

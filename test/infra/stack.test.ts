@@ -103,6 +103,30 @@ describe('CDK stack', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
+  it('defines the review, award and hand-off workflows with callback steps that always time out, and no per-entry fan-out', () => {
+    const machines = readModel(template.toJSON() as LocalTemplate).stateMachines;
+    const states = (name: string) => {
+      const m = machines.find((x) => x.name === `InnovationChallenge-${name}`)!;
+      return (m.definition as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string }> }).States;
+    };
+    const callbacks = (name: string) =>
+      Object.entries(states(name))
+        .filter(([, st]) => st.Resource?.endsWith('.waitForTaskToken'))
+        .map(([k, st]) => [k, st.TimeoutSeconds ?? st.TimeoutSecondsPath]);
+    expect(callbacks('ReviewRound')).toEqual([['WaitForReviews', '$.Payload.timeoutSeconds']]);
+    expect(callbacks('AwardRound')).toEqual([
+      ['WaitForDecision', 30 * 86400],
+      ['WaitForSponsors', '$.Payload.timeoutSeconds'],
+    ]);
+    expect(callbacks('ProjectHandOff').sort()).toEqual([
+      ['WaitForAppointee', '$.Payload.timeoutSeconds'],
+      ['WaitForReviewMeeting', 90 * 86400],
+    ]);
+    for (const name of ['ReviewRound', 'AwardRound', 'ProjectHandOff']) {
+      expect(Object.values(states(name)).some((st) => st.Type === 'Map' || st.Type === 'Parallel')).toBe(false);
+    }
+  });
+
   it('defines the intake round as a Standard state machine with logging, tracing and bounded tasks', () => {
     const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     expect(sm!.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: expect.objectContaining({ Level: 'ALL' }) });
