@@ -86,7 +86,16 @@ describe('awards and the hand-off into a funded project', () => {
     const start = await s.req('POST', `/admin/competitions/${CID}/awards/start`, { admin: true });
     expect(start.status).toBe(202);
     awardExecution = start.body.executionArn;
-    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken, { timeout: 15_000 }).toBeTruthy();
+    await expect
+      .poll(
+        async () => {
+          const x = s.sfn.describeExecution(awardExecution);
+          if (x.status !== 'RUNNING') throw new Error(`award execution ${x.status}: ${x.error} ${x.cause}`);
+          return (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeTruthy();
     const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
     expect(awards.proposal.ranking.map((r: { entryId: string }) => r.entryId)).toEqual([ids.A, ids.C, ids.B, ids.D].map((x) => x!.entryId));
     const held = (awardId: string) => awards.proposal.awards.filter((a: { awardId: string }) => a.awardId === awardId).map((a: { entryId: string }) => a.entryId);
