@@ -121,7 +121,7 @@ describe('awards and the hand-off into a funded project', () => {
       },
     });
     expect(ok.status).toBe(202);
-    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken, { timeout: 15_000 }).not.toBe(before);
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken, { timeout: 30_000 }).not.toBe(before);
     const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
     expect(awards.proposal.awards.filter((a: { awardId: string }) => a.awardId === 'original-innovation').map((a: { entryId: string }) => a.entryId)).toEqual([ids.C!.entryId]);
     expect(awards.history.filter((h: { action: string }) => h.action.startsWith('AMENDED')).map((h: { action: string; reason: string; by: string }) => [h.action, h.reason, h.by])).toEqual([
@@ -133,7 +133,7 @@ describe('awards and the hand-off into a funded project', () => {
   it('approves like the AWS CLI does, asks the challenge sponsor, and publishes once the sponsor confirms', async () => {
     const token = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards.pendingDecisionToken;
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ action: 'APPROVE', by: 'arn:aws:iam::000000000000:user/organizer', reason: '评奖委员会审定' }) }));
-    await expect.poll(async () => (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 15_000 }).toHaveLength(1);
+    await expect.poll(async () => (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 30_000 }).toHaveLength(1);
     const [request] = (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
     expect(request!.expertEmail).toBe('needs@example.com');
     const page = await fetch(request!.links[0]!.url!);
@@ -168,7 +168,7 @@ describe('awards and the hand-off into a funded project', () => {
 
   let projectId: string;
   it('appoints the winner’s lead as project manager through a signed link, then waits for the special review meeting', async () => {
-    await expect.poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT'), { timeout: 15_000 }).toHaveLength(1);
+    await expect.poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT'), { timeout: 30_000 }).toHaveLength(1);
     const [offer] = (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT');
     expect(offer!.expertEmail).toBe('lead-a@example.com');
     const page = await (await fetch(offer!.links[0]!.url!)).text();
@@ -179,7 +179,7 @@ describe('awards and the hand-off into a funded project', () => {
     const list = (await s.req('GET', `/admin/projects?competitionId=${CID}`, { admin: true })).body.projects;
     expect(list).toHaveLength(1);
     projectId = list[0].projectId;
-    await expect.poll(async () => (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.pendingMeetingToken, { timeout: 15_000 }).toBeTruthy();
+    await expect.poll(async () => (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.pendingMeetingToken, { timeout: 30_000 }).toBeTruthy();
     const { project } = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body;
     expect(project).toMatchObject({ status: 'PENDING_MEETING', manager: { email: 'lead-a@example.com' }, requestedAmount: '5000000.00' });
     // Nothing can be paid before the meeting approves the funding.
@@ -219,7 +219,7 @@ describe('awards and the hand-off into a funded project', () => {
   });
 
   it('mails the sponsor and the appointee through the outbox (stream → delivery → SES)', async () => {
-    await expect.poll(() => s.mail.list().map((m) => m.to[0]).filter((to) => to === 'needs@example.com' || to === 'lead-a@example.com').sort(), { timeout: 15_000 }).toEqual(['lead-a@example.com', 'needs@example.com']);
+    await expect.poll(() => s.mail.list().map((m) => m.to[0]).filter((to) => to === 'needs@example.com' || to === 'lead-a@example.com').sort(), { timeout: 30_000 }).toEqual(['lead-a@example.com', 'needs@example.com']);
     expect(s.mail.list().find((m) => m.to[0] === 'lead-a@example.com')!.subject).toContain('项目经理聘任');
   });
 });
@@ -232,21 +232,21 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
     await setupCompetition(cid, alt, { appointmentHours: 0.001, organizerEmail: 'office@example.com' });
     const start = await s.req('POST', `/admin/competitions/${cid}/awards/start`, { admin: true });
     const pending = async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards?.pendingDecisionToken;
-    await expect.poll(pending, { timeout: 15_000 }).toBeTruthy();
+    await expect.poll(pending, { timeout: 30_000 }).toBeTruthy();
     const first = await pending();
     expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'REJECT', reason: '请核对决赛成绩后重新生成' } })).status).toBe(202);
-    await expect.poll(pending, { timeout: 15_000 }).not.toBe(first);
-    await expect.poll(pending, { timeout: 15_000 }).toBeTruthy();
+    await expect.poll(pending, { timeout: 30_000 }).not.toBe(first);
+    await expect.poll(pending, { timeout: 30_000 }).toBeTruthy();
     const { awards } = (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body;
     expect(awards.proposalVersion).toBe(2);
     expect(awards.history.map((h: { action: string }) => h.action)).toEqual(['PROPOSED', 'REJECTED', 'RECOMPUTED']);
     // A decision the CLI could send that is not valid is recorded, and the workflow waits again.
     await sfn.send(new SendTaskSuccessCommand({ taskToken: await pending(), output: JSON.stringify({ action: 'MAYBE' }) }));
-    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards.history.at(-1).action, { timeout: 15_000 }).toBe('INVALID_DECISION');
-    await expect.poll(pending, { timeout: 15_000 }).toBeTruthy();
+    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards.history.at(-1).action, { timeout: 30_000 }).toBe('INVALID_DECISION');
+    await expect.poll(pending, { timeout: 30_000 }).toBeTruthy();
     expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'APPROVE' } })).status).toBe(202);
 
-    await expect.poll(async () => (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 15_000 }).toHaveLength(1);
+    await expect.poll(async () => (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 30_000 }).toHaveLength(1);
     const [request] = (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
     const declined = await post(request!.links[0]!.url!, { action: 'decline', reason: '方案未满足日处理 10 万克隆的要求' });
     expect([declined.status, declined.status === 303 ? '' : await declined.text()]).toEqual([303, '']);
