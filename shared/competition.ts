@@ -222,19 +222,10 @@ export const awardPlan = z.strictObject({
           valuationCap: money.optional(),
           qualifyingRoundSize: money.optional(),
         })
-        .default({ converts: 'DISBURSED' }),
+        .prefault({}),
     })
-    .default({
-      appointmentHours: 24 * 14,
-      termMonths: 36,
-      responsibilities: { zh: '负责项目研发目标的实现、团队组建与经费使用，按里程碑报告进展。', en: 'Leads the project to its research goals, builds the team, manages the funds and reports at each milestone.' },
-      milestones: [
-        { milestoneId: 'kickoff', title: { zh: '项目启动', en: 'Kick-off' }, percent: 30 },
-        { milestoneId: 'prototype', title: { zh: '原型验证', en: 'Prototype validated' }, percent: 40 },
-        { milestoneId: 'delivery', title: { zh: '成果交付', en: 'Results delivered' }, percent: 30 },
-      ],
-      conversion: { converts: 'DISBURSED' },
-    }),
+    // Parsed from {}, so every field takes its own default.
+    .prefault({}),
 });
 
 export const competitionConfig = z.strictObject({
@@ -253,7 +244,7 @@ export const competitionConfig = z.strictObject({
   entryPolicy: z
     .strictObject({ maxActiveEntriesPerOrganizationPerTrack: z.number().int().min(1).max(20).default(1) })
     .default({ maxActiveEntriesPerOrganizationPerTrack: 1 }),
-  awardPlan: awardPlan.default(() => awardPlan.parse({})),
+  awardPlan: awardPlan.prefault({}),
   /** Names that denote one institution, for conflict-of-interest checks, e.g. ["复旦大学", "Fudan University"]. */
   institutionAliases: z.array(z.array(text(200)).min(2).max(20)).max(1000).default([]),
 });

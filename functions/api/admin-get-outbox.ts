@@ -1,10 +1,10 @@
 import { api } from '../lib/http.ts';
-import { organizerRoutes } from '../routes/organizer.ts';
+import { roundRoutes } from '../routes/rounds.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { listOutbox } from '../store/round-results.ts';
 
 /** What the experts of a round are sent, with delivery state (SES in AWS; the local stack's mail log locally). */
-export const handler = api(organizerRoutes.adminGetOutbox, async ({ params, event }) => {
+export const handler = api(roundRoutes.adminGetOutbox, async ({ params, event }) => {
   await requireCompetition(params.competitionId);
   const base = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.headers.host ?? event.requestContext.domainName}`;
   const messages = await listOutbox(params.competitionId, params.roundId);

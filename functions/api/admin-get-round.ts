@@ -1,12 +1,12 @@
 import { api } from '../lib/http.ts';
-import { organizerRoutes } from '../routes/organizer.ts';
+import { roundRoutes } from '../routes/rounds.ts';
 import { AppError } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 import { getReviewProgress } from '../store/reviews.ts';
 import { listDecisions } from '../store/round-results.ts';
 
-export const handler = api(organizerRoutes.adminGetRound, async ({ params }) => {
+export const handler = api(roundRoutes.adminGetRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');

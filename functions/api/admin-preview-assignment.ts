@@ -1,12 +1,12 @@
 import { api } from '../lib/http.ts';
-import { organizerRoutes } from '../routes/organizer.ts';
+import { roundRoutes } from '../routes/rounds.ts';
 import { buildProblem, describeSolution } from '../../shared/assignment/instance.ts';
 import { solveAssignment } from '../../shared/assignment/solve.ts';
 import { roundInstance } from '../../shared/review/round-instance.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { activeExperts, reviewRoundOf, roundEntries } from '../lib/round-data.ts';
 
-export const handler = api(organizerRoutes.adminPreviewAssignment, async ({ params }) => {
+export const handler = api(roundRoutes.adminPreviewAssignment, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const { round } = reviewRoundOf(competition, params.roundId);
   const [entries, experts] = await Promise.all([roundEntries(competition, round.roundId), activeExperts()]);

@@ -1,13 +1,13 @@
 import { api } from '../lib/http.ts';
 import { requiredEnv } from '../lib/aws.ts';
 import { startOrResume } from '../lib/executions.ts';
-import { organizerRoutes } from '../routes/organizer.ts';
+import { roundRoutes } from '../routes/rounds.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import { roundExecutionName } from '../../shared/competition.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
-export const handler = api(organizerRoutes.adminStartRound, async ({ params }) => {
+export const handler = api(roundRoutes.adminStartRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');

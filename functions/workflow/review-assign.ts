@@ -4,7 +4,7 @@ import { now } from '../lib/clock.ts';
 import { queueReviewMessage } from '../lib/review-messages.ts';
 import { activeExperts, reviewRoundOf, roundEntries } from '../lib/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
-import { buildProblem } from '../../shared/assignment/instance.ts';
+import { buildProblem, describeSolution } from '../../shared/assignment/instance.ts';
 import { solvePanels } from '../../shared/assignment/panel.ts';
 import { solveAssignment } from '../../shared/assignment/solve.ts';
 import { roundInstance } from '../../shared/review/round-instance.ts';
@@ -37,10 +37,11 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
     pairs = result.pairs.map((p) => ({ ...p, trackId: trackOf.get(p.entryId)! }));
     report = { mode: 'panel', panels: result.panels, recusals: result.recusals, shortfalls: result.panels.filter((p) => p.missing > 0) };
   } else {
-    const solution = solveAssignment(buildProblem(instance).problem);
+    const { problem, reasons } = buildProblem(instance);
+    const solution = solveAssignment(problem);
     pairs = solution.reviewersOf.flatMap((js, i) => js.map((j) => ({ entryId: entries[i]!.entryId, trackId: entries[i]!.trackId, expertEmail: experts[j]!.email })));
-    const shortfalls = solution.shortfalls.map((f) => ({ entryId: entries[f.entry]!.entryId, missing: f.missing, reason: f.reason }));
-    report = { mode: 'assigned', shortfalls, totalAffinity: solution.totalAffinity, weakOnlyEntries: solution.weakOnlyEntries.length };
+    // The same report as the dry run (`npm run assign`, the preview route), without the pair list.
+    report = { mode: 'assigned', ...describeSolution(instance, problem, reasons, solution, 'optimal').report };
   }
   await createAssignments(competitionId, roundId, pairs, at);
 

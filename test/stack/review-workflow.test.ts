@@ -95,7 +95,10 @@ describe('review round workflow', () => {
 
     const round = (await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary', { admin: true })).body;
     expect(round.run.status).toBe('TALLIED');
-    expect(round.progress).toMatchObject({ expected: 14, received: 14 });
+    // The round keeps the assignment report the dry run gives: affinity, weak-only entries, load, conflicts avoided, certificate.
+    expect(round.run.assignment).toMatchObject({ mode: 'assigned', shortfalls: [], entriesWithOnlyWeakReviewers: [], loadHistogram: expect.any(Object), conflictsAvoided: { total: expect.any(Number) }, certificate: { optimal: true } });
+    expect(round.run.assignment.minEntryAffinity).toBeGreaterThan(0);
+    expect(round.progress).toMatchObject({ expected: 14, received: 14, perTrack: { ic: { expected: 8, received: 8 }, ai: { expected: 6, received: 6 } } });
     const advanced = round.decisions.filter((d: { advanced: boolean }) => d.advanced).map((d: { entryId: string }) => d.entryId);
     expect(advanced.sort()).toEqual([ids['芯一'], ids['芯二'], ids['智一'], ids['智二']].sort());
     const third = round.decisions.find((d: { entryId: string }) => d.entryId === ids['芯三']);

@@ -1,0 +1,32 @@
+import { roundParams, type RouteSpec } from './spec.ts';
+
+/**
+ * Organizer routes about a competition's rounds, in their own group: their
+ * handlers do not carry the competition configuration schema (the bundle of the
+ * assignment preview, which carries the solver, stays small).
+ */
+export const roundRoutes = {
+  adminStartRound: {
+    method: 'POST', path: '/admin/competitions/{competitionId}/rounds/{roundId}/start', entry: 'functions/api/admin-start-round.ts', auth: 'admin', okStatus: 202, table: 'read',
+    summary: 'Start the round workflow (idempotent: the execution name is derived from competition and round)',
+    params: roundParams,
+    startsIntake: true,
+  },
+  adminGetRound: {
+    method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}', entry: 'functions/api/admin-get-round.ts', auth: 'admin', okStatus: 200, table: 'read',
+    summary: 'Round progress and results: screening counts per track (intake); reviews expected/received and the decisions with their explanation (review rounds)',
+    params: roundParams,
+  },
+  adminGetOutbox: {
+    method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}/outbox', entry: 'functions/api/admin-get-outbox.ts', auth: 'admin', okStatus: 200, table: 'read',
+    summary: 'Messages queued for the experts of a review round, with their signed review links',
+    params: roundParams,
+  },
+  adminPreviewAssignment: {
+    method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}/assignment-preview', entry: 'functions/api/admin-preview-assignment.ts', auth: 'admin', okStatus: 200, table: 'read',
+    summary: 'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored',
+    params: roundParams,
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
+} as const satisfies Record<string, RouteSpec>;
