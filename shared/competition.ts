@@ -310,6 +310,10 @@ export const configIssues = (c: CompetitionConfig): FieldIssue[] => {
   c.awardPlan.tiers.forEach((t, i) => {
     if (t.funded && !t.grant) issues.push({ path: `awardPlan.tiers.${i}.grant`, message: 'a funded tier needs the grant each winner requests', code: 'required' });
   });
+  // An appointment that times out must reach somebody.
+  if (c.awardPlan.tiers.some((t) => t.funded) && !c.awardPlan.funding.organizerEmail) {
+    issues.push({ path: 'awardPlan.funding.organizerEmail', message: 'funded tiers need an organizer address for appointment time-outs', code: 'required' });
+  }
   c.awardPlan.tieBreak.forEach((r, i) => {
     if (r.kind === 'CRITERION' && !criteria.has(r.criterionId)) issues.push({ path: `awardPlan.tieBreak.${i}.criterionId`, message: `unknown criterion "${r.criterionId}"`, code: 'unknown_ref' });
   });

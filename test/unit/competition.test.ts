@@ -17,6 +17,23 @@ describe('competition configuration', () => {
     expect(configIssues(c)).toContainEqual(expect.objectContaining({ path: 'rubric.criteria', code: 'weights_sum', message: 'weights must sum to 100, got 95' }));
   });
 
+  it('checks the award plan: grants for funded tiers, an organizer address, known tie-break criteria, milestone percents summing to 100', () => {
+    const c = parse(validConfig);
+    delete c.awardPlan.tiers[0]!.grant;
+    delete c.awardPlan.funding.organizerEmail;
+    c.awardPlan.tieBreak = [{ kind: 'CRITERION', criterionId: 'nope' }];
+    c.awardPlan.funding.milestones[0]!.percent = 31;
+    expect(configIssues(c).map((i) => [i.path, i.code])).toEqual([
+      ['awardPlan.tiers.0.grant', 'required'],
+      ['awardPlan.funding.organizerEmail', 'required'],
+      ['awardPlan.tieBreak.0.criterionId', 'unknown_ref'],
+      ['awardPlan.funding.milestones', 'weights_sum'],
+    ]);
+    // Without the award plan's optional parts, the defaults apply.
+    const { awardPlan: _a, ...bare } = validConfig;
+    expect(parse(bare).awardPlan).toMatchObject({ tiers: [], tieBreak: [{ kind: 'FINAL_SCORE' }, { kind: 'EARLIER_SUBMISSION' }], sponsorConfirmationHours: 72, funding: { appointmentHours: 336, conversion: { converts: 'DISBURSED' } } });
+  });
+
   it('reports duplicate track, round and criterion ids', () => {
     const c = parse(validConfig);
     c.tracks.push({ ...c.tracks[0]! });
