@@ -4,7 +4,7 @@ import { awardRoutes } from '../routes/awards.ts';
 import { AppError, validationError } from '../../shared/errors.ts';
 import { ConversionInputError } from '../../shared/funding/conversion.ts';
 import { applyProjectEvent, TransitionError, type ProjectEvent } from '../../shared/funding/project.ts';
-import { getProject, updateProject } from '../store/projects.ts';
+import { updateProject } from '../store/projects.ts';
 
 /**
  * Records a lifecycle event under the project's version. An event the state
@@ -12,7 +12,6 @@ import { getProject, updateProject } from '../store/projects.ts';
  * that qualifies converts the grant into equity, with the arithmetic stored.
  */
 export const handler = api(awardRoutes.adminProjectEvent, async ({ params, body, principal }) => {
-  if (!(await getProject(params.projectId))) throw new AppError(404, 'NOT_FOUND', 'Project not found');
   const at = now().toISOString();
   try {
     const { after } = await updateProject(params.projectId, (p) => applyProjectEvent(p, body as ProjectEvent, principal, at) as typeof p);

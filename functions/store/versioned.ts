@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { conflict } from '../../shared/errors.ts';
+import { conflict, notFound } from '../../shared/errors.ts';
 import { documentClient, tableName } from '../lib/aws.ts';
 import { stripKeys } from './keys.ts';
 
@@ -22,7 +22,7 @@ export const updateVersioned = async <T extends { version: number }>(
 ): Promise<{ before: T; after: T; written: boolean }> => {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await getVersioned<T>(key);
-    if (!current) throw conflict('NOT_FOUND', 'The record does not exist');
+    if (!current) throw notFound('The record');
     const next = change(current);
     if (!next) return { before: current, after: current, written: false };
     try {

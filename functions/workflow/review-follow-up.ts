@@ -53,10 +53,12 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   // Disagreement (分歧): only with every review in; the pass and its entries are recorded once.
   const rules: FollowUpRules = { closesAt: round.reviewClosesAt, ...round.backupReviewers };
   let extraPass = progress.extraPass;
-  const entries = await roundEntries(competition, roundId);
+  // The round's entries are read only when something needs them (most checkpoints need none).
+  let entries: Awaited<ReturnType<typeof roundEntries>> | undefined;
+  const roundEntriesOnce = async () => (entries ??= await roundEntries(competition, roundId));
   if (round.disagreement && progress.completedAt && (extraPass?.k ?? 0) < round.disagreement.maxExtraPasses && windowAllowsNewReviews(rules, t)) {
     const reviews = assignments.filter((a) => a.status === 'SUBMITTED' && a.scores).map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
-    const scores = aggregateRound(competition.rubric.criteria, entries.map((e) => ({ entryId: e.entryId, trackId: e.trackId, submittedAt: e.submittedAt ?? e.createdAt })), reviews, round.aggregation);
+    const scores = aggregateRound(competition.rubric.criteria, (await roundEntriesOnce()).map((e) => ({ entryId: e.entryId, trackId: e.trackId, submittedAt: e.submittedAt ?? e.createdAt })), reviews, round.aggregation);
     const disputed = needsExtraReview(scores, cutoffOf(advance(scores, round.advancement)), round.disagreement.spreadAbove);
     if (disputed.length) extraPass = await claimExtraPass(competitionId, roundId, (extraPass?.k ?? 0) + 1, disputed.sort());
   }
@@ -67,12 +69,12 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   let unfilled: Array<{ entryId: string; reason: string; need: unknown }> = [];
   if (slots.length) {
     const experts = await activeExperts();
-    const instance = roundInstance(competition, round, entries, experts);
+    const instance = roundInstance(competition, round, await roundEntriesOnce(), experts);
     const held = assignments.map((a) => ({ entryId: a.entryId, expertEmail: a.expertEmail, active: a.status === 'PENDING' || a.status === 'SUBMITTED' }));
     const result = solveTopUp(instance, held, slots);
     unfilled = result.unfilled;
     const byId = new Map(assignments.map((a) => [a.assignmentId, a]));
-    const trackOf = new Map(entries.map((e) => [e.entryId, e.trackId]));
+    const trackOf = new Map((await roundEntriesOnce()).map((e) => [e.entryId, e.trackId]));
     const expertOf = new Map(experts.map((x) => [x.email, x]));
     for (const f of result.filled) {
       const replaced = f.need.kind === 'REPLACES' ? byId.get(f.need.assignmentId)! : undefined;

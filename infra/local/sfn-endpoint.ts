@@ -98,7 +98,13 @@ export const startAwsJsonEndpoint = async (services: Record<string, Record<strin
       }
     });
   });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const actual = (server.address() as AddressInfo).port;
   return { endpoint: `http://127.0.0.1:${actual}`, port: actual, close: () => new Promise<void>((r) => server.close(() => r())) };
 };

@@ -65,7 +65,13 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
   const stops: Array<() => Promise<void> | void> = [() => dynamo.stop()];
   try {
     await ensureTables(dynamo.client, model.tables);
-    const sfnPort = opts.sfnPort ?? (await freePort());
+    // The AWS endpoint listens first (port 0 unless one is asked for), so no other process can take its port
+    // between choosing it and binding it; its services are registered below, once they exist.
+    const services: Parameters<typeof startAwsJsonEndpoint>[0] = {};
+    const restOperations: NonNullable<Parameters<typeof startAwsJsonEndpoint>[2]> = {};
+    const sfnServer = await startAwsJsonEndpoint(services, opts.sfnPort ?? 0, restOperations);
+    stops.unshift(() => sfnServer.close());
+    const sfnPort = sfnServer.port;
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
@@ -92,11 +98,11 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     stops.unshift(() => sfn.close());
     const secrets = new LocalSecrets(model.secrets, opts.dataDir && path.join(opts.dataDir, 'secrets.json'));
     const mail = new LocalMail(opts.dataDir && path.join(opts.dataDir, 'mail.jsonl'), opts.onMail);
-    const sfnServer = await startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() }, sfnPort, {
-      'POST /v2/email/outbound-emails': (body) => ({ json: mail.send(body) }),
+    Object.assign(services, { AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() });
+    Object.assign(restOperations, {
+      'POST /v2/email/outbound-emails': (body: Record<string, unknown>) => ({ json: mail.send(body) }),
       'GET /mail': () => ({ html: mail.page() }),
     });
-    stops.unshift(() => sfnServer.close());
     const api = await startHttpApi({ routes: model.routes, lambdas, port: opts.httpPort ?? 0, adminKey: opts.adminKey });
     stops.unshift(() => api.close());
     // Links in e-mails point at this local API rather than the API Gateway endpoint the template names.
