@@ -4,7 +4,7 @@ import { buildProblem, assignmentInstance, describeSolution } from '../shared/as
 import { solveRandomized } from '../shared/assignment/randomized.ts';
 import { solveAssignment } from '../shared/assignment/solve.ts';
 import { isAppError } from '../shared/errors.ts';
-import { zodIssues } from '../functions/lib/http.ts';
+import { zodIssues } from '../shared/errors.ts';
 
 /**
  * Dry-run the reviewer assignment before a round (the round workflow uses the

@@ -10,16 +10,30 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { machineArnVariable, type FunctionNeeds, type MachineId } from '../functions/function-spec.ts';
 import { routeList } from '../functions/routes.ts';
 import { GSI1 } from '../functions/store/keys.ts';
+import { taskList } from '../functions/tasks.ts';
+import { AwardRoundWorkflow } from '../workflows/award-round.ts';
 import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
-import { ReviewRoundWorkflow, reviewRoundMachineName } from '../workflows/review-round.ts';
-import { AwardRoundWorkflow, awardRoundMachineName } from '../workflows/award-round.ts';
-import { ProjectHandOffWorkflow, handOffMachineName } from '../workflows/project-handoff.ts';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { ProjectHandOffWorkflow } from '../workflows/project-handoff.ts';
+import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
+import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
 import { AppFunction, grantTable } from './function.ts';
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+
+const MACHINE_LABELS: Record<MachineId, string> = { intake: 'Intake round', review: 'Review round', awards: 'Award', handoff: 'Hand-off' };
+
+const EXECUTIONS_OF_MACHINE =
+  '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g';
+
+const sizing = (needs: FunctionNeeds) => ({
+  ...(needs.timeoutSeconds ? { timeout: Duration.seconds(needs.timeoutSeconds) } : {}),
+  ...(needs.memoryMb ? { memorySize: needs.memoryMb } : {}),
+});
 
 /**
  * Everything the competition system runs on: one DynamoDB table, the HTTP API
@@ -32,6 +46,7 @@ export class CompetitionStack extends Stack {
   readonly review: ReviewRoundWorkflow;
   readonly awards: AwardRoundWorkflow;
   readonly handOff: ProjectHandOffWorkflow;
+  readonly machines: Record<MachineId, sfn.StateMachine>;
   /** HMAC key of signed links (review, appointment, sponsor confirmation): {"current": "...", "previous"?: "..."}. */
   readonly linkSigningKey: secretsmanager.Secret;
 
@@ -71,75 +86,24 @@ export class CompetitionStack extends Stack {
       },
     ]);
 
-    const workflowFn = (name: string, entry: string, timeout = Duration.seconds(60)) => {
-      const f = new AppFunction(this, name, { entry, environment: tableEnv, timeout, description: `Intake round task: ${name}` });
-      grantTable(f.role, this.table.tableArn, [GSI1], 'readWrite');
-      return f.fn;
-    };
-    this.intake = new IntakeRoundWorkflow(this, 'IntakeRound', {
-      openIntake: workflowFn('OpenIntake', 'functions/workflow/intake-open.ts'),
-      closeIntake: workflowFn('CloseIntake', 'functions/workflow/intake-close.ts'),
-      screenBatch: workflowFn('ScreenBatch', 'functions/workflow/intake-screen.ts', Duration.minutes(4)),
-      finalizeIntake: workflowFn('FinalizeIntake', 'functions/workflow/intake-finalize.ts'),
-    });
-
-    // Review rounds. Task-token calls are granted on the machine's ARN built from its
-    // fixed name: referencing the machine itself would make a dependency cycle.
-    const reviewMachineArn = Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: reviewRoundMachineName(this), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const grantTaskResponse = (role: iam.IRole) =>
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [reviewMachineArn] }));
-    const reviewFn = (name: string, entry: string, opts: { secret?: boolean; callback?: boolean; memory?: number } = {}) => {
-      const f = new AppFunction(this, name, {
-        entry,
-        environment: { ...tableEnv, ...(opts.secret ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}) },
-        timeout: Duration.minutes(2),
-        memorySize: opts.memory,
-        description: `Review round task: ${name}`,
+    // Step Functions tasks, from the task table; each workflow takes its own.
+    const declared: Array<{ fn: AppFunction; needs: FunctionNeeds }> = [];
+    const taskFunctions = {} as TaskFunctions;
+    for (const t of taskList()) {
+      const fn = new AppFunction(this, t.id, {
+        entry: t.entry,
+        environment: tableEnv,
+        description: `${MACHINE_LABELS[t.machine]} task: ${t.id}`,
+        ...sizing(t),
       });
-      grantTable(f.role, this.table.tableArn, [GSI1], 'readWrite');
-      if (opts.secret) this.linkSigningKey.grantRead(f.role);
-      if (opts.callback) grantTaskResponse(f.role);
-      return f.fn;
-    };
-    this.review = new ReviewRoundWorkflow(this, 'ReviewRound', {
-      assign: reviewFn('ReviewAssign', 'functions/workflow/review-assign.ts', { secret: true, memory: 1024 }),
-      wait: reviewFn('ReviewWait', 'functions/workflow/review-wait.ts', { callback: true }),
-      followUp: reviewFn('ReviewFollowUp', 'functions/workflow/review-follow-up.ts', { secret: true, memory: 1024 }),
-      tally: reviewFn('ReviewTally', 'functions/workflow/review-tally.ts'),
-    });
-
-    // Awards and the hand-off of funded winners. Callback grants again by name (no cycle).
-    const machineArn = (name: string) => Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const awardMachineArn = machineArn(awardRoundMachineName(this));
-    const handOffMachineArn = machineArn(handOffMachineName(this));
-    const grantCallbacks = (role: iam.IRole, arns: string[]) =>
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: arns }));
-    const stepFn = (name: string, entry: string, what: string, opts: { secret?: boolean; callbacks?: string[]; environment?: Record<string, string> } = {}) => {
-      const f = new AppFunction(this, name, {
-        entry,
-        environment: { ...tableEnv, ...(opts.secret ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}), ...opts.environment },
-        timeout: Duration.minutes(2),
-        description: `${what} task: ${name}`,
-      });
-      grantTable(f.role, this.table.tableArn, [GSI1], 'readWrite');
-      if (opts.secret) this.linkSigningKey.grantRead(f.role);
-      if (opts.callbacks) grantCallbacks(f.role, opts.callbacks);
-      return f;
-    };
-    this.handOff = new ProjectHandOffWorkflow(this, 'ProjectHandOff', {
-      appoint: stepFn('HandOffAppoint', 'functions/workflow/handoff-appoint.ts', 'Hand-off', { secret: true }).fn,
-      wait: stepFn('HandOffWait', 'functions/workflow/handoff-wait.ts', 'Hand-off', { callbacks: [handOffMachineArn] }).fn,
-      step: stepFn('HandOffStep', 'functions/workflow/handoff-step.ts', 'Hand-off', { secret: true }).fn,
-    });
-    const publish = stepFn('AwardPublish', 'functions/workflow/award-publish.ts', 'Award', { environment: { HANDOFF_STATE_MACHINE_ARN: this.handOff.stateMachine.stateMachineArn } });
-    this.handOff.stateMachine.grantStartExecution(publish.role);
-    this.awards = new AwardRoundWorkflow(this, 'AwardRound', {
-      propose: stepFn('AwardPropose', 'functions/workflow/award-propose.ts', 'Award').fn,
-      wait: stepFn('AwardWait', 'functions/workflow/award-wait.ts', 'Award', { callbacks: [awardMachineArn] }).fn,
-      decide: stepFn('AwardDecide', 'functions/workflow/award-decide.ts', 'Award').fn,
-      confirm: stepFn('AwardConfirm', 'functions/workflow/award-confirm.ts', 'Award', { secret: true }).fn,
-      publish: publish.fn,
-    });
+      taskFunctions[t.id] = fn.fn;
+      declared.push({ fn, needs: t });
+    }
+    this.intake = new IntakeRoundWorkflow(this, 'IntakeRound', taskFunctions);
+    this.review = new ReviewRoundWorkflow(this, 'ReviewRound', taskFunctions);
+    this.handOff = new ProjectHandOffWorkflow(this, 'ProjectHandOff', taskFunctions);
+    this.awards = new AwardRoundWorkflow(this, 'AwardRound', taskFunctions);
+    this.machines = { intake: this.intake.stateMachine, review: this.review.stateMachine, awards: this.awards.stateMachine, handoff: this.handOff.stateMachine };
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.api = new apigw.HttpApi(this, 'Api', {
@@ -155,62 +119,21 @@ export class CompetitionStack extends Stack {
     const iamAuth = new HttpIamAuthorizer();
 
     for (const route of routeList()) {
-      const f = new AppFunction(this, `${pascal(route.id)}Function`, {
+      const fn = new AppFunction(this, `${pascal(route.id)}Function`, {
         entry: route.entry,
-        environment: {
-          ...tableEnv,
-          ...(route.startsIntake ? { INTAKE_STATE_MACHINE_ARN: this.intake.stateMachine.stateMachineArn, REVIEW_STATE_MACHINE_ARN: this.review.stateMachine.stateMachineArn } : {}),
-          ...(route.signsLinks ? { LINK_KEY_SECRET_ARN: this.linkSigningKey.secretArn } : {}),
-          ...(route.startsAwards ? { AWARD_STATE_MACHINE_ARN: this.awards.stateMachine.stateMachineArn } : {}),
-        },
+        environment: tableEnv,
         description: `${route.method} ${route.path}`,
-        ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
-        ...(route.memoryMb ? { memorySize: route.memoryMb } : {}),
+        ...sizing(route),
       });
-      grantTable(f.role, this.table.tableArn, [GSI1], route.table);
-      if (route.signsLinks) this.linkSigningKey.grantRead(f.role);
-      if (route.resumesRounds) grantTaskResponse(f.role);
-      if (route.resumesAwards) grantCallbacks(f.role, [awardMachineArn, handOffMachineArn]);
-      if (route.startsAwards) {
-        this.awards.stateMachine.grantStartExecution(f.role);
-        this.awards.stateMachine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
-        NagSuppressions.addResourceSuppressions(
-          f.role,
-          [
-            {
-              id: 'AwsSolutions-IAM5',
-              reason: 'DescribeExecution/RedriveExecution on executions of the award state machine only; execution names are known at run time.',
-              appliesTo: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g' }],
-            },
-          ],
-          true,
-        );
-      }
-      if (route.startsIntake) {
-        for (const machine of [this.intake.stateMachine, this.review.stateMachine]) {
-          machine.grantStartExecution(f.role);
-          machine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
-        }
-        NagSuppressions.addResourceSuppressions(
-          f.role,
-          [
-            {
-              id: 'AwsSolutions-IAM5',
-              reason: 'DescribeExecution/RedriveExecution on executions of the two round state machines only; execution names are known at run time.',
-              // The partition/region/account appear as tokens or as literals, depending on whether the stack has an env.
-              appliesTo: [{ regex: '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g' }],
-            },
-          ],
-          true,
-        );
-      }
+      declared.push({ fn, needs: route });
       this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, f.fn),
+        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn.fn),
         authorizer: route.auth === 'admin' ? iamAuth : undefined,
       });
     }
+    for (const { fn, needs } of declared) this.grantNeeds(fn, needs);
 
     this.addMailDelivery(tableEnv);
 
@@ -228,6 +151,44 @@ export class CompetitionStack extends Stack {
       },
       { id: 'AwsSolutions-L1', reason: 'The platform targets Node.js 22 (nodejs22.x), the runtime this project is tested on.' },
     ]);
+  }
+
+  /** Turns a function's declared needs (route or task table) into its grants and environment. */
+  private grantNeeds(f: AppFunction, needs: FunctionNeeds) {
+    grantTable(f.role, this.table.tableArn, [GSI1], needs.table);
+    if (needs.signsLinks) {
+      f.fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkSigningKey.secretArn);
+      this.linkSigningKey.grantRead(f.role);
+    }
+    if (needs.resumes?.length) {
+      // Granted on the ARNs built from the machines' fixed names: referencing a machine whose
+      // task this function is would make a dependency cycle.
+      const resources = needs.resumes.map((m) =>
+        this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: machineName(this, m), arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      );
+      f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources }));
+    }
+    for (const m of needs.starts ?? []) {
+      const machine = this.machines[m];
+      f.fn.addEnvironment(machineArnVariable[m], machine.stateMachineArn);
+      machine.grantStartExecution(f.role);
+      if (needs.redrives) machine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
+    }
+    if (needs.redrives && needs.starts?.length) {
+      const names = needs.starts.map((m) => machineName(this, m)).join(', ');
+      NagSuppressions.addResourceSuppressions(
+        f.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: `DescribeExecution/RedriveExecution on executions of ${names} only; execution names are known at run time.`,
+            // The partition/region/account appear as tokens or as literals, depending on whether the stack has an env.
+            appliesTo: [{ regex: EXECUTIONS_OF_MACHINE }],
+          },
+        ],
+        true,
+      );
+    }
   }
 
   /**

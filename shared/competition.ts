@@ -121,6 +121,8 @@ const reviewRound = z.strictObject({
 
 export const round = z.discriminatedUnion('kind', [intakeRound, reviewRound]);
 export type Round = z.infer<typeof round>;
+/** A round with reviewers (preliminary, final), as opposed to the intake round. */
+export type ReviewRound = Extract<Round, { reviewersPerEntry: number }>;
 export type IntakeRound = z.infer<typeof intakeRound>;
 
 export const rubric = z.strictObject({
@@ -338,6 +340,22 @@ export const intakeRoundOf = (c: Pick<CompetitionConfig, 'rounds'>): IntakeRound
   if (!r || r.kind !== 'INTAKE') throw new Error('competition has no intake round');
   return r;
 };
+
+/** The intake round a workflow names: 404 when it does not exist, 409 when it is a review round. */
+export const intakeRoundFor = (c: Competition, roundId: string): IntakeRound => {
+  const round = c.rounds.find((r) => r.roundId === roundId);
+  if (!round) throw new AppError(404, 'NOT_FOUND', `Round "${roundId}" was not found`);
+  if (round.kind !== 'INTAKE') throw new AppError(409, 'ROUND_KIND_NOT_SUPPORTED', `Round "${roundId}" is not an intake round`);
+  return intakeRoundOf(c);
+};
+
+/**
+ * When the intake round wakes: just after the deadline's last millisecond,
+ * never in the past. CloseIntake re-reads the deadline on waking, so an
+ * extended deadline sends the execution back to wait.
+ */
+export const nextWake = (deadline: string, now: Date): string =>
+  new Date(Math.max(Date.parse(deadline) + 1, now.getTime())).toISOString();
 
 export const findTrack = (c: Pick<CompetitionConfig, 'tracks'>, trackId: string) => c.tracks.find((t) => t.trackId === trackId);
 

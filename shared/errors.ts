@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+
 /**
  * Errors that cross the domain boundary carry a stable machine-readable `code`,
  * an HTTP status for the API layer, a human message and optional details
@@ -30,3 +32,13 @@ export const conflict = (code: string, message: string, details?: unknown) =>
   new AppError(409, code, message, details);
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** zod issues → stable field paths; unknown keys are reported as the keys themselves. */
+export const zodIssues = (error: z.ZodError, prefix = ''): FieldIssue[] =>
+  error.issues.flatMap((i) => {
+    const base = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => ({ path: base ? `${base}.${k}` : k, message: 'unknown field', code: 'unknown_field' }));
+    }
+    return [{ path: base || '(root)', message: i.message, code: i.code }];
+  });

@@ -1,19 +1,8 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { roundStateMachine } from './round-state-machine.ts';
-
-export interface AwardRoundProps {
-  propose: lambda.IFunction;
-  wait: lambda.IFunction;
-  decide: lambda.IFunction;
-  confirm: lambda.IFunction;
-  publish: lambda.IFunction;
-}
-
-export const awardRoundMachineName = (stack: Stack) => `${stack.stackName}-AwardRound`;
+import { roundStateMachine, type TaskFunctions } from './round-state-machine.ts';
 
 /**
  * Award decisions (Standard workflow), started with {competitionId} after the
@@ -27,20 +16,20 @@ export const awardRoundMachineName = (stack: Stack) => `${stack.stackName}-Award
 export class AwardRoundWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, props: AwardRoundProps) {
+  constructor(scope: Construct, id: string, fns: TaskFunctions) {
     super(scope, id);
     const competition = { competitionId: sfn.JsonPath.stringAt('$.competitionId') };
     const taskTimeout = sfn.Timeout.duration(Duration.minutes(5));
 
     const propose = new tasks.LambdaInvoke(this, 'ComputeProposal', {
-      lambdaFunction: props.propose,
+      lambdaFunction: fns.AwardPropose,
       payload: sfn.TaskInput.fromObject(competition),
       resultSelector: { proposalVersion: sfn.JsonPath.numberAt('$.Payload.proposalVersion'), awards: sfn.JsonPath.numberAt('$.Payload.awards'), vacancies: sfn.JsonPath.numberAt('$.Payload.vacancies') },
       resultPath: '$.proposal',
       taskTimeout,
     });
     const waitForDecision = new tasks.LambdaInvoke(this, 'WaitForDecision', {
-      lambdaFunction: props.wait,
+      lambdaFunction: fns.AwardWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ ...competition, kind: 'DECISION', taskToken: sfn.JsonPath.taskToken }),
       // An organizer who does not decide within 30 days: the execution times out and can be redriven.
@@ -48,14 +37,14 @@ export class AwardRoundWorkflow extends Construct {
       resultPath: '$.decision',
     });
     const decide = new tasks.LambdaInvoke(this, 'ApplyDecision', {
-      lambdaFunction: props.decide,
+      lambdaFunction: fns.AwardDecide,
       payload: sfn.TaskInput.fromObject({ ...competition, decision: sfn.JsonPath.objectAt('$.decision') }),
       resultSelector: { next: sfn.JsonPath.stringAt('$.Payload.next'), awards: sfn.JsonPath.numberAt('$.Payload.awards') },
       resultPath: '$.decided',
       taskTimeout,
     });
     const confirm = new tasks.LambdaInvoke(this, 'RequestSponsorConfirmations', {
-      lambdaFunction: props.confirm,
+      lambdaFunction: fns.AwardConfirm,
       payload: sfn.TaskInput.fromObject(competition),
       resultSelector: { pending: sfn.JsonPath.numberAt('$.Payload.pending'), timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') },
       // Under "Payload", as in the review round: the wait's TimeoutSecondsPath then resolves alike in AWS and locally.
@@ -63,14 +52,14 @@ export class AwardRoundWorkflow extends Construct {
       taskTimeout,
     });
     const waitForSponsors = new tasks.LambdaInvoke(this, 'WaitForSponsors', {
-      lambdaFunction: props.wait,
+      lambdaFunction: fns.AwardWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ ...competition, kind: 'SPONSORS', taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
       taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
       resultPath: '$.sponsors',
     });
     const publish = new tasks.LambdaInvoke(this, 'Publish', {
-      lambdaFunction: props.publish,
+      lambdaFunction: fns.AwardPublish,
       payload: sfn.TaskInput.fromObject(competition),
       outputPath: '$.Payload',
       taskTimeout,
@@ -90,10 +79,9 @@ export class AwardRoundWorkflow extends Construct {
       );
 
     this.stateMachine = roundStateMachine(this, {
-      name: 'AwardRound',
+      machine: 'awards',
       definition,
       comment: 'Awards: proposal → organizer decision (callback; amend ⟳, reject → recompute) → sponsor confirmations (callback, timeout) → publish → hand-offs',
-      taskFunctionIds: ['AwardPropose', 'AwardWait', 'AwardDecide', 'AwardConfirm', 'AwardPublish'],
     });
   }
 }

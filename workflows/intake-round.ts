@@ -3,14 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { roundStateMachine } from './round-state-machine.ts';
-
-export interface IntakeRoundProps {
-  openIntake: lambda.IFunction;
-  closeIntake: lambda.IFunction;
-  screenBatch: lambda.IFunction;
-  finalizeIntake: lambda.IFunction;
-}
+import { roundStateMachine, type TaskFunctions } from './round-state-machine.ts';
 
 /** Every task states its timeout: AWS's default is effectively unbounded, the local engine's is 60 s. */
 const TASK_TIMEOUT = sfn.Timeout.duration(Duration.minutes(5));
@@ -34,23 +27,23 @@ const invoke = (scope: Construct, id: string, fn: lambda.IFunction, payload: Rec
 export class IntakeRoundWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, props: IntakeRoundProps) {
+  constructor(scope: Construct, id: string, fns: TaskFunctions) {
     super(scope, id);
     const round = { competitionId: '$.competitionId', roundId: '$.roundId' };
 
-    const open = invoke(this, 'OpenIntake', props.openIntake, { ...round, executionName: '$$.Execution.Name' }, {
+    const open = invoke(this, 'OpenIntake', fns.OpenIntake, { ...round, executionName: '$$.Execution.Name' }, {
       deadline: '$.Payload.deadline',
       waitUntil: '$.Payload.waitUntil',
     }, '$.intake');
     const wait = new sfn.Wait(this, 'WaitForDeadline', { time: sfn.WaitTime.timestampPath('$.intake.waitUntil') });
-    const close = invoke(this, 'CloseIntake', props.closeIntake, round, {
+    const close = invoke(this, 'CloseIntake', fns.CloseIntake, round, {
       closed: '$.Payload.closed',
       deadline: '$.Payload.deadline',
       waitUntil: '$.Payload.waitUntil',
     }, '$.intake');
-    const screen = invoke(this, 'ScreenBatch', props.screenBatch, round, { more: '$.Payload.more', screened: '$.Payload.screened' }, '$.screening');
+    const screen = invoke(this, 'ScreenBatch', fns.ScreenBatch, round, { more: '$.Payload.more', screened: '$.Payload.screened' }, '$.screening');
     const finalize = new tasks.LambdaInvoke(this, 'FinalizeIntake', {
-      lambdaFunction: props.finalizeIntake,
+      lambdaFunction: fns.FinalizeIntake,
       payload: sfn.TaskInput.fromObject({ competitionId: sfn.JsonPath.stringAt('$.competitionId'), roundId: sfn.JsonPath.stringAt('$.roundId') }),
       outputPath: '$.Payload',
       taskTimeout: TASK_TIMEOUT,
@@ -68,10 +61,9 @@ export class IntakeRoundWorkflow extends Construct {
       );
 
     this.stateMachine = roundStateMachine(this, {
-      name: 'IntakeRound',
+      machine: 'intake',
       definition,
       comment: 'Intake round: deadline → close intake → eligibility screening → counts',
-      taskFunctionIds: ['OpenIntake', 'CloseIntake', 'ScreenBatch', 'FinalizeIntake'],
     });
   }
 }

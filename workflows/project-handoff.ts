@@ -1,17 +1,8 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { roundStateMachine } from './round-state-machine.ts';
-
-export interface ProjectHandOffProps {
-  appoint: lambda.IFunction;
-  wait: lambda.IFunction;
-  step: lambda.IFunction;
-}
-
-export const handOffMachineName = (stack: Stack) => `${stack.stackName}-ProjectHandOff`;
+import { roundStateMachine, type TaskFunctions } from './round-state-machine.ts';
 
 /**
  * One winner's hand-off into a funded project (Standard workflow, named
@@ -24,13 +15,13 @@ export const handOffMachineName = (stack: Stack) => `${stack.stackName}-ProjectH
 export class ProjectHandOffWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, props: ProjectHandOffProps) {
+  constructor(scope: Construct, id: string, fns: TaskFunctions) {
     super(scope, id);
     const taskTimeout = sfn.Timeout.duration(Duration.minutes(5));
     const projectId = sfn.JsonPath.stringAt('$.Payload.projectId');
     const step = (name: string, kind: string, extra: Record<string, unknown> = {}, resultPath = `$.${name.charAt(0).toLowerCase()}${name.slice(1)}`) =>
       new tasks.LambdaInvoke(this, name, {
-        lambdaFunction: props.step,
+        lambdaFunction: fns.HandOffStep,
         payload: sfn.TaskInput.fromObject({ projectId, step: kind, ...extra }),
         resultSelector: { next: sfn.JsonPath.stringAt('$.Payload.next'), status: sfn.JsonPath.stringAt('$.Payload.status') },
         resultPath,
@@ -38,7 +29,7 @@ export class ProjectHandOffWorkflow extends Construct {
       });
 
     const appoint = new tasks.LambdaInvoke(this, 'AppointProjectManager', {
-      lambdaFunction: props.appoint,
+      lambdaFunction: fns.HandOffAppoint,
       payload: sfn.TaskInput.fromObject({ competitionId: sfn.JsonPath.stringAt('$.competitionId'), entryId: sfn.JsonPath.stringAt('$.entryId'), awardId: sfn.JsonPath.stringAt('$.awardId') }),
       resultSelector: { projectId: sfn.JsonPath.stringAt('$.Payload.projectId'), timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') },
       // Under "Payload" so the wait's TimeoutSecondsPath resolves alike in AWS and locally (see the review round).
@@ -46,7 +37,7 @@ export class ProjectHandOffWorkflow extends Construct {
       taskTimeout,
     });
     const waitForAnswer = new tasks.LambdaInvoke(this, 'WaitForAppointee', {
-      lambdaFunction: props.wait,
+      lambdaFunction: fns.HandOffWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ projectId, kind: 'APPOINTMENT', taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
       taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
@@ -56,7 +47,7 @@ export class ProjectHandOffWorkflow extends Construct {
     waitForAnswer.addCatch(expired, { errors: ['States.Timeout'], resultPath: '$.timedOut' });
 
     const waitForMeeting = new tasks.LambdaInvoke(this, 'WaitForReviewMeeting', {
-      lambdaFunction: props.wait,
+      lambdaFunction: fns.HandOffWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ projectId, kind: 'MEETING', taskToken: sfn.JsonPath.taskToken }),
       taskTimeout: sfn.Timeout.duration(Duration.days(90)),
@@ -75,10 +66,9 @@ export class ProjectHandOffWorkflow extends Construct {
       );
 
     this.stateMachine = roundStateMachine(this, {
-      name: 'ProjectHandOff',
+      machine: 'handoff',
       definition,
       comment: 'Hand-off: appoint the project manager (link; callback; timeout notifies the organizer) → funded project → special review meeting (callback) → ACTIVE',
-      taskFunctionIds: ['HandOffAppoint', 'HandOffWait', 'HandOffStep'],
     });
   }
 }

@@ -1,19 +1,8 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { roundStateMachine } from './round-state-machine.ts';
-
-export interface ReviewRoundProps {
-  assign: lambda.IFunction;
-  wait: lambda.IFunction;
-  followUp: lambda.IFunction;
-  tally: lambda.IFunction;
-}
-
-/** The state machine's name, known before synthesis so roles can be granted on it without a dependency cycle. */
-export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-ReviewRound`; // as roundStateMachine names it
+import { roundStateMachine, type TaskFunctions } from './round-state-machine.ts';
 
 /**
  * A review round (Standard workflow), started with {competitionId, roundId}:
@@ -28,13 +17,13 @@ export const reviewRoundMachineName = (stack: Stack) => `${stack.stackName}-Revi
 export class ReviewRoundWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
-  constructor(scope: Construct, id: string, props: ReviewRoundProps) {
+  constructor(scope: Construct, id: string, fns: TaskFunctions) {
     super(scope, id);
     const round = { competitionId: sfn.JsonPath.stringAt('$.competitionId'), roundId: sfn.JsonPath.stringAt('$.roundId') };
     const taskTimeout = sfn.Timeout.duration(Duration.minutes(5));
 
     const assign = new tasks.LambdaInvoke(this, 'AssignReviewers', {
-      lambdaFunction: props.assign,
+      lambdaFunction: fns.ReviewAssign,
       payload: sfn.TaskInput.fromObject({ ...round, executionName: sfn.JsonPath.stringAt('$$.Execution.Name') }),
       resultSelector: {
         assigned: sfn.JsonPath.numberAt('$.Payload.assigned'),
@@ -49,7 +38,7 @@ export class ReviewRoundWorkflow extends Construct {
       taskTimeout,
     });
     const wait = new tasks.LambdaInvoke(this, 'WaitForReviews', {
-      lambdaFunction: props.wait,
+      lambdaFunction: fns.ReviewWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ ...round, taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
       // The round's close, computed by AssignReviewers.
@@ -57,7 +46,7 @@ export class ReviewRoundWorkflow extends Construct {
       resultPath: '$.reviews',
     });
     const tally = new tasks.LambdaInvoke(this, 'Tally', {
-      lambdaFunction: props.tally,
+      lambdaFunction: fns.ReviewTally,
       payload: sfn.TaskInput.fromObject(round),
       outputPath: '$.Payload',
       taskTimeout,
@@ -65,7 +54,7 @@ export class ReviewRoundWorkflow extends Construct {
     // The wait ends when every review is in or at a checkpoint (a timeout is not a failure): the follow-up
     // sends due reminders, adds backup and extra reviewers, and says whether to wait again or tally.
     const followUp = new tasks.LambdaInvoke(this, 'FollowUpReviews', {
-      lambdaFunction: props.followUp,
+      lambdaFunction: fns.ReviewFollowUp,
       payload: sfn.TaskInput.fromObject(round),
       resultSelector: {
         next: sfn.JsonPath.stringAt('$.Payload.next'),
@@ -83,10 +72,9 @@ export class ReviewRoundWorkflow extends Construct {
     const definition = assign.next(wait).next(followUp);
 
     this.stateMachine = roundStateMachine(this, {
-      name: 'ReviewRound',
+      machine: 'review',
       definition,
       comment: 'Review round: assign → wait for reviews (callback) ⇄ follow up (reminders, backup and extra reviewers) → tally and advance',
-      taskFunctionIds: ['ReviewAssign', 'ReviewWait', 'ReviewFollowUp', 'ReviewTally'],
     });
   }
 }

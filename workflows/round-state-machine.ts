@@ -3,6 +3,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { MachineId } from '../functions/function-spec.ts';
+import { tasksOf, type TaskId } from '../functions/tasks.ts';
+
+/** The task table's functions, as the stack created them; each workflow takes its own by id. */
+export type TaskFunctions = Record<TaskId, lambda.IFunction>;
+
+const MACHINE_NAMES: Record<MachineId, string> = {
+  intake: 'IntakeRound',
+  review: 'ReviewRound',
+  awards: 'AwardRound',
+  handoff: 'ProjectHandOff',
+};
+
+/** A machine's name, known before synthesis so roles can be granted on it without a dependency cycle. */
+export const machineName = (stack: Stack, machine: MachineId) => `${stack.stackName}-${MACHINE_NAMES[machine]}`;
 
 /**
  * What every round state machine shares: Standard type, JSONPath, full logging
@@ -12,15 +28,17 @@ import type { Construct } from 'constructs';
  */
 export const roundStateMachine = (
   scope: Construct,
-  o: { name: string; definition: sfn.IChainable; comment: string; taskFunctionIds: string[] },
+  o: { machine: MachineId; definition: sfn.IChainable; comment: string },
 ): sfn.StateMachine => {
+  const name = MACHINE_NAMES[o.machine];
+  const taskFunctionIds = tasksOf(o.machine);
   const logGroup = new logs.LogGroup(scope, 'Logs', {
-    logGroupName: `/aws/vendedlogs/states/${o.name}-${scope.node.addr.slice(0, 8)}`,
+    logGroupName: `/aws/vendedlogs/states/${name}-${scope.node.addr.slice(0, 8)}`,
     retention: logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const machine = new sfn.StateMachine(scope, 'StateMachine', {
-    stateMachineName: `${Stack.of(scope).stackName}-${o.name}`,
+    stateMachineName: machineName(Stack.of(scope), o.machine),
     stateMachineType: sfn.StateMachineType.STANDARD,
     definitionBody: sfn.DefinitionBody.fromChainable(o.definition),
     comment: o.comment,
@@ -32,8 +50,10 @@ export const roundStateMachine = (
     [
       {
         id: 'AwsSolutions-IAM5',
-        reason: `CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these ${o.taskFunctionIds.length} functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".`,
-        appliesTo: ['Resource::*', { regex: `/^Resource::<(${o.taskFunctionIds.join('|')})Fn[0-9A-F]{8}\\.Arn>:\\*$/g` }],
+        reason:
+          `CDK grants lambda:InvokeFunction on "<function ARN>:*" so that versions and aliases of exactly these ` +
+          `${taskFunctionIds.length} functions can be invoked; X-Ray and CloudWatch Logs delivery actions support only Resource "*".`,
+        appliesTo: ['Resource::*', { regex: `/^Resource::<(${taskFunctionIds.join('|')})Fn[0-9A-F]{8}\\.Arn>:\\*$/g` }],
       },
     ],
     true,

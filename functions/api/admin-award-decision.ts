@@ -1,6 +1,6 @@
-import { api } from '../lib/http.ts';
-import { planOf } from '../lib/award-data.ts';
-import { sendClaimedSuccess } from '../lib/task-callback.ts';
+import { api } from '../runtime/http.ts';
+import { planOf } from '../services/award-data.ts';
+import { sendTaskSuccess } from '../runtime/executions.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { AmendmentError, applyAmendment } from '../../shared/awards/allocation.ts';
 import { AppError, conflict, validationError } from '../../shared/errors.ts';
@@ -31,7 +31,7 @@ export const handler = api(awardRoutes.adminAwardDecision, async ({ params, body
       }
     }, a.proposal);
   }
-  const sent = await sendClaimedSuccess(a.decisionTaskToken, { ...body, by: principal }, { competitionId: params.competitionId });
+  const sent = await sendTaskSuccess(a.decisionTaskToken, { ...body, by: principal }, { competitionId: params.competitionId });
   if (!sent) throw conflict('NOT_AWAITING_DECISION', 'The decision step has ended; reload the awards');
   return { body: { sent: true, action: body.action, proposalVersion: a.proposalVersion } };
 });

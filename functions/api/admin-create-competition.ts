@@ -1,5 +1,5 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
+import { api } from '../runtime/http.ts';
+import { now } from '../runtime/clock.ts';
 import { organizerRoutes } from '../routes/organizer.ts';
 import { assertValidConfig } from '../../shared/competition.ts';
 import { createCompetition } from '../store/competitions.ts';

@@ -1,4 +1,4 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { organizerRoutes } from '../routes/organizer.ts';
 import { requireCompetition } from '../store/competitions.ts';
 

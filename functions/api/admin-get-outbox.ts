@@ -1,7 +1,7 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { roundRoutes } from '../routes/rounds.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { listOutbox } from '../store/round-results.ts';
+import { listOutbox } from '../store/outbox.ts';
 
 /** What the experts of a round are sent, with delivery state (SES in AWS; the local stack's mail log locally). */
 export const handler = api(roundRoutes.adminGetOutbox, async ({ params, event }) => {

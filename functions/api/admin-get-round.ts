@@ -1,10 +1,10 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { roundRoutes } from '../routes/rounds.ts';
 import { AppError } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 import { getReviewProgress } from '../store/reviews.ts';
-import { listDecisions } from '../store/round-results.ts';
+import { listDecisions } from '../store/decisions.ts';
 
 export const handler = api(roundRoutes.adminGetRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);

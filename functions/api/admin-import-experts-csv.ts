@@ -1,5 +1,5 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
+import { api } from '../runtime/http.ts';
+import { now } from '../runtime/clock.ts';
 import { expertRoutes } from '../routes/experts.ts';
 import { expertsFromCsv } from '../../shared/review/experts.ts';
 import { importExperts } from '../store/experts.ts';

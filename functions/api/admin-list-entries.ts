@@ -1,8 +1,8 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { organizerRoutes } from '../routes/organizer.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { listEntries } from '../store/entries.ts';
-import { ownerView } from '../lib/entry-access.ts';
+import { ownerView } from '../services/entry-access.ts';
 
 export const handler = api(organizerRoutes.adminListEntries, async ({ params, query }) => {
   await requireCompetition(params.competitionId);

@@ -1,4 +1,4 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { expertRoutes } from '../routes/experts.ts';
 import { listExperts } from '../store/experts.ts';
 

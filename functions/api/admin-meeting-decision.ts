@@ -1,5 +1,5 @@
-import { api } from '../lib/http.ts';
-import { sendClaimedSuccess } from '../lib/task-callback.ts';
+import { api } from '../runtime/http.ts';
+import { sendTaskSuccess } from '../runtime/executions.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import { getProject } from '../store/projects.ts';
@@ -11,7 +11,7 @@ export const handler = api(awardRoutes.adminMeetingDecision, async ({ params, bo
   if (p.status !== 'PENDING_MEETING' || !p.meetingTaskToken || p.meetingTaskToken === p.appliedMeetingToken) {
     throw conflict('NOT_AWAITING_MEETING', `The project is not waiting for a meeting decision (status ${p.status})`);
   }
-  const sent = await sendClaimedSuccess(p.meetingTaskToken, { ...body, by: principal }, { projectId: p.projectId });
+  const sent = await sendTaskSuccess(p.meetingTaskToken, { ...body, by: principal }, { projectId: p.projectId });
   if (!sent) throw conflict('NOT_AWAITING_MEETING', 'The meeting step has ended; reload the project');
   return { body: { sent: true, decision: body.decision } };
 });

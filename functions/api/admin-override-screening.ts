@@ -1,10 +1,10 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
+import { api } from '../runtime/http.ts';
+import { now } from '../runtime/clock.ts';
 import { organizerRoutes } from '../routes/organizer.ts';
 import { notFound } from '../../shared/errors.ts';
 import { assertOverridable } from '../../shared/entry.ts';
 import { getEntryRecord, recordOverride } from '../store/entries.ts';
-import { ownerView } from '../lib/entry-access.ts';
+import { ownerView } from '../services/entry-access.ts';
 
 export const handler = api(organizerRoutes.adminOverrideScreening, async ({ params, body, principal }) => {
   const record = await getEntryRecord(params.entryId);

@@ -1,4 +1,4 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { portfolioStats } from '../../shared/funding/project.ts';
 import { listProjects } from '../store/projects.ts';

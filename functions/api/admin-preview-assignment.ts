@@ -1,10 +1,10 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { roundRoutes } from '../routes/rounds.ts';
 import { buildProblem, describeSolution } from '../../shared/assignment/instance.ts';
 import { solveAssignment } from '../../shared/assignment/solve.ts';
 import { roundInstance } from '../../shared/review/round-instance.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { activeExperts, reviewRoundOf, roundEntries } from '../lib/round-data.ts';
+import { activeExperts, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 
 export const handler = api(roundRoutes.adminPreviewAssignment, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);

@@ -1,5 +1,5 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
+import { api } from '../runtime/http.ts';
+import { now } from '../runtime/clock.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { AppError, validationError } from '../../shared/errors.ts';
 import { ConversionInputError } from '../../shared/funding/conversion.ts';

@@ -1,7 +1,7 @@
-import { api } from '../lib/http.ts';
-import { requiredEnv } from '../lib/aws.ts';
-import { finalRoundOf } from '../lib/award-data.ts';
-import { startOrResume } from '../lib/executions.ts';
+import { api } from '../runtime/http.ts';
+import { requiredEnv } from '../runtime/aws.ts';
+import { finalRoundOf } from '../services/award-data.ts';
+import { startOrResume } from '../runtime/executions.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { conflict } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';

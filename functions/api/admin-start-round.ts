@@ -1,6 +1,6 @@
-import { api } from '../lib/http.ts';
-import { requiredEnv } from '../lib/aws.ts';
-import { startOrResume } from '../lib/executions.ts';
+import { api } from '../runtime/http.ts';
+import { requiredEnv } from '../runtime/aws.ts';
+import { startOrResume } from '../runtime/executions.ts';
 import { roundRoutes } from '../routes/rounds.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import { roundExecutionName } from '../../shared/competition.ts';

@@ -1,19 +1,18 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
-import { langOf, linkStatus, openAppointmentLink } from '../lib/award-links.ts';
+import { renderAppointmentPage } from '../../shared/awards/pages.ts';
+import { now } from '../runtime/clock.ts';
+import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
-import { renderAppointmentPage, renderAwardLinkError } from '../../shared/awards/pages.ts';
+import { linkFailurePage, openLink } from '../services/signed-links.ts';
 
 /** GET shows the appointment and changes nothing. */
 export const handler = api(awardRoutes.getAppointment, async ({ params, query, event }) => {
-  const lang = langOf(query.lang);
-  const link = await openAppointmentLink(params.token, now());
-  if (!link.ok) return { status: linkStatus(link.code), html: renderAwardLinkError(link.code, lang) };
+  const link = await openLink('appointment', params.token, now(), query.lang);
+  if (!link.ok) return linkFailurePage(link);
   const { project: p, competition } = link;
   const tier = competition.awardPlan.tiers.find((t) => t.tierId === p.awardId);
   return {
     html: renderAppointmentPage({
-      lang,
+      lang: link.lang,
       action: event.rawPath,
       competitionTitle: competition.title,
       projectTitle: p.title,

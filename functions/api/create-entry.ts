@@ -1,13 +1,13 @@
 import { ulid } from 'ulid';
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
+import { api } from '../runtime/http.ts';
+import { now } from '../runtime/clock.ts';
 import { entryRoutes } from '../routes/entries.ts';
 import { AppError, notFound, validationError } from '../../shared/errors.ts';
 import { assertIntakeOpen, assertSubmittable, assertTrackExists, organizationKey, type CreateEntryBody, type Entry } from '../../shared/entry.ts';
 import { canonicalJson, newAccessToken, sha256 } from '../../shared/tokens.ts';
 import { getCompetitionCached } from '../store/competitions.ts';
 import { createEntry, getIdempotencyRecord, IdempotencyRace, type EntryRecord, type IdempotentResponse } from '../store/entries.ts';
-import { ownerView } from '../lib/entry-access.ts';
+import { ownerView } from '../services/entry-access.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 

@@ -1,4 +1,4 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { publicRoutes } from '../routes/public.ts';
 import { publicView } from '../../shared/competition.ts';
 import { notFound } from '../../shared/errors.ts';

@@ -1,6 +1,6 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { entryRoutes } from '../routes/entries.ts';
-import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
+import { loadOwnedEntry, ownerView } from '../services/entry-access.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getAwards } from '../store/awards.ts';
 

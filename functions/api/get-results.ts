@@ -1,4 +1,4 @@
-import { api } from '../lib/http.ts';
+import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { AppError } from '../../shared/errors.ts';
 import { getCompetition } from '../store/competitions.ts';

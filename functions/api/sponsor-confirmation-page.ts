@@ -1,13 +1,13 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
-import { langOf, linkStatus, openSponsorLink, sponsorPageModel } from '../lib/award-links.ts';
+import { renderSponsorPage } from '../../shared/awards/pages.ts';
+import { now } from '../runtime/clock.ts';
+import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
-import { renderAwardLinkError, renderSponsorPage } from '../../shared/awards/pages.ts';
+import { sponsorPageModel } from '../services/link-pages.ts';
+import { linkFailurePage, openLink } from '../services/signed-links.ts';
 
 /** GET shows the winners to confirm and changes nothing. */
 export const handler = api(awardRoutes.getSponsorConfirmation, async ({ params, query, event }) => {
-  const lang = langOf(query.lang);
-  const link = await openSponsorLink(params.token, now());
-  if (!link.ok) return { status: linkStatus(link.code), html: renderAwardLinkError(link.code, lang) };
-  return { html: renderSponsorPage(sponsorPageModel(link.competition, link.awards, link.confirmation, lang, event.rawPath)) };
+  const link = await openLink('sponsor-confirmation', params.token, now(), query.lang);
+  if (!link.ok) return linkFailurePage(link);
+  return { html: renderSponsorPage(sponsorPageModel(link, link.lang, event.rawPath)) };
 });

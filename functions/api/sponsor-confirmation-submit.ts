@@ -1,11 +1,10 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
-import { langOf, linkStatus, openSponsorLink } from '../lib/award-links.ts';
-import { sendClaimedSuccess } from '../lib/task-callback.ts';
-import { awardRoutes } from '../routes/awards.ts';
-import { renderAwardLinkError } from '../../shared/awards/pages.ts';
 import { conflict, validationError } from '../../shared/errors.ts';
-import { claimSponsorCallback, updateAwards } from '../store/awards.ts';
+import { now } from '../runtime/clock.ts';
+import { api } from '../runtime/http.ts';
+import { awardRoutes } from '../routes/awards.ts';
+import { resumeIfReady } from '../services/callbacks.ts';
+import { linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
+import { sponsorWait, updateAwards } from '../store/awards.ts';
 
 /**
  * The sponsor's answer, recorded once (the same answer again changes nothing;
@@ -13,26 +12,32 @@ import { claimSponsorCallback, updateAwards } from '../store/awards.ts';
  * award workflow's wait.
  */
 export const handler = api(awardRoutes.postSponsorConfirmation, async ({ params, body, event }) => {
-  const lang = langOf(body.lang);
   const at = now();
-  const link = await openSponsorLink(params.token, at);
-  if (!link.ok) return { status: linkStatus(link.code), html: renderAwardLinkError(link.code, lang) };
+  const link = await openLink('sponsor-confirmation', params.token, at, requestedLanguage(body.lang));
+  if (!link.ok) return linkFailurePage(link);
   const reason = body.reason?.trim();
-  if (body.action === 'decline' && !reason) throw validationError('Please give the reason', [{ path: 'reason', message: 'required when declining', code: 'required' }]);
-  const status = body.action === 'confirm' ? 'CONFIRMED' : 'DECLINED';
+  if (body.action === 'decline' && !reason) {
+    throw validationError('Please give the reason', [{ path: 'reason', message: 'required when declining', code: 'required' }]);
+  }
+  const status = body.action === 'confirm' ? ('CONFIRMED' as const) : ('DECLINED' as const);
+  const { competitionId } = link.awards;
   const trackId = link.confirmation.trackId;
-  await updateAwards(link.awards.competitionId, (current) => {
+  await updateAwards(competitionId, (current) => {
     const c = current.confirmations.find((x) => x.trackId === trackId)!;
     if (c.status === status) return undefined;
     if (c.status !== 'PENDING') throw conflict('ALREADY_ANSWERED', `This confirmation was already answered (${c.status})`);
     const by = `sponsor:${c.contactEmail ?? c.sponsor}`;
+    const answer = { status, answeredAt: at.toISOString(), by, ...(reason ? { reason } : {}) };
     return {
       ...current,
-      confirmations: current.confirmations.map((x) => (x.trackId === trackId ? { ...x, status, answeredAt: at.toISOString(), by, ...(reason ? { reason } : {}) } : x)),
-      history: [...current.history, { at: at.toISOString(), by, action: `SPONSOR_${status}`, ...(reason ? { reason } : {}), detail: trackId }],
+      confirmations: current.confirmations.map((x) => (x.trackId === trackId ? { ...x, ...answer } : x)),
+      history: [
+        ...current.history,
+        { at: at.toISOString(), by, action: `SPONSOR_${status}`, ...(reason ? { reason } : {}), detail: trackId },
+      ],
     };
   });
-  const token = await claimSponsorCallback(link.awards.competitionId);
-  if (token) await sendClaimedSuccess(token, { allAnswered: true }, { competitionId: link.awards.competitionId });
-  return { status: 303, html: '', headers: { location: `${event.rawPath}?lang=${lang}&saved=${status === 'CONFIRMED' ? 'confirmed' : 'declined'}` } };
+  await resumeIfReady(sponsorWait(competitionId), { competitionId });
+  const saved = status === 'CONFIRMED' ? 'confirmed' : 'declined';
+  return { status: 303, html: '', headers: { location: `${event.rawPath}?lang=${link.lang}&saved=${saved}` } };
 });

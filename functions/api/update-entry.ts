@@ -1,11 +1,11 @@
-import { api } from '../lib/http.ts';
-import { now } from '../lib/clock.ts';
+import { api } from '../runtime/http.ts';
+import { now } from '../runtime/clock.ts';
 import { entryRoutes } from '../routes/entries.ts';
 import { assertEditable, assertIntakeOpen, assertSubmittable, organizationKey } from '../../shared/entry.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { saveEntry } from '../store/entries.ts';
-import { loadOwnedEntry, ownerView } from '../lib/entry-access.ts';
+import { loadOwnedEntry, ownerView } from '../services/entry-access.ts';
 
 export const handler = api(entryRoutes.updateEntry, async ({ params, headers, body }) => {
   const record = await loadOwnedEntry(params.entryId, headers);

@@ -10,7 +10,7 @@ const langQuery = z.strictObject({ lang: z.enum(['zh', 'en']).optional(), saved:
 /** Routes of the route table (functions/routes.ts) for awards, the hand-off and funded projects. */
 export const awardRoutes = {
   adminStartAwards: {
-    method: 'POST', path: '/admin/competitions/{competitionId}/awards/start', entry: 'functions/api/admin-start-awards.ts', auth: 'admin', okStatus: 202, table: 'read', startsAwards: true,
+    method: 'POST', path: '/admin/competitions/{competitionId}/awards/start', entry: 'functions/api/admin-start-awards.ts', auth: 'admin', okStatus: 202, table: 'read', starts: ['awards'], redrives: true,
     summary: 'Start the award workflow once the final round is tallied (idempotent: one execution per competition)',
     params: competitionParams,
   },
@@ -20,7 +20,7 @@ export const awardRoutes = {
     params: competitionParams,
   },
   adminAwardDecision: {
-    method: 'POST', path: '/admin/competitions/{competitionId}/awards/decision', entry: 'functions/api/admin-award-decision.ts', auth: 'admin', okStatus: 202, table: 'read', resumesAwards: true,
+    method: 'POST', path: '/admin/competitions/{competitionId}/awards/decision', entry: 'functions/api/admin-award-decision.ts', auth: 'admin', okStatus: 202, table: 'read', resumes: ['awards'],
     summary: 'Approve, amend (move/add/remove with a reason) or reject the proposal; checked against the stored proposal, then sent to the waiting workflow',
     params: competitionParams,
     body: awardDecision,
@@ -42,7 +42,7 @@ export const awardRoutes = {
     query: langQuery,
   },
   postSponsorConfirmation: {
-    method: 'POST', path: '/sponsor-confirmations/{token}', entry: 'functions/api/sponsor-confirmation-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumesAwards: true,
+    method: 'POST', path: '/sponsor-confirmations/{token}', entry: 'functions/api/sponsor-confirmation-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumes: ['awards'],
     summary: 'The sponsor confirms or declines (with a reason) — a form post answered with a redirect',
     params: tokenParams,
     body: z.strictObject({ action: z.enum(['confirm', 'decline']), reason: z.string().max(1000).optional(), lang: z.enum(['zh', 'en']).optional() }),
@@ -55,7 +55,7 @@ export const awardRoutes = {
     query: langQuery,
   },
   postAppointment: {
-    method: 'POST', path: '/appointments/{token}', entry: 'functions/api/appointment-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumesAwards: true,
+    method: 'POST', path: '/appointments/{token}', entry: 'functions/api/appointment-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumes: ['handoff'],
     summary: 'The appointee accepts or declines — a form post answered with a redirect',
     params: tokenParams,
     body: z.strictObject({ action: z.enum(['accept', 'decline']), reason: z.string().max(1000).optional(), lang: z.enum(['zh', 'en']).optional() }),
@@ -72,7 +72,7 @@ export const awardRoutes = {
     params: projectParams,
   },
   adminMeetingDecision: {
-    method: 'POST', path: '/admin/projects/{projectId}/meeting', entry: 'functions/api/admin-meeting-decision.ts', auth: 'admin', okStatus: 202, table: 'read', resumesAwards: true,
+    method: 'POST', path: '/admin/projects/{projectId}/meeting', entry: 'functions/api/admin-meeting-decision.ts', auth: 'admin', okStatus: 202, table: 'read', resumes: ['handoff'],
     summary: 'Record the special review meeting’s decision (专题会审议): approve with an amount and minutes, or reject with a reason',
     params: projectParams,
     body: meetingDecision,

@@ -11,7 +11,7 @@ export const reviewRoutes = {
     query: z.strictObject({ lang: z.enum(['zh', 'en']).optional(), saved: z.enum(['saved', 'submitted', 'declined']).optional() }),
   },
   postReview: {
-    method: 'POST', path: '/review/{token}', entry: 'functions/api/review-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumesRounds: true,
+    method: 'POST', path: '/review/{token}', entry: 'functions/api/review-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumes: ['review'],
     summary: 'Save a draft, submit (or change) the review, or declare a conflict — an HTML form post; answers with a redirect to the page',
     params: z.strictObject({ token: z.string().min(1).max(2048) }),
     body: reviewFormBody,

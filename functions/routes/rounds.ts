@@ -10,7 +10,7 @@ export const roundRoutes = {
     method: 'POST', path: '/admin/competitions/{competitionId}/rounds/{roundId}/start', entry: 'functions/api/admin-start-round.ts', auth: 'admin', okStatus: 202, table: 'read',
     summary: 'Start the round workflow (idempotent: the execution name is derived from competition and round)',
     params: roundParams,
-    startsIntake: true,
+    starts: ['intake', 'review'], redrives: true,
   },
   adminGetRound: {
     method: 'GET', path: '/admin/competitions/{competitionId}/rounds/{roundId}', entry: 'functions/api/admin-get-round.ts', auth: 'admin', okStatus: 200, table: 'read',

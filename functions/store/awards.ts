@@ -1,5 +1,6 @@
 import type { Amendment, Proposal } from '../../shared/awards/allocation.ts';
 import { awardsKey } from './keys.ts';
+import type { TokenSlot, WaitSlot } from './task-tokens.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
 /**
@@ -55,21 +56,22 @@ export interface AwardRecord {
 
 export const getAwards = (competitionId: string) => getVersioned<AwardRecord>(awardsKey(competitionId));
 export const createAwards = (record: AwardRecord) => createOnce(awardsKey(record.competitionId), record);
-export const updateAwards = (competitionId: string, change: (current: AwardRecord) => AwardRecord | undefined) => updateVersioned<AwardRecord>(awardsKey(competitionId), change);
+export const updateAwards = (competitionId: string, change: (current: AwardRecord) => AwardRecord | undefined) =>
+  updateVersioned<AwardRecord>(awardsKey(competitionId), change);
 
-/**
- * The sponsor wait resumes once every confirmation is answered: whoever gets
- * here with a registered token and nothing pending claims it (conditional
- * write), so the success is sent once.
- */
-export const claimSponsorCallback = async (competitionId: string): Promise<string | undefined> => {
-  let token: string | undefined;
-  await updateAwards(competitionId, (current) => {
-    token = undefined;
-    if (!current.sponsorTaskToken || current.sponsorCallbackSentFor === current.sponsorTaskToken) return undefined;
-    if (current.confirmations.some((c) => c.status === 'PENDING')) return undefined;
-    token = current.sponsorTaskToken;
-    return { ...current, sponsorCallbackSentFor: current.sponsorTaskToken };
-  });
-  return token;
-};
+/** The organizer's decision on the proposal: sent by the admin route (or the CLI), applied once per token. */
+export const decisionWait = (competitionId: string): TokenSlot => ({
+  key: awardsKey(competitionId),
+  tokenAttribute: 'decisionTaskToken',
+  versioned: true,
+});
+
+/** The sponsors' confirmations: resumed once none is pending any more. */
+export const sponsorWait = (competitionId: string): WaitSlot => ({
+  key: awardsKey(competitionId),
+  tokenAttribute: 'sponsorTaskToken',
+  sentAttribute: 'sponsorCallbackSentFor',
+  versioned: true,
+  ready: (item) => !(item as unknown as AwardRecord).confirmations.some((c) => c.status === 'PENDING'),
+  output: () => ({ allAnswered: true }),
+});

@@ -3,9 +3,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Competition, CompetitionConfig } from '../../shared/competition.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
-import { documentClient, tableName } from '../lib/aws.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
 import { competitionKey, competitionListKey, stripKeys } from './keys.ts';
-import { queryIndexPage } from './index-query.ts';
+import { queryIndexPage } from './query.ts';
 
 const toCompetition = (item: Record<string, unknown>) => stripKeys(item) as unknown as Competition;
 

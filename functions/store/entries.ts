@@ -2,9 +2,9 @@ import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
 import { conflict } from '../../shared/errors.ts';
-import { documentClient, tableName } from '../lib/aws.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
 import { entryIndexKey, entryKey, guardKey, idempotencyKey, roundKey, stripKeys } from './keys.ts';
-import { queryIndexPage } from './index-query.ts';
+import { queryIndexAll, queryIndexPage } from './query.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -138,6 +138,10 @@ export const listEntries = async (competitionId: string, trackId: string, status
   const page = await queryIndexPage(entryIndexKey(competitionId, trackId, status), limit, cursor);
   return { items: page.items.map(toRecord), cursor: page.cursor };
 };
+
+/** Every entry of a track in one status (all pages). */
+export const listAllEntries = async (competitionId: string, trackId: string, status: EntryStatus): Promise<EntryRecord[]> =>
+  (await queryIndexAll(entryIndexKey(competitionId, trackId, status))).map(toRecord);
 
 /** Round counter attribute for one outcome in one track. */
 export const countAttribute = (outcome: string, trackId: string) => `count#${outcome}#${trackId}`;

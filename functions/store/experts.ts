@@ -2,9 +2,9 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Expert, ExpertInput } from '../../shared/review/experts.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
-import { documentClient, tableName } from '../lib/aws.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
 import { EXPERT_LIST, expertKey, stripKeys } from './keys.ts';
-import { queryIndexPage } from './index-query.ts';
+import { queryIndexAll, queryIndexPage } from './query.ts';
 
 export interface ImportResult {
   created: number;
@@ -49,10 +49,18 @@ export const importExperts = async (experts: ExpertInput[], now: Date): Promise<
   return result;
 };
 
+const toExpert = (item: Record<string, unknown>) => {
+  const { contentHash: _h, ...rest } = stripKeys(item);
+  return rest as unknown as Expert;
+};
+
 export const listExperts = async (limit: number, cursor?: string) => {
   const page = await queryIndexPage(EXPERT_LIST, limit, cursor);
-  return { items: page.items.map((i) => { const { contentHash: _h, ...rest } = stripKeys(i); return rest as unknown as Expert; }), cursor: page.cursor };
+  return { items: page.items.map(toExpert), cursor: page.cursor };
 };
+
+/** The whole pool (all pages). */
+export const listAllExperts = async (): Promise<Expert[]> => (await queryIndexAll(EXPERT_LIST)).map(toExpert);
 
 export const getExpert = async (email: string): Promise<Expert | undefined> => {
   const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: expertKey(email.toLowerCase()) }));

@@ -1,7 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Project } from '../../shared/funding/project.ts';
-import { documentClient, tableName } from '../lib/aws.ts';
-import { GSI1, PROJECT_LIST, projectKey, stripKeys } from './keys.ts';
+import { PROJECT_LIST, projectKey, stripKeys } from './keys.ts';
+import { queryIndexAll } from './query.ts';
+import type { TokenSlot, WaitSlot } from './task-tokens.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
 /** A funded project with the hand-off's bookkeeping (callback tokens, the appointee's answer). */
@@ -25,37 +25,29 @@ const index = (p: { competitionId: string; projectId: string }) => ({ gsi1pk: PR
 export const projectIdOf = (entryId: string) => `PRJ-${entryId}`;
 export const getProject = (projectId: string) => getVersioned<ProjectRecord>(projectKey(projectId));
 export const createProject = (p: ProjectRecord) => createOnce(projectKey(p.projectId), p, index(p));
-export const updateProject = (projectId: string, change: (current: ProjectRecord) => ProjectRecord | undefined) => updateVersioned<ProjectRecord>(projectKey(projectId), change, index);
+export const updateProject = (projectId: string, change: (current: ProjectRecord) => ProjectRecord | undefined) =>
+  updateVersioned<ProjectRecord>(projectKey(projectId), change, index);
 
 /** Every project, or a competition's (GSI1, never a Scan). */
-export const listProjects = async (competitionId?: string): Promise<ProjectRecord[]> => {
-  const out: ProjectRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: GSI1,
-        KeyConditionExpression: competitionId ? 'gsi1pk = :p AND begins_with(gsi1sk, :c)' : 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': PROJECT_LIST, ...(competitionId ? { ':c': `${competitionId}#` } : {}) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(r.Items ?? []).map((i) => stripKeys(i) as unknown as ProjectRecord));
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return out;
-};
+export const listProjects = async (competitionId?: string): Promise<ProjectRecord[]> =>
+  (await queryIndexAll(PROJECT_LIST, competitionId && `${competitionId}#`)).map((i) => stripKeys(i) as unknown as ProjectRecord);
 
-/** The appointment wait resumes once the appointee has answered: one claim per registered token. */
-export const claimAppointmentCallback = async (projectId: string): Promise<{ token: string; accepted: boolean; reason?: string } | undefined> => {
-  let out: { token: string; accepted: boolean; reason?: string } | undefined;
-  await updateProject(projectId, (current) => {
-    out = undefined;
-    const answer = current.appointment.answer;
-    if (!answer || !current.appointmentTaskToken || current.appointmentCallbackSentFor === current.appointmentTaskToken) return undefined;
-    out = { token: current.appointmentTaskToken, accepted: answer.accepted, ...(answer.reason ? { reason: answer.reason } : {}) };
-    return { ...current, appointmentCallbackSentFor: current.appointmentTaskToken };
-  });
-  return out;
-};
+/** The appointee's answer (through the signed link): resumed once it is recorded. */
+export const appointmentWait = (projectId: string): WaitSlot => ({
+  key: projectKey(projectId),
+  tokenAttribute: 'appointmentTaskToken',
+  sentAttribute: 'appointmentCallbackSentFor',
+  versioned: true,
+  ready: (item) => (item as unknown as ProjectRecord).appointment.answer !== undefined,
+  output: (item) => {
+    const answer = (item as unknown as ProjectRecord).appointment.answer!;
+    return { accepted: answer.accepted, reason: answer.reason };
+  },
+});
+
+/** The special review meeting's decision: sent by the admin route (or the CLI), applied once per token. */
+export const meetingWait = (projectId: string): TokenSlot => ({
+  key: projectKey(projectId),
+  tokenAttribute: 'meetingTaskToken',
+  versioned: true,
+});

@@ -3,9 +3,9 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { createHash } from 'node:crypto';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
-import { documentClient, tableName } from '../lib/aws.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
 import { assignmentKey, roundKey, roundReviewsKey, stripKeys } from './keys.ts';
-import { queryIndexPage } from './index-query.ts';
+import { queryIndexAll, queryIndexPage } from './query.ts';
 
 /**
  * Review assignments and the round's review counters. The guarantees the round
@@ -134,16 +134,8 @@ export interface ReviewProgress {
 }
 
 /** Every assignment of a round (all pages of the GSI1 partition). */
-export const allRoundAssignments = async (competitionId: string, roundId: string): Promise<AssignmentRecord[]> => {
-  const out: AssignmentRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRoundAssignments(competitionId, roundId, 100, cursor);
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-};
+export const allRoundAssignments = async (competitionId: string, roundId: string): Promise<AssignmentRecord[]> =>
+  (await queryIndexAll(roundReviewsKey(competitionId, roundId))).map((i) => stripKeys(i) as unknown as AssignmentRecord);
 
 /** Reviews expected and received in a round, in total and per track, and when the last one arrived. */
 export const getReviewProgress = async (competitionId: string, roundId: string): Promise<ReviewProgress> => {

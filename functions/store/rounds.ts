@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, tableName } from '../lib/aws.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
 import { roundKey, stripKeys } from './keys.ts';
+import type { WaitSlot } from './task-tokens.ts';
 
 export type RoundStatus = 'WAITING_FOR_DEADLINE' | 'SCREENING' | 'SCREENED' | 'REVIEWING' | 'TALLIED';
 /** Intake rounds go through the first three, review rounds through the last two; never backwards. */
@@ -68,3 +69,17 @@ export const advanceRound = async (competitionId: string, roundId: string, statu
     // Already further along: a replay of an earlier step. Nothing to do.
   }
 };
+
+/**
+ * The review round's wait: resumed once every expected review is in. Adding a
+ * backup or extra reviewer clears the completion, hence the condition.
+ */
+export const reviewWait = (competitionId: string, roundId: string): WaitSlot => ({
+  key: roundKey(competitionId, roundId),
+  tokenAttribute: 'reviewTaskToken',
+  sentAttribute: 'callbackSentFor',
+  versioned: false,
+  ready: (item) => item.reviewsCompletedAt !== undefined,
+  readyCondition: 'attribute_exists(reviewsCompletedAt)',
+  output: () => ({ allReviewsIn: true }),
+});

@@ -4,12 +4,12 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { requiredEnv } from '../lib/aws.ts';
-import { now } from '../lib/clock.ts';
-import { logger } from '../lib/logger.ts';
+import { requiredEnv } from '../runtime/aws.ts';
+import { now } from '../runtime/clock.ts';
+import { logger } from '../runtime/logger.ts';
 import { renderMessage } from '../../shared/review/messages.ts';
 import { getCompetition } from '../store/competitions.ts';
-import { getOutboxMessage, markDelivered, type OutboxMessage } from '../store/round-results.ts';
+import { getOutboxMessage, markDelivered, type OutboxMessage } from '../store/outbox.ts';
 
 let ses: SESv2Client | undefined;
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { queueNotice } from '../lib/notify.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { queueNotice } from '../services/notifications.ts';
 import { slug } from '../../shared/ids.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { updateAwards, type SponsorConfirmation } from '../store/awards.ts';
-import { outboxMessageKey } from '../store/round-results.ts';
+import { outboxMessageKey } from '../store/outbox.ts';
 
 const input = z.object({ competitionId: slug });
 

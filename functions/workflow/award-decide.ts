@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { planOf } from '../lib/award-data.ts';
-import { zodIssues } from '../lib/http.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { planOf } from '../services/award-data.ts';
 import { slug } from '../../shared/ids.ts';
 import { AmendmentError, applyAmendment } from '../../shared/awards/allocation.ts';
 import { awardDecision } from '../../shared/awards/decision.ts';
+import { zodIssues } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { updateAwards, type AwardRecord } from '../store/awards.ts';
 

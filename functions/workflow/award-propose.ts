@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { loadCandidates, planOf } from '../lib/award-data.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { loadCandidates, planOf } from '../services/award-data.ts';
 import { slug } from '../../shared/ids.ts';
 import { allocateAwards } from '../../shared/awards/allocation.ts';
 import { requireCompetition } from '../store/competitions.ts';

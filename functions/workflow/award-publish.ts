@@ -1,8 +1,8 @@
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { requiredEnv, sfnClient } from '../lib/aws.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { requiredEnv } from '../runtime/aws.ts';
+import { startOnce } from '../runtime/executions.ts';
 import { slug } from '../../shared/ids.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { updateAwards } from '../store/awards.ts';
@@ -36,18 +36,9 @@ export const handler = task(input, async ({ competitionId }) => {
   const winners = (after.published ?? []).filter((a) => a.kind === 'TIER' && funded.has(a.awardId));
   let started = 0;
   for (const w of winners) {
-    try {
-      await sfnClient().send(
-        new StartExecutionCommand({
-          stateMachineArn: requiredEnv('HANDOFF_STATE_MACHINE_ARN'),
-          name: `${competitionId}_${w.entryId}`,
-          input: JSON.stringify({ competitionId, entryId: w.entryId, awardId: w.awardId }),
-        }),
-      );
-      started++;
-    } catch (e) {
-      if (!(e instanceof ExecutionAlreadyExists)) throw e; // a replay: already handed off
-    }
+    // Named after the entry: a replay finds it already handed off.
+    const input = { competitionId, entryId: w.entryId, awardId: w.awardId };
+    if (await startOnce(requiredEnv('HANDOFF_STATE_MACHINE_ARN'), `${competitionId}_${w.entryId}`, input)) started++;
   }
   return { published: after.published?.length ?? 0, handOffs: winners.length, handOffsStarted: started, publishedAt: after.publishedAt };
 });

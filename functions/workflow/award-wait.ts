@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { sendClaimedSuccess } from '../lib/task-callback.ts';
 import { slug } from '../../shared/ids.ts';
-import { claimSponsorCallback, updateAwards } from '../store/awards.ts';
+import { task } from '../runtime/task.ts';
+import { registerWait } from '../services/callbacks.ts';
+import { decisionWait, sponsorWait } from '../store/awards.ts';
 
 const input = z.object({ competitionId: slug, kind: z.enum(['DECISION', 'SPONSORS']), taskToken: z.string().min(1).max(2048) });
 
@@ -13,12 +13,6 @@ const input = z.object({ competitionId: slug, kind: z.enum(['DECISION', 'SPONSOR
  * last answer resumes; if all are in already, this resumes at once).
  */
 export const handler = task(input, async ({ competitionId, kind, taskToken }) => {
-  await updateAwards(competitionId, (current) =>
-    kind === 'DECISION' ? (current.decisionTaskToken === taskToken ? undefined : { ...current, decisionTaskToken: taskToken }) : current.sponsorTaskToken === taskToken ? undefined : { ...current, sponsorTaskToken: taskToken },
-  );
-  if (kind === 'SPONSORS') {
-    const token = await claimSponsorCallback(competitionId);
-    if (token) await sendClaimedSuccess(token, { allAnswered: true }, { competitionId });
-  }
-  return { registered: true };
+  const slot = kind === 'DECISION' ? decisionWait(competitionId) : sponsorWait(competitionId);
+  return registerWait(slot, taskToken, { competitionId });
 });

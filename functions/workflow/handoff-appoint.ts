@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { queueNotice } from '../lib/notify.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { queueNotice } from '../services/notifications.ts';
 import { slug } from '../../shared/ids.ts';
 import { conflict } from '../../shared/errors.ts';
 import { splitTranches } from '../../shared/funding/project.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getEntryRecord } from '../store/entries.ts';
 import { createProject, projectIdOf } from '../store/projects.ts';
-import { outboxMessageKey } from '../store/round-results.ts';
+import { outboxMessageKey } from '../store/outbox.ts';
 
 const input = z.object({ competitionId: slug, entryId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/), awardId: slug });
 

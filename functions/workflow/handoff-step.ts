@@ -1,13 +1,13 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { queueNotice } from '../lib/notify.ts';
-import { zodIssues } from '../lib/http.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { queueNotice } from '../services/notifications.ts';
 import { meetingDecision } from '../../shared/awards/decision.ts';
+import { zodIssues } from '../../shared/errors.ts';
 import { applyProjectEvent, type ProjectEvent } from '../../shared/funding/project.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getProject, updateProject } from '../store/projects.ts';
-import { outboxMessageKey } from '../store/round-results.ts';
+import { outboxMessageKey } from '../store/outbox.ts';
 
 const input = z.object({ projectId: z.string().min(1).max(60), step: z.enum(['ACCEPTED', 'DECLINED', 'EXPIRED', 'MEETING']), decision: z.unknown().optional() });
 

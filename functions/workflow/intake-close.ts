@@ -1,10 +1,9 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { roundSlug, slug } from '../../shared/competition.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { intakeRoundFor, nextWake, roundSlug, slug } from '../../shared/competition.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { advanceRound } from '../store/rounds.ts';
-import { intakeRoundFor, nextWake } from './intake-schedule.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
 import { roundSlug, slug } from '../../shared/competition.ts';
 import { screenEntry, type Screening } from '../../shared/entry.ts';
 import { requireCompetition } from '../store/competitions.ts';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { queueReviewMessage } from '../lib/review-messages.ts';
-import { activeExperts, reviewRoundOf, roundEntries } from '../lib/round-data.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { queueReviewMessage } from '../services/notifications.ts';
+import { activeExperts, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { buildProblem, describeSolution } from '../../shared/assignment/instance.ts';
 import { solvePanels } from '../../shared/assignment/panel.ts';
@@ -11,7 +11,7 @@ import { roundInstance } from '../../shared/review/round-instance.ts';
 import { checkpointOffsets, nextCheckpoint } from '../../shared/review/reminders.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { assignmentIdOf, createAssignments } from '../store/reviews.ts';
-import { outboxMessageKey } from '../store/round-results.ts';
+import { outboxMessageKey } from '../store/outbox.ts';
 import { advanceRound } from '../store/rounds.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug, executionName: z.string().max(80) });

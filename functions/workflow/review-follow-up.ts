@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { queueReviewMessage } from '../lib/review-messages.ts';
-import { activeExperts, reviewRoundOf, roundEntries } from '../lib/round-data.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { queueReviewMessage } from '../services/notifications.ts';
+import { activeExperts, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { solveTopUp } from '../../shared/assignment/top-up.ts';
 import { topUpSlots, windowAllowsNewReviews, type FollowUpRules } from '../../shared/review/follow-up.ts';
@@ -11,7 +11,7 @@ import { checkpointOffsets, dueReminders, nextCheckpoint } from '../../shared/re
 import { advance, aggregateRound, cutoffOf, needsExtraReview } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { addReview, allRoundAssignments, claimExtraPass, getReviewProgress, type AssignmentRecord } from '../store/reviews.ts';
-import { outboxMessageKey } from '../store/round-results.ts';
+import { outboxMessageKey } from '../store/outbox.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 

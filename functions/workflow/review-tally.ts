@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
-import { now } from '../lib/clock.ts';
-import { reviewRoundOf, roundEntries } from '../lib/round-data.ts';
+import { task } from '../runtime/task.ts';
+import { now } from '../runtime/clock.ts';
+import { reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { advance, aggregateRound } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { allRoundAssignments, getReviewProgress } from '../store/reviews.ts';
-import { listDecisions, putDecisions } from '../store/round-results.ts';
+import { listDecisions, putDecisions } from '../store/decisions.ts';
 import { advanceRound } from '../store/rounds.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { task } from '../lib/task.ts';
+import { task } from '../runtime/task.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
-import { registerReviewWait } from '../store/round-results.ts';
-import { resumeRoundIfComplete } from '../lib/review-callback.ts';
+import { registerWait } from '../services/callbacks.ts';
+import { reviewWait } from '../store/rounds.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug, taskToken: z.string().min(1).max(2048), timeoutSeconds: z.number().int().min(1) });
 
@@ -12,7 +12,5 @@ const input = z.object({ competitionId: slug, roundId: roundSlug, taskToken: z.s
  * The token is kept server-side only; it never appears in a link.
  */
 export const handler = task(input, async ({ competitionId, roundId, taskToken }) => {
-  const { complete } = await registerReviewWait(competitionId, roundId, taskToken);
-  if (complete) await resumeRoundIfComplete(competitionId, roundId);
-  return { registered: true };
+  return registerWait(reviewWait(competitionId, roundId), taskToken, { competitionId, roundId });
 });

@@ -1,4 +1,4 @@
-import './polyfills.ts';
+import './long-timers.ts';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureTables, startDynamo } from './dynamodb.ts';

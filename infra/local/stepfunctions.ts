@@ -1,4 +1,4 @@
-import './polyfills.ts';
+import './long-timers.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

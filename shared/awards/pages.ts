@@ -9,15 +9,6 @@ import { layout, type Lang } from '../review/page.ts';
  */
 const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
 
-const LINK_ERRORS = {
-  INVALID_LINK: { zh: '链接无效。请使用邮件中的完整链接。', en: 'This link is not valid. Please use the complete link from your e-mail.' },
-  LINK_EXPIRED: { zh: '链接已过期。如需帮助，请联系组委会。', en: 'This link has expired. Please contact the organizer.' },
-  LINK_REVOKED: { zh: '此链接已失效。', en: 'This link is no longer valid.' },
-} as const;
-
-export const renderAwardLinkError = (code: keyof typeof LINK_ERRORS, lang: Lang) =>
-  layout(lang, lang === 'en' ? 'Link' : '链接', `<h1>${lang === 'en' ? 'Link' : '链接'}</h1><p class="err" role="alert">${h(LINK_ERRORS[code][lang])}</p>`);
-
 const switcher = (action: string, lang: Lang) => `<a href="${h(action)}?lang=${lang === 'en' ? 'zh' : 'en'}">${lang === 'en' ? '中文' : 'English'}</a>`;
 
 export interface SponsorPageModel {

@@ -110,12 +110,3 @@ ${err.has('conflictReason') ? `<div class="err">${h(err.get('conflictReason')!)}
 }`;
   return layout(m.lang, `${t.title} · ${entry.title}`, body);
 };
-
-const ERRORS = {
-  INVALID_LINK: { zh: '链接无效。请使用邮件中的完整链接。', en: 'This link is not valid. Please use the complete link from your e-mail.' },
-  LINK_EXPIRED: { zh: '链接已过期：评审已截止。', en: 'This link has expired: the review window has closed.' },
-  LINK_REVOKED: { zh: '此链接已失效（评审已撤回或改派）。', en: 'This link is no longer valid (the review was withdrawn or reassigned).' },
-} as const;
-
-export const renderLinkError = (code: keyof typeof ERRORS, lang: Lang, title: { zh: string; en: string } = { zh: '评审链接', en: 'Review link' }) =>
-  layout(lang, title[lang], `<h1>${h(title[lang])}</h1><p class="err" role="alert">${h(ERRORS[code][lang])}</p>`);

@@ -141,8 +141,9 @@ try {
   await adminPost('/admin/experts', { experts });
   const started = Date.now();
   const review = await adminPost('/admin/competitions/bench-round/rounds/preliminary/start', undefined);
-  const { getAssignment: readAssignment, listRoundAssignments, submitReview } = await import('../../functions/store/reviews.ts');
-  const { resumeRoundIfComplete } = await import('../../functions/lib/review-callback.ts');
+  const { getAssignment: readAssignment, allRoundAssignments, submitReview } = await import('../../functions/store/reviews.ts');
+  const { reviewWait } = await import('../../functions/store/rounds.ts');
+  const { resumeIfReady } = await import('../../functions/services/callbacks.ts');
   let assignmentsList: Array<{ assignmentId: string }> = [];
   for (;;) {
     const st = ((await fetch(`${local.apiUrl}/admin/competitions/bench-round/rounds/preliminary`, { headers: admin }).then((r) => r.json())) as Record<string, any>).run.status;
@@ -150,17 +151,12 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const assignedAt = Date.now();
-  let cursor: string | undefined;
-  do {
-    const page = await listRoundAssignments('bench-round', 'preliminary', 100, cursor);
-    assignmentsList.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
+  assignmentsList = await allRoundAssignments('bench-round', 'preliminary');
   // Reviews go straight to the store (the page's path minus HTTP), 16 at a time.
   await run(assignmentsList.length, async (i) => {
     const a = (await readAssignment(assignmentsList[i]!.assignmentId))!;
     const r = await submitReview(a.assignmentId, a.linkVersion, { innovation: 60 + (i % 40), feasibility: 70, market: 70, team: 70 }, undefined, new Date());
-    if (r.completedRound) await resumeRoundIfComplete('bench-round', 'preliminary');
+    if (r.completedRound) await resumeIfReady(reviewWait('bench-round', 'preliminary'), {});
   });
   const done = await local.sfn.waitFor(review.executionArn, 600_000);
   const transitions = done.events.filter((e) => e.type.endsWith('StateEntered')).length;
@@ -172,7 +168,7 @@ try {
   console.log(`| execution status | ${done.status} |`);
   console.log(`| state transitions (states entered) | ${transitions} (${done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name).join(' → ')}) |`);
   await new Promise((r) => setTimeout(r, 3000)); // let the stream runner finish delivering
-  const { listOutbox } = await import('../../functions/store/round-results.ts');
+  const { listOutbox } = await import('../../functions/store/outbox.ts');
   console.log(`| e-mails delivered through the stream → DeliverOutbox → (local) SES, 3 s after the round | ${local.mail.list().length} of ${(await listOutbox('bench-round', 'preliminary')).length} outbox messages |`);
   console.log(`| history events | ${done.events.length} |`);
   assignmentsList = [];

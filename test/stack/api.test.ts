@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useClock } from '../../functions/lib/clock.ts';
-import { fixedClock, systemClock } from '../../shared/clock.ts';
+import { fixedClock, systemClock, useClock } from '../../functions/runtime/clock.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';

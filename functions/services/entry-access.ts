@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors.ts';
 import { tokenMatches } from '../../shared/tokens.ts';
-import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
-import { bearerToken, type ApiRequest } from './http.ts';
+import { bearerToken, type ApiRequest } from '../runtime/http.ts';
 import type { RouteSpec } from '../routes/spec.ts';
+import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
 
 /**
  * Loads the entry the bearer token grants. An unknown id and a wrong token give
@@ -15,6 +15,7 @@ export const loadOwnedEntry = async (entryId: string, headers: ApiRequest<RouteS
   return record;
 };
 
+/** The entry as its applicant (and the organizer) sees it: no token hash, no internal keys. */
 export const ownerView = (r: EntryRecord) => {
   const { tokenHash: _t, organizationKey: _o, ...entry } = r;
   return entry;

@@ -3,7 +3,7 @@ import type { AwardPlanInput, Candidate } from '../../shared/awards/allocation.t
 import { conflict } from '../../shared/errors.ts';
 import { getEntryRecord } from '../store/entries.ts';
 import { allRoundAssignments } from '../store/reviews.ts';
-import { listDecisions } from '../store/round-results.ts';
+import { listDecisions } from '../store/decisions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
 /** Awards are decided on the last review round (the final). */

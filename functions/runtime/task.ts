@@ -1,10 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
-import { isAppError } from '../../shared/errors.ts';
+import type * as z from 'zod';
+import { isAppError, zodIssues } from '../../shared/errors.ts';
 import { logger } from './logger.ts';
-import { zodIssues } from './http.ts';
 
 /** An error Step Functions sees by name (Lambda's errorType), so Retry/Catch can match on it. */
 export class TaskError extends Error {

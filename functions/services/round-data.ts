@@ -1,11 +1,9 @@
-import type { Competition, Round } from '../../shared/competition.ts';
+import type { Competition, ReviewRound } from '../../shared/competition.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
 import type { Expert } from '../../shared/review/experts.ts';
-import { getEntryRecord, listEntries, type EntryRecord } from '../store/entries.ts';
-import { listExperts } from '../store/experts.ts';
-import { listAdvanced } from '../store/round-results.ts';
-
-export type ReviewRound = Extract<Round, { reviewersPerEntry: number }>;
+import { getEntryRecord, listAllEntries, type EntryRecord } from '../store/entries.ts';
+import { listAllExperts } from '../store/experts.ts';
+import { listAdvanced } from '../store/decisions.ts';
 
 export const reviewRoundOf = (c: Competition, roundId: string): { round: ReviewRound; previous?: ReviewRound } => {
   const index = c.rounds.findIndex((r) => r.roundId === roundId);
@@ -16,17 +14,6 @@ export const reviewRoundOf = (c: Competition, roundId: string): { round: ReviewR
   return { round, previous: previous && previous.kind !== 'INTAKE' ? previous : undefined };
 };
 
-const all = async <T>(page: (cursor?: string) => Promise<{ items: T[]; cursor?: string }>) => {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const p = await page(cursor);
-    out.push(...p.items);
-    cursor = p.cursor;
-  } while (cursor);
-  return out;
-};
-
 /** The entries a review round scores: the eligible ones, or those the previous review round advanced. */
 export const roundEntries = async (c: Competition, roundId: string): Promise<EntryRecord[]> => {
   const { previous } = reviewRoundOf(c, roundId);
@@ -35,10 +22,9 @@ export const roundEntries = async (c: Competition, roundId: string): Promise<Ent
     const records = await Promise.all(ids.map((id) => getEntryRecord(id)));
     return records.filter((e): e is EntryRecord => !!e && e.status !== 'WITHDRAWN');
   }
-  const out: EntryRecord[] = [];
-  for (const t of c.tracks) out.push(...(await all((cursor) => listEntries(c.competitionId, t.trackId, 'ELIGIBLE', 100, cursor))));
-  return out;
+  const perTrack = await Promise.all(c.tracks.map((t) => listAllEntries(c.competitionId, t.trackId, 'ELIGIBLE')));
+  return perTrack.flat();
 };
 
 /** Experts who take reviews this round. */
-export const activeExperts = async (): Promise<Expert[]> => (await all<Expert>((cursor) => listExperts(100, cursor))).filter((x) => x.maxLoadPerRound > 0);
+export const activeExperts = async (): Promise<Expert[]> => (await listAllExperts()).filter((x) => x.maxLoadPerRound > 0);

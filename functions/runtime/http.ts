@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { AppError, isAppError, type FieldIssue } from '../../shared/errors.ts';
+import { AppError, isAppError, zodIssues } from '../../shared/errors.ts';
 import { MAX_BODY_BYTES, type RouteSpec } from '../routes/spec.ts';
 import { logger } from './logger.ts';
 
@@ -51,16 +51,6 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
 });
 
 export const errorBody = (e: AppError) => ({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
-
-/** zod issues → stable field paths; unknown keys are reported as the keys themselves. */
-export const zodIssues = (error: z.ZodError, prefix = ''): FieldIssue[] =>
-  error.issues.flatMap((i) => {
-    const base = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-    if (i.code === 'unrecognized_keys') {
-      return i.keys.map((k) => ({ path: base ? `${base}.${k}` : k, message: 'unknown field', code: 'unknown_field' }));
-    }
-    return [{ path: base || '(root)', message: i.message, code: i.code }];
-  });
 
 const parseWith = <T extends z.ZodType>(schema: T, value: unknown, location: string): z.output<T> => {
   const r = schema.safeParse(value);

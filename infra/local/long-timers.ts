@@ -1,23 +1,4 @@
 /**
- * Runtime gaps of Node 20 that the local Step Functions engine runs into.
- * Installed by the local stack only; Lambda code never depends on them.
- */
-
-// aws-local-stepfunctions 3.x uses Promise.withResolvers (Node 22+).
-const P = Promise as unknown as { withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } };
-if (typeof P.withResolvers !== 'function') {
-  P.withResolvers = <T>() => {
-    let resolve!: (v: T) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
-/**
  * Node fires any setTimeout longer than 2^31-1 ms (24.8 days) after 1 ms. Step
  * Functions waits for deadlines months away, so long timers are chained here.
  */

@@ -1,0 +1,31 @@
+/**
+ * What a function needs from the rest of the stack, declared beside its handler
+ * module in the route table (routes.ts) or the task table (tasks.ts). The CDK
+ * stack turns each need into exactly one grant and one environment variable.
+ */
+
+/** The stack's state machines. */
+export type MachineId = 'intake' | 'review' | 'awards' | 'handoff';
+
+export interface FunctionNeeds {
+  /** Least privilege on the table: read (GetItem, Query) or also write (PutItem, UpdateItem, ConditionCheckItem). */
+  table: 'read' | 'readWrite';
+  /** Reads the link signing key (Secrets Manager) to sign or verify links. */
+  signsLinks?: boolean;
+  /** May start executions of these machines (their ARNs arrive in `<MACHINE>_STATE_MACHINE_ARN`). */
+  starts?: readonly MachineId[];
+  /** With `starts`: may also describe and redrive those executions (the admin start routes resume them). */
+  redrives?: boolean;
+  /** May resume these machines' callback steps (SendTaskSuccess / SendTaskFailure). */
+  resumes?: readonly MachineId[];
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+/** The environment variable that carries a machine's ARN. */
+export const machineArnVariable: Record<MachineId, string> = {
+  intake: 'INTAKE_STATE_MACHINE_ARN',
+  review: 'REVIEW_STATE_MACHINE_ARN',
+  awards: 'AWARD_STATE_MACHINE_ARN',
+  handoff: 'HANDOFF_STATE_MACHINE_ARN',
+};

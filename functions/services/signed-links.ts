@@ -1,0 +1,142 @@
+import type { Competition, ReviewRound } from '../../shared/competition.ts';
+import { renderLinkError, type LinkFailureCode } from '../../shared/link-pages.ts';
+import { checkVersion, signLink, verifyLink, type LinkPurpose } from '../../shared/links.ts';
+import type { Lang } from '../../shared/review/page.ts';
+import { linkKeys } from '../runtime/link-keys.ts';
+import { getAwards, type AwardRecord, type SponsorConfirmation } from '../store/awards.ts';
+import { getCompetition } from '../store/competitions.ts';
+import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
+import { getExpert } from '../store/experts.ts';
+import { getProject, type ProjectRecord } from '../store/projects.ts';
+import { getAssignment, type AssignmentRecord } from '../store/reviews.ts';
+
+/**
+ * One signed-link service for every purpose. Opening a link is always the same
+ * sequence — verify signature, purpose and expiry → find the subject the token
+ * names → compare its link version (revocation) → load what the page needs →
+ * choose the language — and a failure always maps to the same statuses and
+ * error page. Each purpose only says how to find and expand its subject.
+ */
+interface LinkSubject<Found, Opened> {
+  /** The record the token names (an assignment, a confirmation, a project). */
+  find(subject: string): Promise<Found | undefined>;
+  /** Its current link version; a revoked subject refuses every link. */
+  version(found: Found): { version: number; revoked?: boolean };
+  /** Everything else the page needs; undefined when something is gone (then the link is invalid). */
+  expand(found: Found, now: Date): Promise<Opened | undefined>;
+  /** The reader's preferred language, when the request names none. */
+  language?(opened: Opened): Promise<Lang | undefined>;
+}
+
+export interface OpenedReview {
+  assignment: AssignmentRecord;
+  entry: EntryRecord;
+  competition: Competition;
+  round: ReviewRound;
+  /** The form is offered: the round is open and the review not declined. */
+  open: boolean;
+}
+
+export interface OpenedSponsorConfirmation {
+  competition: Competition;
+  awards: AwardRecord;
+  confirmation: SponsorConfirmation;
+}
+
+export interface OpenedAppointment {
+  competition: Competition;
+  project: ProjectRecord;
+}
+
+/** A review link grants its one assignment, that assignment's entry and the round's rubric. */
+const review: LinkSubject<AssignmentRecord, OpenedReview> = {
+  find: getAssignment,
+  version: (a) => ({ version: a.linkVersion, revoked: a.status === 'REVOKED' }),
+  expand: async (assignment, now) => {
+    const [entry, competition] = await Promise.all([
+      getEntryRecord(assignment.entryId),
+      getCompetition(assignment.competitionId),
+    ]);
+    const round = competition?.rounds.find((r) => r.roundId === assignment.roundId);
+    if (!entry || !competition || !round || round.kind === 'INTAKE') return undefined;
+    const open = now.getTime() < Date.parse(round.reviewClosesAt) && assignment.status !== 'DECLINED';
+    return { assignment, entry, competition, round, open };
+  },
+  language: async ({ assignment }) => ((await getExpert(assignment.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
+};
+
+/** A sponsor's link grants its one challenge track's confirmation (subject `<competitionId>#<trackId>`). */
+const sponsorConfirmation: LinkSubject<{ awards: AwardRecord; confirmation: SponsorConfirmation }, OpenedSponsorConfirmation> = {
+  find: async (subject) => {
+    const [competitionId, trackId] = subject.split('#');
+    const awards = await getAwards(competitionId!);
+    const confirmation = awards?.confirmations.find((c) => c.trackId === trackId);
+    return awards && confirmation ? { awards, confirmation } : undefined;
+  },
+  version: ({ confirmation }) => ({ version: confirmation.linkVersion }),
+  expand: async ({ awards, confirmation }) => {
+    const competition = await getCompetition(awards.competitionId);
+    return competition && { competition, awards, confirmation };
+  },
+};
+
+/** An appointee's link grants their one project's appointment. */
+const appointment: LinkSubject<ProjectRecord, OpenedAppointment> = {
+  find: getProject,
+  version: (project) => ({ version: project.appointment.linkVersion }),
+  expand: async (project) => {
+    const competition = await getCompetition(project.competitionId);
+    return competition && { competition, project };
+  },
+};
+
+const SUBJECTS = { review, 'sponsor-confirmation': sponsorConfirmation, appointment } satisfies Record<LinkPurpose, unknown>;
+
+/** Where each purpose's page is served (the token follows). */
+const LINK_PATHS: Record<LinkPurpose, string> = {
+  review: '/review/',
+  'sponsor-confirmation': '/sponsor-confirmations/',
+  appointment: '/appointments/',
+};
+
+type OpenedBy = {
+  review: OpenedReview;
+  'sponsor-confirmation': OpenedSponsorConfirmation;
+  appointment: OpenedAppointment;
+};
+
+export type LinkFailure = { ok: false; purpose: LinkPurpose; code: LinkFailureCode; lang: Lang };
+export type OpenedLink<P extends LinkPurpose> = ({ ok: true; lang: Lang } & OpenedBy[P]) | LinkFailure;
+
+export const openLink = async <P extends LinkPurpose>(
+  purpose: P,
+  token: string,
+  now: Date,
+  requestedLang?: Lang,
+): Promise<OpenedLink<P>> => {
+  const subject = SUBJECTS[purpose] as unknown as LinkSubject<unknown, OpenedBy[P]>;
+  const fail = (code: LinkFailureCode): LinkFailure => ({ ok: false, purpose, code, lang: requestedLang ?? 'zh' });
+  const signed = verifyLink(token, purpose, (await linkKeys()).verify, now);
+  if (!signed.ok) return fail(signed.code);
+  const found = await subject.find(signed.claims.subject);
+  const checked = checkVersion(signed, found === undefined ? undefined : subject.version(found));
+  if (!checked.ok) return fail(checked.code);
+  const opened = await subject.expand(found, now);
+  if (!opened) return fail('INVALID_LINK');
+  const lang = requestedLang ?? (await subject.language?.(opened)) ?? 'zh';
+  return { ok: true, lang, ...opened };
+};
+
+/** A link that does not open: 404 when it never named anything, 410 when it expired or was revoked. */
+export const linkFailurePage = (failure: Pick<LinkFailure, 'purpose' | 'code' | 'lang'>) => ({
+  status: failure.code === 'INVALID_LINK' ? 404 : 410,
+  html: renderLinkError(failure.purpose, failure.code, failure.lang),
+});
+
+/** A signed link's path (the API's base URL goes in front), valid until `expiresAt` at `version`. */
+export const mintLinkPath = async (purpose: LinkPurpose, subject: string, version: number, expiresAt: Date) =>
+  `${LINK_PATHS[purpose]}${signLink({ purpose, subject, version, expiresAt }, (await linkKeys()).current)}`;
+
+/** The language a page is asked for (`?lang=` or the form's `lang`), if it is one we speak. */
+export const requestedLanguage = (requested?: string): Lang | undefined =>
+  requested === 'en' || requested === 'zh' ? requested : undefined;

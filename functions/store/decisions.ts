@@ -1,0 +1,36 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Decision } from '../../shared/review/scoring.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import { advancedIndexKey, decisionKey, stripKeys } from './keys.ts';
+import { queryAll, queryIndexAll } from './query.ts';
+
+/** A review round's decisions (one item per entry) and the index of the entries it advanced. */
+export type StoredDecision = Decision & { decidedAt: string };
+
+const PARALLEL_WRITES = 16;
+
+export const putDecisions = async (competitionId: string, roundId: string, decisions: Decision[], now: Date) => {
+  let next = 0;
+  const decidedAt = now.toISOString();
+  const worker = async () => {
+    while (next < decisions.length) {
+      const d = decisions[next++]!;
+      const advancedIndex = d.advanced ? { gsi1pk: advancedIndexKey(competitionId, roundId), gsi1sk: d.entryId } : {};
+      const Item = { ...decisionKey(competitionId, roundId, d.entryId), ...advancedIndex, competitionId, roundId, ...d, decidedAt };
+      await documentClient().send(new PutCommand({ TableName: tableName(), Item }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, decisions.length) }, worker));
+};
+
+export const listDecisions = async (competitionId: string, roundId: string): Promise<StoredDecision[]> => {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': decisionKey(competitionId, roundId, '').pk, ':s': `DECISION#${roundId}#` },
+  });
+  return items.map((i) => stripKeys(i) as unknown as StoredDecision).sort((a, b) => a.overallRank - b.overallRank);
+};
+
+/** Entries that advanced from a round: the next round reviews these. */
+export const listAdvanced = async (competitionId: string, roundId: string): Promise<string[]> =>
+  (await queryIndexAll(advancedIndexKey(competitionId, roundId))).map((i) => String(i.entryId));

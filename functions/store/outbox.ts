@@ -1,0 +1,94 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import { outboxKey, stripKeys } from './keys.ts';
+import { queryAll } from './query.ts';
+
+/**
+ * The outbox: every message the system sends (review links, reminders, sponsor
+ * confirmations, appointments, organizer notices), written once per key by the
+ * step that decides to send it; the table's stream delivers it.
+ */
+export type OutboxKind =
+  /** The first assignment: every link of the expert's reviews in this round. */
+  | 'ASSIGNED'
+  /** A backup or extra review given to the expert while the round is under way. */
+  | 'ADDED'
+  /** Pending reviews, some hours before the close. */
+  | 'REMINDER'
+  /** A pending review taken back (overdue and reassigned); its link no longer works. */
+  | 'WITHDRAWN'
+  /** A challenge sponsor is asked to confirm the winning solver (揭榜挂帅); roundId "awards". */
+  | 'SPONSOR_CONFIRMATION'
+  /** A winner's lead is offered the project-manager appointment (项目经理聘任); roundId "handoff". */
+  | 'APPOINTMENT'
+  /** Something the organizer must act on (an appointment that timed out). */
+  | 'ORGANIZER_NOTICE';
+
+export interface OutboxMessage {
+  kind: OutboxKind;
+  /** Unique within the round; the same message is written once however often a step is replayed. */
+  messageKey: string;
+  /** The recipient (an expert, a sponsor contact, an appointee or the organizer). */
+  expertEmail: string;
+  competitionId: string;
+  roundId: string;
+  language: 'zh' | 'en';
+  /** Lines specific to the message (award, track, project), shown in its body. */
+  details?: string[];
+  /** Review links (paths; the API's base URL goes in front); for WITHDRAWN, the assignments taken back. */
+  links: Array<{ assignmentId: string; path?: string }>;
+  /** The round's close, quoted in the message. */
+  closesAt: string;
+  hoursBefore?: number;
+  createdAt: string;
+  /** Set by the delivery function once SES accepted the message. */
+  deliveredAt?: string;
+  messageId?: string;
+}
+
+export const outboxMessageKey = {
+  assigned: (email: string) => email,
+  added: (email: string, assignmentId: string) => `${email}#ADDED#${assignmentId}`,
+  reminder: (email: string, hoursBefore: number) => `${email}#REMINDER#${hoursBefore}`,
+  withdrawn: (email: string, assignmentId: string) => `${email}#WITHDRAWN#${assignmentId}`,
+  sponsor: (trackId: string) => `SPONSOR#${trackId}`,
+  appointment: (projectId: string) => `APPOINTMENT#${projectId}`,
+  organizer: (subject: string) => `ORGANIZER#${subject}`,
+};
+
+/** Written once per key: a replayed step sends nothing twice. Returns whether this call wrote it. */
+export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
+  try {
+    await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+};
+
+/** Records that SES accepted a message (a redelivered stream record then sends nothing more). */
+export const markDelivered = async (competitionId: string, roundId: string, messageKey: string, messageId: string, at: Date): Promise<void> => {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: outboxKey(competitionId, roundId, messageKey),
+      UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :at), messageId = if_not_exists(messageId, :id)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId },
+    }),
+  );
+};
+
+export const getOutboxMessage = async (competitionId: string, roundId: string, messageKey: string): Promise<OutboxMessage | undefined> => {
+  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: outboxKey(competitionId, roundId, messageKey), ConsistentRead: true }));
+  return r.Item ? (stripKeys(r.Item) as unknown as OutboxMessage) : undefined;
+};
+
+export const listOutbox = async (competitionId: string, roundId: string): Promise<OutboxMessage[]> => {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': outboxKey(competitionId, roundId, '').pk } });
+  return items
+    .map((i) => stripKeys(i) as unknown as OutboxMessage)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.messageKey.localeCompare(b.messageKey));
+};
