@@ -31,6 +31,8 @@ const layerOf = (file: string): Layer => {
   if (file.startsWith('functions/store/')) return 'store';
   if (file.startsWith('functions/runtime/')) return 'runtime';
   if (/^functions\/(routes\/|routes\.ts|tasks\.ts|function-spec\.ts)/.test(file)) return 'table';
+  // The OpenAPI document generated from the route table.
+  if (file === 'openapi.json') return 'table';
   return 'other';
 };
 
