@@ -15,7 +15,15 @@ export { MAX_BODY_BYTES, type Auth, type RouteSpec } from './routes/spec.ts';
  * document is generated from it, and each handler takes its request schemas
  * from its own row (in the group module under routes/, to keep bundles small).
  */
-export const routes = { ...publicRoutes, ...entryRoutes, ...organizerRoutes, ...roundRoutes, ...expertRoutes, ...reviewRoutes, ...awardRoutes } as const satisfies Record<string, RouteSpec>;
+export const routes = {
+  ...publicRoutes,
+  ...entryRoutes,
+  ...organizerRoutes,
+  ...roundRoutes,
+  ...expertRoutes,
+  ...reviewRoutes,
+  ...awardRoutes,
+} as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof routes;
 export const routeList = (): Array<RouteSpec & { id: RouteId }> =>

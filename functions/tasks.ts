@@ -47,4 +47,7 @@ export const taskList = (): Array<TaskSpec & { id: TaskId }> =>
   (Object.entries(tasks) as Array<[TaskId, TaskSpec]>).map(([id, t]) => ({ id, ...t }));
 
 /** The ids of the tasks one machine invokes, in table order. */
-export const tasksOf = (machine: MachineId): TaskId[] => taskList().filter((t) => t.machine === machine).map((t) => t.id);
+export const tasksOf = (machine: MachineId): TaskId[] =>
+  taskList()
+    .filter((t) => t.machine === machine)
+    .map((t) => t.id);

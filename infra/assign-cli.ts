@@ -28,16 +28,22 @@ try {
 const parsed = assignmentInstance.safeParse(raw);
 if (!parsed.success) fail(`${values.input} is not a valid assignment instance:`, zodIssues(parsed.error));
 const inst = parsed.data!;
-if (inst.mode === 'randomized' && inst.maxPairProbability === undefined) fail('randomized mode needs maxPairProbability');
+if (inst.mode === 'randomized' && inst.maxPairProbability === undefined)
+  fail('randomized mode needs maxPairProbability');
 
 try {
   const { problem, reasons } = buildProblem(inst);
   const t0 = performance.now();
-  const solution = inst.mode === 'randomized' ? solveRandomized(problem, inst.maxPairProbability!, inst.seed) : solveAssignment(problem);
+  const solution =
+    inst.mode === 'randomized'
+      ? solveRandomized(problem, inst.maxPairProbability!, inst.seed)
+      : solveAssignment(problem);
   const ms = performance.now() - t0;
   const out = describeSolution(inst, problem, reasons, solution, inst.mode);
   const randomized = inst.mode === 'randomized' ? (solution as ReturnType<typeof solveRandomized>) : undefined;
-  const extra = randomized ? { expectedAffinity: +randomized.expectedAffinity.toFixed(6), pairProbabilityCap: randomized.pairProbabilityCap } : {};
+  const extra = randomized
+    ? { expectedAffinity: +randomized.expectedAffinity.toFixed(6), pairProbabilityCap: randomized.pairProbabilityCap }
+    : {};
   const text = `${JSON.stringify({ ...out, report: { ...out.report, ...extra, solveMs: Math.round(ms) } }, null, 2)}\n`;
   if (values.output) writeFileSync(values.output, text);
   else process.stdout.write(text);

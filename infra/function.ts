@@ -34,7 +34,10 @@ export class AppFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(this.role);
 
@@ -77,7 +80,8 @@ export class AppFunction extends Construct {
       [
         {
           id: 'AwsSolutions-IAM5',
-          reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*"; log-stream ARNs of the own log group end in ":*".',
+          reason:
+            'X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*"; log-stream ARNs of the own log group end in ":*".',
           appliesTo: ['Resource::*', { regex: '/^Resource::<.*Logs[0-9A-F]{8}\\.Arn>:\\*$/g' }],
         },
       ],
@@ -97,4 +101,3 @@ export const grantTable = (role: iam.IRole, tableArn: string, indexNames: string
     }),
   );
 };
-

@@ -6,7 +6,10 @@ import { MAX_BODY_BYTES, routeList, type RouteSpec } from '../functions/routes.t
  * JSON Schema output is draft 2020-12, the dialect OpenAPI 3.1 uses).
  */
 const schemaOf = (s: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 };
 
@@ -31,37 +34,63 @@ const errorSchema = {
 
 const parameters = (r: RouteSpec) => {
   const out: unknown[] = [];
-  for (const [where, obj] of [['path', r.params], ['query', r.query]] as const) {
+  for (const [where, obj] of [
+    ['path', r.params],
+    ['query', r.query],
+  ] as const) {
     if (!obj) continue;
     const js = schemaOf(obj) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, schema] of Object.entries(js.properties ?? {})) {
       out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema });
     }
   }
-  if (r.auth === 'applicant') out.push({ name: 'Authorization', in: 'header', required: true, schema: { type: 'string', pattern: '^Bearer ' } });
+  if (r.auth === 'applicant')
+    out.push({ name: 'Authorization', in: 'header', required: true, schema: { type: 'string', pattern: '^Bearer ' } });
   if (r.entry.endsWith('create-entry.ts')) {
-    out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' } });
+    out.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
+    });
   }
   return out;
 };
 
 const errorResponses = (r: RouteSpec) => {
   const codes: Record<string, string> = { '404': 'Not found (unknown id, or a token that does not grant it)' };
-  if (r.body || r.query) Object.assign(codes, { '400': 'Malformed JSON or missing body', '413': `Body over ${MAX_BODY_BYTES} bytes`, '415': `Body is not ${r.bodyFormat === 'csv' ? 'text/csv' : r.bodyFormat === 'form' ? 'an HTML form' : 'application/json'}`, '422': 'Validation failed: details.issues name the fields' });
-  if (r.method !== 'GET') codes['409'] = 'Conflicts with the current state (deadline passed, limit reached, concurrent change)';
+  if (r.body || r.query)
+    Object.assign(codes, {
+      '400': 'Malformed JSON or missing body',
+      '413': `Body over ${MAX_BODY_BYTES} bytes`,
+      '415': `Body is not ${r.bodyFormat === 'csv' ? 'text/csv' : r.bodyFormat === 'form' ? 'an HTML form' : 'application/json'}`,
+      '422': 'Validation failed: details.issues name the fields',
+    });
+  if (r.method !== 'GET')
+    codes['409'] = 'Conflicts with the current state (deadline passed, limit reached, concurrent change)';
   if (r.auth === 'applicant') codes['401'] = 'No bearer token';
   if (r.auth === 'admin') codes['403'] = 'Not authorized (IAM in AWS, X-Admin-Key locally)';
-  return Object.fromEntries(Object.entries(codes).map(([c, d]) => [c, { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]));
+  return Object.fromEntries(
+    Object.entries(codes).map(([c, d]) => [
+      c,
+      { description: d, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    ]),
+  );
 };
 
 export const buildOpenApi = () => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routeList()) {
-    (paths[r.path] ??= {})[r.method.toLowerCase()] = {
+    paths[r.path] ??= {};
+    paths[r.path]![r.method.toLowerCase()] = {
       operationId: r.id,
       summary: r.summary,
       tags: [r.auth === 'admin' ? 'organizer' : r.auth === 'applicant' ? 'applicant' : 'public'],
-      ...(r.auth === 'admin' ? { security: [{ iam: [] }] } : r.auth === 'applicant' ? { security: [{ entryToken: [] }] } : {}),
+      ...(r.auth === 'admin'
+        ? { security: [{ iam: [] }] }
+        : r.auth === 'applicant'
+          ? { security: [{ entryToken: [] }] }
+          : {}),
       parameters: parameters(r),
       ...(r.body
         ? {
@@ -76,7 +105,13 @@ export const buildOpenApi = () => {
             },
           }
         : {}),
-      responses: { [String(r.okStatus)]: { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses(r) },
+      responses: {
+        [String(r.okStatus)]: {
+          description: 'Success',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        ...errorResponses(r),
+      },
     };
   }
   return {
@@ -90,8 +125,17 @@ export const buildOpenApi = () => {
     components: {
       schemas: { Error: errorSchema },
       securitySchemes: {
-        entryToken: { type: 'http', scheme: 'bearer', description: 'The accessToken returned when the entry was created' },
-        iam: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'AWS SigV4 (IAM) in AWS; locally the X-Admin-Key header' },
+        entryToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The accessToken returned when the entry was created',
+        },
+        iam: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'AWS SigV4 (IAM) in AWS; locally the X-Admin-Key header',
+        },
       },
     },
   };

@@ -25,7 +25,12 @@ import { AppFunction, grantTable } from './function.ts';
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 
-const MACHINE_LABELS: Record<MachineId, string> = { intake: 'Intake round', review: 'Review round', awards: 'Award', handoff: 'Hand-off' };
+const MACHINE_LABELS: Record<MachineId, string> = {
+  intake: 'Intake round',
+  review: 'Review round',
+  awards: 'Award',
+  handoff: 'Hand-off',
+};
 
 const EXECUTIONS_OF_MACHINE =
   '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g';
@@ -75,14 +80,21 @@ export class CompetitionStack extends Stack {
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
     this.linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
-      description: 'HMAC-SHA-256 key for signed links; rotate by moving "current" to "previous" and setting a new "current"',
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'current', passwordLength: 64, excludePunctuation: true },
+      description:
+        'HMAC-SHA-256 key for signed links; rotate by moving "current" to "previous" and setting a new "current"',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     NagSuppressions.addResourceSuppressions(this.linkSigningKey, [
       {
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotation is a planned step, not a schedule: links stay valid until their round closes, so the old key moves to "previous" and both verify until then.',
+        reason:
+          'Rotation is a planned step, not a schedule: links stay valid until their round closes, so the old key moves to "previous" and both verify until then.',
       },
     ]);
 
@@ -103,9 +115,17 @@ export class CompetitionStack extends Stack {
     this.review = new ReviewRoundWorkflow(this, 'ReviewRound', taskFunctions);
     this.handOff = new ProjectHandOffWorkflow(this, 'ProjectHandOff', taskFunctions);
     this.awards = new AwardRoundWorkflow(this, 'AwardRound', taskFunctions);
-    this.machines = { intake: this.intake.stateMachine, review: this.review.stateMachine, awards: this.awards.stateMachine, handoff: this.handOff.stateMachine };
+    this.machines = {
+      intake: this.intake.stateMachine,
+      review: this.review.stateMachine,
+      awards: this.awards.stateMachine,
+      handoff: this.handOff.stateMachine,
+    };
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Innovation challenge API: competitions, entries, rounds',
       createDefaultStage: false,
@@ -147,9 +167,13 @@ export class CompetitionStack extends Stack {
     NagSuppressions.addStackSuppressions(this, [
       {
         id: 'AwsSolutions-APIG4',
-        reason: 'Public routes (competition list, entry creation) are open by design; applicant routes check a bearer entry token in the handler; every /admin route uses IAM authorization.',
+        reason:
+          'Public routes (competition list, entry creation) are open by design; applicant routes check a bearer entry token in the handler; every /admin route uses IAM authorization.',
       },
-      { id: 'AwsSolutions-L1', reason: 'The platform targets Node.js 22 (nodejs22.x), the runtime this project is tested on.' },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The platform targets Node.js 22 (nodejs22.x), the runtime this project is tested on.',
+      },
     ]);
   }
 
@@ -164,9 +188,16 @@ export class CompetitionStack extends Stack {
       // Granted on the ARNs built from the machines' fixed names: referencing a machine whose
       // task this function is would make a dependency cycle.
       const resources = needs.resumes.map((m) =>
-        this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: machineName(this, m), arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        this.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: machineName(this, m),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       );
-      f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources }));
+      f.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources }),
+      );
     }
     for (const m of needs.starts ?? []) {
       const machine = this.machines[m];
@@ -212,7 +243,13 @@ export class CompetitionStack extends Stack {
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         // SES authorizes against the address identity or its domain identity, whichever is verified.
-        resources: [`identity/${mailFrom}`, `identity/${domain}`].map((resourceName) => this.formatArn({ service: 'ses', resource: resourceName.split('/')[0]!, resourceName: resourceName.split('/')[1]! })),
+        resources: [`identity/${mailFrom}`, `identity/${domain}`].map((resourceName) =>
+          this.formatArn({
+            service: 'ses',
+            resource: resourceName.split('/')[0]!,
+            resourceName: resourceName.split('/')[1]!,
+          }),
+        ),
       }),
     );
     const failed = new sqs.Queue(this, 'OutboxDeliveryDeadLetters', {
@@ -220,7 +257,12 @@ export class CompetitionStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    NagSuppressions.addResourceSuppressions(failed, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the outbox delivery; it has none of its own.' }]);
+    NagSuppressions.addResourceSuppressions(failed, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the outbox delivery; it has none of its own.',
+      },
+    ]);
     delivery.fn.addEventSource(
       new DynamoEventSource(this.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -229,7 +271,12 @@ export class CompetitionStack extends Stack {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(failed),
-        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') } } } })],
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') } } },
+          }),
+        ],
       }),
     );
     new CfnOutput(this, 'OutboxDeadLetterQueueUrl', { value: failed.queueUrl });

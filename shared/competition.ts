@@ -7,7 +7,9 @@ import { AppError, validationError, type FieldIssue } from './errors.ts';
 
 /** Decimal money as a string ("5000000.00"): never a binary float. */
 export const money = z.strictObject({
-  amount: z.string().regex(/^(0|[1-9]\d{0,14})(\.\d{1,2})?$/, 'must be a decimal with at most 15 integer digits and 2 decimals'),
+  amount: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,14})(\.\d{1,2})?$/, 'must be a decimal with at most 15 integer digits and 2 decimals'),
   currency: z.enum(['CNY', 'USD', 'EUR', 'HKD']),
 });
 export type Money = z.infer<typeof money>;
@@ -15,11 +17,28 @@ export type Money = z.infer<typeof money>;
 const isoInstant = z.iso.datetime({ offset: true });
 
 /** ISO 3166-1 alpha-2 country or ISO 3166-2 subdivision, e.g. "CN-SH" (上海), "CN-JS", "SG". */
-export const regionCode = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as CN-SH or SG');
+export const regionCode = z
+  .string()
+  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'must be an ISO 3166 code such as CN-SH or SG');
 
-export const FIELDS = ['IC', 'AI', 'BIOMED', 'ADVANCED_MATERIALS', 'HIGH_END_EQUIPMENT', 'NEW_ENERGY', 'OTHER'] as const;
+export const FIELDS = [
+  'IC',
+  'AI',
+  'BIOMED',
+  'ADVANCED_MATERIALS',
+  'HIGH_END_EQUIPMENT',
+  'NEW_ENERGY',
+  'OTHER',
+] as const;
 export const ORGANIZATION_TYPES = ['ENTERPRISE', 'UNIVERSITY', 'RESEARCH_INSTITUTE', 'TEAM', 'OTHER'] as const;
-export const DOCUMENT_TYPES = ['BUSINESS_PLAN', 'TECHNICAL_PROPOSAL', 'PATENT', 'FINANCIAL_STATEMENT', 'VIDEO', 'OTHER'] as const;
+export const DOCUMENT_TYPES = [
+  'BUSINESS_PLAN',
+  'TECHNICAL_PROPOSAL',
+  'PATENT',
+  'FINANCIAL_STATEMENT',
+  'VIDEO',
+  'OTHER',
+] as const;
 /** Entry fields an eligibility rule may require to be filled before screening passes. */
 export const SCREENABLE_FIELDS = [
   'summary',
@@ -72,7 +91,9 @@ const reviewRound = z.strictObject({
   blind: z.boolean().default(true),
   reviewersPerEntry: z.number().int().min(1).max(15).default(3),
   /** A review whose 0–100 total falls outside this band must carry a comment. */
-  commentRequiredOutside: z.strictObject({ min: z.number().min(0).max(100), max: z.number().min(0).max(100) }).optional(),
+  commentRequiredOutside: z
+    .strictObject({ min: z.number().min(0).max(100), max: z.number().min(0).max(100) })
+    .optional(),
   aggregation: z
     .discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('mean') }),
@@ -92,7 +113,15 @@ const reviewRound = z.strictObject({
   /** Weight of the previous round's aggregate in this round's (0 = this round only). */
   carryPreviousWeight: z.number().min(0).max(0.9).default(0),
   /** Remind experts with pending reviews this many hours before the close (fractions allowed). */
-  reminderHoursBefore: z.array(z.number().positive().max(24 * 60)).max(5).default([48, 24]),
+  reminderHoursBefore: z
+    .array(
+      z
+        .number()
+        .positive()
+        .max(24 * 60),
+    )
+    .max(5)
+    .default([48, 24]),
   /**
    * Backup reviewers: a declined review (回避) is always replaced; with
    * `reassignPendingHoursBefore`, reviews still pending that many hours before the
@@ -101,8 +130,16 @@ const reviewRound = z.strictObject({
    */
   backupReviewers: z
     .strictObject({
-      reassignPendingHoursBefore: z.number().positive().max(24 * 60).optional(),
-      minHoursToReview: z.number().min(0).max(24 * 30).default(24),
+      reassignPendingHoursBefore: z
+        .number()
+        .positive()
+        .max(24 * 60)
+        .optional(),
+      minHoursToReview: z
+        .number()
+        .min(0)
+        .max(24 * 30)
+        .default(24),
     })
     .default({ minHoursToReview: 24 }),
   /**
@@ -110,7 +147,12 @@ const reviewRound = z.strictObject({
    * `spreadAbove` points and straddle the advancement cutoff gets one extra
    * reviewer; at most `maxExtraPasses` such passes per round.
    */
-  disagreement: z.strictObject({ spreadAbove: z.number().min(0).max(100), maxExtraPasses: z.number().int().min(1).max(3).default(1) }).optional(),
+  disagreement: z
+    .strictObject({
+      spreadAbove: z.number().min(0).max(100),
+      maxExtraPasses: z.number().int().min(1).max(3).default(1),
+    })
+    .optional(),
   /**
    * Panel mode (semi-final, final): `size` experts form one panel per track and
    * each scores every entry of that track (minus their own conflicts, 回避).
@@ -196,14 +238,25 @@ export const awardPlan = z.strictObject({
     .max(5)
     .default([{ kind: 'FINAL_SCORE' }, { kind: 'EARLIER_SUBMISSION' }]),
   /** How long a challenge sponsor has to confirm its winning solver (揭榜挂帅). */
-  sponsorConfirmationHours: z.number().positive().max(24 * 60).default(72),
+  sponsorConfirmationHours: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(72),
   /** The hand-off of funded winners into projects (拨投结合, 先投后股). */
   funding: z
     .strictObject({
       /** How long an appointee has to accept the project-manager appointment (项目经理聘任). */
-      appointmentHours: z.number().positive().max(24 * 90).default(24 * 14),
+      appointmentHours: z
+        .number()
+        .positive()
+        .max(24 * 90)
+        .default(24 * 14),
       termMonths: z.number().int().min(1).max(120).default(36),
-      responsibilities: bilingual(2000).default({ zh: '负责项目研发目标的实现、团队组建与经费使用，按里程碑报告进展。', en: 'Leads the project to its research goals, builds the team, manages the funds and reports at each milestone.' }),
+      responsibilities: bilingual(2000).default({
+        zh: '负责项目研发目标的实现、团队组建与经费使用，按里程碑报告进展。',
+        en: 'Leads the project to its research goals, builds the team, manages the funds and reports at each milestone.',
+      }),
       /** Who hears about an appointment that timed out. */
       organizerEmail: z.email().optional(),
       /** Tranches tied to milestones, as percents of the approved grant (summing to 100). */
@@ -220,7 +273,10 @@ export const awardPlan = z.strictObject({
       conversion: z
         .strictObject({
           converts: z.enum(['DISBURSED', 'COMMITMENT']).default('DISBURSED'),
-          discountPercent: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percent below 100 with at most 2 decimals').optional(),
+          discountPercent: z
+            .string()
+            .regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percent below 100 with at most 2 decimals')
+            .optional(),
           valuationCap: money.optional(),
           qualifyingRoundSize: money.optional(),
         })
@@ -248,7 +304,10 @@ export const competitionConfig = z.strictObject({
     .default({ maxActiveEntriesPerOrganizationPerTrack: 1 }),
   awardPlan: awardPlan.prefault({}),
   /** Names that denote one institution, for conflict-of-interest checks, e.g. ["复旦大学", "Fudan University"]. */
-  institutionAliases: z.array(z.array(text(200)).min(2).max(20)).max(1000).default([]),
+  institutionAliases: z
+    .array(z.array(text(200)).min(2).max(20))
+    .max(1000)
+    .default([]),
 });
 export type CompetitionConfig = z.infer<typeof competitionConfig>;
 
@@ -276,17 +335,28 @@ export const configIssues = (c: CompetitionConfig): FieldIssue[] => {
     [c.awardPlan.tiers.map((t) => t.tierId), 'awardPlan.tiers'],
     [c.awardPlan.specialAwards.map((t) => t.awardId), 'awardPlan.specialAwards'],
   ] as const) {
-    for (const id of new Set(duplicates(list))) issues.push({ path: key, message: `duplicate id "${id}"`, code: 'duplicate_id' });
+    for (const id of new Set(duplicates(list)))
+      issues.push({ path: key, message: `duplicate id "${id}"`, code: 'duplicate_id' });
   }
   const weightSum = c.rubric.criteria.reduce((s, k) => s + k.weight, 0);
-  if (weightSum !== 100) issues.push({ path: 'rubric.criteria', message: `weights must sum to 100, got ${weightSum}`, code: 'weights_sum' });
+  if (weightSum !== 100)
+    issues.push({ path: 'rubric.criteria', message: `weights must sum to 100, got ${weightSum}`, code: 'weights_sum' });
   c.rubric.criteria.forEach((k, i) => {
-    if (k.minScore >= k.maxScore) issues.push({ path: `rubric.criteria.${i}.maxScore`, message: 'maxScore must be greater than minScore', code: 'range' });
+    if (k.minScore >= k.maxScore)
+      issues.push({
+        path: `rubric.criteria.${i}.maxScore`,
+        message: 'maxScore must be greater than minScore',
+        code: 'range',
+      });
   });
 
   const intake = c.rounds.filter((r) => r.kind === 'INTAKE');
   if (intake.length !== 1 || c.rounds[0]?.kind !== 'INTAKE') {
-    issues.push({ path: 'rounds', message: 'the first round, and only the first, must be the INTAKE round', code: 'intake_round' });
+    issues.push({
+      path: 'rounds',
+      message: 'the first round, and only the first, must be the INTAKE round',
+      code: 'intake_round',
+    });
   }
   // Each round's window must open after the previous one closed.
   let previousEnd: { at: number; path: string } | undefined;
@@ -297,34 +367,71 @@ export const configIssues = (c: CompetitionConfig): FieldIssue[] => {
         : [r.reviewOpensAt, r.reviewClosesAt, 'reviewOpensAt', 'reviewClosesAt'];
     const s = Date.parse(start);
     const e = Date.parse(end);
-    if (s >= e) issues.push({ path: `rounds.${i}.${endKey}`, message: `${endKey} must be after ${startKey}`, code: 'date_order' });
+    if (s >= e)
+      issues.push({
+        path: `rounds.${i}.${endKey}`,
+        message: `${endKey} must be after ${startKey}`,
+        code: 'date_order',
+      });
     if (previousEnd && s < previousEnd.at) {
-      issues.push({ path: `rounds.${i}.${startKey}`, message: `${startKey} must not be before ${previousEnd.path}`, code: 'date_order' });
+      issues.push({
+        path: `rounds.${i}.${startKey}`,
+        message: `${startKey} must not be before ${previousEnd.path}`,
+        code: 'date_order',
+      });
     }
     previousEnd = { at: e, path: `rounds.${i}.${endKey}` };
   });
 
   const { foundedOnOrAfter: after, foundedOnOrBefore: before } = c.eligibility;
   if (after && before && after > before) {
-    issues.push({ path: 'eligibility.foundedOnOrBefore', message: 'foundedOnOrBefore must not be before foundedOnOrAfter', code: 'date_order' });
+    issues.push({
+      path: 'eligibility.foundedOnOrBefore',
+      message: 'foundedOnOrBefore must not be before foundedOnOrAfter',
+      code: 'date_order',
+    });
   }
   const criteria = new Set(c.rubric.criteria.map((k) => k.criterionId));
   c.awardPlan.tiers.forEach((t, i) => {
-    if (t.funded && !t.grant) issues.push({ path: `awardPlan.tiers.${i}.grant`, message: 'a funded tier needs the grant each winner requests', code: 'required' });
+    if (t.funded && !t.grant)
+      issues.push({
+        path: `awardPlan.tiers.${i}.grant`,
+        message: 'a funded tier needs the grant each winner requests',
+        code: 'required',
+      });
   });
   // An appointment that times out must reach somebody.
   if (c.awardPlan.tiers.some((t) => t.funded) && !c.awardPlan.funding.organizerEmail) {
-    issues.push({ path: 'awardPlan.funding.organizerEmail', message: 'funded tiers need an organizer address for appointment time-outs', code: 'required' });
+    issues.push({
+      path: 'awardPlan.funding.organizerEmail',
+      message: 'funded tiers need an organizer address for appointment time-outs',
+      code: 'required',
+    });
   }
   c.awardPlan.tieBreak.forEach((r, i) => {
-    if (r.kind === 'CRITERION' && !criteria.has(r.criterionId)) issues.push({ path: `awardPlan.tieBreak.${i}.criterionId`, message: `unknown criterion "${r.criterionId}"`, code: 'unknown_ref' });
+    if (r.kind === 'CRITERION' && !criteria.has(r.criterionId))
+      issues.push({
+        path: `awardPlan.tieBreak.${i}.criterionId`,
+        message: `unknown criterion "${r.criterionId}"`,
+        code: 'unknown_ref',
+      });
   });
   const percent = c.awardPlan.funding.milestones.reduce((a, m) => a + Math.round(m.percent * 100), 0);
-  if (percent !== 10000) issues.push({ path: 'awardPlan.funding.milestones', message: `milestone percents must sum to 100, got ${percent / 100}`, code: 'weights_sum' });
-  for (const id of new Set(duplicates(c.awardPlan.funding.milestones.map((m) => m.milestoneId)))) issues.push({ path: 'awardPlan.funding.milestones', message: `duplicate id "${id}"`, code: 'duplicate_id' });
+  if (percent !== 10000)
+    issues.push({
+      path: 'awardPlan.funding.milestones',
+      message: `milestone percents must sum to 100, got ${percent / 100}`,
+      code: 'weights_sum',
+    });
+  for (const id of new Set(duplicates(c.awardPlan.funding.milestones.map((m) => m.milestoneId))))
+    issues.push({ path: 'awardPlan.funding.milestones', message: `duplicate id "${id}"`, code: 'duplicate_id' });
   c.awardPlan.specialAwards.forEach((a, i) => {
     if (a.rule.kind === 'BEST_ON_CRITERION' && !criteria.has(a.rule.criterionId)) {
-      issues.push({ path: `awardPlan.specialAwards.${i}.rule.criterionId`, message: `unknown criterion "${a.rule.criterionId}"`, code: 'unknown_ref' });
+      issues.push({
+        path: `awardPlan.specialAwards.${i}.rule.criterionId`,
+        message: `unknown criterion "${a.rule.criterionId}"`,
+        code: 'unknown_ref',
+      });
     }
   });
   return issues;
@@ -337,7 +444,7 @@ export const assertValidConfig = (c: CompetitionConfig): void => {
 
 export const intakeRoundOf = (c: Pick<CompetitionConfig, 'rounds'>): IntakeRound => {
   const r = c.rounds[0];
-  if (!r || r.kind !== 'INTAKE') throw new Error('competition has no intake round');
+  if (r?.kind !== 'INTAKE') throw new Error('competition has no intake round');
   return r;
 };
 
@@ -345,7 +452,8 @@ export const intakeRoundOf = (c: Pick<CompetitionConfig, 'rounds'>): IntakeRound
 export const intakeRoundFor = (c: Competition, roundId: string): IntakeRound => {
   const round = c.rounds.find((r) => r.roundId === roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', `Round "${roundId}" was not found`);
-  if (round.kind !== 'INTAKE') throw new AppError(409, 'ROUND_KIND_NOT_SUPPORTED', `Round "${roundId}" is not an intake round`);
+  if (round.kind !== 'INTAKE')
+    throw new AppError(409, 'ROUND_KIND_NOT_SUPPORTED', `Round "${roundId}" is not an intake round`);
   return intakeRoundOf(c);
 };
 
@@ -357,7 +465,8 @@ export const intakeRoundFor = (c: Competition, roundId: string): IntakeRound => 
 export const nextWake = (deadline: string, now: Date): string =>
   new Date(Math.max(Date.parse(deadline) + 1, now.getTime())).toISOString();
 
-export const findTrack = (c: Pick<CompetitionConfig, 'tracks'>, trackId: string) => c.tracks.find((t) => t.trackId === trackId);
+export const findTrack = (c: Pick<CompetitionConfig, 'tracks'>, trackId: string) =>
+  c.tracks.find((t) => t.trackId === trackId);
 
 /** What the public sees: no sponsor contact details. */
 export const publicView = (c: Competition) => ({
@@ -365,7 +474,9 @@ export const publicView = (c: Competition) => ({
   title: c.title,
   description: c.description,
   status: c.status,
-  tracks: c.tracks.map((t) => (t.kind === 'CHALLENGE' ? { ...t, sponsor: { organizationName: t.sponsor.organizationName } } : t)),
+  tracks: c.tracks.map((t) =>
+    t.kind === 'CHALLENGE' ? { ...t, sponsor: { organizationName: t.sponsor.organizationName } } : t,
+  ),
   rounds: c.rounds,
   rubric: c.rubric,
   eligibility: c.eligibility,
@@ -382,14 +493,17 @@ export const assertCompatibleUpdate = (existing: CompetitionConfig, next: Compet
   for (const t of existing.tracks) {
     const n = next.tracks.find((x) => x.trackId === t.trackId);
     if (!n) issues.push({ path: 'tracks', message: `track "${t.trackId}" cannot be removed`, code: 'removed_id' });
-    else if (n.kind !== t.kind) issues.push({ path: 'tracks', message: `track "${t.trackId}" cannot change kind`, code: 'changed_kind' });
+    else if (n.kind !== t.kind)
+      issues.push({ path: 'tracks', message: `track "${t.trackId}" cannot change kind`, code: 'changed_kind' });
   }
   for (const r of existing.rounds) {
     const n = next.rounds.find((x) => x.roundId === r.roundId);
     if (!n) issues.push({ path: 'rounds', message: `round "${r.roundId}" cannot be removed`, code: 'removed_id' });
-    else if (n.kind !== r.kind) issues.push({ path: 'rounds', message: `round "${r.roundId}" cannot change kind`, code: 'changed_kind' });
+    else if (n.kind !== r.kind)
+      issues.push({ path: 'rounds', message: `round "${r.roundId}" cannot change kind`, code: 'changed_kind' });
   }
-  if (issues.length) throw new AppError(409, 'INCOMPATIBLE_UPDATE', 'The update removes or changes ids that are in use', { issues });
+  if (issues.length)
+    throw new AppError(409, 'INCOMPATIBLE_UPDATE', 'The update removes or changes ids that are in use', { issues });
 };
 
 /** Execution names are derived, so starting the same round twice is idempotent. */

@@ -3,7 +3,7 @@ import { text, normalizeName } from './text.ts';
 import { AppError, conflict, validationError, type FieldIssue } from './errors.ts';
 import {
   DOCUMENT_TYPES,
-  SCREENABLE_FIELDS,
+  type SCREENABLE_FIELDS,
   ORGANIZATION_TYPES,
   findTrack,
   intakeRoundOf,
@@ -13,20 +13,32 @@ import {
   type EligibilityRules,
 } from './competition.ts';
 
-export const TEXT_LIMITS = { title: 200, summary: 2000, solution: 20000, organizationName: 120, personName: 60 } as const;
+export const TEXT_LIMITS = {
+  title: 200,
+  summary: 2000,
+  solution: 20000,
+  organizationName: 120,
+  personName: 60,
+} as const;
 
 const applicant = z.strictObject({
   organizationName: text(TEXT_LIMITS.organizationName),
   organizationType: z.enum(ORGANIZATION_TYPES),
   /** 统一社会信用代码 (18 chars) when the applicant is a registered Chinese organization. */
-  creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, 'must be an 18-character unified social credit code').optional(),
+  creditCode: z
+    .string()
+    .regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, 'must be an 18-character unified social credit code')
+    .optional(),
   region: regionCode,
   foundedOn: z.iso.date().optional(),
   teamSize: z.number().int().min(1).max(100000).optional(),
   lead: z.strictObject({
     name: text(TEXT_LIMITS.personName),
     email: z.email().max(254),
-    phone: z.string().regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number').optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number')
+      .optional(),
   }),
 });
 
@@ -34,7 +46,10 @@ const document = z.strictObject({
   type: z.enum(DOCUMENT_TYPES),
   name: text(200),
   /** A reference to where the document is kept (upload is out of scope). */
-  url: z.url({ protocol: /^https$/ }).max(2000).optional(),
+  url: z
+    .url({ protocol: /^https$/ })
+    .max(2000)
+    .optional(),
 });
 
 /** Fields the applicant controls. Drafts may leave optional parts empty. */
@@ -109,7 +124,9 @@ export const assertIntakeOpen = (c: CompetitionConfig & { status: string }, now:
 
 export const assertTrackExists = (c: CompetitionConfig, trackId: string): void => {
   if (!findTrack(c, trackId)) {
-    throw validationError('Unknown track', [{ path: 'trackId', message: `no track "${trackId}" in this competition`, code: 'unknown_ref' }]);
+    throw validationError('Unknown track', [
+      { path: 'trackId', message: `no track "${trackId}" in this competition`, code: 'unknown_ref' },
+    ]);
   }
 };
 
@@ -118,7 +135,11 @@ export const submissionIssues = (e: EntryContent, c: CompetitionConfig, trackId:
   const issues: FieldIssue[] = [];
   if (!e.summary) issues.push({ path: 'summary', message: 'a summary is required to submit', code: 'required' });
   if (findTrack(c, trackId)?.kind === 'CHALLENGE' && !e.solution) {
-    issues.push({ path: 'solution', message: 'a proposed solution is required for a challenge track', code: 'required' });
+    issues.push({
+      path: 'solution',
+      message: 'a proposed solution is required for a challenge track',
+      code: 'required',
+    });
   }
   return issues;
 };
@@ -131,7 +152,8 @@ export const assertSubmittable = (e: EntryContent, c: CompetitionConfig, trackId
 const EDITABLE: ReadonlySet<EntryStatus> = new Set(['DRAFT', 'SUBMITTED']);
 
 export const assertEditable = (e: Pick<Entry, 'status'>): void => {
-  if (!EDITABLE.has(e.status)) throw conflict('ENTRY_NOT_EDITABLE', `An entry in status ${e.status} cannot be changed`, { status: e.status });
+  if (!EDITABLE.has(e.status))
+    throw conflict('ENTRY_NOT_EDITABLE', `An entry in status ${e.status} cannot be changed`, { status: e.status });
 };
 
 /** Active entries count against the per-organization-per-track limit. */
@@ -162,22 +184,36 @@ const has = (e: EntryContent, field: (typeof SCREENABLE_FIELDS)[number]): boolea
 export const screenEntry = (e: EntryContent, rules: EligibilityRules): ScreeningFailure[] => {
   const failures: ScreeningFailure[] = [];
   for (const f of rules.requiredFields) {
-    if (!has(e, f)) failures.push({ rule: `requiredField:${f}`, reason: { zh: `缺少必填项：${f}`, en: `Required field missing: ${f}` } });
+    if (!has(e, f))
+      failures.push({
+        rule: `requiredField:${f}`,
+        reason: { zh: `缺少必填项：${f}`, en: `Required field missing: ${f}` },
+      });
   }
   const docTypes = new Set(e.documents.map((d) => d.type));
   for (const d of rules.requiredDocuments) {
-    if (!docTypes.has(d)) failures.push({ rule: `requiredDocument:${d}`, reason: { zh: `缺少必备材料：${d}`, en: `Required document missing: ${d}` } });
+    if (!docTypes.has(d))
+      failures.push({
+        rule: `requiredDocument:${d}`,
+        reason: { zh: `缺少必备材料：${d}`, en: `Required document missing: ${d}` },
+      });
   }
   if (rules.allowedRegions.length && !rules.allowedRegions.includes(e.applicant.region)) {
     failures.push({
       rule: 'region',
-      reason: { zh: `申报主体所在地区 ${e.applicant.region} 不在允许范围内`, en: `Applicant region ${e.applicant.region} is not eligible` },
+      reason: {
+        zh: `申报主体所在地区 ${e.applicant.region} 不在允许范围内`,
+        en: `Applicant region ${e.applicant.region} is not eligible`,
+      },
     });
   }
   if (rules.allowedOrganizationTypes.length && !rules.allowedOrganizationTypes.includes(e.applicant.organizationType)) {
     failures.push({
       rule: 'organizationType',
-      reason: { zh: `申报主体类型 ${e.applicant.organizationType} 不符合要求`, en: `Organization type ${e.applicant.organizationType} is not eligible` },
+      reason: {
+        zh: `申报主体类型 ${e.applicant.organizationType} 不符合要求`,
+        en: `Organization type ${e.applicant.organizationType} is not eligible`,
+      },
     });
   }
   const founded = e.applicant.foundedOn;
@@ -185,9 +221,21 @@ export const screenEntry = (e: EntryContent, rules: EligibilityRules): Screening
     if (!founded) {
       failures.push({ rule: 'foundedOn', reason: { zh: '未提供成立日期', en: 'Founding date not given' } });
     } else if (rules.foundedOnOrAfter && founded < rules.foundedOnOrAfter) {
-      failures.push({ rule: 'foundedOn', reason: { zh: `成立日期须不早于 ${rules.foundedOnOrAfter}`, en: `Must be founded on or after ${rules.foundedOnOrAfter}` } });
+      failures.push({
+        rule: 'foundedOn',
+        reason: {
+          zh: `成立日期须不早于 ${rules.foundedOnOrAfter}`,
+          en: `Must be founded on or after ${rules.foundedOnOrAfter}`,
+        },
+      });
     } else if (rules.foundedOnOrBefore && founded > rules.foundedOnOrBefore) {
-      failures.push({ rule: 'foundedOn', reason: { zh: `成立日期须不晚于 ${rules.foundedOnOrBefore}`, en: `Must be founded on or before ${rules.foundedOnOrBefore}` } });
+      failures.push({
+        rule: 'foundedOn',
+        reason: {
+          zh: `成立日期须不晚于 ${rules.foundedOnOrBefore}`,
+          en: `Must be founded on or before ${rules.foundedOnOrBefore}`,
+        },
+      });
     }
   }
   return failures;

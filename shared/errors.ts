@@ -28,8 +28,7 @@ export const validationError = (message: string, issues: FieldIssue[]) =>
 
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} was not found`);
 
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new AppError(409, code, message, details);
+export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 

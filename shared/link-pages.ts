@@ -23,7 +23,10 @@ const REVIEW: Texts = {
 
 const AWARD: Texts = {
   INVALID_LINK: INVALID,
-  LINK_EXPIRED: { zh: '链接已过期。如需帮助，请联系组委会。', en: 'This link has expired. Please contact the organizer.' },
+  LINK_EXPIRED: {
+    zh: '链接已过期。如需帮助，请联系组委会。',
+    en: 'This link has expired. Please contact the organizer.',
+  },
   LINK_REVOKED: { zh: '此链接已失效。', en: 'This link is no longer valid.' },
 };
 

@@ -23,7 +23,9 @@ export interface LinkClaims {
   expiresAt: Date;
 }
 
-export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; code: 'INVALID_LINK' | 'LINK_EXPIRED' | 'LINK_REVOKED' };
+export type LinkCheck =
+  | { ok: true; claims: LinkClaims }
+  | { ok: false; code: 'INVALID_LINK' | 'LINK_EXPIRED' | 'LINK_REVOKED' };
 
 const MIN_KEY_BYTES = 32;
 
@@ -37,7 +39,12 @@ const keyBytes = (key: string | Buffer) => {
 
 export const signLink = (claims: LinkClaims, key: string | Buffer): string => {
   const payload = Buffer.from(
-    JSON.stringify({ p: claims.purpose, s: claims.subject, v: claims.version, e: Math.floor(claims.expiresAt.getTime() / 1000) }),
+    JSON.stringify({
+      p: claims.purpose,
+      s: claims.subject,
+      v: claims.version,
+      e: Math.floor(claims.expiresAt.getTime() / 1000),
+    }),
     'utf8',
   ).toString('base64url');
   return `${payload}.${mac(keyBytes(key), payload).toString('base64url')}`;
@@ -51,7 +58,8 @@ export const verifyLink = (token: string, purpose: LinkPurpose, keys: Array<stri
   const invalid = { ok: false, code: 'INVALID_LINK' } as const;
   if (typeof token !== 'string' || token.length > 1024) return invalid;
   const [payload, sig, extra] = token.split('.');
-  if (!payload || !sig || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return invalid;
+  if (!payload || !sig || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{43}$/.test(sig))
+    return invalid;
   const given = Buffer.from(sig, 'base64url');
   // Check every key, always, so timing does not reveal which one matched.
   let valid = false;
@@ -66,14 +74,18 @@ export const verifyLink = (token: string, purpose: LinkPurpose, keys: Array<stri
   } catch {
     return invalid;
   }
-  if (body.p !== purpose || typeof body.s !== 'string' || !Number.isInteger(body.v) || !Number.isInteger(body.e)) return invalid;
+  if (body.p !== purpose || typeof body.s !== 'string' || !Number.isInteger(body.v) || !Number.isInteger(body.e))
+    return invalid;
   const expiresAt = new Date((body.e as number) * 1000);
   if (now.getTime() >= expiresAt.getTime()) return { ok: false, code: 'LINK_EXPIRED' };
   return { ok: true, claims: { purpose, subject: body.s, version: body.v as number, expiresAt } };
 };
 
 /** A link is honoured only while its version is the subject's current one and the subject is not revoked. */
-export const checkVersion = (check: LinkCheck, stored: { version: number; revoked?: boolean } | undefined): LinkCheck => {
+export const checkVersion = (
+  check: LinkCheck,
+  stored: { version: number; revoked?: boolean } | undefined,
+): LinkCheck => {
   if (!check.ok) return check;
   if (!stored) return { ok: false, code: 'INVALID_LINK' };
   if (stored.revoked || stored.version !== check.claims.version) return { ok: false, code: 'LINK_REVOKED' };

@@ -11,7 +11,7 @@ export const charCount = (s: string): number => {
 };
 
 // Control characters other than tab/newline/CR are never legitimate in form text.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** A trimmed text field limited by characters. Stored verbatim (HTML is escaped where rendered). */
@@ -24,12 +24,10 @@ export const text = (max: number, min = 1) =>
     .refine((s) => charCount(s) <= max, { message: `must be at most ${max} characters` });
 
 /** Bilingual text: Chinese is required, English optional unless stated. */
-export const bilingual = (max: number) =>
-  z.strictObject({ zh: text(max), en: text(max).optional() });
+export const bilingual = (max: number) => z.strictObject({ zh: text(max), en: text(max).optional() });
 
 /** Normalizes an organization name for uniqueness checks (full-width → half-width, case, spaces). */
-export const normalizeName = (s: string): string =>
-  s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+export const normalizeName = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** Minimal HTML escaping for any place that renders stored text. */
 export const escapeHtml = (s: string): string =>

@@ -24,7 +24,11 @@ export class AwardRoundWorkflow extends Construct {
     const propose = new tasks.LambdaInvoke(this, 'ComputeProposal', {
       lambdaFunction: fns.AwardPropose,
       payload: sfn.TaskInput.fromObject(competition),
-      resultSelector: { proposalVersion: sfn.JsonPath.numberAt('$.Payload.proposalVersion'), awards: sfn.JsonPath.numberAt('$.Payload.awards'), vacancies: sfn.JsonPath.numberAt('$.Payload.vacancies') },
+      resultSelector: {
+        proposalVersion: sfn.JsonPath.numberAt('$.Payload.proposalVersion'),
+        awards: sfn.JsonPath.numberAt('$.Payload.awards'),
+        vacancies: sfn.JsonPath.numberAt('$.Payload.vacancies'),
+      },
       resultPath: '$.proposal',
       taskTimeout,
     });
@@ -39,14 +43,20 @@ export class AwardRoundWorkflow extends Construct {
     const decide = new tasks.LambdaInvoke(this, 'ApplyDecision', {
       lambdaFunction: fns.AwardDecide,
       payload: sfn.TaskInput.fromObject({ ...competition, decision: sfn.JsonPath.objectAt('$.decision') }),
-      resultSelector: { next: sfn.JsonPath.stringAt('$.Payload.next'), awards: sfn.JsonPath.numberAt('$.Payload.awards') },
+      resultSelector: {
+        next: sfn.JsonPath.stringAt('$.Payload.next'),
+        awards: sfn.JsonPath.numberAt('$.Payload.awards'),
+      },
       resultPath: '$.decided',
       taskTimeout,
     });
     const confirm = new tasks.LambdaInvoke(this, 'RequestSponsorConfirmations', {
       lambdaFunction: fns.AwardConfirm,
       payload: sfn.TaskInput.fromObject(competition),
-      resultSelector: { pending: sfn.JsonPath.numberAt('$.Payload.pending'), timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') },
+      resultSelector: {
+        pending: sfn.JsonPath.numberAt('$.Payload.pending'),
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+      },
       // Under "Payload", as in the review round: the wait's TimeoutSecondsPath then resolves alike in AWS and locally.
       resultPath: '$.Payload',
       taskTimeout,
@@ -54,7 +64,12 @@ export class AwardRoundWorkflow extends Construct {
     const waitForSponsors = new tasks.LambdaInvoke(this, 'WaitForSponsors', {
       lambdaFunction: fns.AwardWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({ ...competition, kind: 'SPONSORS', taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
+      payload: sfn.TaskInput.fromObject({
+        ...competition,
+        kind: 'SPONSORS',
+        taskToken: sfn.JsonPath.taskToken,
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+      }),
       taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
       resultPath: '$.sponsors',
     });
@@ -73,7 +88,14 @@ export class AwardRoundWorkflow extends Construct {
       .next(decide)
       .next(
         new sfn.Choice(this, 'Decision?')
-          .when(sfn.Condition.stringEquals('$.decided.next', 'CONFIRM'), confirm.next(new sfn.Choice(this, 'SponsorsToConfirm?').when(sfn.Condition.numberGreaterThan('$.Payload.pending', 0), waitForSponsors).otherwise(publish)))
+          .when(
+            sfn.Condition.stringEquals('$.decided.next', 'CONFIRM'),
+            confirm.next(
+              new sfn.Choice(this, 'SponsorsToConfirm?')
+                .when(sfn.Condition.numberGreaterThan('$.Payload.pending', 0), waitForSponsors)
+                .otherwise(publish),
+            ),
+          )
           .when(sfn.Condition.stringEquals('$.decided.next', 'RECOMPUTE'), propose)
           .otherwise(waitForDecision),
       );
@@ -81,7 +103,8 @@ export class AwardRoundWorkflow extends Construct {
     this.stateMachine = roundStateMachine(this, {
       machine: 'awards',
       definition,
-      comment: 'Awards: proposal → organizer decision (callback; amend ⟳, reject → recompute) → sponsor confirmations (callback, timeout) → publish → hand-offs',
+      comment:
+        'Awards: proposal → organizer decision (callback; amend ⟳, reject → recompute) → sponsor confirmations (callback, timeout) → publish → hand-offs',
     });
   }
 }

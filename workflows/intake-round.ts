@@ -8,10 +8,19 @@ import { roundStateMachine, type TaskFunctions } from './round-state-machine.ts'
 /** Every task states its timeout: AWS's default is effectively unbounded, the local engine's is 60 s. */
 const TASK_TIMEOUT = sfn.Timeout.duration(Duration.minutes(5));
 
-const invoke = (scope: Construct, id: string, fn: lambda.IFunction, payload: Record<string, string>, resultSelector: Record<string, string>, resultPath: string) =>
+const invoke = (
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  payload: Record<string, string>,
+  resultSelector: Record<string, string>,
+  resultPath: string,
+) =>
   new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
-    payload: sfn.TaskInput.fromObject(Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, sfn.JsonPath.stringAt(v)]))),
+    payload: sfn.TaskInput.fromObject(
+      Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, sfn.JsonPath.stringAt(v)])),
+    ),
     resultSelector: Object.fromEntries(Object.entries(resultSelector).map(([k, v]) => [k, sfn.JsonPath.stringAt(v)])),
     resultPath,
     taskTimeout: TASK_TIMEOUT,
@@ -31,20 +40,44 @@ export class IntakeRoundWorkflow extends Construct {
     super(scope, id);
     const round = { competitionId: '$.competitionId', roundId: '$.roundId' };
 
-    const open = invoke(this, 'OpenIntake', fns.OpenIntake, { ...round, executionName: '$$.Execution.Name' }, {
-      deadline: '$.Payload.deadline',
-      waitUntil: '$.Payload.waitUntil',
-    }, '$.intake');
+    const open = invoke(
+      this,
+      'OpenIntake',
+      fns.OpenIntake,
+      { ...round, executionName: '$$.Execution.Name' },
+      {
+        deadline: '$.Payload.deadline',
+        waitUntil: '$.Payload.waitUntil',
+      },
+      '$.intake',
+    );
     const wait = new sfn.Wait(this, 'WaitForDeadline', { time: sfn.WaitTime.timestampPath('$.intake.waitUntil') });
-    const close = invoke(this, 'CloseIntake', fns.CloseIntake, round, {
-      closed: '$.Payload.closed',
-      deadline: '$.Payload.deadline',
-      waitUntil: '$.Payload.waitUntil',
-    }, '$.intake');
-    const screen = invoke(this, 'ScreenBatch', fns.ScreenBatch, round, { more: '$.Payload.more', screened: '$.Payload.screened' }, '$.screening');
+    const close = invoke(
+      this,
+      'CloseIntake',
+      fns.CloseIntake,
+      round,
+      {
+        closed: '$.Payload.closed',
+        deadline: '$.Payload.deadline',
+        waitUntil: '$.Payload.waitUntil',
+      },
+      '$.intake',
+    );
+    const screen = invoke(
+      this,
+      'ScreenBatch',
+      fns.ScreenBatch,
+      round,
+      { more: '$.Payload.more', screened: '$.Payload.screened' },
+      '$.screening',
+    );
     const finalize = new tasks.LambdaInvoke(this, 'FinalizeIntake', {
       lambdaFunction: fns.FinalizeIntake,
-      payload: sfn.TaskInput.fromObject({ competitionId: sfn.JsonPath.stringAt('$.competitionId'), roundId: sfn.JsonPath.stringAt('$.roundId') }),
+      payload: sfn.TaskInput.fromObject({
+        competitionId: sfn.JsonPath.stringAt('$.competitionId'),
+        roundId: sfn.JsonPath.stringAt('$.roundId'),
+      }),
       outputPath: '$.Payload',
       taskTimeout: TASK_TIMEOUT,
     });
@@ -56,7 +89,10 @@ export class IntakeRoundWorkflow extends Construct {
       .next(close)
       .next(
         closed
-          .when(sfn.Condition.booleanEquals('$.intake.closed', true), screen.next(more.when(sfn.Condition.booleanEquals('$.screening.more', true), screen).otherwise(finalize)))
+          .when(
+            sfn.Condition.booleanEquals('$.intake.closed', true),
+            screen.next(more.when(sfn.Condition.booleanEquals('$.screening.more', true), screen).otherwise(finalize)),
+          )
           .otherwise(wait),
       );
 

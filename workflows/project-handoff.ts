@@ -19,19 +19,34 @@ export class ProjectHandOffWorkflow extends Construct {
     super(scope, id);
     const taskTimeout = sfn.Timeout.duration(Duration.minutes(5));
     const projectId = sfn.JsonPath.stringAt('$.Payload.projectId');
-    const step = (name: string, kind: string, extra: Record<string, unknown> = {}, resultPath = `$.${name.charAt(0).toLowerCase()}${name.slice(1)}`) =>
+    const step = (
+      name: string,
+      kind: string,
+      extra: Record<string, unknown> = {},
+      resultPath = `$.${name.charAt(0).toLowerCase()}${name.slice(1)}`,
+    ) =>
       new tasks.LambdaInvoke(this, name, {
         lambdaFunction: fns.HandOffStep,
         payload: sfn.TaskInput.fromObject({ projectId, step: kind, ...extra }),
-        resultSelector: { next: sfn.JsonPath.stringAt('$.Payload.next'), status: sfn.JsonPath.stringAt('$.Payload.status') },
+        resultSelector: {
+          next: sfn.JsonPath.stringAt('$.Payload.next'),
+          status: sfn.JsonPath.stringAt('$.Payload.status'),
+        },
         resultPath,
         taskTimeout,
       });
 
     const appoint = new tasks.LambdaInvoke(this, 'AppointProjectManager', {
       lambdaFunction: fns.HandOffAppoint,
-      payload: sfn.TaskInput.fromObject({ competitionId: sfn.JsonPath.stringAt('$.competitionId'), entryId: sfn.JsonPath.stringAt('$.entryId'), awardId: sfn.JsonPath.stringAt('$.awardId') }),
-      resultSelector: { projectId: sfn.JsonPath.stringAt('$.Payload.projectId'), timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') },
+      payload: sfn.TaskInput.fromObject({
+        competitionId: sfn.JsonPath.stringAt('$.competitionId'),
+        entryId: sfn.JsonPath.stringAt('$.entryId'),
+        awardId: sfn.JsonPath.stringAt('$.awardId'),
+      }),
+      resultSelector: {
+        projectId: sfn.JsonPath.stringAt('$.Payload.projectId'),
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+      },
       // Under "Payload" so the wait's TimeoutSecondsPath resolves alike in AWS and locally (see the review round).
       resultPath: '$.Payload',
       taskTimeout,
@@ -39,7 +54,12 @@ export class ProjectHandOffWorkflow extends Construct {
     const waitForAnswer = new tasks.LambdaInvoke(this, 'WaitForAppointee', {
       lambdaFunction: fns.HandOffWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({ projectId, kind: 'APPOINTMENT', taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
+      payload: sfn.TaskInput.fromObject({
+        projectId,
+        kind: 'APPOINTMENT',
+        taskToken: sfn.JsonPath.taskToken,
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+      }),
       taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
       resultPath: '$.answer',
     });
@@ -53,22 +73,35 @@ export class ProjectHandOffWorkflow extends Construct {
       taskTimeout: sfn.Timeout.duration(Duration.days(90)),
       resultPath: '$.meeting',
     });
-    const applyMeeting = step('ApplyMeetingDecision', 'MEETING', { decision: sfn.JsonPath.objectAt('$.meeting') }, '$.applied');
-    applyMeeting.next(new sfn.Choice(this, 'MeetingDecided?').when(sfn.Condition.stringEquals('$.applied.next', 'WAIT'), waitForMeeting).otherwise(new sfn.Succeed(this, 'HandedOff')));
+    const applyMeeting = step(
+      'ApplyMeetingDecision',
+      'MEETING',
+      { decision: sfn.JsonPath.objectAt('$.meeting') },
+      '$.applied',
+    );
+    applyMeeting.next(
+      new sfn.Choice(this, 'MeetingDecided?')
+        .when(sfn.Condition.stringEquals('$.applied.next', 'WAIT'), waitForMeeting)
+        .otherwise(new sfn.Succeed(this, 'HandedOff')),
+    );
     waitForMeeting.next(applyMeeting);
 
     const definition = appoint
       .next(waitForAnswer)
       .next(
         new sfn.Choice(this, 'Accepted?')
-          .when(sfn.Condition.booleanEquals('$.answer.accepted', true), step('CreateFundedProject', 'ACCEPTED').next(waitForMeeting))
+          .when(
+            sfn.Condition.booleanEquals('$.answer.accepted', true),
+            step('CreateFundedProject', 'ACCEPTED').next(waitForMeeting),
+          )
           .otherwise(step('RecordDecline', 'DECLINED')),
       );
 
     this.stateMachine = roundStateMachine(this, {
       machine: 'handoff',
       definition,
-      comment: 'Hand-off: appoint the project manager (link; callback; timeout notifies the organizer) → funded project → special review meeting (callback) → ACTIVE',
+      comment:
+        'Hand-off: appoint the project manager (link; callback; timeout notifies the organizer) → funded project → special review meeting (callback) → ACTIVE',
     });
   }
 }

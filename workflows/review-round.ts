@@ -19,7 +19,10 @@ export class ReviewRoundWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, fns: TaskFunctions) {
     super(scope, id);
-    const round = { competitionId: sfn.JsonPath.stringAt('$.competitionId'), roundId: sfn.JsonPath.stringAt('$.roundId') };
+    const round = {
+      competitionId: sfn.JsonPath.stringAt('$.competitionId'),
+      roundId: sfn.JsonPath.stringAt('$.roundId'),
+    };
     const taskTimeout = sfn.Timeout.duration(Duration.minutes(5));
 
     const assign = new tasks.LambdaInvoke(this, 'AssignReviewers', {
@@ -40,7 +43,11 @@ export class ReviewRoundWorkflow extends Construct {
     const wait = new tasks.LambdaInvoke(this, 'WaitForReviews', {
       lambdaFunction: fns.ReviewWait,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({ ...round, taskToken: sfn.JsonPath.taskToken, timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds') }),
+      payload: sfn.TaskInput.fromObject({
+        ...round,
+        taskToken: sfn.JsonPath.taskToken,
+        timeoutSeconds: sfn.JsonPath.numberAt('$.Payload.timeoutSeconds'),
+      }),
       // The round's close, computed by AssignReviewers.
       taskTimeout: sfn.Timeout.at('$.Payload.timeoutSeconds'),
       resultPath: '$.reviews',
@@ -68,13 +75,18 @@ export class ReviewRoundWorkflow extends Construct {
       taskTimeout,
     });
     wait.addCatch(followUp, { errors: ['States.Timeout'], resultPath: '$.reviews' });
-    followUp.next(new sfn.Choice(this, 'AllReviewsIn?').when(sfn.Condition.stringEquals('$.Payload.next', 'TALLY'), tally).otherwise(wait));
+    followUp.next(
+      new sfn.Choice(this, 'AllReviewsIn?')
+        .when(sfn.Condition.stringEquals('$.Payload.next', 'TALLY'), tally)
+        .otherwise(wait),
+    );
     const definition = assign.next(wait).next(followUp);
 
     this.stateMachine = roundStateMachine(this, {
       machine: 'review',
       definition,
-      comment: 'Review round: assign → wait for reviews (callback) ⇄ follow up (reminders, backup and extra reviewers) → tally and advance',
+      comment:
+        'Review round: assign → wait for reviews (callback) ⇄ follow up (reminders, backup and extra reviewers) → tally and advance',
     });
   }
 }

@@ -26,12 +26,19 @@ export const handler = api(awardRoutes.adminAwardDecision, async ({ params, body
       try {
         return applyAmendment(p, plan, x);
       } catch (e) {
-        if (e instanceof AmendmentError) throw validationError('The amendment cannot be applied', [{ path: `amendments.${i}`, message: e.message, code: e.code }]);
+        if (e instanceof AmendmentError)
+          throw validationError('The amendment cannot be applied', [
+            { path: `amendments.${i}`, message: e.message, code: e.code },
+          ]);
         throw e;
       }
     }, a.proposal);
   }
-  const sent = await sendTaskSuccess(a.decisionTaskToken, { ...body, by: principal }, { competitionId: params.competitionId });
+  const sent = await sendTaskSuccess(
+    a.decisionTaskToken,
+    { ...body, by: principal },
+    { competitionId: params.competitionId },
+  );
   if (!sent) throw conflict('NOT_AWAITING_DECISION', 'The decision step has ended; reload the awards');
   return { body: { sent: true, action: body.action, proposalVersion: a.proposalVersion } };
 });

@@ -8,5 +8,12 @@ export const handler = api(roundRoutes.adminGetOutbox, async ({ params, event })
   await requireCompetition(params.competitionId);
   const base = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.headers.host ?? event.requestContext.domainName}`;
   const messages = await listOutbox(params.competitionId, params.roundId);
-  return { body: { messages: messages.map((m) => ({ ...m, links: m.links.map((l) => (l.path ? { ...l, url: `${base}${l.path}` } : l)) })) } };
+  return {
+    body: {
+      messages: messages.map((m) => ({
+        ...m,
+        links: m.links.map((l) => (l.path ? { ...l, url: `${base}${l.path}` } : l)),
+      })),
+    },
+  };
 });

@@ -14,5 +14,13 @@ export const handler = api(awardRoutes.adminGetProject, async ({ params }) => {
   if (!p) throw new AppError(404, 'NOT_FOUND', 'Project not found');
   const { appointmentTaskToken, appointmentCallbackSentFor, meetingTaskToken, appliedMeetingToken, ...project } = p;
   const waiting = p.status === 'PENDING_MEETING' && !!meetingTaskToken && meetingTaskToken !== appliedMeetingToken;
-  return { body: { project: { ...project, allowedEvents: allowedEvents(p), ...(waiting ? { pendingMeetingToken: meetingTaskToken } : {}) } } };
+  return {
+    body: {
+      project: {
+        ...project,
+        allowedEvents: allowedEvents(p),
+        ...(waiting ? { pendingMeetingToken: meetingTaskToken } : {}),
+      },
+    },
+  };
 });

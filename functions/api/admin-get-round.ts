@@ -13,6 +13,9 @@ export const handler = api(roundRoutes.adminGetRound, async ({ params }) => {
   const run = await getRoundRun(params.competitionId, params.roundId);
   if (round.kind === 'INTAKE') return { body: { round, run: run ?? { status: 'NOT_STARTED' } } };
   // Review rounds: progress while reviews arrive, decisions with their explanation once tallied.
-  const [progress, decisions] = await Promise.all([getReviewProgress(params.competitionId, params.roundId), listDecisions(params.competitionId, params.roundId)]);
+  const [progress, decisions] = await Promise.all([
+    getReviewProgress(params.competitionId, params.roundId),
+    listDecisions(params.competitionId, params.roundId),
+  ]);
   return { body: { round, run: run ?? { status: 'NOT_STARTED' }, progress, decisions } };
 });

@@ -19,7 +19,10 @@ export const handler = api(organizerRoutes.adminOverrideScreening, async ({ para
   const next = {
     ...record,
     status: body.outcome,
-    screening: { ...screening, override: { outcome: body.outcome, reason: body.reason, by: principal, at, previousOutcome: record.status } },
+    screening: {
+      ...screening,
+      override: { outcome: body.outcome, reason: body.reason, by: principal, at, previousOutcome: record.status },
+    },
     version: record.version + 1,
     updatedAt: at,
   };

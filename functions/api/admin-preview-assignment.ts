@@ -13,5 +13,13 @@ export const handler = api(roundRoutes.adminPreviewAssignment, async ({ params }
   const instance = roundInstance(competition, round, entries, experts);
   const { problem, reasons } = buildProblem(instance);
   const solution = solveAssignment(problem);
-  return { body: { competitionId: competition.competitionId, roundId: round.roundId, entries: entries.length, experts: experts.length, ...describeSolution(instance, problem, reasons, solution, 'optimal') } };
+  return {
+    body: {
+      competitionId: competition.competitionId,
+      roundId: round.roundId,
+      entries: entries.length,
+      experts: experts.length,
+      ...describeSolution(instance, problem, reasons, solution, 'optimal'),
+    },
+  };
 });

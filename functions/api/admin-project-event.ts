@@ -14,12 +14,17 @@ import { updateProject } from '../store/projects.ts';
 export const handler = api(awardRoutes.adminProjectEvent, async ({ params, body, principal }) => {
   const at = now().toISOString();
   try {
-    const { after } = await updateProject(params.projectId, (p) => applyProjectEvent(p, body as ProjectEvent, principal, at) as typeof p);
-    const { appointmentTaskToken, appointmentCallbackSentFor, meetingTaskToken, appliedMeetingToken, ...project } = after;
+    const { after } = await updateProject(
+      params.projectId,
+      (p) => applyProjectEvent(p, body as ProjectEvent, principal, at) as typeof p,
+    );
+    const { appointmentTaskToken, appointmentCallbackSentFor, meetingTaskToken, appliedMeetingToken, ...project } =
+      after;
     return { body: { project } };
   } catch (e) {
     if (e instanceof TransitionError) throw new AppError(409, e.code, e.message, { allowed: e.allowed });
-    if (e instanceof ConversionInputError) throw validationError(e.message, [{ path: `round.${e.path}`, message: e.message, code: 'invalid_value' }]);
+    if (e instanceof ConversionInputError)
+      throw validationError(e.message, [{ path: `round.${e.path}`, message: e.message, code: 'invalid_value' }]);
     throw e;
   }
 });

@@ -12,7 +12,16 @@ export const handler = api(awardRoutes.adminResultsCsv, async ({ params }) => {
   if (!a) throw new AppError(404, 'NOT_FOUND', 'No award proposal yet');
   const awards = a.status === 'PUBLISHED' ? (a.published ?? []) : a.proposal.awards;
   return {
-    text: { contentType: 'text/csv; charset=utf-8', body: rankingCsv(competition.rubric.criteria.map((c) => c.criterionId), a.proposal.ranking, a.criteria, a.entries, awards) },
+    text: {
+      contentType: 'text/csv; charset=utf-8',
+      body: rankingCsv(
+        competition.rubric.criteria.map((c) => c.criterionId),
+        a.proposal.ranking,
+        a.criteria,
+        a.entries,
+        awards,
+      ),
+    },
     headers: { 'content-disposition': `attachment; filename="${params.competitionId}-ranking.csv"` },
   };
 });

@@ -12,6 +12,12 @@ export const handler = api(awardRoutes.adminStartAwards, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const final = finalRoundOf(competition);
   const run = await getRoundRun(params.competitionId, final.roundId);
-  if (run?.status !== 'TALLIED') throw conflict('FINAL_ROUND_NOT_TALLIED', `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`);
-  return startOrResume(requiredEnv('AWARD_STATE_MACHINE_ARN'), `${params.competitionId}_awards`, { competitionId: params.competitionId });
+  if (run?.status !== 'TALLIED')
+    throw conflict(
+      'FINAL_ROUND_NOT_TALLIED',
+      `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`,
+    );
+  return startOrResume(requiredEnv('AWARD_STATE_MACHINE_ARN'), `${params.competitionId}_awards`, {
+    competitionId: params.competitionId,
+  });
 });

@@ -3,17 +3,34 @@ import { api } from '../runtime/http.ts';
 import { now } from '../runtime/clock.ts';
 import { entryRoutes } from '../routes/entries.ts';
 import { AppError, notFound, validationError } from '../../shared/errors.ts';
-import { assertIntakeOpen, assertSubmittable, assertTrackExists, organizationKey, type CreateEntryBody, type Entry } from '../../shared/entry.ts';
+import {
+  assertIntakeOpen,
+  assertSubmittable,
+  assertTrackExists,
+  organizationKey,
+  type CreateEntryBody,
+  type Entry,
+} from '../../shared/entry.ts';
 import { canonicalJson, newAccessToken, sha256 } from '../../shared/tokens.ts';
 import { getCompetitionCached } from '../store/competitions.ts';
-import { createEntry, getIdempotencyRecord, IdempotencyRace, type EntryRecord, type IdempotentResponse } from '../store/entries.ts';
+import {
+  createEntry,
+  getIdempotencyRecord,
+  IdempotencyRace,
+  type EntryRecord,
+  type IdempotentResponse,
+} from '../store/entries.ts';
 import { ownerView } from '../services/entry-access.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 const replay = (stored: IdempotentResponse, requestHash: string) => {
   if (stored.requestHash !== requestHash) {
-    throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request body');
+    throw new AppError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used with a different request body',
+    );
   }
   return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
 };
@@ -21,7 +38,13 @@ const replay = (stored: IdempotentResponse, requestHash: string) => {
 export const handler = api(entryRoutes.createEntry, async ({ params, body, headers }) => {
   const key = headers['idempotency-key'];
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw validationError('Invalid Idempotency-Key header', [{ path: 'header.idempotency-key', message: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -', code: 'invalid_string' }]);
+    throw validationError('Invalid Idempotency-Key header', [
+      {
+        path: 'header.idempotency-key',
+        message: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -',
+        code: 'invalid_string',
+      },
+    ]);
   }
   const scope = `entries#${params.competitionId}`;
   const requestHash = sha256(canonicalJson(body));
@@ -39,7 +62,11 @@ export const handler = api(entryRoutes.createEntry, async ({ params, body, heade
   }
 });
 
-const createOnce = async (competitionId: string, body: CreateEntryBody, idem?: { scope: string; key: string; requestHash: string }) => {
+const createOnce = async (
+  competitionId: string,
+  body: CreateEntryBody,
+  idem?: { scope: string; key: string; requestHash: string },
+) => {
   const at = now();
   const competition = await getCompetitionCached(competitionId);
   if (!competition || competition.status === 'DRAFT') throw notFound('Competition');
@@ -64,6 +91,12 @@ const createOnce = async (competitionId: string, body: CreateEntryBody, idem?: {
   };
   const record: EntryRecord = { ...entry, tokenHash: sha256(token) };
   const response = { status: 201, body: { entry: ownerView(record), accessToken: token } };
-  await createEntry(record, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack, idem ? { scope: idem.scope, key: idem.key, now: at, response: { ...response, requestHash: idem.requestHash } } : undefined);
+  await createEntry(
+    record,
+    competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack,
+    idem
+      ? { scope: idem.scope, key: idem.key, now: at, response: { ...response, requestHash: idem.requestHash } }
+      : undefined,
+  );
   return response;
 };

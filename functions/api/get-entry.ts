@@ -10,13 +10,18 @@ export const handler = api(entryRoutes.getEntry, async ({ params, headers }) => 
   const awards = await getAwards(entry.competitionId);
   if (awards?.status !== 'PUBLISHED') return { body: { entry: ownerView(entry) } };
   const competition = await getCompetition(entry.competitionId);
-  const names = new Map([...(competition?.awardPlan.tiers ?? []).map((t) => [t.tierId, t.name] as const), ...(competition?.awardPlan.specialAwards ?? []).map((s) => [s.awardId, s.name] as const)]);
+  const names = new Map([
+    ...(competition?.awardPlan.tiers ?? []).map((t) => [t.tierId, t.name] as const),
+    ...(competition?.awardPlan.specialAwards ?? []).map((s) => [s.awardId, s.name] as const),
+  ]);
   const ranked = awards.proposal.ranking.find((r) => r.entryId === entry.entryId);
   const result = {
     publishedAt: awards.publishedAt,
     finalist: !!ranked,
     ...(ranked ? { rank: ranked.rank, trackRank: ranked.trackRank, score: ranked.score } : {}),
-    awards: (awards.published ?? []).filter((a) => a.entryId === entry.entryId).map((a) => ({ awardId: a.awardId, kind: a.kind, name: names.get(a.awardId) })),
+    awards: (awards.published ?? [])
+      .filter((a) => a.entryId === entry.entryId)
+      .map((a) => ({ awardId: a.awardId, kind: a.kind, name: names.get(a.awardId) })),
   };
   return { body: { entry: ownerView(entry), result } };
 });

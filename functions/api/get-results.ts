@@ -9,7 +9,10 @@ export const handler = api(awardRoutes.getResults, async ({ params }) => {
   const competition = await getCompetition(params.competitionId);
   const a = competition && competition.status !== 'DRAFT' ? await getAwards(params.competitionId) : undefined;
   if (!competition || !a || a.status !== 'PUBLISHED') throw new AppError(404, 'NOT_FOUND', 'No published results');
-  const names = new Map([...competition.awardPlan.tiers.map((t) => [t.tierId, t.name] as const), ...competition.awardPlan.specialAwards.map((s) => [s.awardId, s.name] as const)]);
+  const names = new Map([
+    ...competition.awardPlan.tiers.map((t) => [t.tierId, t.name] as const),
+    ...competition.awardPlan.specialAwards.map((s) => [s.awardId, s.name] as const),
+  ]);
   return {
     body: {
       competitionId: params.competitionId,

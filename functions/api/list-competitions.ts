@@ -5,5 +5,8 @@ import { listCompetitions } from '../store/competitions.ts';
 
 export const handler = api(publicRoutes.listCompetitions, async ({ query }) => {
   const page = await listCompetitions('PUBLISHED', query.limit, query.cursor);
-  return { body: { items: page.items.map(publicView), cursor: page.cursor ?? null }, headers: { 'cache-control': 'public, max-age=30' } };
+  return {
+    body: { items: page.items.map(publicView), cursor: page.cursor ?? null },
+    headers: { 'cache-control': 'public, max-age=30' },
+  };
 });

@@ -13,5 +13,7 @@ export const handler = api(reviewRoutes.getReviewPage, async ({ params, query, e
     a.status === 'SUBMITTED'
       ? { scores: a.scores ?? {}, comment: a.comment }
       : { scores: a.draft?.scores ?? {}, comment: a.draft?.comment };
-  return { html: reviewPage(link, event.rawPath, { values, status: a.status === 'DECLINED' ? 'declined' : query.saved }) };
+  return {
+    html: reviewPage(link, event.rawPath, { values, status: a.status === 'DECLINED' ? 'declined' : query.saved }),
+  };
 });

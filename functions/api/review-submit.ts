@@ -26,7 +26,8 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
     return { status, html: reviewPage(link, event.rawPath, { values: { scores, comment: body.comment }, errors }) };
   };
   if (!link.open) return page(409, [{ path: 'round', message: 'the review window is closed', code: 'closed' }]);
-  const resumeRound = () => resumeIfReady(reviewWait(a.competitionId, a.roundId), { competitionId: a.competitionId, roundId: a.roundId });
+  const resumeRound = () =>
+    resumeIfReady(reviewWait(a.competitionId, a.roundId), { competitionId: a.competitionId, roundId: a.roundId });
 
   try {
     const form = parseReviewForm(body, competition, round);
@@ -51,7 +52,8 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
     return { status: 303, html: '', headers: { location: `${event.rawPath}?saved=${saved}&lang=${lang}` } };
   } catch (e) {
     if (isAppError(e) && e.status === 422) return page(422, (e.details as { issues: FieldIssue[] }).issues);
-    if (isAppError(e) && e.code === 'LINK_REVOKED') return linkFailurePage({ purpose: 'review', code: 'LINK_REVOKED', lang });
+    if (isAppError(e) && e.code === 'LINK_REVOKED')
+      return linkFailurePage({ purpose: 'review', code: 'LINK_REVOKED', lang });
     if (isAppError(e) && e.status === 409) return page(409, [{ path: 'review', message: e.message, code: e.code }]);
     throw e;
   }

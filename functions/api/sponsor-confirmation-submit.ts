@@ -17,7 +17,9 @@ export const handler = api(awardRoutes.postSponsorConfirmation, async ({ params,
   if (!link.ok) return linkFailurePage(link);
   const reason = body.reason?.trim();
   if (body.action === 'decline' && !reason) {
-    throw validationError('Please give the reason', [{ path: 'reason', message: 'required when declining', code: 'required' }]);
+    throw validationError('Please give the reason', [
+      { path: 'reason', message: 'required when declining', code: 'required' },
+    ]);
   }
   const status = body.action === 'confirm' ? ('CONFIRMED' as const) : ('DECLINED' as const);
   const { competitionId } = link.awards;
@@ -25,7 +27,8 @@ export const handler = api(awardRoutes.postSponsorConfirmation, async ({ params,
   await updateAwards(competitionId, (current) => {
     const c = current.confirmations.find((x) => x.trackId === trackId)!;
     if (c.status === status) return undefined;
-    if (c.status !== 'PENDING') throw conflict('ALREADY_ANSWERED', `This confirmation was already answered (${c.status})`);
+    if (c.status !== 'PENDING')
+      throw conflict('ALREADY_ANSWERED', `This confirmation was already answered (${c.status})`);
     const by = `sponsor:${c.contactEmail ?? c.sponsor}`;
     const answer = { status, answeredAt: at.toISOString(), by, ...(reason ? { reason } : {}) };
     return {

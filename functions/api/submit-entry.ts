@@ -17,7 +17,13 @@ export const handler = api(entryRoutes.submitEntry, async ({ params, headers }) 
   assertIntakeOpen(competition, at);
   assertSubmittable(record, competition, record.trackId);
   const iso = at.toISOString();
-  const next = { ...record, status: 'SUBMITTED' as const, submittedAt: iso, updatedAt: iso, version: record.version + 1 };
+  const next = {
+    ...record,
+    status: 'SUBMITTED' as const,
+    submittedAt: iso,
+    updatedAt: iso,
+    version: record.version + 1,
+  };
   await saveEntry(record, next, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack);
   return { body: { entry: ownerView(next) } };
 });

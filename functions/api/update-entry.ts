@@ -12,7 +12,8 @@ export const handler = api(entryRoutes.updateEntry, async ({ params, headers, bo
   assertEditable(record);
   const { title, summary, solution, applicant, documents, keywords, language } = record;
   // Same content again (a retried PUT): nothing to write.
-  if (canonicalJson({ title, summary, solution, applicant, documents, keywords, language }) === canonicalJson(body)) return { body: { entry: ownerView(record) } };
+  if (canonicalJson({ title, summary, solution, applicant, documents, keywords, language }) === canonicalJson(body))
+    return { body: { entry: ownerView(record) } };
 
   const competition = await requireCompetition(record.competitionId);
   const at = now();

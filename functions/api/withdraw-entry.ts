@@ -8,7 +8,13 @@ export const handler = api(entryRoutes.withdrawEntry, async ({ params, headers }
   const record = await loadOwnedEntry(params.entryId, headers);
   if (record.status === 'WITHDRAWN') return { body: { entry: ownerView(record) } }; // idempotent
   const iso = now().toISOString();
-  const next = { ...record, status: 'WITHDRAWN' as const, withdrawnAt: iso, updatedAt: iso, version: record.version + 1 };
+  const next = {
+    ...record,
+    status: 'WITHDRAWN' as const,
+    withdrawnAt: iso,
+    updatedAt: iso,
+    version: record.version + 1,
+  };
   // The limit only matters when a slot is taken; a withdrawal only frees one.
   await saveEntry(record, next, Number.MAX_SAFE_INTEGER);
   return { body: { entry: ownerView(next) } };

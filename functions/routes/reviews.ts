@@ -5,14 +5,32 @@ import type { RouteSpec } from './spec.ts';
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
 export const reviewRoutes = {
   getReviewPage: {
-    method: 'GET', path: '/review/{token}', entry: 'functions/api/review-page.ts', auth: 'link', okStatus: 200, table: 'read', signsLinks: true,
-    summary: 'The reviewer page for the one assignment a signed link names (HTML; changes nothing, so mail scanners may prefetch it)',
+    method: 'GET',
+    path: '/review/{token}',
+    entry: 'functions/api/review-page.ts',
+    auth: 'link',
+    okStatus: 200,
+    table: 'read',
+    signsLinks: true,
+    summary:
+      'The reviewer page for the one assignment a signed link names (HTML; changes nothing, so mail scanners may prefetch it)',
     params: z.strictObject({ token: z.string().min(1).max(2048) }),
-    query: z.strictObject({ lang: z.enum(['zh', 'en']).optional(), saved: z.enum(['saved', 'submitted', 'declined']).optional() }),
+    query: z.strictObject({
+      lang: z.enum(['zh', 'en']).optional(),
+      saved: z.enum(['saved', 'submitted', 'declined']).optional(),
+    }),
   },
   postReview: {
-    method: 'POST', path: '/review/{token}', entry: 'functions/api/review-submit.ts', auth: 'link', okStatus: 200, table: 'readWrite', signsLinks: true, resumes: ['review'],
-    summary: 'Save a draft, submit (or change) the review, or declare a conflict — an HTML form post; answers with a redirect to the page',
+    method: 'POST',
+    path: '/review/{token}',
+    entry: 'functions/api/review-submit.ts',
+    auth: 'link',
+    okStatus: 200,
+    table: 'readWrite',
+    signsLinks: true,
+    resumes: ['review'],
+    summary:
+      'Save a draft, submit (or change) the review, or declare a conflict — an HTML form post; answers with a redirect to the page',
     params: z.strictObject({ token: z.string().min(1).max(2048) }),
     body: reviewFormBody,
     bodyFormat: 'form',

@@ -35,7 +35,8 @@ const HTML_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 const BASE_HEADERS = {
@@ -44,18 +45,27 @@ const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 => ({
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
   statusCode: status,
   headers: { ...BASE_HEADERS, ...headers },
   body: JSON.stringify(body),
 });
 
-export const errorBody = (e: AppError) => ({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+export const errorBody = (e: AppError) => ({
+  error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+});
 
 const parseWith = <T extends z.ZodType>(schema: T, value: unknown, location: string): z.output<T> => {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new AppError(422, 'VALIDATION_FAILED', `The request ${location} is invalid`, { location, issues: zodIssues(r.error) });
+  throw new AppError(422, 'VALIDATION_FAILED', `The request ${location} is invalid`, {
+    location,
+    issues: zodIssues(r.error),
+  });
 };
 
 /** A malformed path parameter cannot name anything that exists: 404, exactly like an unknown id. */
@@ -71,25 +81,44 @@ const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, { limitBytes: MAX_BODY_BYTES });
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, {
+      limitBytes: MAX_BODY_BYTES,
+    });
   }
   if (bytes.length === 0) {
-    if (route.body) throw new AppError(400, 'MISSING_BODY', `A ${route.bodyFormat === 'csv' ? 'CSV' : route.bodyFormat === 'form' ? 'form' : 'JSON'} request body is required`);
+    if (route.body)
+      throw new AppError(
+        400,
+        'MISSING_BODY',
+        `A ${route.bodyFormat === 'csv' ? 'CSV' : route.bodyFormat === 'form' ? 'form' : 'JSON'} request body is required`,
+      );
     return undefined;
   }
-  const contentType = ((event.headers ?? {})['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  const expected = route.bodyFormat === 'csv' ? 'text/csv' : route.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const expected =
+    route.bodyFormat === 'csv'
+      ? 'text/csv'
+      : route.bodyFormat === 'form'
+        ? 'application/x-www-form-urlencoded'
+        : 'application/json';
   if (contentType !== expected) {
-    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be ${expected}`, { contentType: contentType || null });
+    throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be ${expected}`, {
+      contentType: contentType || null,
+    });
   }
   let decoded: string;
   try {
     decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new AppError(400, route.bodyFormat === 'csv' ? 'MALFORMED_TEXT' : 'MALFORMED_JSON', 'The request body is not valid UTF-8');
+    throw new AppError(
+      400,
+      route.bodyFormat === 'csv' ? 'MALFORMED_TEXT' : 'MALFORMED_JSON',
+      'The request body is not valid UTF-8',
+    );
   }
   if (route.bodyFormat === 'csv') return parseWith(route.body ?? NO_BODY, decoded, 'body');
-  if (route.bodyFormat === 'form') return parseWith(route.body ?? NO_BODY, Object.fromEntries(new URLSearchParams(decoded)), 'body');
+  if (route.bodyFormat === 'form')
+    return parseWith(route.body ?? NO_BODY, Object.fromEntries(new URLSearchParams(decoded)), 'body');
   let value: unknown;
   try {
     value = JSON.parse(decoded);
@@ -120,8 +149,23 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
           principal: authorizer?.iam?.userArn ?? 'anonymous',
           event,
         });
-        if (res.text !== undefined) return { statusCode: res.status ?? route.okStatus, headers: { 'content-type': res.text.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...res.headers }, body: res.text.body };
-        if (res.html !== undefined) return { statusCode: res.status ?? route.okStatus, headers: { ...HTML_HEADERS, ...res.headers }, body: res.html };
+        if (res.text !== undefined)
+          return {
+            statusCode: res.status ?? route.okStatus,
+            headers: {
+              'content-type': res.text.contentType,
+              'cache-control': 'no-store',
+              'x-content-type-options': 'nosniff',
+              ...res.headers,
+            },
+            body: res.text.body,
+          };
+        if (res.html !== undefined)
+          return {
+            statusCode: res.status ?? route.okStatus,
+            headers: { ...HTML_HEADERS, ...res.headers },
+            body: res.html,
+          };
         return json(res.status ?? route.okStatus, res.body, res.headers);
       } catch (e) {
         if (isAppError(e)) {
@@ -129,13 +173,19 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
           return json(e.status, errorBody(e));
         }
         logger.error('unhandled error', e as Error);
-        return json(500, { error: { code: 'INTERNAL', message: 'Internal error', details: { requestId: event.requestContext?.requestId } } });
+        return json(500, {
+          error: {
+            code: 'INTERNAL',
+            message: 'Internal error',
+            details: { requestId: event.requestContext?.requestId },
+          },
+        });
       }
     });
 
 /** `Authorization: Bearer <token>`; absent → 401 (reveals nothing about the entry). */
 export const bearerToken = (headers: ApiRequest<RouteSpec>['headers']): string => {
-  const h = headers['authorization'] ?? '';
+  const h = headers.authorization ?? '';
   const m = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})$/.exec(h.trim());
   if (!m) throw new AppError(401, 'UNAUTHENTICATED', 'An applicant token is required: Authorization: Bearer <token>');
   return m[1]!;

@@ -20,14 +20,16 @@ let cached: { at: number; keys: LinkKeys } | undefined;
 
 export const linkKeys = async (nowMs = Date.now()): Promise<LinkKeys> => {
   if (cached && nowMs - cached.at < CACHE_MS) return cached.keys;
-  const r = await (client ??= new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: requiredEnv('LINK_KEY_SECRET_ARN') }));
+  client ??= new SecretsManagerClient({});
+  const r = await client.send(new GetSecretValueCommand({ SecretId: requiredEnv('LINK_KEY_SECRET_ARN') }));
   let value: { current?: unknown; previous?: unknown };
   try {
     value = JSON.parse(r.SecretString ?? '');
   } catch {
     throw new Error('the link signing key secret is not JSON {"current": "..."}');
   }
-  if (typeof value.current !== 'string' || value.current.length < 32) throw new Error('the link signing key secret has no "current" key of at least 32 characters');
+  if (typeof value.current !== 'string' || value.current.length < 32)
+    throw new Error('the link signing key secret has no "current" key of at least 32 characters');
   const previous = typeof value.previous === 'string' && value.previous.length >= 32 ? [value.previous] : [];
   const keys = { current: value.current, verify: [value.current, ...previous] };
   cached = { at: nowMs, keys };

@@ -16,7 +16,11 @@ export const finalRoundOf = (c: Competition) => {
 
 export const planOf = (c: Competition): AwardPlanInput => ({
   tiers: c.awardPlan.tiers.map((t) => ({ tierId: t.tierId, count: t.count, scope: t.scope, funded: t.funded })),
-  specialAwards: c.awardPlan.specialAwards.map((s) => ({ awardId: s.awardId, rule: s.rule, mayCombineWithTier: s.mayCombineWithTier })),
+  specialAwards: c.awardPlan.specialAwards.map((s) => ({
+    awardId: s.awardId,
+    rule: s.rule,
+    mayCombineWithTier: s.mayCombineWithTier,
+  })),
   tieBreak: c.awardPlan.tieBreak,
 });
 
@@ -24,17 +28,28 @@ export const planOf = (c: Competition): AwardPlanInput => ({
  * The final round's scored entries: aggregate (with any carried weight) from
  * its stored decisions, and the mean per criterion from its submitted reviews.
  */
-export const loadCandidates = async (c: Competition): Promise<{ finalRoundId: string; candidates: Candidate[]; entries: Record<string, { title: string; organizationName: string; trackId: string }> }> => {
+export const loadCandidates = async (
+  c: Competition,
+): Promise<{
+  finalRoundId: string;
+  candidates: Candidate[];
+  entries: Record<string, { title: string; organizationName: string; trackId: string }>;
+}> => {
   const final = finalRoundOf(c);
   const run = await getRoundRun(c.competitionId, final.roundId);
-  if (run?.status !== 'TALLIED') throw conflict('FINAL_ROUND_NOT_TALLIED', `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`);
+  if (run?.status !== 'TALLIED')
+    throw conflict(
+      'FINAL_ROUND_NOT_TALLIED',
+      `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`,
+    );
   const decisions = await listDecisions(c.competitionId, final.roundId);
   const sums = new Map<string, Record<string, { sum: number; n: number }>>();
   for (const a of await allRoundAssignments(c.competitionId, final.roundId)) {
     if (a.status !== 'SUBMITTED' || !a.scores) continue;
     const per = sums.get(a.entryId) ?? sums.set(a.entryId, {}).get(a.entryId)!;
     for (const [k, v] of Object.entries(a.scores)) {
-      const acc = (per[k] ??= { sum: 0, n: 0 });
+      per[k] ??= { sum: 0, n: 0 };
+      const acc = per[k];
       acc.sum += v;
       acc.n++;
     }
@@ -45,8 +60,18 @@ export const loadCandidates = async (c: Competition): Promise<{ finalRoundId: st
     const e = entries[k];
     if (!e || e.status === 'WITHDRAWN') return [];
     titles[d.entryId] = { title: e.title, organizationName: e.applicant.organizationName, trackId: e.trackId };
-    const criteria = Object.fromEntries(Object.entries(sums.get(d.entryId) ?? {}).map(([id, { sum, n }]) => [id, Math.round((sum / n) * 1e4) / 1e4]));
-    return [{ entryId: d.entryId, trackId: d.trackId, score: d.aggregate, criteria, submittedAt: e.submittedAt ?? e.createdAt }];
+    const criteria = Object.fromEntries(
+      Object.entries(sums.get(d.entryId) ?? {}).map(([id, { sum, n }]) => [id, Math.round((sum / n) * 1e4) / 1e4]),
+    );
+    return [
+      {
+        entryId: d.entryId,
+        trackId: d.trackId,
+        score: d.aggregate,
+        criteria,
+        submittedAt: e.submittedAt ?? e.createdAt,
+      },
+    ];
   });
   return { finalRoundId: final.roundId, candidates, entries: titles };
 };

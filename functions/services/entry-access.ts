@@ -8,7 +8,10 @@ import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
  * Loads the entry the bearer token grants. An unknown id and a wrong token give
  * the same 404, so ids cannot be enumerated.
  */
-export const loadOwnedEntry = async (entryId: string, headers: ApiRequest<RouteSpec>['headers']): Promise<EntryRecord> => {
+export const loadOwnedEntry = async (
+  entryId: string,
+  headers: ApiRequest<RouteSpec>['headers'],
+): Promise<EntryRecord> => {
   const token = bearerToken(headers);
   const record = await getEntryRecord(entryId);
   if (!record || !tokenMatches(token, record.tokenHash)) throw new AppError(404, 'NOT_FOUND', 'Entry was not found');

@@ -29,7 +29,10 @@ export const queueReviewMessage = async (m: {
     m.assignments.map(async (a) =>
       m.kind === 'WITHDRAWN'
         ? { assignmentId: a.assignmentId }
-        : { assignmentId: a.assignmentId, path: await mintLinkPath('review', a.assignmentId, a.linkVersion, expiresAt) },
+        : {
+            assignmentId: a.assignmentId,
+            path: await mintLinkPath('review', a.assignmentId, a.linkVersion, expiresAt),
+          },
     ),
   );
   return putOutboxMessage({
@@ -63,7 +66,12 @@ export const queueNotice = async (m: {
   at: Date;
 }): Promise<boolean> => {
   const links = m.link
-    ? [{ assignmentId: m.link.subject, path: await mintLinkPath(m.link.purpose, m.link.subject, m.link.version, new Date(m.closesAt)) }]
+    ? [
+        {
+          assignmentId: m.link.subject,
+          path: await mintLinkPath(m.link.purpose, m.link.subject, m.link.version, new Date(m.closesAt)),
+        },
+      ]
     : [];
   return putOutboxMessage({
     kind: m.kind,

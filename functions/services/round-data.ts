@@ -27,4 +27,5 @@ export const roundEntries = async (c: Competition, roundId: string): Promise<Ent
 };
 
 /** Experts who take reviews this round. */
-export const activeExperts = async (): Promise<Expert[]> => (await listAllExperts()).filter((x) => x.maxLoadPerRound > 0);
+export const activeExperts = async (): Promise<Expert[]> =>
+  (await listAllExperts()).filter((x) => x.maxLoadPerRound > 0);

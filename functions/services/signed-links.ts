@@ -66,7 +66,10 @@ const review: LinkSubject<AssignmentRecord, OpenedReview> = {
 };
 
 /** A sponsor's link grants its one challenge track's confirmation (subject `<competitionId>#<trackId>`). */
-const sponsorConfirmation: LinkSubject<{ awards: AwardRecord; confirmation: SponsorConfirmation }, OpenedSponsorConfirmation> = {
+const sponsorConfirmation: LinkSubject<
+  { awards: AwardRecord; confirmation: SponsorConfirmation },
+  OpenedSponsorConfirmation
+> = {
   find: async (subject) => {
     const [competitionId, trackId] = subject.split('#');
     const awards = await getAwards(competitionId!);
@@ -90,7 +93,10 @@ const appointment: LinkSubject<ProjectRecord, OpenedAppointment> = {
   },
 };
 
-const SUBJECTS = { review, 'sponsor-confirmation': sponsorConfirmation, appointment } satisfies Record<LinkPurpose, unknown>;
+const SUBJECTS = { review, 'sponsor-confirmation': sponsorConfirmation, appointment } satisfies Record<
+  LinkPurpose,
+  unknown
+>;
 
 /** Where each purpose's page is served (the token follows). */
 const LINK_PATHS: Record<LinkPurpose, string> = {

@@ -10,7 +10,9 @@ import { queryIndexPage } from './query.ts';
 const toCompetition = (item: Record<string, unknown>) => stripKeys(item) as unknown as Competition;
 
 export const getCompetition = async (competitionId: string): Promise<Competition | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: competitionKey(competitionId), ConsistentRead: true }));
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: competitionKey(competitionId), ConsistentRead: true }),
+  );
   return r.Item ? toCompetition(r.Item) : undefined;
 };
 
@@ -46,14 +48,23 @@ const configOf = (c: Competition): CompetitionConfig => {
  * Creates a competition. A retry with an identical configuration returns the
  * stored one (idempotent); a different configuration under the same id is a 409.
  */
-export const createCompetition = async (competitionId: string, config: CompetitionConfig, now: Date): Promise<{ competition: Competition; created: boolean }> => {
+export const createCompetition = async (
+  competitionId: string,
+  config: CompetitionConfig,
+  now: Date,
+): Promise<{ competition: Competition; created: boolean }> => {
   const at = now.toISOString();
   const competition: Competition = { ...config, competitionId, version: 1, createdAt: at, updatedAt: at };
   try {
     await documentClient().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...competitionKey(competitionId), gsi1pk: competitionListKey(config.status), gsi1sk: `${at}#${competitionId}`, ...competition },
+        Item: {
+          ...competitionKey(competitionId),
+          gsi1pk: competitionListKey(config.status),
+          gsi1sk: `${at}#${competitionId}`,
+          ...competition,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -67,8 +78,18 @@ export const createCompetition = async (competitionId: string, config: Competiti
 };
 
 /** Replaces the configuration; the version condition turns a concurrent update into a 409, not a lost write. */
-export const replaceCompetition = async (existing: Competition, config: CompetitionConfig, now: Date): Promise<Competition> => {
-  const next: Competition = { ...config, competitionId: existing.competitionId, version: existing.version + 1, createdAt: existing.createdAt, updatedAt: now.toISOString() };
+export const replaceCompetition = async (
+  existing: Competition,
+  config: CompetitionConfig,
+  now: Date,
+): Promise<Competition> => {
+  const next: Competition = {
+    ...config,
+    competitionId: existing.competitionId,
+    version: existing.version + 1,
+    createdAt: existing.createdAt,
+    updatedAt: now.toISOString(),
+  };
   try {
     await documentClient().send(
       new PutCommand({
@@ -84,7 +105,8 @@ export const replaceCompetition = async (existing: Competition, config: Competit
       }),
     );
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) throw conflict('VERSION_CONFLICT', 'The competition was changed concurrently; reload and retry');
+    if (e instanceof ConditionalCheckFailedException)
+      throw conflict('VERSION_CONFLICT', 'The competition was changed concurrently; reload and retry');
     throw e;
   }
   return next;

@@ -16,7 +16,14 @@ export const putDecisions = async (competitionId: string, roundId: string, decis
     while (next < decisions.length) {
       const d = decisions[next++]!;
       const advancedIndex = d.advanced ? { gsi1pk: advancedIndexKey(competitionId, roundId), gsi1sk: d.entryId } : {};
-      const Item = { ...decisionKey(competitionId, roundId, d.entryId), ...advancedIndex, competitionId, roundId, ...d, decidedAt };
+      const Item = {
+        ...decisionKey(competitionId, roundId, d.entryId),
+        ...advancedIndex,
+        competitionId,
+        roundId,
+        ...d,
+        decidedAt,
+      };
       await documentClient().send(new PutCommand({ TableName: tableName(), Item }));
     }
   };

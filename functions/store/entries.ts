@@ -31,7 +31,12 @@ const failedConditions = (e: unknown): number[] | undefined => {
 
 /** The next version of an entry, written only if nobody wrote another version since `expectedVersion`. */
 const putAtVersion = (next: EntryRecord, expectedVersion: number): TxItem => ({
-  Put: { TableName: tableName(), Item: entryItem(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } },
+  Put: {
+    TableName: tableName(),
+    Item: entryItem(next),
+    ConditionExpression: 'version = :v',
+    ExpressionAttributeValues: { ':v': expectedVersion },
+  },
 });
 
 const guardIncrement = (e: Entry, maxActive: number): TxItem => ({
@@ -55,7 +60,11 @@ const guardDecrement = (e: Entry): TxItem => ({
 });
 
 const limitReached = (max: number) =>
-  conflict('ENTRY_LIMIT_REACHED', `This organization already has ${max} active entr${max === 1 ? 'y' : 'ies'} in this track`, { maxActiveEntriesPerOrganizationPerTrack: max });
+  conflict(
+    'ENTRY_LIMIT_REACHED',
+    `This organization already has ${max} active entr${max === 1 ? 'y' : 'ies'} in this track`,
+    { maxActiveEntriesPerOrganizationPerTrack: max },
+  );
 
 export interface IdempotentResponse {
   requestHash: string;
@@ -64,7 +73,9 @@ export interface IdempotentResponse {
 }
 
 export const getIdempotencyRecord = async (scope: string, key: string): Promise<IdempotentResponse | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: idempotencyKey(scope, key), ConsistentRead: true }));
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: idempotencyKey(scope, key), ConsistentRead: true }),
+  );
   return r.Item as IdempotentResponse | undefined;
 };
 
@@ -107,7 +118,9 @@ export const createEntry = async (
 };
 
 export const getEntryRecord = async (entryId: string): Promise<EntryRecord | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: entryKey(entryId), ConsistentRead: true }));
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: entryKey(entryId), ConsistentRead: true }),
+  );
   return r.Item ? toRecord(r.Item) : undefined;
 };
 
@@ -116,9 +129,7 @@ export const getEntryRecord = async (entryId: string): Promise<EntryRecord | und
  * into a 409 instead of a lost update; a changed organization moves its slot.
  */
 export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxActive: number): Promise<void> => {
-  const items: TxItem[] = [
-    putAtVersion(next, previous.version),
-  ];
+  const items: TxItem[] = [putAtVersion(next, previous.version)];
   const wasActive = previous.status !== 'WITHDRAWN';
   const isActive = next.status !== 'WITHDRAWN';
   const movedSlot = previous.organizationKey !== next.organizationKey;
@@ -129,19 +140,28 @@ export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxAct
   } catch (e) {
     const failed = failedConditions(e);
     if (failed?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
-    if (failed && failed.length) throw limitReached(maxActive);
+    if (failed?.length) throw limitReached(maxActive);
     throw e;
   }
 };
 
-export const listEntries = async (competitionId: string, trackId: string, status: EntryStatus, limit: number, cursor?: string) => {
+export const listEntries = async (
+  competitionId: string,
+  trackId: string,
+  status: EntryStatus,
+  limit: number,
+  cursor?: string,
+) => {
   const page = await queryIndexPage(entryIndexKey(competitionId, trackId, status), limit, cursor);
   return { items: page.items.map(toRecord), cursor: page.cursor };
 };
 
 /** Every entry of a track in one status (all pages). */
-export const listAllEntries = async (competitionId: string, trackId: string, status: EntryStatus): Promise<EntryRecord[]> =>
-  (await queryIndexAll(entryIndexKey(competitionId, trackId, status))).map(toRecord);
+export const listAllEntries = async (
+  competitionId: string,
+  trackId: string,
+  status: EntryStatus,
+): Promise<EntryRecord[]> => (await queryIndexAll(entryIndexKey(competitionId, trackId, status))).map(toRecord);
 
 /** Round counter attribute for one outcome in one track. */
 export const countAttribute = (outcome: string, trackId: string) => `count#${outcome}#${trackId}`;
@@ -158,7 +178,12 @@ export interface ScreeningDecision {
  * (withdrawn meanwhile, or already screened by an earlier attempt) are dropped and
  * the rest retried. Returns the entries actually recorded.
  */
-export const recordScreening = async (competitionId: string, roundId: string, decisions: ScreeningDecision[], now: Date): Promise<ScreeningDecision[]> => {
+export const recordScreening = async (
+  competitionId: string,
+  roundId: string,
+  decisions: ScreeningDecision[],
+  now: Date,
+): Promise<ScreeningDecision[]> => {
   let pending = decisions;
   while (pending.length) {
     if (pending.length > 99) throw new Error('a screening batch holds at most 99 entries');
@@ -177,7 +202,13 @@ export const recordScreening = async (competitionId: string, roundId: string, de
     const items: TxItem[] = pending.map((d) => ({
       Put: {
         TableName: tableName(),
-        Item: entryItem({ ...d.entry, status: d.screening.outcome, screening: d.screening, version: d.entry.version + 1, updatedAt: now.toISOString() }),
+        Item: entryItem({
+          ...d.entry,
+          status: d.screening.outcome,
+          screening: d.screening,
+          version: d.entry.version + 1,
+          updatedAt: now.toISOString(),
+        }),
         ConditionExpression: '#s = :submitted AND version = :v',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':v': d.entry.version },
@@ -210,9 +241,7 @@ export const recordOverride = async (previous: EntryRecord, next: EntryRecord): 
   const roundId = previous.screening!.roundId;
   const from = countAttribute(previous.status, previous.trackId);
   const to = countAttribute(next.status, next.trackId);
-  const items: TxItem[] = [
-    putAtVersion(next, previous.version),
-  ];
+  const items: TxItem[] = [putAtVersion(next, previous.version)];
   if (from !== to) {
     items.push({
       Update: {
@@ -227,7 +256,8 @@ export const recordOverride = async (previous: EntryRecord, next: EntryRecord): 
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (e) {
-    if (failedConditions(e)?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
+    if (failedConditions(e)?.includes(0))
+      throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
     throw e;
   }
 };

@@ -31,7 +31,15 @@ export const importExperts = async (experts: ExpertInput[], now: Date): Promise<
         const r = await documentClient().send(
           new PutCommand({
             TableName: tableName(),
-            Item: { ...expertKey(e.email), gsi1pk: EXPERT_LIST, gsi1sk: e.email, ...e, contentHash, importedAt: at, updatedAt: at },
+            Item: {
+              ...expertKey(e.email),
+              gsi1pk: EXPERT_LIST,
+              gsi1sk: e.email,
+              ...e,
+              contentHash,
+              importedAt: at,
+              updatedAt: at,
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR contentHash <> :h',
             ExpressionAttributeValues: { ':h': contentHash },
             ReturnValues: 'ALL_OLD',
@@ -63,6 +71,8 @@ export const listExperts = async (limit: number, cursor?: string) => {
 export const listAllExperts = async (): Promise<Expert[]> => (await queryIndexAll(EXPERT_LIST)).map(toExpert);
 
 export const getExpert = async (email: string): Promise<Expert | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: expertKey(email.toLowerCase()) }));
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: expertKey(email.toLowerCase()) }),
+  );
   return r.Item ? (stripKeys(r.Item) as unknown as Expert) : undefined;
 };

@@ -22,9 +22,13 @@ export const GSI1 = 'gsi1';
 
 export const competitionKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'COMP' });
 export const competitionListKey = (status: string) => `COMPS#${status}`;
-export const roundKey = (competitionId: string, roundId: string) => ({ pk: `COMP#${competitionId}`, sk: `ROUND#${roundId}` });
+export const roundKey = (competitionId: string, roundId: string) => ({
+  pk: `COMP#${competitionId}`,
+  sk: `ROUND#${roundId}`,
+});
 export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' });
-export const entryIndexKey = (competitionId: string, trackId: string, status: string) => `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;
+export const entryIndexKey = (competitionId: string, trackId: string, status: string) =>
+  `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;
 export const guardKey = (competitionId: string, trackId: string, organizationKey: string) => ({
   pk: `GUARD#${competitionId}#${trackId}#${organizationKey}`,
   sk: 'GUARD',
@@ -33,8 +37,14 @@ export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPER
 export const EXPERT_LIST = 'EXPERTS';
 export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
 export const roundReviewsKey = (competitionId: string, roundId: string) => `REVIEWS#${competitionId}#${roundId}`;
-export const outboxKey = (competitionId: string, roundId: string, messageKey: string) => ({ pk: `OUTBOX#${competitionId}#${roundId}`, sk: messageKey });
-export const decisionKey = (competitionId: string, roundId: string, entryId: string) => ({ pk: `COMP#${competitionId}`, sk: `DECISION#${roundId}#${entryId}` });
+export const outboxKey = (competitionId: string, roundId: string, messageKey: string) => ({
+  pk: `OUTBOX#${competitionId}#${roundId}`,
+  sk: messageKey,
+});
+export const decisionKey = (competitionId: string, roundId: string, entryId: string) => ({
+  pk: `COMP#${competitionId}`,
+  sk: `DECISION#${roundId}#${entryId}`,
+});
 export const advancedIndexKey = (competitionId: string, roundId: string) => `ADV#${competitionId}#${roundId}`;
 export const awardsKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'AWARDS' });
 export const projectKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' });
@@ -60,9 +70,15 @@ export const decodeCursor = (cursor: string | undefined, gsi1pk: string): Record
     v = undefined;
   }
   const key = v as Record<string, unknown> | undefined;
-  if (!key || typeof key !== 'object' || key.gsi1pk !== gsi1pk || Object.values(key).some((x) => typeof x !== 'string')) {
-    throw validationError('Invalid cursor', [{ path: 'query.cursor', message: 'not a cursor issued for this list', code: 'invalid_cursor' }]);
+  if (
+    !key ||
+    typeof key !== 'object' ||
+    key.gsi1pk !== gsi1pk ||
+    Object.values(key).some((x) => typeof x !== 'string')
+  ) {
+    throw validationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'not a cursor issued for this list', code: 'invalid_cursor' },
+    ]);
   }
   return key;
 };
-

@@ -60,7 +60,13 @@ export const outboxMessageKey = {
 /** Written once per key: a replayed step sends nothing twice. Returns whether this call wrote it. */
 export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
   try {
-    await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return true;
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;
@@ -69,7 +75,13 @@ export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
 };
 
 /** Records that SES accepted a message (a redelivered stream record then sends nothing more). */
-export const markDelivered = async (competitionId: string, roundId: string, messageKey: string, messageId: string, at: Date): Promise<void> => {
+export const markDelivered = async (
+  competitionId: string,
+  roundId: string,
+  messageKey: string,
+  messageId: string,
+  at: Date,
+): Promise<void> => {
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName(),
@@ -81,13 +93,26 @@ export const markDelivered = async (competitionId: string, roundId: string, mess
   );
 };
 
-export const getOutboxMessage = async (competitionId: string, roundId: string, messageKey: string): Promise<OutboxMessage | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: outboxKey(competitionId, roundId, messageKey), ConsistentRead: true }));
+export const getOutboxMessage = async (
+  competitionId: string,
+  roundId: string,
+  messageKey: string,
+): Promise<OutboxMessage | undefined> => {
+  const r = await documentClient().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: outboxKey(competitionId, roundId, messageKey),
+      ConsistentRead: true,
+    }),
+  );
   return r.Item ? (stripKeys(r.Item) as unknown as OutboxMessage) : undefined;
 };
 
 export const listOutbox = async (competitionId: string, roundId: string): Promise<OutboxMessage[]> => {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': outboxKey(competitionId, roundId, '').pk } });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: { ':p': outboxKey(competitionId, roundId, '').pk },
+  });
   return items
     .map((i) => stripKeys(i) as unknown as OutboxMessage)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.messageKey.localeCompare(b.messageKey));

@@ -19,7 +19,10 @@ export interface ProjectRecord extends Project {
   appliedMeetingToken?: string;
 }
 
-const index = (p: { competitionId: string; projectId: string }) => ({ gsi1pk: PROJECT_LIST, gsi1sk: `${p.competitionId}#${p.projectId}` });
+const index = (p: { competitionId: string; projectId: string }) => ({
+  gsi1pk: PROJECT_LIST,
+  gsi1sk: `${p.competitionId}#${p.projectId}`,
+});
 
 /** One project per awarded entry: the id is derived from the entry, so a replayed hand-off finds it. */
 export const projectIdOf = (entryId: string) => `PRJ-${entryId}`;
@@ -30,7 +33,9 @@ export const updateProject = (projectId: string, change: (current: ProjectRecord
 
 /** Every project, or a competition's (GSI1, never a Scan). */
 export const listProjects = async (competitionId?: string): Promise<ProjectRecord[]> =>
-  (await queryIndexAll(PROJECT_LIST, competitionId && `${competitionId}#`)).map((i) => stripKeys(i) as unknown as ProjectRecord);
+  (await queryIndexAll(PROJECT_LIST, competitionId && `${competitionId}#`)).map(
+    (i) => stripKeys(i) as unknown as ProjectRecord,
+  );
 
 /** The appointee's answer (through the signed link): resumed once it is recorded. */
 export const appointmentWait = (projectId: string): WaitSlot => ({

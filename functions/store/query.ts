@@ -6,7 +6,12 @@ type Item = Record<string, unknown>;
 type Query = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
 
 /** One page of a GSI1 partition, with an opaque cursor bound to that partition. */
-export const queryIndexPage = async (gsi1pk: string, limit: number, cursor: string | undefined, newestFirst = false) => {
+export const queryIndexPage = async (
+  gsi1pk: string,
+  limit: number,
+  cursor: string | undefined,
+  newestFirst = false,
+) => {
   const r = await documentClient().send(
     new QueryCommand({
       TableName: tableName(),
@@ -26,7 +31,9 @@ export const queryAll = async (query: Query): Promise<Item[]> => {
   const out: Item[] = [];
   let start: Item | undefined;
   do {
-    const r = await documentClient().send(new QueryCommand({ ...query, TableName: tableName(), ExclusiveStartKey: start }));
+    const r = await documentClient().send(
+      new QueryCommand({ ...query, TableName: tableName(), ExclusiveStartKey: start }),
+    );
     out.push(...(r.Items ?? []));
     start = r.LastEvaluatedKey;
   } while (start);

@@ -71,12 +71,27 @@ export const createAssignments = async (
     while (next < pairs.length) {
       const p = pairs[next++]!;
       const assignmentId = assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail);
-      const item: AssignmentRecord = { assignmentId, competitionId, roundId, ...p, linkVersion: 1, status: 'PENDING', assignedAt: at, updatedAt: at, history: [] };
+      const item: AssignmentRecord = {
+        assignmentId,
+        competitionId,
+        roundId,
+        ...p,
+        linkVersion: 1,
+        status: 'PENDING',
+        assignedAt: at,
+        updatedAt: at,
+        history: [],
+      };
       try {
         await documentClient().send(
           new PutCommand({
             TableName: tableName(),
-            Item: { ...assignmentKey(assignmentId), gsi1pk: roundReviewsKey(competitionId, roundId), gsi1sk: `${p.entryId}#${p.expertEmail}`, ...item },
+            Item: {
+              ...assignmentKey(assignmentId),
+              gsi1pk: roundReviewsKey(competitionId, roundId),
+              gsi1sk: `${p.entryId}#${p.expertEmail}`,
+              ...item,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -94,7 +109,10 @@ export const createAssignments = async (
   for (const p of pairs) perTrack.set(p.trackId, (perTrack.get(p.trackId) ?? 0) + 1);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':n': pairs.length, ':zero': 0 };
-  const sets = ['expectedReviews = if_not_exists(expectedReviews, :n)', 'receivedReviews = if_not_exists(receivedReviews, :zero)'];
+  const sets = [
+    'expectedReviews = if_not_exists(expectedReviews, :n)',
+    'receivedReviews = if_not_exists(receivedReviews, :zero)',
+  ];
   [...perTrack].forEach(([trackId, n], k) => {
     names[`#e${k}`] = trackCounter('expected', trackId);
     names[`#r${k}`] = trackCounter('received', trackId);
@@ -114,7 +132,9 @@ export const createAssignments = async (
 };
 
 export const getAssignment = async (assignmentId: string): Promise<AssignmentRecord | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: assignmentKey(assignmentId), ConsistentRead: true }));
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: assignmentKey(assignmentId), ConsistentRead: true }),
+  );
   return r.Item ? (stripKeys(r.Item) as unknown as AssignmentRecord) : undefined;
 };
 
@@ -135,15 +155,21 @@ export interface ReviewProgress {
 
 /** Every assignment of a round (all pages of the GSI1 partition). */
 export const allRoundAssignments = async (competitionId: string, roundId: string): Promise<AssignmentRecord[]> =>
-  (await queryIndexAll(roundReviewsKey(competitionId, roundId))).map((i) => stripKeys(i) as unknown as AssignmentRecord);
+  (await queryIndexAll(roundReviewsKey(competitionId, roundId))).map(
+    (i) => stripKeys(i) as unknown as AssignmentRecord,
+  );
 
 /** Reviews expected and received in a round, in total and per track, and when the last one arrived. */
 export const getReviewProgress = async (competitionId: string, roundId: string): Promise<ReviewProgress> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }));
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }),
+  );
   const perTrack: ReviewProgress['perTrack'] = {};
   for (const [k, v] of Object.entries(r.Item ?? {})) {
     const m = TRACK_COUNTER.exec(k);
-    if (m) (perTrack[m[2]!] ??= { expected: 0, received: 0 })[m[1] as 'expected' | 'received'] = Number(v);
+    if (!m) continue;
+    perTrack[m[2]!] ??= { expected: 0, received: 0 };
+    perTrack[m[2]!]![m[1] as 'expected' | 'received'] = Number(v);
   }
   return {
     expected: Number(r.Item?.expectedReviews ?? 0),
@@ -162,7 +188,14 @@ export const getReviewProgress = async (competitionId: string, roundId: string):
 const leavePending = (
   a: AssignmentRecord,
   linkVersion: number,
-  change: { set: string; names?: Record<string, string>; values: Record<string, unknown>; to: AssignmentStatus; counter: 'receivedReviews' | 'expectedReviews'; delta: number },
+  change: {
+    set: string;
+    names?: Record<string, string>;
+    values: Record<string, unknown>;
+    to: AssignmentStatus;
+    counter: 'receivedReviews' | 'expectedReviews';
+    delta: number;
+  },
 ) =>
   documentClient().send(
     new TransactWriteCommand({
@@ -182,7 +215,10 @@ const leavePending = (
             TableName: tableName(),
             Key: roundKey(a.competitionId, a.roundId),
             UpdateExpression: 'ADD #n :d, #t :d',
-            ExpressionAttributeNames: { '#n': change.counter, '#t': trackCounter(change.counter === 'receivedReviews' ? 'received' : 'expected', a.trackId) },
+            ExpressionAttributeNames: {
+              '#n': change.counter,
+              '#t': trackCounter(change.counter === 'receivedReviews' ? 'received' : 'expected', a.trackId),
+            },
             ExpressionAttributeValues: { ':d': change.delta },
           },
         },
@@ -207,7 +243,13 @@ export interface SubmitResult {
  * later ones are edits (history grows, the counter does not). A replay with the
  * same content writes nothing.
  */
-export const submitReview = async (assignmentId: string, linkVersion: number, scores: Record<string, number>, comment: string | undefined, now: Date): Promise<SubmitResult> => {
+export const submitReview = async (
+  assignmentId: string,
+  linkVersion: number,
+  scores: Record<string, number>,
+  comment: string | undefined,
+  now: Date,
+): Promise<SubmitResult> => {
   const at = now.toISOString();
   const revision = [{ at, scores, ...(comment ? { comment } : {}) }];
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -229,20 +271,43 @@ export const submitReview = async (assignmentId: string, linkVersion: number, sc
           counter: 'receivedReviews',
           delta: 1,
         });
-        const assignment: AssignmentRecord = { ...current, status: 'SUBMITTED', scores, comment, submittedAt: at, updatedAt: at, history: [...current.history, ...revision] };
+        const assignment: AssignmentRecord = {
+          ...current,
+          status: 'SUBMITTED',
+          scores,
+          comment,
+          submittedAt: at,
+          updatedAt: at,
+          history: [...current.history, ...revision],
+        };
         return { assignment, counted: true, completedRound: await claimCompletion(assignment, at) };
       }
       await documentClient().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: assignmentKey(assignmentId),
-          UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
+          UpdateExpression:
+            'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
           ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
           ExpressionAttributeNames: { '#s': 'status', '#c': 'comment' },
-          ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision, ':v': linkVersion, ':seen': current.updatedAt },
+          ExpressionAttributeValues: {
+            ':submitted': 'SUBMITTED',
+            ':scores': scores,
+            ':comment': comment ?? null,
+            ':at': at,
+            ':rev': revision,
+            ':v': linkVersion,
+            ':seen': current.updatedAt,
+          },
         }),
       );
-      const assignment: AssignmentRecord = { ...current, scores, comment, updatedAt: at, history: [...current.history, ...revision] };
+      const assignment: AssignmentRecord = {
+        ...current,
+        scores,
+        comment,
+        updatedAt: at,
+        history: [...current.history, ...revision],
+      };
       return { assignment, counted: false, completedRound: await claimCompletion(assignment, at) };
     } catch (e) {
       // Someone else changed it between our read and our write: read again and decide again.
@@ -253,7 +318,13 @@ export const submitReview = async (assignmentId: string, linkVersion: number, sc
 };
 
 /** Saves a draft of a pending review: stored, not counted. */
-export const saveDraft = async (assignmentId: string, linkVersion: number, scores: Record<string, number>, comment: string | undefined, now: Date): Promise<void> => {
+export const saveDraft = async (
+  assignmentId: string,
+  linkVersion: number,
+  scores: Record<string, number>,
+  comment: string | undefined,
+  now: Date,
+): Promise<void> => {
   try {
     await documentClient().send(
       new UpdateCommand({
@@ -262,11 +333,20 @@ export const saveDraft = async (assignmentId: string, linkVersion: number, score
         UpdateExpression: 'SET draft = :d, updatedAt = :at',
         ConditionExpression: '#s = :pending AND linkVersion = :v',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':d': { scores, ...(comment ? { comment } : {}), at: now.toISOString() }, ':at': now.toISOString(), ':pending': 'PENDING', ':v': linkVersion },
+        ExpressionAttributeValues: {
+          ':d': { scores, ...(comment ? { comment } : {}), at: now.toISOString() },
+          ':at': now.toISOString(),
+          ':pending': 'PENDING',
+          ':v': linkVersion,
+        },
       }),
     );
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) throw conflict('NOT_PENDING', 'Only a review not yet submitted can be saved as a draft; submit again to change it');
+    if (e instanceof ConditionalCheckFailedException)
+      throw conflict(
+        'NOT_PENDING',
+        'Only a review not yet submitted can be saved as a draft; submit again to change it',
+      );
     throw e;
   }
 };
@@ -276,7 +356,12 @@ export const saveDraft = async (assignmentId: string, linkVersion: number, score
  * assignment is declined (the round workflow assigns a replacement) and its link
  * stops working. Declaring twice is harmless.
  */
-export const declareConflict = async (assignmentId: string, linkVersion: number, reason: string, now: Date): Promise<{ completedRound: boolean }> => {
+export const declareConflict = async (
+  assignmentId: string,
+  linkVersion: number,
+  reason: string,
+  now: Date,
+): Promise<{ completedRound: boolean }> => {
   const current = await getAssignment(assignmentId);
   if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
   if (current.status === 'DECLINED') return { completedRound: false };
@@ -333,7 +418,11 @@ export type AddedReview = { kind: 'REPLACES'; assignment: AssignmentRecord } | {
  * Returns false when the state moved on (already added; the overdue review
  * arrived meanwhile).
  */
-export const addReview = async (pair: { competitionId: string; roundId: string; entryId: string; trackId: string; expertEmail: string }, why: AddedReview, now: Date): Promise<AssignmentRecord | undefined> => {
+export const addReview = async (
+  pair: { competitionId: string; roundId: string; entryId: string; trackId: string; expertEmail: string },
+  why: AddedReview,
+  now: Date,
+): Promise<AssignmentRecord | undefined> => {
   const at = now.toISOString();
   const assignmentId = assignmentIdOf(pair.competitionId, pair.roundId, pair.entryId, pair.expertEmail);
   const item: AssignmentRecord = {
@@ -349,7 +438,12 @@ export const addReview = async (pair: { competitionId: string; roundId: string; 
   const put = {
     Put: {
       TableName: tableName(),
-      Item: { ...assignmentKey(assignmentId), gsi1pk: roundReviewsKey(pair.competitionId, pair.roundId), gsi1sk: `${pair.entryId}#${pair.expertEmail}`, ...item },
+      Item: {
+        ...assignmentKey(assignmentId),
+        gsi1pk: roundReviewsKey(pair.competitionId, pair.roundId),
+        gsi1sk: `${pair.entryId}#${pair.expertEmail}`,
+        ...item,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -385,7 +479,14 @@ export const addReview = async (pair: { competitionId: string; roundId: string; 
         UpdateExpression: 'SET #s = :revoked, replacedBy = :new, linkVersion = linkVersion + :one, updatedAt = :at',
         ConditionExpression: '#s = :pending AND linkVersion = :v AND attribute_not_exists(replacedBy)',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':revoked': 'REVOKED', ':new': assignmentId, ':one': 1, ':at': at, ':pending': 'PENDING', ':v': why.assignment.linkVersion },
+        ExpressionAttributeValues: {
+          ':revoked': 'REVOKED',
+          ':new': assignmentId,
+          ':one': 1,
+          ':at': at,
+          ':pending': 'PENDING',
+          ':v': why.assignment.linkVersion,
+        },
       },
     });
   }
@@ -402,7 +503,12 @@ export const addReview = async (pair: { competitionId: string; roundId: string; 
  * Records disagreement pass k with the entries it concerns, once: a replay (or
  * a later call for the same k) reads back what the first one stored.
  */
-export const claimExtraPass = async (competitionId: string, roundId: string, k: number, entryIds: string[]): Promise<{ k: number; entryIds: string[] }> => {
+export const claimExtraPass = async (
+  competitionId: string,
+  roundId: string,
+  k: number,
+  entryIds: string[],
+): Promise<{ k: number; entryIds: string[] }> => {
   try {
     await documentClient().send(
       new UpdateCommand({

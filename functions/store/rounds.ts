@@ -24,14 +24,20 @@ export interface RoundRun {
 const COUNT = /^count#([A-Z_]+)#(.+)$/;
 
 export const getRoundRun = async (competitionId: string, roundId: string): Promise<RoundRun | undefined> => {
-  const r = await documentClient().send(new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }));
-  if (!r.Item || !r.Item.status) return undefined;
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: roundKey(competitionId, roundId), ConsistentRead: true }),
+  );
+  if (!r.Item?.status) return undefined;
   const counts: RoundRun['counts'] = {};
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(stripKeys(r.Item))) {
     const m = COUNT.exec(k);
-    if (m) (counts[m[1]!] ??= {})[m[2]!] = Number(v);
-    else rest[k] = v;
+    if (!m) {
+      rest[k] = v;
+      continue;
+    }
+    counts[m[1]!] ??= {};
+    counts[m[1]!]![m[2]!] = Number(v);
   }
   return { ...(rest as Omit<RoundRun, 'counts'>), counts };
 };
@@ -40,7 +46,12 @@ export const getRoundRun = async (competitionId: string, roundId: string): Promi
  * Moves a round forward; never backwards. Replays of a step (at-least-once
  * delivery) therefore leave the item as the first delivery left it.
  */
-export const advanceRound = async (competitionId: string, roundId: string, status: RoundStatus, fields: Record<string, unknown>): Promise<void> => {
+export const advanceRound = async (
+  competitionId: string,
+  roundId: string,
+  status: RoundStatus,
+  fields: Record<string, unknown>,
+): Promise<void> => {
   const allowedFrom = ORDER.slice(0, ORDER.indexOf(status) + 1);
   const names: Record<string, string> = { '#s': 'status' };
   const values: Record<string, unknown> = { ':s': status };
@@ -52,7 +63,9 @@ export const advanceRound = async (competitionId: string, roundId: string, statu
     values[`:f${i}`] = v;
     sets.push(`#f${i} = if_not_exists(#f${i}, :f${i})`);
   });
-  allowedFrom.forEach((s, i) => (values[`:a${i}`] = s));
+  allowedFrom.forEach((s, i) => {
+    values[`:a${i}`] = s;
+  });
   try {
     await documentClient().send(
       new UpdateCommand({

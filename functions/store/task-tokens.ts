@@ -56,7 +56,9 @@ export const registerTaskToken = async (slot: TokenSlot, taskToken: string): Pro
  */
 export const claimTaskToken = async (slot: WaitSlot): Promise<{ token: string; item: Item } | undefined> => {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const read = await documentClient().send(new GetCommand({ TableName: tableName(), Key: slot.key, ConsistentRead: true }));
+    const read = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: slot.key, ConsistentRead: true }),
+    );
     const item = read.Item;
     const token = item?.[slot.tokenAttribute];
     if (!item || typeof token !== 'string' || item[slot.sentAttribute] === token || !slot.ready(item)) return undefined;

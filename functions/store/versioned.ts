@@ -43,9 +43,19 @@ export const updateVersioned = async <T extends { version: number }>(
 };
 
 /** Creates the item once; a replay finds it and returns what is stored. */
-export const createOnce = async <T>(key: { pk: string; sk: string }, item: T, extra: Record<string, unknown> = {}): Promise<{ item: T; created: boolean }> => {
+export const createOnce = async <T>(
+  key: { pk: string; sk: string },
+  item: T,
+  extra: Record<string, unknown> = {},
+): Promise<{ item: T; created: boolean }> => {
   try {
-    await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...key, ...extra, ...item }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...key, ...extra, ...item },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return { item, created: true };
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;

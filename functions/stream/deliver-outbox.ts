@@ -27,14 +27,20 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
   if (!stored || stored.deliveredAt) return;
   const competition = await getCompetition(stored.competitionId);
   // Award and hand-off messages belong to no review round.
-  const stage = { awards: { zh: '评奖', en: 'Awards' }, handoff: { zh: '项目转化', en: 'Project hand-off' } }[stored.roundId];
+  const stage = { awards: { zh: '评奖', en: 'Awards' }, handoff: { zh: '项目转化', en: 'Project hand-off' } }[
+    stored.roundId
+  ];
   const round = competition?.rounds.find((r) => r.roundId === stored.roundId) ?? (stage ? { name: stage } : undefined);
   if (!competition || !round) {
     logger.warn('outbox message for an unknown competition or round; skipped', { messageKey: stored.messageKey });
     return;
   }
-  const rendered = renderMessage({ ...stored, competitionTitle: competition.title, roundName: round.name }, requiredEnv('PUBLIC_BASE_URL'));
-  const sent = await (ses ??= new SESv2Client({})).send(
+  const rendered = renderMessage(
+    { ...stored, competitionTitle: competition.title, roundName: round.name },
+    requiredEnv('PUBLIC_BASE_URL'),
+  );
+  ses ??= new SESv2Client({});
+  const sent = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: requiredEnv('MAIL_FROM'),
       Destination: { ToAddresses: [stored.expertEmail] },
@@ -48,7 +54,12 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
     }),
   );
   await markDelivered(stored.competitionId, stored.roundId, stored.messageKey, sent.MessageId ?? 'unknown', now());
-  logger.info('delivered', { kind: stored.kind, competitionId: stored.competitionId, roundId: stored.roundId, messageId: sent.MessageId });
+  logger.info('delivered', {
+    kind: stored.kind,
+    competitionId: stored.competitionId,
+    roundId: stored.roundId,
+    messageId: sent.MessageId,
+  });
 };
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
@@ -61,7 +72,10 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, 
       try {
         await deliver(unmarshall(image as Record<string, AttributeValue>) as OutboxMessage);
       } catch (e) {
-        logger.error('delivery failed; the record will be retried', { error: e as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
+        logger.error('delivery failed; the record will be retried', {
+          error: e as Error,
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+        });
         batchItemFailures.push({ itemIdentifier: record.dynamodb!.SequenceNumber! });
         // Stream order: later records of this shard wait for the failed one.
         break;

@@ -24,11 +24,36 @@ export const handler = task(input, async ({ competitionId }) => {
     if (current.status !== 'PROPOSED') return undefined; // a replay: already asked
     const confirmations: SponsorConfirmation[] = competition.tracks.flatMap((t) => {
       if (t.kind !== 'CHALLENGE' || !t.sponsorConfirmsWinner) return [];
-      const entryIds = current.proposal.awards.filter((a) => a.kind === 'TIER' && a.trackId === t.trackId).map((a) => a.entryId);
+      const entryIds = current.proposal.awards
+        .filter((a) => a.kind === 'TIER' && a.trackId === t.trackId)
+        .map((a) => a.entryId);
       if (!entryIds.length) return [];
-      return [{ trackId: t.trackId, sponsor: t.sponsor.organizationName, ...(t.sponsor.contactEmail ? { contactEmail: t.sponsor.contactEmail } : {}), entryIds, status: 'PENDING' as const, linkVersion: 1 }];
+      return [
+        {
+          trackId: t.trackId,
+          sponsor: t.sponsor.organizationName,
+          ...(t.sponsor.contactEmail ? { contactEmail: t.sponsor.contactEmail } : {}),
+          entryIds,
+          status: 'PENDING' as const,
+          linkVersion: 1,
+        },
+      ];
     });
-    return { ...current, status: 'CONFIRMING', confirmations, confirmationClosesAt: closesAt, history: [...current.history, { at: at.toISOString(), by: 'award-workflow', action: 'SPONSOR_CONFIRMATION_REQUESTED', detail: confirmations.map((c) => c.trackId).join(', ') || 'none needed' }] };
+    return {
+      ...current,
+      status: 'CONFIRMING',
+      confirmations,
+      confirmationClosesAt: closesAt,
+      history: [
+        ...current.history,
+        {
+          at: at.toISOString(),
+          by: 'award-workflow',
+          action: 'SPONSOR_CONFIRMATION_REQUESTED',
+          detail: confirmations.map((c) => c.trackId).join(', ') || 'none needed',
+        },
+      ],
+    };
   });
   const deadline = after.confirmationClosesAt ?? closesAt;
   for (const c of after.confirmations.filter((x) => x.status === 'PENDING' && x.contactEmail)) {
@@ -44,7 +69,9 @@ export const handler = task(input, async ({ competitionId }) => {
       details: [
         `${track.name.zh}（${track.name.en ?? track.trackId}）`,
         ...c.entryIds.map((id) => {
-          const tier = competition.awardPlan.tiers.find((t) => t.tierId === after.proposal.awards.find((a) => a.entryId === id && a.kind === 'TIER')?.awardId);
+          const tier = competition.awardPlan.tiers.find(
+            (t) => t.tierId === after.proposal.awards.find((a) => a.entryId === id && a.kind === 'TIER')?.awardId,
+          );
           return `${tier?.name.zh ?? ''}：${after.entries[id]?.title ?? id}（${after.entries[id]?.organizationName ?? ''}）`;
         }),
       ],

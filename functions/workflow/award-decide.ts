@@ -32,25 +32,67 @@ export const handler = task(input, async ({ competitionId, decision }) => {
     const parsed = awardDecision.safeParse(decision);
     if (!parsed.success) {
       next = 'WAIT';
-      return { ...base, lastDecisionNext: next, history: [...current.history, { at, by: 'unknown', action: 'INVALID_DECISION', detail: JSON.stringify(zodIssues(parsed.error)).slice(0, 2000) }] };
+      return {
+        ...base,
+        lastDecisionNext: next,
+        history: [
+          ...current.history,
+          {
+            at,
+            by: 'unknown',
+            action: 'INVALID_DECISION',
+            detail: JSON.stringify(zodIssues(parsed.error)).slice(0, 2000),
+          },
+        ],
+      };
     }
     const d = parsed.data;
     const by = d.by ?? 'aws-cli';
     if (d.action === 'APPROVE') {
       next = 'CONFIRM';
-      return { ...base, lastDecisionNext: next, history: [...current.history, { at, by, action: 'APPROVED', ...(d.reason ? { reason: d.reason } : {}), detail: `proposal v${current.proposalVersion}` }] };
+      return {
+        ...base,
+        lastDecisionNext: next,
+        history: [
+          ...current.history,
+          {
+            at,
+            by,
+            action: 'APPROVED',
+            ...(d.reason ? { reason: d.reason } : {}),
+            detail: `proposal v${current.proposalVersion}`,
+          },
+        ],
+      };
     }
     if (d.action === 'REJECT') {
       next = 'RECOMPUTE';
-      return { ...base, recomputeRequested: true, lastDecisionNext: next, history: [...current.history, { at, by, action: 'REJECTED', reason: d.reason }] };
+      return {
+        ...base,
+        recomputeRequested: true,
+        lastDecisionNext: next,
+        history: [...current.history, { at, by, action: 'REJECTED', reason: d.reason }],
+      };
     }
     next = 'WAIT';
     try {
       const proposal = d.amendments.reduce((p, a) => applyAmendment(p, plan, a), current.proposal);
-      return { ...base, proposal, lastDecisionNext: next, history: [...current.history, ...d.amendments.map((a) => ({ at, by, action: `AMENDED_${a.op}`, reason: a.reason, amendment: a }))] };
+      return {
+        ...base,
+        proposal,
+        lastDecisionNext: next,
+        history: [
+          ...current.history,
+          ...d.amendments.map((a) => ({ at, by, action: `AMENDED_${a.op}`, reason: a.reason, amendment: a })),
+        ],
+      };
     } catch (e) {
       if (!(e instanceof AmendmentError)) throw e;
-      return { ...base, lastDecisionNext: next, history: [...current.history, { at, by, action: 'INVALID_DECISION', detail: `${e.code}: ${e.message}` }] };
+      return {
+        ...base,
+        lastDecisionNext: next,
+        history: [...current.history, { at, by, action: 'INVALID_DECISION', detail: `${e.code}: ${e.message}` }],
+      };
     }
   });
   return { next, status: after.status, proposalVersion: after.proposalVersion, awards: after.proposal.awards.length };

@@ -29,7 +29,14 @@ export const handler = task(input, async ({ competitionId }) => {
     entries,
     criteria,
     confirmations: [],
-    history: [{ at, by: 'award-workflow', action: 'PROPOSED', detail: `${proposal.awards.length} awards from round ${finalRoundId}` }],
+    history: [
+      {
+        at,
+        by: 'award-workflow',
+        action: 'PROPOSED',
+        detail: `${proposal.awards.length} awards from round ${finalRoundId}`,
+      },
+    ],
     version: 1,
   });
   let record = item;
@@ -43,11 +50,18 @@ export const handler = task(input, async ({ competitionId }) => {
             criteria,
             proposalVersion: current.proposalVersion + 1,
             recomputeRequested: false,
-            history: [...current.history, { at, by: 'award-workflow', action: 'RECOMPUTED', detail: `${proposal.awards.length} awards` }],
+            history: [
+              ...current.history,
+              { at, by: 'award-workflow', action: 'RECOMPUTED', detail: `${proposal.awards.length} awards` },
+            ],
           }
         : undefined,
     );
     record = r.after;
   }
-  return { proposalVersion: record.proposalVersion, awards: record.proposal.awards.length, vacancies: record.proposal.vacancies.length };
+  return {
+    proposalVersion: record.proposalVersion,
+    awards: record.proposal.awards.length,
+    vacancies: record.proposal.vacancies.length,
+  };
 });

@@ -20,7 +20,9 @@ export const handler = task(input, async ({ competitionId }) => {
   const at = now().toISOString();
   const { after } = await updateAwards(competitionId, (current) => {
     if (current.status === 'PUBLISHED') return undefined;
-    const confirmations = current.confirmations.map((c) => (c.status === 'PENDING' ? { ...c, status: 'TIMED_OUT' as const } : c));
+    const confirmations = current.confirmations.map((c) =>
+      c.status === 'PENDING' ? { ...c, status: 'TIMED_OUT' as const } : c,
+    );
     const declined = new Set(confirmations.filter((c) => c.status === 'DECLINED').map((c) => c.trackId));
     const published = current.proposal.awards.filter((a) => !(a.kind === 'TIER' && declined.has(a.trackId)));
     return {
@@ -29,7 +31,15 @@ export const handler = task(input, async ({ competitionId }) => {
       confirmations,
       published,
       publishedAt: at,
-      history: [...current.history, { at, by: 'award-workflow', action: 'PUBLISHED', detail: `${published.length} awards${declined.size ? `; withheld in ${[...declined].join(', ')} (sponsor declined)` : ''}` }],
+      history: [
+        ...current.history,
+        {
+          at,
+          by: 'award-workflow',
+          action: 'PUBLISHED',
+          detail: `${published.length} awards${declined.size ? `; withheld in ${[...declined].join(', ')} (sponsor declined)` : ''}`,
+        },
+      ],
     };
   });
   const funded = new Set(competition.awardPlan.tiers.filter((t) => t.funded).map((t) => t.tierId));
@@ -40,5 +50,10 @@ export const handler = task(input, async ({ competitionId }) => {
     const input = { competitionId, entryId: w.entryId, awardId: w.awardId };
     if (await startOnce(requiredEnv('HANDOFF_STATE_MACHINE_ARN'), `${competitionId}_${w.entryId}`, input)) started++;
   }
-  return { published: after.published?.length ?? 0, handOffs: winners.length, handOffsStarted: started, publishedAt: after.publishedAt };
+  return {
+    published: after.published?.length ?? 0,
+    handOffs: winners.length,
+    handOffsStarted: started,
+    publishedAt: after.publishedAt,
+  };
 });

@@ -4,7 +4,11 @@ import { task } from '../runtime/task.ts';
 import { registerWait } from '../services/callbacks.ts';
 import { decisionWait, sponsorWait } from '../store/awards.ts';
 
-const input = z.object({ competitionId: slug, kind: z.enum(['DECISION', 'SPONSORS']), taskToken: z.string().min(1).max(2048) });
+const input = z.object({
+  competitionId: slug,
+  kind: z.enum(['DECISION', 'SPONSORS']),
+  taskToken: z.string().min(1).max(2048),
+});
 
 /**
  * The award workflow's callback steps (`.waitForTaskToken`) record their token:

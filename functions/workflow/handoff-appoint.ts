@@ -21,13 +21,18 @@ const input = z.object({ competitionId: slug, entryId: z.string().regex(/^[0-9A-
 export const handler = task(input, async ({ competitionId, entryId, awardId }) => {
   const competition = await requireCompetition(competitionId);
   const entry = await getEntryRecord(entryId);
-  if (!entry || entry.competitionId !== competitionId) throw conflict('ENTRY_NOT_FOUND', `Entry ${entryId} is not in ${competitionId}`);
+  if (!entry || entry.competitionId !== competitionId)
+    throw conflict('ENTRY_NOT_FOUND', `Entry ${entryId} is not in ${competitionId}`);
   const tier = competition.awardPlan.tiers.find((t) => t.tierId === awardId);
-  if (!tier?.funded || !tier.grant) throw conflict('NOT_A_FUNDED_AWARD', `"${awardId}" is not a funded tier with a grant`);
+  if (!tier?.funded || !tier.grant)
+    throw conflict('NOT_A_FUNDED_AWARD', `"${awardId}" is not a funded tier with a grant`);
   const funding = competition.awardPlan.funding;
   const at = now();
   const expiresAt = new Date(at.getTime() + funding.appointmentHours * 3600_000).toISOString();
-  const tranches = splitTranches(tier.grant.amount, funding.milestones.map((m) => m.percent));
+  const tranches = splitTranches(
+    tier.grant.amount,
+    funding.milestones.map((m) => m.percent),
+  );
   const c = funding.conversion;
   const { item: project } = await createProject({
     projectId: projectIdOf(entryId),
@@ -47,10 +52,27 @@ export const handler = task(input, async ({ competitionId, entryId, awardId }) =
       ...(c.valuationCap ? { valuationCap: c.valuationCap.amount } : {}),
       ...(c.qualifyingRoundSize ? { qualifyingRoundSize: c.qualifyingRoundSize.amount } : {}),
     },
-    milestones: funding.milestones.map((m, k) => ({ milestoneId: m.milestoneId, title: m.title.zh, trancheAmount: tranches[k]!, status: 'PLANNED' as const })),
+    milestones: funding.milestones.map((m, k) => ({
+      milestoneId: m.milestoneId,
+      title: m.title.zh,
+      trancheAmount: tranches[k]!,
+      status: 'PLANNED' as const,
+    })),
     financing: [],
-    log: [{ at: at.toISOString(), by: 'handoff-workflow', event: 'CREATED', detail: `${awardId}: requested ${tier.grant.amount} ${tier.grant.currency}` }],
-    appointment: { linkVersion: 1, expiresAt, termMonths: funding.termMonths, responsibilities: funding.responsibilities },
+    log: [
+      {
+        at: at.toISOString(),
+        by: 'handoff-workflow',
+        event: 'CREATED',
+        detail: `${awardId}: requested ${tier.grant.amount} ${tier.grant.currency}`,
+      },
+    ],
+    appointment: {
+      linkVersion: 1,
+      expiresAt,
+      termMonths: funding.termMonths,
+      responsibilities: funding.responsibilities,
+    },
     version: 1,
   });
   const tierName = tier.name.zh;
@@ -62,9 +84,16 @@ export const handler = task(input, async ({ competitionId, entryId, awardId }) =
     competitionId,
     stage: 'handoff',
     closesAt: project.appointment.expiresAt,
-    details: [`${project.title}（${tierName}）`, `任期 ${project.appointment.termMonths} 个月；申请资助 ${project.requestedAmount} ${project.currency}`, project.appointment.responsibilities.zh],
+    details: [
+      `${project.title}（${tierName}）`,
+      `任期 ${project.appointment.termMonths} 个月；申请资助 ${project.requestedAmount} ${project.currency}`,
+      project.appointment.responsibilities.zh,
+    ],
     link: { purpose: 'appointment', subject: project.projectId, version: project.appointment.linkVersion },
     at,
   });
-  return { projectId: project.projectId, timeoutSeconds: Math.max(1, Math.ceil((Date.parse(project.appointment.expiresAt) - at.getTime()) / 1000)) };
+  return {
+    projectId: project.projectId,
+    timeoutSeconds: Math.max(1, Math.ceil((Date.parse(project.appointment.expiresAt) - at.getTime()) / 1000)),
+  };
 });

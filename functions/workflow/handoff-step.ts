@@ -9,7 +9,11 @@ import { requireCompetition } from '../store/competitions.ts';
 import { getProject, updateProject } from '../store/projects.ts';
 import { outboxMessageKey } from '../store/outbox.ts';
 
-const input = z.object({ projectId: z.string().min(1).max(60), step: z.enum(['ACCEPTED', 'DECLINED', 'EXPIRED', 'MEETING']), decision: z.unknown().optional() });
+const input = z.object({
+  projectId: z.string().min(1).max(60),
+  step: z.enum(['ACCEPTED', 'DECLINED', 'EXPIRED', 'MEETING']),
+  decision: z.unknown().optional(),
+});
 
 /**
  * The hand-off's bookkeeping steps, each applying one guarded lifecycle event:
@@ -23,13 +27,28 @@ export const handler = task(input, async ({ projectId, step, decision }) => {
   const at = now();
   const iso = at.toISOString();
   const apply = async (event: ProjectEvent, by: string, guard: (status: string) => boolean) => {
-    const r = await updateProject(projectId, (p) => (guard(p.status) ? applyProjectEvent(p, event, by, iso) as typeof p : undefined));
+    const r = await updateProject(projectId, (p) =>
+      guard(p.status) ? (applyProjectEvent(p, event, by, iso) as typeof p) : undefined,
+    );
     return r.after;
   };
-  if (step === 'ACCEPTED') return { next: 'MEETING', status: (await apply({ type: 'APPOINTMENT_ACCEPTED' }, 'appointee', (s) => s === 'PENDING_APPOINTMENT')).status };
+  if (step === 'ACCEPTED')
+    return {
+      next: 'MEETING',
+      status: (await apply({ type: 'APPOINTMENT_ACCEPTED' }, 'appointee', (s) => s === 'PENDING_APPOINTMENT')).status,
+    };
   if (step === 'DECLINED') {
     const reason = (await getProject(projectId))?.appointment.answer?.reason;
-    return { next: 'DONE', status: (await apply({ type: 'APPOINTMENT_DECLINED', ...(reason ? { reason } : {}) }, 'appointee', (s) => s === 'PENDING_APPOINTMENT')).status };
+    return {
+      next: 'DONE',
+      status: (
+        await apply(
+          { type: 'APPOINTMENT_DECLINED', ...(reason ? { reason } : {}) },
+          'appointee',
+          (s) => s === 'PENDING_APPOINTMENT',
+        )
+      ).status,
+    };
   }
   if (step === 'EXPIRED') {
     const p = await apply({ type: 'APPOINTMENT_EXPIRED' }, 'handoff-workflow', (s) => s === 'PENDING_APPOINTMENT');
@@ -43,7 +62,11 @@ export const handler = task(input, async ({ projectId, step, decision }) => {
         competitionId: p.competitionId,
         stage: 'handoff',
         closesAt: p.appointment.expiresAt,
-        details: [`项目经理聘任已超时 / appointment timed out: ${p.title}`, `${p.manager.name} <${p.manager.email}>`, `project ${projectId}`],
+        details: [
+          `项目经理聘任已超时 / appointment timed out: ${p.title}`,
+          `${p.manager.name} <${p.manager.email}>`,
+          `project ${projectId}`,
+        ],
         at,
       });
     }
@@ -55,12 +78,34 @@ export const handler = task(input, async ({ projectId, step, decision }) => {
     if (p.appliedMeetingToken && p.appliedMeetingToken === p.meetingTaskToken) return undefined;
     const parsed = meetingDecision.safeParse(decision);
     if (!parsed.success) {
-      return { ...p, appliedMeetingToken: p.meetingTaskToken, log: [...p.log, { at: iso, by: 'unknown', event: 'INVALID_MEETING_DECISION', detail: JSON.stringify(zodIssues(parsed.error)).slice(0, 2000) }] };
+      return {
+        ...p,
+        appliedMeetingToken: p.meetingTaskToken,
+        log: [
+          ...p.log,
+          {
+            at: iso,
+            by: 'unknown',
+            event: 'INVALID_MEETING_DECISION',
+            detail: JSON.stringify(zodIssues(parsed.error)).slice(0, 2000),
+          },
+        ],
+      };
     }
     const d = parsed.data;
-    const event: ProjectEvent = d.decision === 'APPROVE' ? { type: 'MEETING_APPROVED', amount: d.amount, minutes: d.minutes } : { type: 'MEETING_REJECTED', reason: d.reason };
-    return { ...(applyProjectEvent(p, event, d.by ?? 'aws-cli', iso) as typeof p), appliedMeetingToken: p.meetingTaskToken };
+    const event: ProjectEvent =
+      d.decision === 'APPROVE'
+        ? { type: 'MEETING_APPROVED', amount: d.amount, minutes: d.minutes }
+        : { type: 'MEETING_REJECTED', reason: d.reason };
+    return {
+      ...(applyProjectEvent(p, event, d.by ?? 'aws-cli', iso) as typeof p),
+      appliedMeetingToken: p.meetingTaskToken,
+    };
   });
   // Still pending: the decision was malformed; wait for another.
-  return { next: after.status === 'PENDING_MEETING' ? 'WAIT' : 'DONE', status: after.status, approvedAmount: after.approvedAmount };
+  return {
+    next: after.status === 'PENDING_MEETING' ? 'WAIT' : 'DONE',
+    status: after.status,
+    approvedAmount: after.approvedAmount,
+  };
 });

@@ -3,7 +3,11 @@ import { task } from '../runtime/task.ts';
 import { registerWait } from '../services/callbacks.ts';
 import { appointmentWait, meetingWait } from '../store/projects.ts';
 
-const input = z.object({ projectId: z.string().min(1).max(60), kind: z.enum(['APPOINTMENT', 'MEETING']), taskToken: z.string().min(1).max(2048) });
+const input = z.object({
+  projectId: z.string().min(1).max(60),
+  kind: z.enum(['APPOINTMENT', 'MEETING']),
+  taskToken: z.string().min(1).max(2048),
+});
 
 /**
  * The hand-off's callback steps record their token: the appointee's answer

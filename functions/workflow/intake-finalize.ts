@@ -19,7 +19,11 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     }),
   );
   const totals = Object.values(byTrack).reduce(
-    (s, t) => ({ screened: s.screened + t.screened, eligible: s.eligible + t.eligible, ineligible: s.ineligible + t.ineligible }),
+    (s, t) => ({
+      screened: s.screened + t.screened,
+      eligible: s.eligible + t.eligible,
+      ineligible: s.ineligible + t.ineligible,
+    }),
     { screened: 0, eligible: 0, ineligible: 0 },
   );
   const summary = { competitionId, roundId, totals, byTrack };

@@ -29,7 +29,12 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       const at = now();
       const decisions = page.items.map((entry) => {
         const failures = screenEntry(entry, competition.eligibility);
-        const screening: Screening = { outcome: failures.length ? 'INELIGIBLE' : 'ELIGIBLE', failures, screenedAt: at.toISOString(), roundId };
+        const screening: Screening = {
+          outcome: failures.length ? 'INELIGIBLE' : 'ELIGIBLE',
+          failures,
+          screenedAt: at.toISOString(),
+          roundId,
+        };
         return { entry, screening };
       });
       screened += (await recordScreening(competitionId, roundId, decisions, at)).length;

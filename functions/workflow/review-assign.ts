@@ -35,18 +35,28 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
   if (round.panel && entries.length) {
     const result = solvePanels(instance, trackOf, round.panel.size);
     pairs = result.pairs.map((p) => ({ ...p, trackId: trackOf.get(p.entryId)! }));
-    report = { mode: 'panel', panels: result.panels, recusals: result.recusals, shortfalls: result.panels.filter((p) => p.missing > 0) };
+    report = {
+      mode: 'panel',
+      panels: result.panels,
+      recusals: result.recusals,
+      shortfalls: result.panels.filter((p) => p.missing > 0),
+    };
   } else {
     const { problem, reasons } = buildProblem(instance);
     const solution = solveAssignment(problem);
-    pairs = solution.reviewersOf.flatMap((js, i) => js.map((j) => ({ entryId: entries[i]!.entryId, trackId: entries[i]!.trackId, expertEmail: experts[j]!.email })));
+    pairs = solution.reviewersOf.flatMap((js, i) =>
+      js.map((j) => ({ entryId: entries[i]!.entryId, trackId: entries[i]!.trackId, expertEmail: experts[j]!.email })),
+    );
     // The same report as the dry run (`npm run assign`, the preview route), without the pair list.
     report = { mode: 'assigned', ...describeSolution(instance, problem, reasons, solution, 'optimal').report };
   }
   await createAssignments(competitionId, roundId, pairs, at);
 
   const byExpert = new Map<string, string[]>();
-  for (const p of pairs) (byExpert.get(p.expertEmail) ?? byExpert.set(p.expertEmail, []).get(p.expertEmail)!).push(assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail));
+  for (const p of pairs)
+    (byExpert.get(p.expertEmail) ?? byExpert.set(p.expertEmail, []).get(p.expertEmail)!).push(
+      assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail),
+    );
   for (const x of experts) {
     const ids = byExpert.get(x.email);
     if (!ids) continue;
@@ -62,7 +72,12 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
     });
   }
   const shortfalls = (report.shortfalls as unknown[]).length;
-  await advanceRound(competitionId, roundId, 'REVIEWING', { startedAt: at.toISOString(), executionName, assigned: pairs.length, assignment: report });
+  await advanceRound(competitionId, roundId, 'REVIEWING', {
+    startedAt: at.toISOString(),
+    executionName,
+    assigned: pairs.length,
+    assignment: report,
+  });
   return {
     assigned: pairs.length,
     entries: entries.length,

@@ -10,7 +10,13 @@ import { roundInstance } from '../../shared/review/round-instance.ts';
 import { checkpointOffsets, dueReminders, nextCheckpoint } from '../../shared/review/reminders.ts';
 import { advance, aggregateRound, cutoffOf, needsExtraReview } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { addReview, allRoundAssignments, claimExtraPass, getReviewProgress, type AssignmentRecord } from '../store/reviews.ts';
+import {
+  addReview,
+  allRoundAssignments,
+  claimExtraPass,
+  getReviewProgress,
+  type AssignmentRecord,
+} from '../store/reviews.ts';
 import { outboxMessageKey } from '../store/outbox.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
@@ -41,11 +47,20 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
 
   // Reminders for what is pending now.
   const pending = new Map<string, AssignmentRecord[]>();
-  for (const a of assignments) if (a.status === 'PENDING') (pending.get(a.expertEmail) ?? pending.set(a.expertEmail, []).get(a.expertEmail)!).push(a);
+  for (const a of assignments)
+    if (a.status === 'PENDING')
+      (pending.get(a.expertEmail) ?? pending.set(a.expertEmail, []).get(a.expertEmail)!).push(a);
   let reminded = 0;
   for (const hoursBefore of dueReminders(round.reviewClosesAt, round.reminderHoursBefore, t)) {
     for (const [email, mine] of pending) {
-      const sent = await queueReviewMessage({ ...message, kind: 'REMINDER', messageKey: outboxMessageKey.reminder(email, hoursBefore), expert: { email }, assignments: mine, hoursBefore });
+      const sent = await queueReviewMessage({
+        ...message,
+        kind: 'REMINDER',
+        messageKey: outboxMessageKey.reminder(email, hoursBefore),
+        expert: { email },
+        assignments: mine,
+        hoursBefore,
+      });
       if (sent) reminded++;
     }
   }
@@ -56,11 +71,32 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   // The round's entries are read only when something needs them (most checkpoints need none).
   let entries: Awaited<ReturnType<typeof roundEntries>> | undefined;
   const roundEntriesOnce = async () => (entries ??= await roundEntries(competition, roundId));
-  if (round.disagreement && progress.completedAt && (extraPass?.k ?? 0) < round.disagreement.maxExtraPasses && windowAllowsNewReviews(rules, t)) {
-    const reviews = assignments.filter((a) => a.status === 'SUBMITTED' && a.scores).map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
-    const scores = aggregateRound(competition.rubric.criteria, (await roundEntriesOnce()).map((e) => ({ entryId: e.entryId, trackId: e.trackId, submittedAt: e.submittedAt ?? e.createdAt })), reviews, round.aggregation);
-    const disputed = needsExtraReview(scores, cutoffOf(advance(scores, round.advancement)), round.disagreement.spreadAbove);
-    if (disputed.length) extraPass = await claimExtraPass(competitionId, roundId, (extraPass?.k ?? 0) + 1, disputed.sort());
+  if (
+    round.disagreement &&
+    progress.completedAt &&
+    (extraPass?.k ?? 0) < round.disagreement.maxExtraPasses &&
+    windowAllowsNewReviews(rules, t)
+  ) {
+    const reviews = assignments
+      .filter((a) => a.status === 'SUBMITTED' && a.scores)
+      .map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
+    const scores = aggregateRound(
+      competition.rubric.criteria,
+      (await roundEntriesOnce()).map((e) => ({
+        entryId: e.entryId,
+        trackId: e.trackId,
+        submittedAt: e.submittedAt ?? e.createdAt,
+      })),
+      reviews,
+      round.aggregation,
+    );
+    const disputed = needsExtraReview(
+      scores,
+      cutoffOf(advance(scores, round.advancement)),
+      round.disagreement.spreadAbove,
+    );
+    if (disputed.length)
+      extraPass = await claimExtraPass(competitionId, roundId, (extraPass?.k ?? 0) + 1, disputed.sort());
   }
 
   // Backup and extra reviewers, all at once through the exact solver.
@@ -70,7 +106,11 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   if (slots.length) {
     const experts = await activeExperts();
     const instance = roundInstance(competition, round, await roundEntriesOnce(), experts);
-    const held = assignments.map((a) => ({ entryId: a.entryId, expertEmail: a.expertEmail, active: a.status === 'PENDING' || a.status === 'SUBMITTED' }));
+    const held = assignments.map((a) => ({
+      entryId: a.entryId,
+      expertEmail: a.expertEmail,
+      active: a.status === 'PENDING' || a.status === 'SUBMITTED',
+    }));
     const result = solveTopUp(instance, held, slots);
     unfilled = result.unfilled;
     const byId = new Map(assignments.map((a) => [a.assignmentId, a]));
@@ -80,14 +120,28 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       const replaced = f.need.kind === 'REPLACES' ? byId.get(f.need.assignmentId)! : undefined;
       const created = await addReview(
         { competitionId, roundId, entryId: f.entryId, trackId: trackOf.get(f.entryId)!, expertEmail: f.expertEmail },
-        replaced ? { kind: 'REPLACES', assignment: replaced } : { kind: 'EXTRA', pass: (f.need as { pass: number }).pass },
+        replaced
+          ? { kind: 'REPLACES', assignment: replaced }
+          : { kind: 'EXTRA', pass: (f.need as { pass: number }).pass },
         at,
       );
       if (!created) continue;
       added++;
-      await queueReviewMessage({ ...message, kind: 'ADDED', messageKey: outboxMessageKey.added(f.expertEmail, created.assignmentId), expert: expertOf.get(f.expertEmail)!, assignments: [created] });
+      await queueReviewMessage({
+        ...message,
+        kind: 'ADDED',
+        messageKey: outboxMessageKey.added(f.expertEmail, created.assignmentId),
+        expert: expertOf.get(f.expertEmail)!,
+        assignments: [created],
+      });
       if (replaced?.status === 'PENDING') {
-        await queueReviewMessage({ ...message, kind: 'WITHDRAWN', messageKey: outboxMessageKey.withdrawn(replaced.expertEmail, replaced.assignmentId), expert: expertOf.get(replaced.expertEmail) ?? { email: replaced.expertEmail }, assignments: [replaced] });
+        await queueReviewMessage({
+          ...message,
+          kind: 'WITHDRAWN',
+          messageKey: outboxMessageKey.withdrawn(replaced.expertEmail, replaced.assignmentId),
+          expert: expertOf.get(replaced.expertEmail) ?? { email: replaced.expertEmail },
+          assignments: [replaced],
+        });
       }
     }
     if (added) {

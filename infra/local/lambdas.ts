@@ -33,7 +33,8 @@ export class LocalLambdas {
       this.byArn.set(f.arn, f);
       this.byArn.set(f.logicalId, f);
       for (const [k, v] of Object.entries(f.environment)) {
-        if (k in env && env[k] !== v) throw new Error(`functions disagree on ${k} (${env[k]} vs ${v}); the local stack runs them in one process`);
+        if (k in env && env[k] !== v)
+          throw new Error(`functions disagree on ${k} (${env[k]} vs ${v}); the local stack runs them in one process`);
         env[k] = v;
       }
     }
@@ -84,7 +85,10 @@ export class LocalLambdas {
     } as Context;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LambdaInvocationError('Sandbox.Timedout', `Task timed out after ${f.timeoutSeconds} seconds`)), f.timeoutSeconds * 1000);
+      timer = setTimeout(
+        () => reject(new LambdaInvocationError('Sandbox.Timedout', `Task timed out after ${f.timeoutSeconds} seconds`)),
+        f.timeoutSeconds * 1000,
+      );
     });
     try {
       // Events cross a JSON boundary in AWS; do the same so no object is shared by reference.

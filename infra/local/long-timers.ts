@@ -22,8 +22,16 @@ if (!g.__longTimers) {
     let referenced = true;
     const handle = {
       [LONG]: true,
-      ref: () => ((referenced = true), handle.inner.ref(), handle),
-      unref: () => ((referenced = false), handle.inner.unref(), handle),
+      ref: () => {
+        referenced = true;
+        handle.inner.ref();
+        return handle;
+      },
+      unref: () => {
+        referenced = false;
+        handle.inner.unref();
+        return handle;
+      },
       hasRef: () => referenced,
     } as LongTimer;
     const arm = () => {

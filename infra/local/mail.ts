@@ -31,17 +31,24 @@ export class LocalMail {
     private readonly onMail?: (m: LocalMailMessage) => void,
   ) {
     if (file && fs.existsSync(file)) {
-      for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line.trim()) this.messages.push(JSON.parse(line) as LocalMailMessage);
+      for (const line of fs.readFileSync(file, 'utf8').split('\n'))
+        if (line.trim()) this.messages.push(JSON.parse(line) as LocalMailMessage);
     }
   }
 
   send(body: Record<string, unknown>): { MessageId: string } {
     const from = body.FromEmailAddress;
     const to = (body.Destination as { ToAddresses?: unknown } | undefined)?.ToAddresses;
-    const simple = (body.Content as { Simple?: { Subject?: { Data?: unknown }; Body?: { Text?: { Data?: unknown }; Html?: { Data?: unknown } } } } | undefined)?.Simple;
+    const simple = (
+      body.Content as
+        | { Simple?: { Subject?: { Data?: unknown }; Body?: { Text?: { Data?: unknown }; Html?: { Data?: unknown } } } }
+        | undefined
+    )?.Simple;
     if (typeof from !== 'string' || !from.includes('@')) throw new MailRequestError('FromEmailAddress is required');
-    if (!Array.isArray(to) || !to.length || !to.every((x) => typeof x === 'string' && x.includes('@'))) throw new MailRequestError('Destination.ToAddresses is required');
-    if (typeof simple?.Subject?.Data !== 'string' || typeof simple.Body?.Text?.Data !== 'string') throw new MailRequestError('Content.Simple with a subject and a text body is required');
+    if (!Array.isArray(to) || !to.length || !to.every((x) => typeof x === 'string' && x.includes('@')))
+      throw new MailRequestError('Destination.ToAddresses is required');
+    if (typeof simple?.Subject?.Data !== 'string' || typeof simple.Body?.Text?.Data !== 'string')
+      throw new MailRequestError('Content.Simple with a subject and a text body is required');
     const m: LocalMailMessage = {
       messageId: `local-${randomUUID()}`,
       at: new Date().toISOString(),
@@ -68,7 +75,10 @@ export class LocalMail {
     const linkify = (s: string) => escapeHtml(s).replace(/https?:\/\/[^\s<]+/g, (u) => `<a href="${u}">${u}</a>`);
     const items = [...this.messages]
       .reverse()
-      .map((m) => `<article><h2>${escapeHtml(m.subject)}</h2><p class="meta">${escapeHtml(m.at)} · ${escapeHtml(m.from)} → ${escapeHtml(m.to.join(', '))}</p><pre>${linkify(m.text)}</pre></article>`)
+      .map(
+        (m) =>
+          `<article><h2>${escapeHtml(m.subject)}</h2><p class="meta">${escapeHtml(m.at)} · ${escapeHtml(m.from)} → ${escapeHtml(m.to.join(', '))}</p><pre>${linkify(m.text)}</pre></article>`,
+      )
       .join('\n');
     return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Local outbox · 本地发件箱</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}article{border-bottom:1px solid #ddd;padding:.5rem 0}.meta{color:#555;font-size:.9rem}pre{white-space:pre-wrap;font-family:inherit}</style></head>

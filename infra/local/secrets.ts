@@ -22,7 +22,8 @@ const generate = (g: NonNullable<LocalSecret['generate']>) => {
     if (b < 256 - (256 % alphabet.length)) out += alphabet[b % alphabet.length]; // no modulo bias
     if (k > 0 && k % bytes.length === 0) bytes.set(randomBytes(bytes.length));
   }
-  if (g.generateStringKey) return JSON.stringify({ ...(JSON.parse(g.secretStringTemplate ?? '{}') as object), [g.generateStringKey]: out });
+  if (g.generateStringKey)
+    return JSON.stringify({ ...(JSON.parse(g.secretStringTemplate ?? '{}') as object), [g.generateStringKey]: out });
   return out;
 };
 
@@ -31,12 +32,17 @@ export class LocalSecrets {
 
   constructor(
     private readonly secrets: LocalSecret[],
-    private readonly file?: string,
+    file?: string,
   ) {
-    const saved: Record<string, { value: string; created: number; version: string }> = file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    const saved: Record<string, { value: string; created: number; version: string }> =
+      file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
     let changed = false;
     for (const s of secrets) {
-      const v = saved[s.arn] ?? { value: s.secretString ?? (s.generate ? generate(s.generate) : ''), created: Date.now(), version: randomUUID() };
+      const v = saved[s.arn] ?? {
+        value: s.secretString ?? (s.generate ? generate(s.generate) : ''),
+        created: Date.now(),
+        version: randomUUID(),
+      };
       if (!saved[s.arn]) changed = true;
       this.values.set(s.arn, v);
     }
@@ -57,9 +63,18 @@ export class LocalSecrets {
       GetSecretValue: (b) => {
         const s = this.find(String(b.SecretId));
         const v = this.values.get(s.arn)!;
-        return { ARN: s.arn, Name: s.name, SecretString: v.value, VersionId: v.version, VersionStages: ['AWSCURRENT'], CreatedDate: v.created / 1000 };
+        return {
+          ARN: s.arn,
+          Name: s.name,
+          SecretString: v.value,
+          VersionId: v.version,
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: v.created / 1000,
+        };
       },
-      ListSecrets: () => ({ SecretList: this.secrets.map((s) => ({ ARN: s.arn, Name: s.name, Description: s.description })) }),
+      ListSecrets: () => ({
+        SecretList: this.secrets.map((s) => ({ ARN: s.arn, Name: s.name, Description: s.description })),
+      }),
       DescribeSecret: (b) => {
         const s = this.find(String(b.SecretId));
         return { ARN: s.arn, Name: s.name, Description: s.description };

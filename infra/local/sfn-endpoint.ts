@@ -31,27 +31,60 @@ export const sfnOperations = (sfn: LocalStepFunctions): Record<string, (b: Body)
   ListStateMachines: () => ({ stateMachines: sfn.listStateMachines() }),
   DescribeStateMachine: (b) => sfn.describeStateMachine(String(b.stateMachineArn)),
   StartExecution: (b) => {
-    const x = sfn.startExecution(String(b.stateMachineArn), b.name as string | undefined, (b.input as string | undefined) ?? '{}');
+    const x = sfn.startExecution(
+      String(b.stateMachineArn),
+      b.name as string | undefined,
+      (b.input as string | undefined) ?? '{}',
+    );
     return { executionArn: x.executionArn, startDate: seconds(x.startDate) };
   },
   DescribeExecution: (b) => {
     const x = sfn.describeExecution(String(b.executionArn));
-    return { ...summary(x), input: x.input, output: x.output, error: x.error, cause: x.cause, redriveCount: x.redriveCount ?? 0 };
+    return {
+      ...summary(x),
+      input: x.input,
+      output: x.output,
+      error: x.error,
+      cause: x.cause,
+      redriveCount: x.redriveCount ?? 0,
+    };
   },
-  ListExecutions: (b) => page(sfn.listExecutions(String(b.stateMachineArn), b.statusFilter as string | undefined).map(summary), b, 'executions'),
+  ListExecutions: (b) =>
+    page(
+      sfn.listExecutions(String(b.stateMachineArn), b.statusFilter as string | undefined).map(summary),
+      b,
+      'executions',
+    ),
   GetExecutionHistory: (b) => {
-    const events = sfn.describeExecution(String(b.executionArn)).events.map((e) => ({ ...e, timestamp: seconds(e.timestamp) }));
+    const events = sfn
+      .describeExecution(String(b.executionArn))
+      .events.map((e) => ({ ...e, timestamp: seconds(e.timestamp) }));
     return page(b.reverseOrder ? [...events].reverse() : events, b, 'events');
   },
-  RedriveExecution: (b) => ({ redriveDate: seconds(Date.now()), executionArn: sfn.redriveExecution(String(b.executionArn)).executionArn }),
-  StopExecution: (b) => ({ stopDate: seconds(sfn.stopExecution(String(b.executionArn), b.error as string, b.cause as string).stopDate) }),
-  SendTaskSuccess: (b) => (sfn.sendTaskSuccess(String(b.taskToken), String(b.output)), {}),
-  SendTaskFailure: (b) => (sfn.sendTaskFailure(String(b.taskToken), b.error as string, b.cause as string), {}),
-  SendTaskHeartbeat: (b) => (sfn.sendTaskHeartbeat(String(b.taskToken)), {}),
+  RedriveExecution: (b) => ({
+    redriveDate: seconds(Date.now()),
+    executionArn: sfn.redriveExecution(String(b.executionArn)).executionArn,
+  }),
+  StopExecution: (b) => ({
+    stopDate: seconds(sfn.stopExecution(String(b.executionArn), b.error as string, b.cause as string).stopDate),
+  }),
+  SendTaskSuccess: (b) => {
+    sfn.sendTaskSuccess(String(b.taskToken), String(b.output));
+    return {};
+  },
+  SendTaskFailure: (b) => {
+    sfn.sendTaskFailure(String(b.taskToken), b.error as string, b.cause as string);
+    return {};
+  },
+  SendTaskHeartbeat: (b) => {
+    sfn.sendTaskHeartbeat(String(b.taskToken));
+    return {};
+  },
 });
 
 /** Step Functions alone on its own port (the engine tests use it). */
-export const startSfnEndpoint = (sfn: LocalStepFunctions, port: number) => startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn) }, port);
+export const startSfnEndpoint = (sfn: LocalStepFunctions, port: number) =>
+  startAwsJsonEndpoint({ AWSStepFunctions: sfnOperations(sfn) }, port);
 
 /**
  * AWS JSON-protocol services (POST / with X-Amz-Target "<Service>.<Operation>")
@@ -60,7 +93,11 @@ export const startSfnEndpoint = (sfn: LocalStepFunctions, port: number) => start
 /** A REST-protocol operation ("POST /v2/email/outbound-emails") or a plain page ("GET /mail"). */
 export type RestOperation = (body: Body) => { status?: number; json?: unknown; html?: string };
 
-export const startAwsJsonEndpoint = async (services: Record<string, Record<string, (b: Body) => unknown>>, port: number, rest: Record<string, RestOperation> = {}) => {
+export const startAwsJsonEndpoint = async (
+  services: Record<string, Record<string, (b: Body) => unknown>>,
+  port: number,
+  rest: Record<string, RestOperation> = {},
+) => {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -70,11 +107,21 @@ export const startAwsJsonEndpoint = async (services: Record<string, Record<strin
         try {
           const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body) : {};
           const out = restOp(body);
-          res.writeHead(out.status ?? 200, { 'content-type': out.html !== undefined ? 'text/html; charset=utf-8' : 'application/json' });
+          res.writeHead(out.status ?? 200, {
+            'content-type': out.html !== undefined ? 'text/html; charset=utf-8' : 'application/json',
+          });
           res.end(out.html ?? JSON.stringify(out.json ?? {}));
         } catch (e) {
-          const type = e instanceof SyntaxError ? 'BadRequestException' : (e as Error).name === 'MailRequestError' ? 'BadRequestException' : 'InternalFailure';
-          res.writeHead(type === 'BadRequestException' ? 400 : 500, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+          const type =
+            e instanceof SyntaxError
+              ? 'BadRequestException'
+              : (e as Error).name === 'MailRequestError'
+                ? 'BadRequestException'
+                : 'InternalFailure';
+          res.writeHead(type === 'BadRequestException' ? 400 : 500, {
+            'content-type': 'application/json',
+            'x-amzn-errortype': type,
+          });
           res.end(JSON.stringify({ message: (e as Error).message }));
         }
         return;
@@ -84,16 +131,25 @@ export const startAwsJsonEndpoint = async (services: Record<string, Record<strin
       const service = services[target.slice(0, dot)];
       const op = service?.[target.slice(dot + 1)];
       const reply = (status: number, body: unknown, errorType?: string) => {
-        res.writeHead(status, { 'content-type': String(req.headers['content-type'] ?? 'application/x-amz-json-1.0'), ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, {
+          'content-type': String(req.headers['content-type'] ?? 'application/x-amz-json-1.0'),
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== 'POST' || !op) return reply(400, { __type: 'UnknownOperationException', message: `Unsupported operation ${target}` }, 'UnknownOperationException');
+      if (req.method !== 'POST' || !op)
+        return reply(
+          400,
+          { __type: 'UnknownOperationException', message: `Unsupported operation ${target}` },
+          'UnknownOperationException',
+        );
       try {
         const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body) : {};
         reply(200, op(body) ?? {});
       } catch (e) {
         if (e instanceof SfnError) return reply(400, { __type: e.type, message: e.message }, e.type);
-        if (e instanceof SyntaxError) return reply(400, { __type: 'SerializationException', message: 'Malformed JSON' }, 'SerializationException');
+        if (e instanceof SyntaxError)
+          return reply(400, { __type: 'SerializationException', message: 'Malformed JSON' }, 'SerializationException');
         reply(500, { __type: 'InternalFailure', message: (e as Error).message }, 'InternalFailure');
       }
     });
@@ -106,5 +162,9 @@ export const startAwsJsonEndpoint = async (services: Record<string, Record<strin
     });
   });
   const actual = (server.address() as AddressInfo).port;
-  return { endpoint: `http://127.0.0.1:${actual}`, port: actual, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    endpoint: `http://127.0.0.1:${actual}`,
+    port: actual,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 };

@@ -61,7 +61,10 @@ export const freePort = (): Promise<number> =>
  */
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const model = readModel(synthTemplate());
-  const dynamo = await startDynamo({ port: opts.dynamoPort ?? (await freePort()), dataDir: opts.dataDir && path.join(opts.dataDir, 'dynamodb') });
+  const dynamo = await startDynamo({
+    port: opts.dynamoPort ?? (await freePort()),
+    dataDir: opts.dataDir && path.join(opts.dataDir, 'dynamodb'),
+  });
   const stops: Array<() => Promise<void> | void> = [() => dynamo.stop()];
   try {
     await ensureTables(dynamo.client, model.tables);
@@ -87,7 +90,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     // NODE_OPTIONS is for the Lambda runtime; this process is already running.
     const lambdas = new LocalLambdas(
-      model.functions.map((f) => ({ ...f, environment: Object.fromEntries(Object.entries(f.environment).filter(([k]) => k !== 'NODE_OPTIONS')) })),
+      model.functions.map((f) => ({
+        ...f,
+        environment: Object.fromEntries(Object.entries(f.environment).filter(([k]) => k !== 'NODE_OPTIONS')),
+      })),
     );
     const sfn = new LocalStepFunctions({
       stateMachines: model.stateMachines,
@@ -103,11 +109,22 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       'POST /v2/email/outbound-emails': (body: Record<string, unknown>) => ({ json: mail.send(body) }),
       'GET /mail': () => ({ html: mail.page() }),
     });
-    const api = await startHttpApi({ routes: model.routes, lambdas, port: opts.httpPort ?? 0, adminKey: opts.adminKey });
+    const api = await startHttpApi({
+      routes: model.routes,
+      lambdas,
+      port: opts.httpPort ?? 0,
+      adminKey: opts.adminKey,
+    });
     stops.unshift(() => api.close());
     // Links in e-mails point at this local API rather than the API Gateway endpoint the template names.
     process.env.PUBLIC_BASE_URL = api.url;
-    const streams = new LocalStreams({ dynamo: dynamo.client, endpoint: dynamo.endpoint, mappings: model.streamMappings, lambdas, onError: opts.onStreamError });
+    const streams = new LocalStreams({
+      dynamo: dynamo.client,
+      endpoint: dynamo.endpoint,
+      mappings: model.streamMappings,
+      lambdas,
+      onError: opts.onStreamError,
+    });
     streams.start();
     stops.unshift(() => streams.stop());
 
@@ -115,7 +132,8 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     const review = model.stateMachines.find((s) => s.logicalId.startsWith('ReviewRound'));
     const award = model.stateMachines.find((s) => s.logicalId.startsWith('AwardRound'));
     const handOff = model.stateMachines.find((s) => s.logicalId.startsWith('ProjectHandOff'));
-    if (!intake || !review || !award || !handOff) throw new Error('the template lacks one of the intake, review, award and hand-off state machines');
+    if (!intake || !review || !award || !handOff)
+      throw new Error('the template lacks one of the intake, review, award and hand-off state machines');
     return {
       model,
       apiUrl: api.url,

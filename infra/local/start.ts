@@ -44,14 +44,19 @@ const main = async () => {
       const links = m.text.match(/https?:\/\/\S+/g) ?? [];
       console.log(`✉  ${m.to.join(', ')} — ${m.subject}${links.map((l) => `\n     ${l}`).join('')}`);
     },
-    onStreamError: (message, detail) => console.error(`stream: ${message}`, detail instanceof Error ? detail.message : ''),
+    onStreamError: (message, detail) =>
+      console.error(`stream: ${message}`, detail instanceof Error ? detail.message : ''),
   });
 
   // The demo competition, once: later starts find it and keep it as it is.
   const admin = { 'content-type': 'application/json', 'x-admin-key': adminKey };
   const existing = await fetch(`${stack.apiUrl}/admin/competitions/${DEMO_COMPETITION_ID}`, { headers: admin });
   if (existing.status === 404) {
-    const r = await fetch(`${stack.apiUrl}/admin/competitions`, { method: 'POST', headers: admin, body: JSON.stringify(demoCompetition()) });
+    const r = await fetch(`${stack.apiUrl}/admin/competitions`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify(demoCompetition()),
+    });
     if (!r.ok) throw new Error(`could not create the demo competition: ${r.status} ${await r.text()}`);
   }
   const interrupted = stack.sfn.interrupted;

@@ -58,7 +58,12 @@ interface PendingToken {
   heartbeat?: () => void;
 }
 
-type AslState = Record<string, unknown> & { Type: string; Resource?: string; TimeoutSeconds?: number; HeartbeatSeconds?: number };
+type AslState = Record<string, unknown> & {
+  Type: string;
+  Resource?: string;
+  TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
+};
 
 const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 const LAMBDA_INVOKE = /^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/;
@@ -79,13 +84,17 @@ const taskStates = (def: Record<string, unknown>): Array<[string, AslState]> => 
 const replaceDeep = (v: unknown, from: string, to: string): unknown => {
   if (v === from) return to;
   if (Array.isArray(v)) return v.map((x) => replaceDeep(x, from, to));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceDeep(x, from, to)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceDeep(x, from, to)]));
   return v;
 };
 
 /** Lambda failures surface as Step Functions sees them: Error = errorType, Cause = Lambda's error JSON. */
 const taskError = (e: unknown): Error => {
-  const err = e instanceof LambdaInvocationError ? e : new LambdaInvocationError((e as Error)?.name ?? 'Error', (e as Error)?.message ?? String(e));
+  const err =
+    e instanceof LambdaInvocationError
+      ? e
+      : new LambdaInvocationError((e as Error)?.name ?? 'Error', (e as Error)?.message ?? String(e));
   const out = new Error(JSON.stringify({ errorType: err.errorType, errorMessage: err.errorMessage, trace: [] }));
   out.name = err.errorType;
   return out;
@@ -116,9 +125,13 @@ export class LocalStepFunctions {
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     for (const def of opts.stateMachines) {
-      const unsupported = taskStates(def.definition).filter(([, s]) => !LAMBDA_INVOKE.test(s.Resource ?? '') && !LAMBDA_ARN.test(s.Resource ?? ''));
+      const unsupported = taskStates(def.definition).filter(
+        ([, s]) => !LAMBDA_INVOKE.test(s.Resource ?? '') && !LAMBDA_ARN.test(s.Resource ?? ''),
+      );
       if (unsupported.length) {
-        throw new Error(`state machine ${def.name}: the local engine runs Lambda tasks only; unsupported: ${unsupported.map(([n, s]) => `${n} (${s.Resource})`).join(', ')}`);
+        throw new Error(
+          `state machine ${def.name}: the local engine runs Lambda tasks only; unsupported: ${unsupported.map(([n, s]) => `${n} (${s.Resource})`).join(', ')}`,
+        );
       }
       const engine = new StateMachine(def.definition as never, { validationOptions: { checkArn: false } });
       this.machines.set(def.arn, { def, engine });
@@ -139,7 +152,8 @@ export class LocalStepFunctions {
         x.status = 'ABORTED';
         x.stopDate = Date.now();
         x.error = 'Local.EngineRestarted';
-        x.cause = 'The local Step Functions engine stopped while this execution was running; start the round again from the admin route, or redrive the execution.';
+        x.cause =
+          'The local Step Functions engine stopped while this execution was running; start the round again from the admin route, or redrive the execution.';
         this.addEvent(x, 'ExecutionAborted', { executionAbortedEventDetails: { error: x.error, cause: x.cause } });
         this.interrupted.push(x);
       }
@@ -176,12 +190,25 @@ export class LocalStepFunctions {
   }
 
   listStateMachines() {
-    return [...this.machines.values()].map(({ def }) => ({ stateMachineArn: def.arn, name: def.name, type: 'STANDARD', creationDate: 0 }));
+    return [...this.machines.values()].map(({ def }) => ({
+      stateMachineArn: def.arn,
+      name: def.name,
+      type: 'STANDARD',
+      creationDate: 0,
+    }));
   }
 
   describeStateMachine(arn: string) {
     const { def } = this.machine(arn);
-    return { stateMachineArn: def.arn, name: def.name, status: 'ACTIVE', definition: JSON.stringify(def.definition), type: 'STANDARD', roleArn: 'arn:aws:iam::000000000000:role/local', creationDate: 0 };
+    return {
+      stateMachineArn: def.arn,
+      name: def.name,
+      status: 'ACTIVE',
+      definition: JSON.stringify(def.definition),
+      type: 'STANDARD',
+      roleArn: 'arn:aws:iam::000000000000:role/local',
+      creationDate: 0,
+    };
   }
 
   /**
@@ -205,7 +232,15 @@ export class LocalStepFunctions {
       if (existing.status === 'RUNNING' && existing.input === input) return existing;
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const x: ExecutionRecord = { executionArn, stateMachineArn, name: execName, status: 'RUNNING', input, startDate: Date.now(), events: [] };
+    const x: ExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name: execName,
+      status: 'RUNNING',
+      input,
+      startDate: Date.now(),
+      events: [],
+    };
     this.executions.set(executionArn, x);
     this.launch(x, parsed);
     return x;
@@ -221,7 +256,14 @@ export class LocalStepFunctions {
     if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(x.status)) {
       throw new SfnError('ExecutionNotRedrivable', `Execution ${executionArn} is ${x.status} and cannot be redriven`);
     }
-    Object.assign(x, { status: 'RUNNING', stopDate: undefined, output: undefined, error: undefined, cause: undefined, redriveCount: (x.redriveCount ?? 0) + 1 });
+    Object.assign(x, {
+      status: 'RUNNING',
+      stopDate: undefined,
+      output: undefined,
+      error: undefined,
+      cause: undefined,
+      redriveCount: (x.redriveCount ?? 0) + 1,
+    });
     this.addEvent(x, 'ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: x.redriveCount } });
     this.launch(x, JSON.parse(x.input), true);
     return x;
@@ -235,7 +277,12 @@ export class LocalStepFunctions {
         waitTimeOverrides: this.opts.waitOverrides,
       },
       context: {
-        Execution: { Id: x.executionArn, Name: x.name, RoleArn: 'arn:aws:iam::000000000000:role/local', RedriveCount: x.redriveCount ?? 0 },
+        Execution: {
+          Id: x.executionArn,
+          Name: x.name,
+          RoleArn: 'arn:aws:iam::000000000000:role/local',
+          RedriveCount: x.redriveCount ?? 0,
+        },
         StateMachine: { Id: def.arn, Name: def.name },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
@@ -247,12 +294,16 @@ export class LocalStepFunctions {
       (e: Error) => {
         if (x.status !== 'RUNNING') return; // stopped by StopExecution
         if (e.name === 'ExecutionAbortedError') return this.finish(x, 'ABORTED', {});
-        if (e.name === 'ExecutionTimeoutError') return this.finish(x, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
+        if (e.name === 'ExecutionTimeoutError')
+          return this.finish(x, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution timed out' });
         const inner = (e.cause ?? e) as Error;
         return this.finish(x, 'FAILED', { error: inner.name, cause: inner.message });
       },
     );
-    this.settled.set(x.executionArn, Promise.all([done, logging]).then(() => undefined));
+    this.settled.set(
+      x.executionArn,
+      Promise.all([done, logging]).then(() => undefined),
+    );
   }
 
   private finish(x: ExecutionRecord, status: ExecutionStatus, f: { output?: string; error?: string; cause?: string }) {
@@ -270,27 +321,45 @@ export class LocalStepFunctions {
       const state = ev.state as { name: string; type: string; input?: unknown; output?: unknown } | undefined;
       switch (ev.type) {
         case 'ExecutionStarted':
-          this.addEvent(x, 'ExecutionStarted', { executionStartedEventDetails: { input: x.input, roleArn: 'arn:aws:iam::000000000000:role/local' } });
+          this.addEvent(x, 'ExecutionStarted', {
+            executionStartedEventDetails: { input: x.input, roleArn: 'arn:aws:iam::000000000000:role/local' },
+          });
           break;
         case 'StateEntered':
-          this.addEvent(x, `${state!.type}StateEntered`, { stateEnteredEventDetails: { name: state!.name, input: JSON.stringify(state!.input ?? null) } });
+          this.addEvent(x, `${state!.type}StateEntered`, {
+            stateEnteredEventDetails: { name: state!.name, input: JSON.stringify(state!.input ?? null) },
+          });
           break;
         case 'StateExited':
-          this.addEvent(x, `${state!.type}StateExited`, { stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output ?? null) } });
+          this.addEvent(x, `${state!.type}StateExited`, {
+            stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output ?? null) },
+          });
           break;
         case 'StateFailed':
           this.addEvent(x, state!.type === 'Task' ? 'TaskFailed' : `${state!.type}StateFailed`, {
-            taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: ev.Error, cause: String(ev.Cause ?? '') },
+            taskFailedEventDetails: {
+              resourceType: 'lambda',
+              resource: 'invoke',
+              error: ev.Error,
+              cause: String(ev.Cause ?? ''),
+            },
           });
           break;
         case 'StateRetried':
-          this.addEvent(x, 'TaskStateRetried', { name: state!.name, attempt: (ev.retry as { attempt: number }).attempt });
+          this.addEvent(x, 'TaskStateRetried', {
+            name: state!.name,
+            attempt: (ev.retry as { attempt: number }).attempt,
+          });
           break;
         case 'ExecutionSucceeded':
-          this.addEvent(x, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(ev.output ?? null) } });
+          this.addEvent(x, 'ExecutionSucceeded', {
+            executionSucceededEventDetails: { output: JSON.stringify(ev.output ?? null) },
+          });
           break;
         case 'ExecutionFailed':
-          this.addEvent(x, 'ExecutionFailed', { executionFailedEventDetails: { error: ev.Error, cause: String(ev.Cause ?? '') } });
+          this.addEvent(x, 'ExecutionFailed', {
+            executionFailedEventDetails: { error: ev.Error, cause: String(ev.Cause ?? '') },
+          });
           break;
         case 'ExecutionAborted':
           this.addEvent(x, 'ExecutionAborted', { executionAbortedEventDetails: {} });
@@ -384,7 +453,8 @@ export class LocalStepFunctions {
 
   private pendingToken(token: string): PendingToken {
     const t = this.tokens.get(token);
-    if (!t && this.closedTokens.has(token)) throw new SfnError('TaskTimedOut', 'Task Timed Out: the task for this token has already closed');
+    if (!t && this.closedTokens.has(token))
+      throw new SfnError('TaskTimedOut', 'Task Timed Out: the task for this token has already closed');
     if (!t) throw new SfnError('InvalidToken', 'Invalid Token');
     if (t.expiresAt && Date.now() > t.expiresAt) {
       this.closeToken(token);
@@ -417,7 +487,9 @@ export class LocalStepFunctions {
 
   /** Callback tasks waiting now (a local convenience: AWS hides tokens). */
   pendingTasks(executionArn?: string) {
-    return [...this.tokens].filter(([, t]) => !executionArn || t.executionArn === executionArn).map(([taskToken, t]) => ({ taskToken, executionArn: t.executionArn, stateName: t.stateName }));
+    return [...this.tokens]
+      .filter(([, t]) => !executionArn || t.executionArn === executionArn)
+      .map(([taskToken, t]) => ({ taskToken, executionArn: t.executionArn, stateName: t.stateName }));
   }
 
   describeExecution(executionArn: string): ExecutionRecord {
@@ -447,7 +519,13 @@ export class LocalStepFunctions {
     const p = this.settled.get(executionArn);
     if (!p) return this.describeExecution(executionArn);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([p, new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`execution still running after ${timeoutMs} ms`)), timeoutMs)))]);
+    await Promise.race([
+      p,
+      new Promise(
+        (_, rej) =>
+          (timer = setTimeout(() => rej(new Error(`execution still running after ${timeoutMs} ms`)), timeoutMs)),
+      ),
+    ]);
     clearTimeout(timer);
     return this.describeExecution(executionArn);
   }

@@ -1,5 +1,11 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { LocalLambdas } from './lambdas.ts';
 import type { LocalStreamMapping } from './template.ts';
 
@@ -34,7 +40,8 @@ export const matchesPattern = (pattern: Pattern, value: unknown): boolean => {
   throw new Error(`filter pattern ${JSON.stringify(pattern)} is not an object or a list`);
 };
 
-export const passesFilters = (patterns: Pattern[], record: unknown) => !patterns.length || patterns.some((p) => matchesPattern(p, record));
+export const passesFilters = (patterns: Pattern[], record: unknown) =>
+  !patterns.length || patterns.some((p) => matchesPattern(p, record));
 
 interface ShardState {
   iterator?: string;
@@ -62,7 +69,10 @@ export class LocalStreams {
       onError?: (message: string, detail: unknown) => void;
     },
   ) {
-    this.streams = new DynamoDBStreamsClient({ endpoint: opts.endpoint, region: process.env.AWS_REGION ?? 'us-east-1' });
+    this.streams = new DynamoDBStreamsClient({
+      endpoint: opts.endpoint,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+    });
   }
 
   start(): void {
@@ -108,7 +118,13 @@ export class LocalStreams {
         for (const shard of d.StreamDescription?.Shards ?? []) {
           const key = `${m.logicalId}/${shard.ShardId}`;
           if (this.shards.has(key)) continue;
-          const it = await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: m.startingPosition }));
+          const it = await this.streams.send(
+            new GetShardIteratorCommand({
+              StreamArn: streamArn,
+              ShardId: shard.ShardId!,
+              ShardIteratorType: m.startingPosition,
+            }),
+          );
           this.shards.set(key, { iterator: it.ShardIterator, backlog: [], attempts: 0, closed: false, mapping: m });
         }
       }
@@ -132,9 +148,9 @@ export class LocalStreams {
       const batch = state.backlog.slice(0, m.batchSize);
       let failedAt = -1;
       try {
-        const result = (await this.opts.lambdas.invoke(m.functionArn, { Records: batch.map((r) => ({ ...r, eventSourceARN: `local:${m.tableName}` })) })) as
-          | { batchItemFailures?: Array<{ itemIdentifier: string }> }
-          | undefined;
+        const result = (await this.opts.lambdas.invoke(m.functionArn, {
+          Records: batch.map((r) => ({ ...r, eventSourceARN: `local:${m.tableName}` })),
+        })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
         const failed = m.reportBatchItemFailures ? (result?.batchItemFailures ?? []).map((f) => f.itemIdentifier) : [];
         if (failed.length) failedAt = batch.findIndex((r) => failed.includes(r.dynamodb?.SequenceNumber ?? ''));
       } catch (e) {
@@ -150,7 +166,10 @@ export class LocalStreams {
       state.backlog.splice(0, failedAt);
       if (++state.attempts > m.maximumRetryAttempts) {
         // Lambda would hand it to the on-failure destination; locally it is logged and skipped.
-        this.opts.onError?.(`${m.logicalId}: record ${state.backlog[0]?.dynamodb?.SequenceNumber} set aside after ${m.maximumRetryAttempts} retries`, state.backlog[0]);
+        this.opts.onError?.(
+          `${m.logicalId}: record ${state.backlog[0]?.dynamodb?.SequenceNumber} set aside after ${m.maximumRetryAttempts} retries`,
+          state.backlog[0],
+        );
         state.backlog.shift();
         state.attempts = 0;
       }

@@ -38,7 +38,11 @@ export interface LocalTable {
   tableName: string;
   keySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
   attributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
-  globalSecondaryIndexes: { IndexName: string; KeySchema: LocalTable['keySchema']; Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] } }[];
+  globalSecondaryIndexes: {
+    IndexName: string;
+    KeySchema: LocalTable['keySchema'];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
   ttlAttribute?: string;
   /** The table's stream (StreamSpecification.StreamViewType), when it has one. */
   streamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
@@ -67,7 +71,12 @@ export interface LocalSecret {
   name: string;
   description?: string;
   secretString?: string;
-  generate?: { secretStringTemplate?: string; generateStringKey?: string; passwordLength: number; excludePunctuation?: boolean };
+  generate?: {
+    secretStringTemplate?: string;
+    generateStringKey?: string;
+    passwordLength: number;
+    excludePunctuation?: boolean;
+  };
 }
 export interface LocalModel {
   functions: LocalFunction[];
@@ -124,7 +133,10 @@ export const resolve = (t: Template, v: Json): Json => {
         const [id, attr] = arg as [string, string];
         const r = t.Resources[id];
         if (!r) throw new Error(`GetAtt on unknown resource ${id}`);
-        if (attr === 'Arn') return r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::StepFunctions::StateMachine' ? physicalName(id, r) : `arn:aws:local:::${id}`;
+        if (attr === 'Arn')
+          return r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::StepFunctions::StateMachine'
+            ? physicalName(id, r)
+            : `arn:aws:local:::${id}`;
         if (attr === 'Name') return id;
         // The local stack points this at its own HTTP API (PUBLIC_BASE_URL) once the server listens.
         if (attr === 'ApiEndpoint') return `https://${id}.execute-api.local`;
@@ -163,13 +175,22 @@ const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter
 export const readModel = (t: Template): LocalModel => {
   const functions = ofType(t, 'AWS::Lambda::Function').map(([id, r]) => {
     const entry = r.Metadata?.[ENTRY_METADATA];
-    if (typeof entry !== 'string') throw new Error(`function ${id} has no ${ENTRY_METADATA} metadata; define it with AppFunction`);
+    if (typeof entry !== 'string')
+      throw new Error(`function ${id} has no ${ENTRY_METADATA} metadata; define it with AppFunction`);
     const p = r.Properties ?? {};
-    const env = resolve(t, ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Json) as Record<string, string>;
+    const env = resolve(t, ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Json) as Record<
+      string,
+      string
+    >;
     return { logicalId: id, arn: physicalName(id, r), entry, environment: env, timeoutSeconds: Number(p.Timeout ?? 3) };
   });
 
-  const integrations = new Map(ofType(t, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, resolve(t, r.Properties!.IntegrationUri!) as string]));
+  const integrations = new Map(
+    ofType(t, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [
+      id,
+      resolve(t, r.Properties!.IntegrationUri!) as string,
+    ]),
+  );
   const routes = ofType(t, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = r.Properties!;
     const [method, path] = (p.RouteKey as string).split(' ') as [string, string];
@@ -194,7 +215,10 @@ export const readModel = (t: Template): LocalModel => {
 
   const stateMachines = ofType(t, 'AWS::StepFunctions::StateMachine').map(([id, r]) => {
     const p = r.Properties!;
-    const body = p.DefinitionString !== undefined ? (resolve(t, p.DefinitionString) as string) : JSON.stringify(resolve(t, p.Definition!));
+    const body =
+      p.DefinitionString !== undefined
+        ? (resolve(t, p.DefinitionString) as string)
+        : JSON.stringify(resolve(t, p.Definition!));
     const arn = physicalName(id, r);
     return { logicalId: id, arn, name: arn.split(':').pop()!, definition: JSON.parse(body) as Record<string, unknown> };
   });
@@ -224,8 +248,11 @@ export const readModel = (t: Template): LocalModel => {
     // Only stream sources are supported locally; the source is named by Fn::GetAtt [table, StreamArn].
     const source = p.EventSourceArn as { 'Fn::GetAtt'?: [string, string] };
     const [tableId, attr] = source['Fn::GetAtt'] ?? [];
-    if (!tableId || attr !== 'StreamArn') throw new Error(`event source mapping ${id}: only DynamoDB stream sources run locally`);
-    const filters = ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map((f) => JSON.parse(f.Pattern) as unknown);
+    if (!tableId || attr !== 'StreamArn')
+      throw new Error(`event source mapping ${id}: only DynamoDB stream sources run locally`);
+    const filters = ((p.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined)?.Filters ?? []).map(
+      (f) => JSON.parse(f.Pattern) as unknown,
+    );
     return [
       {
         logicalId: id,
@@ -234,7 +261,9 @@ export const readModel = (t: Template): LocalModel => {
         batchSize: Number(p.BatchSize ?? 100),
         startingPosition: (p.StartingPosition as 'TRIM_HORIZON' | 'LATEST' | undefined) ?? 'TRIM_HORIZON',
         filterPatterns: filters,
-        reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+        reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+          'ReportBatchItemFailures',
+        ),
         maximumRetryAttempts: Number(p.MaximumRetryAttempts ?? 10),
       },
     ];

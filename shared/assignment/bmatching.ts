@@ -195,7 +195,6 @@ export const solveBMatching = (input: BMatchingInput): BMatchingResult => {
  */
 export class BMatchingSolver {
   private readonly n: number;
-  private readonly m: number;
   private readonly N: ReturnType<typeof nodes>;
   private readonly g: Graph;
   private readonly h: Float64Array;
@@ -215,36 +214,43 @@ export class BMatchingSolver {
   private settledTotal = 0;
 
   constructor(
-    private readonly input: BMatchingInput,
+    input: BMatchingInput,
     private readonly superSource: boolean,
   ) {
     const { entries: n, reviewers: m, demand, capacity, pairEntry, pairStrong, fairnessBonus } = input;
     this.n = n;
-    this.m = m;
-    const N = (this.N = nodes(n, m));
+    const N = nodes(n, m);
+    this.N = N;
     const pairs = pairEntry.length;
     this.pairCapacity = input.pairCapacity ?? 1;
-    const hasStrong = (this.hasStrong = new Uint8Array(n));
+    const hasStrong = new Uint8Array(n);
+    this.hasStrong = hasStrong;
     if (fairnessBonus > 0) {
       if (input.entryHasStrong) hasStrong.set(input.entryHasStrong);
       for (let p = 0; p < pairs; p++) if (pairStrong[p]) hasStrong[pairEntry[p]!] = 1;
     }
     for (let i = 0; i < n; i++) if (demand[i]! <= 0) hasStrong[i] = 0;
-    const g = (this.g = new Graph(N.count, pairs + 3 * n + m));
+    const g = new Graph(N.count, pairs + 3 * n + m);
+    this.g = g;
     this.sourceArc = new Int32Array(n).fill(-1);
     this.remaining = Int32Array.from({ length: n }, (_, i) => Math.max(0, demand[i]!));
-    if (superSource) for (let i = 0; i < n; i++) if (demand[i]! > 0) this.sourceArc[i] = g.add(N.source, N.entry(i), demand[i]!, 0);
+    if (superSource)
+      for (let i = 0; i < n; i++) if (demand[i]! > 0) this.sourceArc[i] = g.add(N.source, N.entry(i), demand[i]!, 0);
     for (let i = 0; i < n; i++) {
       if (!hasStrong[i]) continue;
       g.add(N.entry(i), N.hub(i), 1, -fairnessBonus);
       if (demand[i]! > 1) g.add(N.entry(i), N.hub(i), demand[i]! - 1, 0);
     }
-    for (let p = 0; p < pairs; p++) this.pairArc.push(g.add(this.tailOf(p, input), N.reviewer(input.pairReviewer[p]!), this.pairCapacity, -input.pairWeight[p]!));
+    for (let p = 0; p < pairs; p++)
+      this.pairArc.push(
+        g.add(this.tailOf(p, input), N.reviewer(input.pairReviewer[p]!), this.pairCapacity, -input.pairWeight[p]!),
+      );
     for (let j = 0; j < m; j++) if (capacity[j]! > 0) g.add(N.reviewer(j), N.sink, capacity[j]!, 0);
 
     // Initial potentials: shortest distances in the (acyclic) initial network from
     // a virtual source at every entry, so every reduced cost starts non-negative.
-    const h = (this.h = new Float64Array(N.count).fill(Infinity));
+    const h = new Float64Array(N.count).fill(Infinity);
+    this.h = h;
     h[N.source] = 0;
     for (let i = 0; i < n; i++) h[N.entry(i)] = 0;
     const relaxFrom = (u: number) => {
@@ -326,7 +332,8 @@ export class BMatchingSolver {
     const { N } = this;
     if (this.superSource) {
       while (this.augment(N.source, N.sink));
-      for (let i = 0; i < this.n; i++) this.remaining[i] = this.sourceArc[i]! >= 0 ? this.g.cap[this.sourceArc[i]!]! : 0;
+      for (let i = 0; i < this.n; i++)
+        this.remaining[i] = this.sourceArc[i]! >= 0 ? this.g.cap[this.sourceArc[i]!]! : 0;
       return;
     }
     for (let i = 0; i < this.n; i++) {
@@ -339,7 +346,12 @@ export class BMatchingSolver {
   }
 
   /** Adds candidate pairs to the solved network and restores optimality. */
-  addPairs(pairs: { pairEntry: Int32Array; pairReviewer: Int32Array; pairWeight: Float64Array; pairStrong: Uint8Array }) {
+  addPairs(pairs: {
+    pairEntry: Int32Array;
+    pairReviewer: Int32Array;
+    pairWeight: Float64Array;
+    pairStrong: Uint8Array;
+  }) {
     const { g, h, N } = this;
     for (let p = 0; p < pairs.pairEntry.length; p++) {
       const from = this.tailOf(p, pairs);

@@ -15,7 +15,12 @@ export const assignmentInstance = z.strictObject({
   /** Below this affinity a review is weak; the fairness guard minimizes entries with only weak reviewers. */
   weakThreshold: z.number().min(0).max(1).default(0.5),
   mode: z.enum(['optimal', 'randomized']).default('optimal'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   /** randomized mode: no expert–entry pair is chosen with probability above this (专家随机抽取). */
   maxPairProbability: z.number().gt(0).max(1).optional(),
   entries: z
@@ -52,11 +57,20 @@ export const assignmentInstance = z.strictObject({
     .min(1)
     .max(5000),
   /** Names that denote one institution, e.g. ["复旦大学", "Fudan University"]. */
-  institutionAliases: z.array(z.array(z.string().min(1).max(200)).min(2).max(20)).max(1000).default([]),
+  institutionAliases: z
+    .array(z.array(z.string().min(1).max(200)).min(2).max(20))
+    .max(1000)
+    .default([]),
   /** Explicit conflicts, in addition to the derived ones. */
-  conflicts: z.array(z.strictObject({ entry: id, reviewer: id, reason: z.string().max(200).optional() })).max(100000).default([]),
+  conflicts: z
+    .array(z.strictObject({ entry: id, reviewer: id, reason: z.string().max(200).optional() }))
+    .max(100000)
+    .default([]),
   /** Explicit affinities in [0, 1] that replace the derived ones for these pairs. */
-  affinity: z.array(z.strictObject({ entry: id, reviewer: id, value: z.number().min(0).max(1) })).max(10_000_000).default([]),
+  affinity: z
+    .array(z.strictObject({ entry: id, reviewer: id, value: z.number().min(0).max(1) }))
+    .max(10_000_000)
+    .default([]),
 });
 export type AssignmentInstance = z.infer<typeof assignmentInstance>;
 
@@ -79,17 +93,27 @@ export const buildProblem = (inst: AssignmentInstance) => {
   const dup = (xs: string[], what: string) => {
     const seen = new Set<string>();
     xs.forEach((x, i) => {
-      if (seen.has(x)) throw validationError(`Duplicate ${what} id`, [{ path: `${what}s.${i}.id`, message: `duplicate id "${x}"`, code: 'duplicate_id' }]);
+      if (seen.has(x))
+        throw validationError(`Duplicate ${what} id`, [
+          { path: `${what}s.${i}.id`, message: `duplicate id "${x}"`, code: 'duplicate_id' },
+        ]);
       seen.add(x);
     });
   };
-  dup(inst.entries.map((e) => e.id), 'entry');
-  dup(inst.reviewers.map((r) => r.id), 'reviewer');
+  dup(
+    inst.entries.map((e) => e.id),
+    'entry',
+  );
+  dup(
+    inst.reviewers.map((r) => r.id),
+    'reviewer',
+  );
   const entryIndex = new Map(inst.entries.map((e, i) => [e.id, i]));
   const reviewerIndex = new Map(inst.reviewers.map((r, j) => [r.id, j]));
   const ref = (kind: 'entry' | 'reviewer', value: string, path: string) => {
     const v = (kind === 'entry' ? entryIndex : reviewerIndex).get(value);
-    if (v === undefined) throw validationError(`Unknown ${kind}`, [{ path, message: `no ${kind} "${value}"`, code: 'unknown_ref' }]);
+    if (v === undefined)
+      throw validationError(`Unknown ${kind}`, [{ path, message: `no ${kind} "${value}"`, code: 'unknown_ref' }]);
     return v;
   };
 
@@ -106,7 +130,14 @@ export const buildProblem = (inst: AssignmentInstance) => {
   };
   const lower = (xs: string[]) => new Set(xs.map((x) => x.normalize('NFKC').toLowerCase()));
 
-  const E = inst.entries.map((e) => ({ field: e.field?.toLowerCase(), keywords: lower(e.keywords), languages: lower(e.languages), institution: org(e.institution), sponsor: org(e.sponsor), applicants: lower(e.applicants) }));
+  const E = inst.entries.map((e) => ({
+    field: e.field?.toLowerCase(),
+    keywords: lower(e.keywords),
+    languages: lower(e.languages),
+    institution: org(e.institution),
+    sponsor: org(e.sponsor),
+    applicants: lower(e.applicants),
+  }));
   const R = inst.reviewers.map((r) => ({
     fields: lower(r.fields),
     keywords: lower(r.keywords),
@@ -127,11 +158,16 @@ export const buildProblem = (inst: AssignmentInstance) => {
       const x = i * m + j;
       let languageMatch = 0;
       for (const l of e.languages) if (r.languages.has(l)) languageMatch = 1;
-      affinity[x] = 0.5 * (e.field && r.fields.has(e.field) ? 1 : 0) + 0.4 * jaccard(e.keywords, r.keywords) + 0.1 * languageMatch;
+      affinity[x] =
+        0.5 * (e.field && r.fields.has(e.field) ? 1 : 0) + 0.4 * jaccard(e.keywords, r.keywords) + 0.1 * languageMatch;
       let reason: ConflictReason | undefined;
       if (e.institution && e.institution === r.institution) reason = 'SAME_INSTITUTION';
       else if (e.sponsor && (e.sponsor === r.institution || r.declared.has(e.sponsor))) reason = 'SPONSOR';
-      else if ((e.institution && r.declared.has(e.institution)) || [...e.applicants].some((a) => r.declaredPeople.has(a))) reason = 'DECLARED';
+      else if (
+        (e.institution && r.declared.has(e.institution)) ||
+        [...e.applicants].some((a) => r.declaredPeople.has(a))
+      )
+        reason = 'DECLARED';
       else if ([...e.applicants].some((a) => r.self.has(a))) reason = 'EXPERT_IS_APPLICANT';
       if (reason) {
         conflict[x] = 1;
@@ -140,12 +176,14 @@ export const buildProblem = (inst: AssignmentInstance) => {
     }
   }
   inst.conflicts.forEach((c, k) => {
-    const x = ref('entry', c.entry, `conflicts.${k}.entry`) * m + ref('reviewer', c.reviewer, `conflicts.${k}.reviewer`);
+    const x =
+      ref('entry', c.entry, `conflicts.${k}.entry`) * m + ref('reviewer', c.reviewer, `conflicts.${k}.reviewer`);
     conflict[x] = 1;
     if (!reasons.has(x)) reasons.set(x, 'EXPLICIT');
   });
   inst.affinity.forEach((a, k) => {
-    affinity[ref('entry', a.entry, `affinity.${k}.entry`) * m + ref('reviewer', a.reviewer, `affinity.${k}.reviewer`)] = a.value;
+    affinity[ref('entry', a.entry, `affinity.${k}.entry`) * m + ref('reviewer', a.reviewer, `affinity.${k}.reviewer`)] =
+      a.value;
   });
 
   const problem: AssignmentProblem = {
@@ -161,9 +199,17 @@ export const buildProblem = (inst: AssignmentInstance) => {
 };
 
 /** The assignment and its report, by id, as `npm run assign` writes it. */
-export const describeSolution = (inst: AssignmentInstance, problem: AssignmentProblem, reasons: Map<number, ConflictReason>, s: AssignmentSolution, mode: string) => {
+export const describeSolution = (
+  inst: AssignmentInstance,
+  problem: AssignmentProblem,
+  reasons: Map<number, ConflictReason>,
+  s: AssignmentSolution,
+  mode: string,
+) => {
   const m = problem.reviewers;
-  const perEntry = s.reviewersOf.map((js, i) => (js.length ? js.reduce((a, j) => a + problem.affinity[i * m + j]!, 0) / js.length : null));
+  const perEntry = s.reviewersOf.map((js, i) =>
+    js.length ? js.reduce((a, j) => a + problem.affinity[i * m + j]!, 0) / js.length : null,
+  );
   const served = perEntry.filter((v): v is number => v !== null);
   const histogram: Record<string, number> = {};
   for (const l of s.load) histogram[l] = (histogram[l] ?? 0) + 1;
@@ -173,7 +219,10 @@ export const describeSolution = (inst: AssignmentInstance, problem: AssignmentPr
     mode,
     assignments: inst.entries.map((e, i) => ({
       entry: e.id,
-      reviewers: s.reviewersOf[i]!.map((j) => ({ reviewer: inst.reviewers[j]!.id, affinity: +problem.affinity[i * m + j]!.toFixed(6) })),
+      reviewers: s.reviewersOf[i]!.map((j) => ({
+        reviewer: inst.reviewers[j]!.id,
+        affinity: +problem.affinity[i * m + j]!.toFixed(6),
+      })),
     })),
     report: {
       totalAffinity: +s.totalAffinity.toFixed(6),
@@ -181,7 +230,12 @@ export const describeSolution = (inst: AssignmentInstance, problem: AssignmentPr
       entriesWithOnlyWeakReviewers: s.weakOnlyEntries.map((i) => inst.entries[i]!.id),
       loadHistogram: histogram,
       conflictsAvoided: { total: reasons.size, byReason: conflictsByReason },
-      shortfalls: s.shortfalls.map((f) => ({ entry: inst.entries[f.entry]!.id, missing: f.missing, conflictFreeReviewers: f.conflictFreeReviewers, reason: f.reason })),
+      shortfalls: s.shortfalls.map((f) => ({
+        entry: inst.entries[f.entry]!.id,
+        missing: f.missing,
+        conflictFreeReviewers: f.conflictFreeReviewers,
+        reason: f.reason,
+      })),
       certificate: s.certificate,
     },
   };

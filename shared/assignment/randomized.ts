@@ -82,7 +82,13 @@ export const solveRandomized = (p: AssignmentProblem, maxPairProbability: number
     if (missing <= 0) continue;
     let free = 0;
     for (let j = 0; j < m; j++) if (!conflict[i * m + j]) free++;
-    shortfalls.push({ entry: i, missing, conflictFreeReviewers: free, reason: free * (a / b) < demand[i]! ? 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' : 'CONFLICT_FREE_REVIEWERS_AT_CAPACITY' });
+    shortfalls.push({
+      entry: i,
+      missing,
+      conflictFreeReviewers: free,
+      reason:
+        free * (a / b) < demand[i]! ? 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' : 'CONFLICT_FREE_REVIEWERS_AT_CAPACITY',
+    });
   }
   return {
     reviewersOf,
@@ -90,8 +96,17 @@ export const solveRandomized = (p: AssignmentProblem, maxPairProbability: number
     totalAffinity,
     totalWeight,
     shortfalls,
-    weakOnlyEntries: reviewersOf.flatMap((js, i) => (js.length && js.every((j) => affinity[i * m + j]! < weakThreshold) ? [i] : [])),
-    certificate: { optimal: r.minResidualReducedCost >= 0, rounds: 1, candidatePairs: pairs.length, checkedPairs: pairs.length, minReducedCost: r.minResidualReducedCost, maxFlowProven: true },
+    weakOnlyEntries: reviewersOf.flatMap((js, i) =>
+      js.length && js.every((j) => affinity[i * m + j]! < weakThreshold) ? [i] : [],
+    ),
+    certificate: {
+      optimal: r.minResidualReducedCost >= 0,
+      rounds: 1,
+      candidatePairs: pairs.length,
+      checkedPairs: pairs.length,
+      minReducedCost: r.minResidualReducedCost,
+      maxFlowProven: true,
+    },
     stats: r.stats,
     marginals,
     expectedAffinity,
@@ -105,7 +120,13 @@ export const solveRandomized = (p: AssignmentProblem, maxPairProbability: number
  * fractional edges and shift it by +α/−α or −β/+β, with probabilities that keep
  * each expectation; each step makes at least one edge integral.
  */
-const dependentRounding = (edges: Array<{ i: number; j: number; y: number }>, n: number, m: number, b: number, random: () => number) => {
+const dependentRounding = (
+  edges: Array<{ i: number; j: number; y: number }>,
+  n: number,
+  m: number,
+  b: number,
+  random: () => number,
+) => {
   const y = edges.map((e) => e.y);
   const node = (k: number, side: 0 | 1) => (side === 0 ? edges[k]!.i : n + edges[k]!.j);
   const adj: number[][] = Array.from({ length: n + m }, () => []);
@@ -145,10 +166,12 @@ const dependentRounding = (edges: Array<{ i: number; j: number; y: number }>, n:
       // Walk until an edge closes a cycle or the walk gets stuck at a path end; a
       // second walk from that end then yields a maximal path (or a cycle).
       const first = walkFrom(start);
-      const segment = first.cycle ?? (() => {
-        const second = walkFrom(first.end);
-        return second.cycle ?? second.edges;
-      })();
+      const segment =
+        first.cycle ??
+        (() => {
+          const second = walkFrom(first.end);
+          return second.cycle ?? second.edges;
+        })();
       if (!segment.length) break;
       let alpha = Infinity; // step up odd edges
       let beta = Infinity; // step down odd edges

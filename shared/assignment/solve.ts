@@ -91,7 +91,8 @@ const addTopK = (p: AssignmentProblem, isCandidate: Uint8Array, i: number, k: nu
       for (;;) {
         let child = 2 * c + 1;
         if (child >= size) break;
-        if (child + 1 < size && less(heapVal[child + 1]!, heapIdx[child + 1]!, heapVal[child]!, heapIdx[child]!)) child++;
+        if (child + 1 < size && less(heapVal[child + 1]!, heapIdx[child + 1]!, heapVal[child]!, heapIdx[child]!))
+          child++;
         if (!less(heapVal[child]!, heapIdx[child]!, v, j)) break;
         heapVal[c] = heapVal[child]!;
         heapIdx[c] = heapIdx[child]!;
@@ -104,7 +105,10 @@ const addTopK = (p: AssignmentProblem, isCandidate: Uint8Array, i: number, k: nu
   let added = 0;
   for (let q = 0; q < size; q++) {
     const x = base + heapIdx[q]!;
-    if (!isCandidate[x]) (isCandidate[x] = 1), added++;
+    if (!isCandidate[x]) {
+      isCandidate[x] = 1;
+      added++;
+    }
   }
   return added;
 };
@@ -178,7 +182,8 @@ export const solveAssignment = (p: AssignmentProblem): AssignmentSolution => {
         const widen = (i: number) => {
           const before = new Set<number>();
           for (let j = 0; j < m; j++) if (isCandidate[i * m + j]) before.add(j);
-          addTopK(p, isCandidate, i, (kOf[i] = Math.min(m, kOf[i]! * 2)));
+          kOf[i] = Math.min(m, kOf[i]! * 2);
+          addTopK(p, isCandidate, i, kOf[i]!);
           for (let j = 0; j < m; j++) if (isCandidate[i * m + j] && !before.has(j)) fresh.push(i * m + j);
         };
         for (let i = 0; i < n; i++) if (r.shortfall[i]! > 0) widen(i);
@@ -273,9 +278,11 @@ const augmentingReach = (r: BMatchingResult, p: AssignmentProblem, assignedAt: U
   const seen = new Uint8Array(N.count);
   const queue: number[] = [];
   const visit = (v: number) => {
-    if (!seen[v]) (seen[v] = 1), queue.push(v);
+    if (seen[v]) return;
+    seen[v] = 1;
+    queue.push(v);
   };
-  short.forEach((i) => visit(N.entry(i)));
+  for (const i of short) visit(N.entry(i));
   const viaHub = (i: number, j: number) => r.usesHub[i] === 1 && affinity[i * m + j]! >= weakThreshold;
   for (let q = 0; q < queue.length; q++) {
     const v = queue[q]!;
@@ -321,7 +328,9 @@ const report = (
     totalWeight += Math.round(affinity[x]! * AFFINITY_SCALE);
   }
   for (let i = 0; i < n; i++) reviewersOf[i]!.sort((a, b) => affinity[i * m + b]! - affinity[i * m + a]! || a - b);
-  const weakOnlyEntries = reviewersOf.flatMap((js, i) => (js.length && js.every((j) => affinity[i * m + j]! < weakThreshold) ? [i] : []));
+  const weakOnlyEntries = reviewersOf.flatMap((js, i) =>
+    js.length && js.every((j) => affinity[i * m + j]! < weakThreshold) ? [i] : [],
+  );
   const shortfalls: Shortfall[] = [];
   for (let i = 0; i < n; i++) {
     const missing = r.shortfall[i]!;
@@ -330,7 +339,8 @@ const report = (
       entry: i,
       missing,
       conflictFreeReviewers: conflictFree[i]!,
-      reason: conflictFree[i]! < demand[i]! ? 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' : 'CONFLICT_FREE_REVIEWERS_AT_CAPACITY',
+      reason:
+        conflictFree[i]! < demand[i]! ? 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' : 'CONFLICT_FREE_REVIEWERS_AT_CAPACITY',
     });
   }
   return { reviewersOf, load, totalAffinity, totalWeight, shortfalls, weakOnlyEntries, certificate, stats: r.stats };

@@ -26,11 +26,23 @@ export interface TopUpResult<T> {
   unfilled: Array<{ entryId: string; need: T; reason: Shortfall['reason'] }>;
 }
 
-export const solveTopUp = <T>(instance: AssignmentInstance, held: HeldReview[], slots: TopUpSlot<T>[]): TopUpResult<T> => {
+export const solveTopUp = <T>(
+  instance: AssignmentInstance,
+  held: HeldReview[],
+  slots: TopUpSlot<T>[],
+): TopUpResult<T> => {
   const wanted = new Map<string, T[]>();
   for (const s of slots) (wanted.get(s.entryId) ?? wanted.set(s.entryId, []).get(s.entryId)!).push(s.need);
   const entries = instance.entries.filter((e) => wanted.has(e.id));
-  if (!entries.length) return { filled: [], unfilled: slots.map((s) => ({ entryId: s.entryId, need: s.need, reason: 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' as const })) };
+  if (!entries.length)
+    return {
+      filled: [],
+      unfilled: slots.map((s) => ({
+        entryId: s.entryId,
+        need: s.need,
+        reason: 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' as const,
+      })),
+    };
   const { problem } = buildProblem({ ...instance, entries });
   const m = instance.reviewers.length;
   const reviewerIndex = new Map(instance.reviewers.map((r, j) => [r.id, j]));
@@ -54,10 +66,17 @@ export const solveTopUp = <T>(instance: AssignmentInstance, held: HeldReview[], 
     needs.forEach((need, k) => {
       const j = chosen[k];
       if (j !== undefined) filled.push({ entryId: e.id, expertEmail: instance.reviewers[j]!.id, need });
-      else unfilled.push({ entryId: e.id, need, reason: solution.shortfalls.find((f) => f.entry === i)?.reason ?? 'CONFLICT_FREE_REVIEWERS_AT_CAPACITY' });
+      else
+        unfilled.push({
+          entryId: e.id,
+          need,
+          reason: solution.shortfalls.find((f) => f.entry === i)?.reason ?? 'CONFLICT_FREE_REVIEWERS_AT_CAPACITY',
+        });
     });
   });
   // Slots for entries the instance does not know (withdrawn since) cannot be filled.
-  for (const s of slots) if (!entryIndex.has(s.entryId)) unfilled.push({ entryId: s.entryId, need: s.need, reason: 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' });
+  for (const s of slots)
+    if (!entryIndex.has(s.entryId))
+      unfilled.push({ entryId: s.entryId, need: s.need, reason: 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' });
   return { filled, unfilled };
 };

@@ -23,7 +23,10 @@ export interface Candidate {
   submittedAt: string;
 }
 
-export type TieBreakRule = { kind: 'FINAL_SCORE' } | { kind: 'CRITERION'; criterionId: string } | { kind: 'EARLIER_SUBMISSION' };
+export type TieBreakRule =
+  | { kind: 'FINAL_SCORE' }
+  | { kind: 'CRITERION'; criterionId: string }
+  | { kind: 'EARLIER_SUBMISSION' };
 
 export interface TierPlan {
   tierId: string;
@@ -65,16 +68,19 @@ export interface Proposal {
 export const DEFAULT_TIE_BREAK: TieBreakRule[] = [{ kind: 'FINAL_SCORE' }, { kind: 'EARLIER_SUBMISSION' }];
 
 /** The documented total order: the rules in turn, then the entry id. */
-export const compareCandidates = (rules: TieBreakRule[]) => (a: Candidate, b: Candidate): number => {
-  for (const r of rules) {
-    let d = 0;
-    if (r.kind === 'FINAL_SCORE') d = b.score - a.score;
-    else if (r.kind === 'CRITERION') d = (b.criteria[r.criterionId] ?? -Infinity) - (a.criteria[r.criterionId] ?? -Infinity);
-    else d = a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0;
-    if (d !== 0 && !Number.isNaN(d)) return d < 0 ? -1 : 1;
-  }
-  return a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0;
-};
+export const compareCandidates =
+  (rules: TieBreakRule[]) =>
+  (a: Candidate, b: Candidate): number => {
+    for (const r of rules) {
+      let d = 0;
+      if (r.kind === 'FINAL_SCORE') d = b.score - a.score;
+      else if (r.kind === 'CRITERION')
+        d = (b.criteria[r.criterionId] ?? -Infinity) - (a.criteria[r.criterionId] ?? -Infinity);
+      else d = a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0;
+      if (d !== 0 && !Number.isNaN(d)) return d < 0 ? -1 : 1;
+    }
+    return a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0;
+  };
 
 export const allocateAwards = (candidates: Candidate[], plan: AwardPlanInput): Proposal => {
   const compare = compareCandidates(plan.tieBreak.length ? plan.tieBreak : DEFAULT_TIE_BREAK);
@@ -104,10 +110,18 @@ export const allocateAwards = (candidates: Candidate[], plan: AwardPlanInput): P
           trackId: c.trackId,
           kind: 'TIER',
           awardId: tier.tierId,
-          reason: trackId === undefined ? `overall rank ${rankOf.get(c.entryId)}` : `rank ${trackRank.get(c.entryId)} in track ${trackId}`,
+          reason:
+            trackId === undefined
+              ? `overall rank ${rankOf.get(c.entryId)}`
+              : `rank ${trackRank.get(c.entryId)} in track ${trackId}`,
         });
       }
-      if (chosen.length < tier.count) vacancies.push({ awardId: tier.tierId, ...(trackId !== undefined ? { trackId } : {}), missing: tier.count - chosen.length });
+      if (chosen.length < tier.count)
+        vacancies.push({
+          awardId: tier.tierId,
+          ...(trackId !== undefined ? { trackId } : {}),
+          missing: tier.count - chosen.length,
+        });
     }
   }
 
@@ -118,19 +132,39 @@ export const allocateAwards = (candidates: Candidate[], plan: AwardPlanInput): P
       const scored = eligible.filter((c) => c.criteria[id] !== undefined);
       // Highest on the criterion; equal means fall back to the ranking (stable sort keeps it).
       const best = [...scored].sort((a, b) => b.criteria[id]! - a.criteria[id]!)[0];
-      if (best) awards.push({ entryId: best.entryId, trackId: best.trackId, kind: 'SPECIAL', awardId: special.awardId, reason: `highest mean on ${id}: ${best.criteria[id]}` });
+      if (best)
+        awards.push({
+          entryId: best.entryId,
+          trackId: best.trackId,
+          kind: 'SPECIAL',
+          awardId: special.awardId,
+          reason: `highest mean on ${id}: ${best.criteria[id]}`,
+        });
       else vacancies.push({ awardId: special.awardId, missing: 1 });
     } else {
       for (const trackId of tracks) {
         const best = eligible.find((c) => c.trackId === trackId);
-        if (best) awards.push({ entryId: best.entryId, trackId, kind: 'SPECIAL', awardId: special.awardId, reason: `best in track ${trackId} (rank ${trackRank.get(best.entryId)})` });
+        if (best)
+          awards.push({
+            entryId: best.entryId,
+            trackId,
+            kind: 'SPECIAL',
+            awardId: special.awardId,
+            reason: `best in track ${trackId} (rank ${trackRank.get(best.entryId)})`,
+          });
         else vacancies.push({ awardId: special.awardId, trackId, missing: 1 });
       }
     }
   }
 
   return {
-    ranking: ranked.map((c, i) => ({ entryId: c.entryId, trackId: c.trackId, rank: i + 1, trackRank: trackRank.get(c.entryId)!, score: c.score })),
+    ranking: ranked.map((c, i) => ({
+      entryId: c.entryId,
+      trackId: c.trackId,
+      rank: i + 1,
+      trackRank: trackRank.get(c.entryId)!,
+      score: c.score,
+    })),
     awards,
     vacancies,
   };
@@ -144,7 +178,14 @@ export type Amendment =
 
 export class AmendmentError extends Error {
   constructor(
-    readonly code: 'UNKNOWN_ENTRY' | 'UNKNOWN_AWARD' | 'NOT_HELD' | 'ALREADY_HOLDS_TIER' | 'ALREADY_HELD' | 'REASON_REQUIRED' | 'CANNOT_COMBINE',
+    readonly code:
+      | 'UNKNOWN_ENTRY'
+      | 'UNKNOWN_AWARD'
+      | 'NOT_HELD'
+      | 'ALREADY_HOLDS_TIER'
+      | 'ALREADY_HELD'
+      | 'REASON_REQUIRED'
+      | 'CANNOT_COMBINE',
     message: string,
   ) {
     super(message);
@@ -164,23 +205,43 @@ export const applyAmendment = (p: Proposal, plan: AwardPlanInput, a: Amendment):
   const tierIds = new Set(plan.tiers.map((t) => t.tierId));
   const special = new Map(plan.specialAwards.map((s) => [s.awardId, s]));
   const known = (id: string) => {
-    if (!tierIds.has(id) && !special.has(id)) throw new AmendmentError('UNKNOWN_AWARD', `No award "${id}" in the award plan`);
+    if (!tierIds.has(id) && !special.has(id))
+      throw new AmendmentError('UNKNOWN_AWARD', `No award "${id}" in the award plan`);
   };
   const holds = (id: string) => p.awards.some((x) => x.entryId === a.entryId && x.awardId === id);
   const note = `amended: ${a.reason.trim()}`;
   const add = (awards: Award[], id: string): Award[] => {
-    if (tierIds.has(id) && awards.some((x) => x.entryId === a.entryId && x.kind === 'TIER')) throw new AmendmentError('ALREADY_HOLDS_TIER', `Entry ${a.entryId} already holds a tier; move it instead`);
-    if (awards.some((x) => x.entryId === a.entryId && x.awardId === id)) throw new AmendmentError('ALREADY_HELD', `Entry ${a.entryId} already holds "${id}"`);
+    if (tierIds.has(id) && awards.some((x) => x.entryId === a.entryId && x.kind === 'TIER'))
+      throw new AmendmentError('ALREADY_HOLDS_TIER', `Entry ${a.entryId} already holds a tier; move it instead`);
+    if (awards.some((x) => x.entryId === a.entryId && x.awardId === id))
+      throw new AmendmentError('ALREADY_HELD', `Entry ${a.entryId} already holds "${id}"`);
     const s = special.get(id);
-    if (s && !s.mayCombineWithTier && awards.some((x) => x.entryId === a.entryId && x.kind === 'TIER')) throw new AmendmentError('CANNOT_COMBINE', `"${id}" may not be held together with a tier`);
+    if (s && !s.mayCombineWithTier && awards.some((x) => x.entryId === a.entryId && x.kind === 'TIER'))
+      throw new AmendmentError('CANNOT_COMBINE', `"${id}" may not be held together with a tier`);
     if (tierIds.has(id)) {
-      const clash = awards.find((x) => x.entryId === a.entryId && x.kind === 'SPECIAL' && special.get(x.awardId)?.mayCombineWithTier === false);
-      if (clash) throw new AmendmentError('CANNOT_COMBINE', `Entry ${a.entryId} holds "${clash.awardId}", which may not be combined with a tier`);
+      const clash = awards.find(
+        (x) => x.entryId === a.entryId && x.kind === 'SPECIAL' && special.get(x.awardId)?.mayCombineWithTier === false,
+      );
+      if (clash)
+        throw new AmendmentError(
+          'CANNOT_COMBINE',
+          `Entry ${a.entryId} holds "${clash.awardId}", which may not be combined with a tier`,
+        );
     }
-    return [...awards, { entryId: a.entryId, trackId: entry.trackId, kind: tierIds.has(id) ? 'TIER' : 'SPECIAL', awardId: id, reason: note }];
+    return [
+      ...awards,
+      {
+        entryId: a.entryId,
+        trackId: entry.trackId,
+        kind: tierIds.has(id) ? 'TIER' : 'SPECIAL',
+        awardId: id,
+        reason: note,
+      },
+    ];
   };
   const remove = (awards: Award[], id: string) => {
-    if (!awards.some((x) => x.entryId === a.entryId && x.awardId === id)) throw new AmendmentError('NOT_HELD', `Entry ${a.entryId} does not hold "${id}"`);
+    if (!awards.some((x) => x.entryId === a.entryId && x.awardId === id))
+      throw new AmendmentError('NOT_HELD', `Entry ${a.entryId} does not hold "${id}"`);
     return awards.filter((x) => !(x.entryId === a.entryId && x.awardId === id));
   };
   let awards = p.awards;
@@ -196,7 +257,8 @@ export const applyAmendment = (p: Proposal, plan: AwardPlanInput, a: Amendment):
     case 'MOVE':
       known(a.fromAwardId);
       known(a.toAwardId);
-      if (!holds(a.fromAwardId)) throw new AmendmentError('NOT_HELD', `Entry ${a.entryId} does not hold "${a.fromAwardId}"`);
+      if (!holds(a.fromAwardId))
+        throw new AmendmentError('NOT_HELD', `Entry ${a.entryId} does not hold "${a.fromAwardId}"`);
       awards = add(remove(awards, a.fromAwardId), a.toAwardId);
       break;
   }

@@ -19,7 +19,17 @@ export const rankingCsv = (
   entries: Record<string, { title: string; organizationName: string }>,
   awards: Award[],
 ) => {
-  const header = ['rank', 'trackRank', 'trackId', 'entryId', 'title', 'organization', 'score', ...criteria.map((c) => `mean.${c}`), 'awards'];
+  const header = [
+    'rank',
+    'trackRank',
+    'trackId',
+    'entryId',
+    'title',
+    'organization',
+    'score',
+    ...criteria.map((c) => `mean.${c}`),
+    'awards',
+  ];
   const rows = ranking.map((r) => [
     r.rank,
     r.trackRank,
@@ -29,7 +39,10 @@ export const rankingCsv = (
     entries[r.entryId]?.organizationName,
     r.score,
     ...criteria.map((c) => means[r.entryId]?.[c]),
-    awards.filter((a) => a.entryId === r.entryId).map((a) => a.awardId).join(';'),
+    awards
+      .filter((a) => a.entryId === r.entryId)
+      .map((a) => a.awardId)
+      .join(';'),
   ]);
   return `\uFEFF${[header, ...rows].map((row) => row.map(field).join(',')).join('\r\n')}\r\n`;
 };

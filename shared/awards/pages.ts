@@ -9,7 +9,8 @@ import { layout, type Lang } from '../review/page.ts';
  */
 const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
 
-const switcher = (action: string, lang: Lang) => `<a href="${h(action)}?lang=${lang === 'en' ? 'zh' : 'en'}">${lang === 'en' ? '中文' : 'English'}</a>`;
+const switcher = (action: string, lang: Lang) =>
+  `<a href="${h(action)}?lang=${lang === 'en' ? 'zh' : 'en'}">${lang === 'en' ? '中文' : 'English'}</a>`;
 
 export interface SponsorPageModel {
   lang: Lang;
@@ -26,7 +27,10 @@ export interface SponsorPageModel {
 export const renderSponsorPage = (m: SponsorPageModel) => {
   const en = m.lang === 'en';
   const winners = m.winners
-    .map((w) => `<li><strong>${h(pick(w.awardName, m.lang))}</strong> — ${h(w.title)} (${h(w.organizationName)}) · ${en ? 'final score' : '决赛得分'} ${w.score}</li>`)
+    .map(
+      (w) =>
+        `<li><strong>${h(pick(w.awardName, m.lang))}</strong> — ${h(w.title)} (${h(w.organizationName)}) · ${en ? 'final score' : '决赛得分'} ${w.score}</li>`,
+    )
     .join('');
   const answered =
     m.status === 'PENDING'
@@ -37,8 +41,12 @@ export const renderSponsorPage = (m: SponsorPageModel) => {
       : `<p class="ok">${h(
           {
             CONFIRMED: en ? 'You confirmed the winners. Thank you.' : '贵单位已确认获奖方案，谢谢。',
-            DECLINED: en ? `You declined the winners${m.reason ? `: ${m.reason}` : ''}.` : `贵单位未予确认${m.reason ? `：${m.reason}` : ''}。`,
-            TIMED_OUT: en ? 'The confirmation window has closed; the organizer’s decision stands.' : '确认期限已过，以组委会决定为准。',
+            DECLINED: en
+              ? `You declined the winners${m.reason ? `: ${m.reason}` : ''}.`
+              : `贵单位未予确认${m.reason ? `：${m.reason}` : ''}。`,
+            TIMED_OUT: en
+              ? 'The confirmation window has closed; the organizer’s decision stands.'
+              : '确认期限已过，以组委会决定为准。',
           }[m.status],
         )}</p>`;
   return layout(

@@ -67,12 +67,23 @@ const positive = (r: Rational, path: string, what: string) => {
   return r;
 };
 
-export const computeConversion = (amounts: { disbursed: string; commitment: string }, terms: ConversionTerms, round: FinancingRound): Conversion | { qualifies: false; reason: string } => {
+export const computeConversion = (
+  amounts: { disbursed: string; commitment: string },
+  terms: ConversionTerms,
+  round: FinancingRound,
+): Conversion | { qualifies: false; reason: string } => {
   const roundSize = positive(Rational.parse(round.roundSize), 'roundSize', 'the round size');
   if (terms.qualifyingRoundSize && roundSize.cmp(Rational.parse(terms.qualifyingRoundSize)) < 0) {
-    return { qualifies: false, reason: `round size ${showMoney(roundSize)} is below the qualifying size ${showMoney(Rational.parse(terms.qualifyingRoundSize))}` };
+    return {
+      qualifies: false,
+      reason: `round size ${showMoney(roundSize)} is below the qualifying size ${showMoney(Rational.parse(terms.qualifyingRoundSize))}`,
+    };
   }
-  if (!/^[1-9]\d{0,15}$/.test(round.fullyDilutedShares)) throw new ConversionInputError('fullyDilutedShares', 'fully diluted shares must be a whole number greater than zero');
+  if (!/^[1-9]\d{0,15}$/.test(round.fullyDilutedShares))
+    throw new ConversionInputError(
+      'fullyDilutedShares',
+      'fully diluted shares must be a whole number greater than zero',
+    );
   const preShares = Rational.of(BigInt(round.fullyDilutedShares));
   if ((round.pricePerShare === undefined) === (round.preMoneyValuation === undefined)) {
     throw new ConversionInputError('pricePerShare', 'give either the price per share or the pre-money valuation');
@@ -92,7 +103,8 @@ export const computeConversion = (amounts: { disbursed: string; commitment: stri
   const candidates: Array<{ term: Conversion['appliedTerm']; price: Rational }> = [];
   if (terms.discountPercent !== undefined) {
     const d = Rational.parse(terms.discountPercent);
-    if (d.cmp(Rational.of(0)) < 0 || d.cmp(Rational.of(100)) >= 0) throw new ConversionInputError('discountPercent', 'the discount must be at least 0 and below 100 percent');
+    if (d.cmp(Rational.of(0)) < 0 || d.cmp(Rational.of(100)) >= 0)
+      throw new ConversionInputError('discountPercent', 'the discount must be at least 0 and below 100 percent');
     const price = roundPrice.mul(Rational.of(100).sub(d)).div(Rational.of(100));
     steps.push(`discount price = ${p6(roundPrice)} × (1 − ${terms.discountPercent}%) = ${p6(price)}`);
     candidates.push({ term: 'DISCOUNT', price });
@@ -105,9 +117,15 @@ export const computeConversion = (amounts: { disbursed: string; commitment: stri
   }
   candidates.push({ term: 'ROUND_PRICE', price: roundPrice });
   const best = candidates.reduce((a, b) => (b.price.cmp(a.price) < 0 ? b : a));
-  steps.push(`conversion price = lowest of [${candidates.map((c) => `${c.term} ${p6(c.price)}`).join(', ')}] = ${p6(best.price)} (${best.term})`);
+  steps.push(
+    `conversion price = lowest of [${candidates.map((c) => `${c.term} ${p6(c.price)}`).join(', ')}] = ${p6(best.price)} (${best.term})`,
+  );
 
-  const amount = positive(Rational.parse(terms.converts === 'DISBURSED' ? amounts.disbursed : amounts.commitment), 'amount', 'the converting amount');
+  const amount = positive(
+    Rational.parse(terms.converts === 'DISBURSED' ? amounts.disbursed : amounts.commitment),
+    'amount',
+    'the converting amount',
+  );
   const shares = amount.div(best.price).floor();
   const remainder = amount.sub(Rational.of(shares).mul(best.price));
   steps.push(`shares = floor(${showMoney(amount)} ÷ ${p6(best.price)}) = ${shares}`);
@@ -116,7 +134,9 @@ export const computeConversion = (amounts: { disbursed: string; commitment: stri
   const post = BigInt(round.fullyDilutedShares) + roundShares + shares;
   steps.push(`new round shares = floor(${showMoney(roundSize)} ÷ ${p6(roundPrice)}) = ${roundShares}`);
   const ownership = Rational.of(shares).mul(Rational.of(100)).div(Rational.of(post));
-  steps.push(`ownership = ${shares} ÷ (${round.fullyDilutedShares} + ${roundShares} + ${shares}) = ${shares} ÷ ${post} = ${ownership.toFixed(4)}%`);
+  steps.push(
+    `ownership = ${shares} ÷ (${round.fullyDilutedShares} + ${roundShares} + ${shares}) = ${shares} ÷ ${post} = ${ownership.toFixed(4)}%`,
+  );
   return {
     qualifies: true,
     convertingAmount: showMoney(amount),

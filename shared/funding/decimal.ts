@@ -9,7 +9,10 @@ export class Rational {
 
   constructor(num: bigint, den: bigint = 1n) {
     if (den === 0n) throw new RangeError('division by zero');
-    if (den < 0n) (num = -num), (den = -den);
+    if (den < 0n) {
+      num = -num;
+      den = -den;
+    }
     const g = gcd(num < 0n ? -num : num, den);
     this.num = g > 1n ? num / g : num;
     this.den = g > 1n ? den / g : den;

@@ -10,7 +10,16 @@ import { Rational, showMoney } from './decimal.ts';
  * (宽容结题) with the unspent balance. An event the current state does not
  * allow is refused with the events it would allow.
  */
-export type ProjectStatus = 'PENDING_APPOINTMENT' | 'APPOINTMENT_EXPIRED' | 'DECLINED' | 'PENDING_MEETING' | 'REJECTED' | 'ACTIVE' | 'RESEARCH_COMPLETED' | 'CONVERTED' | 'CLOSED_LENIENT';
+export type ProjectStatus =
+  | 'PENDING_APPOINTMENT'
+  | 'APPOINTMENT_EXPIRED'
+  | 'DECLINED'
+  | 'PENDING_MEETING'
+  | 'REJECTED'
+  | 'ACTIVE'
+  | 'RESEARCH_COMPLETED'
+  | 'CONVERTED'
+  | 'CLOSED_LENIENT';
 export type MilestoneStatus = 'PLANNED' | 'REPORTED' | 'ACCEPTED' | 'PAID';
 
 export interface Milestone {
@@ -87,7 +96,15 @@ const PROJECT_EVENTS: Record<ProjectStatus, ProjectEvent['type'][]> = {
   DECLINED: [],
   PENDING_MEETING: ['MEETING_APPROVED', 'MEETING_REJECTED'],
   REJECTED: [],
-  ACTIVE: ['MILESTONE_REPORTED', 'MILESTONE_ACCEPTED', 'MILESTONE_REPORT_RETURNED', 'TRANCHE_DISBURSED', 'FINANCING_RECORDED', 'RESEARCH_COMPLETED', 'CLOSED_LENIENT'],
+  ACTIVE: [
+    'MILESTONE_REPORTED',
+    'MILESTONE_ACCEPTED',
+    'MILESTONE_REPORT_RETURNED',
+    'TRANCHE_DISBURSED',
+    'FINANCING_RECORDED',
+    'RESEARCH_COMPLETED',
+    'CLOSED_LENIENT',
+  ],
   // A project that finished its research may still raise money: the grant then converts.
   RESEARCH_COMPLETED: ['FINANCING_RECORDED'],
   CONVERTED: ['FINANCING_RECORDED'],
@@ -127,9 +144,15 @@ export const applyProjectEvent = (p: Project, e: ProjectEvent, by: string, at: s
   const refuse = (code: TransitionError['code'], message: string): never => {
     throw new TransitionError(code, message, allowedEvents(p));
   };
-  if (!PROJECT_EVENTS[p.status].includes(e.type)) refuse('INVALID_TRANSITION', `A ${p.status} project does not accept ${e.type}`);
+  if (!PROJECT_EVENTS[p.status].includes(e.type))
+    refuse('INVALID_TRANSITION', `A ${p.status} project does not accept ${e.type}`);
   const log = (event: string, detail?: string) => [...p.log, { at, by, event, ...(detail ? { detail } : {}) }];
-  const next = (changes: Partial<Project>, detail?: string): Project => ({ ...p, ...changes, log: log(e.type, detail), version: p.version + 1 });
+  const next = (changes: Partial<Project>, detail?: string): Project => ({
+    ...p,
+    ...changes,
+    log: log(e.type, detail),
+    version: p.version + 1,
+  });
   const milestone = (id: string) => {
     const m = p.milestones.find((x) => x.milestoneId === id);
     if (!m) return refuse('UNKNOWN_MILESTONE', `No milestone "${id}"`);
@@ -137,7 +160,8 @@ export const applyProjectEvent = (p: Project, e: ProjectEvent, by: string, at: s
     if (m.status !== needs) refuse('INVALID_TRANSITION', `Milestone "${id}" is ${m.status}; ${e.type} needs ${needs}`);
     return m;
   };
-  const withMilestone = (id: string, change: Partial<Milestone>) => p.milestones.map((m) => (m.milestoneId === id ? { ...m, ...change } : m));
+  const withMilestone = (id: string, change: Partial<Milestone>) =>
+    p.milestones.map((m) => (m.milestoneId === id ? { ...m, ...change } : m));
   const budget = () => Rational.parse(p.approvedAmount ?? p.requestedAmount);
   const unspent = () => showMoney(budget().sub(Rational.parse(p.disbursed)));
 
@@ -156,13 +180,23 @@ export const applyProjectEvent = (p: Project, e: ProjectEvent, by: string, at: s
       // Tranches keep their proportions of the request, rescaled to the approved amount.
       const percents = shares.map((s) => Number(s.mul(Rational.of(10000)).div(requested).floor()) / 100);
       const tranches = p.milestones.length ? splitTranches(amount.toFixed(2), percents) : [];
-      return next({ status: 'ACTIVE', approvedAmount: amount.toFixed(2), milestones: p.milestones.map((m, k) => ({ ...m, trancheAmount: tranches[k]! })) }, `approved ${amount.toFixed(2)} ${p.currency}: ${e.minutes}`);
+      return next(
+        {
+          status: 'ACTIVE',
+          approvedAmount: amount.toFixed(2),
+          milestones: p.milestones.map((m, k) => ({ ...m, trancheAmount: tranches[k]! })),
+        },
+        `approved ${amount.toFixed(2)} ${p.currency}: ${e.minutes}`,
+      );
     }
     case 'MEETING_REJECTED':
       return next({ status: 'REJECTED' }, e.reason);
     case 'MILESTONE_REPORTED':
       milestone(e.milestoneId);
-      return next({ milestones: withMilestone(e.milestoneId, { status: 'REPORTED', report: { summary: e.summary, at, by } }) }, e.milestoneId);
+      return next(
+        { milestones: withMilestone(e.milestoneId, { status: 'REPORTED', report: { summary: e.summary, at, by } }) },
+        e.milestoneId,
+      );
     case 'MILESTONE_ACCEPTED':
       milestone(e.milestoneId);
       return next({ milestones: withMilestone(e.milestoneId, { status: 'ACCEPTED', acceptedAt: at }) }, e.milestoneId);
@@ -173,11 +207,25 @@ export const applyProjectEvent = (p: Project, e: ProjectEvent, by: string, at: s
       const m = milestone(e.milestoneId);
       const amount = Rational.parse(e.amount);
       if (!amount.isPositive()) refuse('INVALID_AMOUNT', 'The amount must be greater than zero');
-      if (amount.cmp(Rational.parse(m.trancheAmount)) > 0) refuse('BUDGET_EXCEEDED', `Tranche "${m.milestoneId}" is ${m.trancheAmount} ${p.currency}; ${showMoney(amount)} is more`);
+      if (amount.cmp(Rational.parse(m.trancheAmount)) > 0)
+        refuse(
+          'BUDGET_EXCEEDED',
+          `Tranche "${m.milestoneId}" is ${m.trancheAmount} ${p.currency}; ${showMoney(amount)} is more`,
+        );
       const disbursed = Rational.parse(p.disbursed).add(amount);
-      if (disbursed.cmp(budget()) > 0) refuse('BUDGET_EXCEEDED', `Disbursing ${showMoney(amount)} would bring the total to ${showMoney(disbursed)}, above the approved ${showMoney(budget())} ${p.currency}`);
+      if (disbursed.cmp(budget()) > 0)
+        refuse(
+          'BUDGET_EXCEEDED',
+          `Disbursing ${showMoney(amount)} would bring the total to ${showMoney(disbursed)}, above the approved ${showMoney(budget())} ${p.currency}`,
+        );
       return next(
-        { disbursed: showMoney(disbursed), milestones: withMilestone(e.milestoneId, { status: 'PAID', paid: { amount: showMoney(amount), at, by, ...(e.reference ? { reference: e.reference } : {}) } }) },
+        {
+          disbursed: showMoney(disbursed),
+          milestones: withMilestone(e.milestoneId, {
+            status: 'PAID',
+            paid: { amount: showMoney(amount), at, by, ...(e.reference ? { reference: e.reference } : {}) },
+          }),
+        },
         `${e.milestoneId}: ${showMoney(amount)}`,
       );
     }
@@ -185,15 +233,38 @@ export const applyProjectEvent = (p: Project, e: ProjectEvent, by: string, at: s
       const already = p.status === 'CONVERTED';
       const outcome: FinancingEvent['outcome'] = already
         ? { qualifies: false, reason: 'the grant has already converted' }
-        : computeConversion({ disbursed: p.disbursed, commitment: p.approvedAmount ?? p.requestedAmount }, p.terms, e.round);
-      const financing = [...p.financing, { at, by, round: e.round, ...(e.investor ? { investor: e.investor } : {}), outcome }];
-      if (outcome.qualifies) return next({ status: 'CONVERTED', financing, conversion: outcome }, `converted: ${outcome.shares} shares at ${outcome.conversionPrice} (${outcome.appliedTerm})`);
+        : computeConversion(
+            { disbursed: p.disbursed, commitment: p.approvedAmount ?? p.requestedAmount },
+            p.terms,
+            e.round,
+          );
+      const financing = [
+        ...p.financing,
+        { at, by, round: e.round, ...(e.investor ? { investor: e.investor } : {}), outcome },
+      ];
+      if (outcome.qualifies)
+        return next(
+          { status: 'CONVERTED', financing, conversion: outcome },
+          `converted: ${outcome.shares} shares at ${outcome.conversionPrice} (${outcome.appliedTerm})`,
+        );
       return next({ financing }, outcome.reason);
     }
     case 'RESEARCH_COMPLETED':
-      return next({ status: 'RESEARCH_COMPLETED', closeOut: { kind: 'RESEARCH_COMPLETED', reason: e.reason, unspentBalance: unspent(), at, by } }, e.reason);
+      return next(
+        {
+          status: 'RESEARCH_COMPLETED',
+          closeOut: { kind: 'RESEARCH_COMPLETED', reason: e.reason, unspentBalance: unspent(), at, by },
+        },
+        e.reason,
+      );
     case 'CLOSED_LENIENT':
-      return next({ status: 'CLOSED_LENIENT', closeOut: { kind: 'LENIENT', reason: e.reason, unspentBalance: unspent(), at, by } }, e.reason);
+      return next(
+        {
+          status: 'CLOSED_LENIENT',
+          closeOut: { kind: 'LENIENT', reason: e.reason, unspentBalance: unspent(), at, by },
+        },
+        e.reason,
+      );
   }
 };
 
@@ -205,7 +276,10 @@ export const portfolioStats = (projects: Project[]) => {
   return {
     projectsSupported: supported.length,
     active: supported.filter((p) => p.status === 'ACTIVE').length,
-    researchCompleted: supported.filter((p) => p.status === 'RESEARCH_COMPLETED' || (p.status === 'CONVERTED' && p.closeOut?.kind === 'RESEARCH_COMPLETED')).length,
+    researchCompleted: supported.filter(
+      (p) =>
+        p.status === 'RESEARCH_COMPLETED' || (p.status === 'CONVERTED' && p.closeOut?.kind === 'RESEARCH_COMPLETED'),
+    ).length,
     convertedToEquity: converted.length,
     closedLeniently: supported.filter((p) => p.status === 'CLOSED_LENIENT').length,
     grantApproved: sum(supported.map((p) => p.approvedAmount!)),

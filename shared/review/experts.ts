@@ -11,7 +11,10 @@ import { text } from '../text.ts';
 export const LANGUAGES = ['zh', 'en'] as const;
 
 export const expertInput = z.strictObject({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   name: text(60),
   institution: text(200),
   fields: z.array(z.enum(FIELDS)).max(FIELDS.length).default([]),
@@ -44,7 +47,8 @@ export const assertUniqueEmails = (experts: ExpertInput[], pathOf: (index: numbe
   experts.forEach((e, i) => {
     const seen = first.get(e.email);
     if (seen === undefined) first.set(e.email, i);
-    else issues.push({ path: `${pathOf(i)}.email`, message: `same e-mail as ${pathOf(seen)}`, code: 'duplicate_email' });
+    else
+      issues.push({ path: `${pathOf(i)}.email`, message: `same e-mail as ${pathOf(seen)}`, code: 'duplicate_email' });
   });
   if (issues.length) throw validationError('The import lists an expert twice', issues);
 };
@@ -73,7 +77,10 @@ export const parseCsv = (input: string): string[][] => {
         field += c;
       }
     } else if (c === '"') {
-      if (field !== '') throw validationError('Malformed CSV', [{ path: `line.${line}`, message: 'a quote inside an unquoted field', code: 'csv_quote' }]);
+      if (field !== '')
+        throw validationError('Malformed CSV', [
+          { path: `line.${line}`, message: 'a quote inside an unquoted field', code: 'csv_quote' },
+        ]);
       quoted = true;
     } else if (c === ',') {
       row.push(field);
@@ -87,7 +94,10 @@ export const parseCsv = (input: string): string[][] => {
       line++;
     } else field += c;
   }
-  if (quoted) throw validationError('Malformed CSV', [{ path: `line.${line}`, message: 'an unterminated quoted field', code: 'csv_quote' }]);
+  if (quoted)
+    throw validationError('Malformed CSV', [
+      { path: `line.${line}`, message: 'an unterminated quoted field', code: 'csv_quote' },
+    ]);
   if (field !== '' || row.length) {
     row.push(field);
     rows.push(row);
@@ -95,15 +105,36 @@ export const parseCsv = (input: string): string[][] => {
   return rows.filter((r) => !(r.length === 1 && r[0]!.trim() === ''));
 };
 
-export const CSV_COLUMNS = ['email', 'name', 'institution', 'fields', 'keywords', 'languages', 'maxLoadPerRound', 'conflictOrganizations', 'conflictApplicants'] as const;
+export const CSV_COLUMNS = [
+  'email',
+  'name',
+  'institution',
+  'fields',
+  'keywords',
+  'languages',
+  'maxLoadPerRound',
+  'conflictOrganizations',
+  'conflictApplicants',
+] as const;
 /** List cells separate items with ";" (also "；" or "、", as typed in Chinese). */
-const list = (cell: string | undefined) => (cell ?? '').split(/[;；、]/).map((x) => x.trim()).filter(Boolean);
+const list = (cell: string | undefined) =>
+  (cell ?? '')
+    .split(/[;；、]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Parses and validates an expert CSV (header row required); issues name `rows.<line>.<column>`. */
 export const expertsFromCsv = (csv: string): ExpertInput[] => {
   const rows = parseCsv(csv);
   const header = rows[0]?.map((h) => h.trim());
-  const missing = CSV_COLUMNS.filter((c) => c !== 'conflictOrganizations' && c !== 'conflictApplicants' && c !== 'keywords' && c !== 'fields' && !header?.includes(c));
+  const missing = CSV_COLUMNS.filter(
+    (c) =>
+      c !== 'conflictOrganizations' &&
+      c !== 'conflictApplicants' &&
+      c !== 'keywords' &&
+      c !== 'fields' &&
+      !header?.includes(c),
+  );
   const unknown = (header ?? []).filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   if (!header || missing.length || unknown.length) {
     throw validationError('The CSV header is not the expected one', [
@@ -111,7 +142,10 @@ export const expertsFromCsv = (csv: string): ExpertInput[] => {
       ...unknown.map((c) => ({ path: `header.${c}`, message: 'unknown column', code: 'unknown_column' })),
     ]);
   }
-  if (rows.length - 1 > MAX_EXPERTS_PER_IMPORT) throw validationError('Too many rows', [{ path: 'rows', message: `at most ${MAX_EXPERTS_PER_IMPORT} experts per import`, code: 'too_big' }]);
+  if (rows.length - 1 > MAX_EXPERTS_PER_IMPORT)
+    throw validationError('Too many rows', [
+      { path: 'rows', message: `at most ${MAX_EXPERTS_PER_IMPORT} experts per import`, code: 'too_big' },
+    ]);
   const col = (r: string[], name: (typeof CSV_COLUMNS)[number]) => {
     const k = header.indexOf(name);
     return k < 0 ? undefined : r[k]?.trim();
@@ -129,13 +163,19 @@ export const expertsFromCsv = (csv: string): ExpertInput[] => {
       keywords: list(col(r, 'keywords')),
       languages: list(col(r, 'languages')).length ? list(col(r, 'languages')) : undefined,
       maxLoadPerRound: load !== undefined && /^\d+$/.test(load) ? Number(load) : load,
-      conflicts: { organizations: list(col(r, 'conflictOrganizations')), applicants: list(col(r, 'conflictApplicants')) },
+      conflicts: {
+        organizations: list(col(r, 'conflictOrganizations')),
+        applicants: list(col(r, 'conflictApplicants')),
+      },
     });
     if (parsed.success) experts.push(parsed.data);
-    else for (const i of parsed.error.issues) issues.push({ path: `rows.${line}.${i.path.join('.')}`, message: i.message, code: i.code });
+    else
+      for (const i of parsed.error.issues)
+        issues.push({ path: `rows.${line}.${i.path.join('.')}`, message: i.message, code: i.code });
   });
   if (issues.length) throw validationError('Some CSV rows are invalid; nothing was imported', issues);
-  if (!experts.length) throw validationError('The CSV has no expert rows', [{ path: 'rows', message: 'no data rows', code: 'too_small' }]);
+  if (!experts.length)
+    throw validationError('The CSV has no expert rows', [{ path: 'rows', message: 'no data rows', code: 'too_small' }]);
   assertUniqueEmails(experts, (i) => `rows.${i + 2}`);
   return experts;
 };

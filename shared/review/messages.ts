@@ -33,7 +33,18 @@ export const formatClose = (iso: string, lang: 'zh' | 'en') => {
 
 const hoursText = (h: number, lang: 'zh' | 'en') => {
   const rounded = h >= 1 ? Math.round(h) : Math.round(h * 60);
-  const unit = h >= 1 ? (lang === 'zh' ? '小时' : rounded === 1 ? 'hour' : 'hours') : lang === 'zh' ? '分钟' : rounded === 1 ? 'minute' : 'minutes';
+  const unit =
+    h >= 1
+      ? lang === 'zh'
+        ? '小时'
+        : rounded === 1
+          ? 'hour'
+          : 'hours'
+      : lang === 'zh'
+        ? '分钟'
+        : rounded === 1
+          ? 'minute'
+          : 'minutes';
   return lang === 'zh' ? `${rounded} ${unit}` : `${rounded} ${unit}`;
 };
 
@@ -49,39 +60,98 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
     switch (m.kind) {
       case 'ASSIGNED':
         return zh
-          ? [`【${title}】${round}评审邀请（${n} 项）`, `您好！您受邀参加「${title}」${round}的评审，共 ${n} 项作品。请在 ${close} 前通过下列专属链接完成评分：`, '每个链接只对应一项评审，请勿转发。如与某项作品存在利益冲突，请在评审页面申请回避。']
-          : [`[${title}] ${round}: ${n} review${n === 1 ? '' : 's'} for you`, `You are invited to review ${n} entr${n === 1 ? 'y' : 'ies'} in "${title}" (${round}). Please score ${n === 1 ? 'it' : 'them'} before ${close} through your personal link${n === 1 ? '' : 's'}:`, 'Each link opens exactly one review; please do not forward it. If you have a conflict of interest, declare it on the review page.'];
+          ? [
+              `【${title}】${round}评审邀请（${n} 项）`,
+              `您好！您受邀参加「${title}」${round}的评审，共 ${n} 项作品。请在 ${close} 前通过下列专属链接完成评分：`,
+              '每个链接只对应一项评审，请勿转发。如与某项作品存在利益冲突，请在评审页面申请回避。',
+            ]
+          : [
+              `[${title}] ${round}: ${n} review${n === 1 ? '' : 's'} for you`,
+              `You are invited to review ${n} entr${n === 1 ? 'y' : 'ies'} in "${title}" (${round}). Please score ${n === 1 ? 'it' : 'them'} before ${close} through your personal link${n === 1 ? '' : 's'}:`,
+              'Each link opens exactly one review; please do not forward it. If you have a conflict of interest, declare it on the review page.',
+            ];
       case 'ADDED':
         return zh
-          ? [`【${title}】${round}新增评审任务`, `您好！「${title}」${round}为您新增了 ${n} 项评审（替补或复核）。请在 ${close} 前完成：`, '每个链接只对应一项评审，请勿转发。']
-          : [`[${title}] ${round}: a review was added for you`, `A review was added for you in "${title}" (${round}) — as a backup or a second opinion. Please score it before ${close}:`, 'Each link opens exactly one review; please do not forward it.'];
+          ? [
+              `【${title}】${round}新增评审任务`,
+              `您好！「${title}」${round}为您新增了 ${n} 项评审（替补或复核）。请在 ${close} 前完成：`,
+              '每个链接只对应一项评审，请勿转发。',
+            ]
+          : [
+              `[${title}] ${round}: a review was added for you`,
+              `A review was added for you in "${title}" (${round}) — as a backup or a second opinion. Please score it before ${close}:`,
+              'Each link opens exactly one review; please do not forward it.',
+            ];
       case 'REMINDER':
         return zh
-          ? [`【${title}】评审提醒：距截止还有 ${hoursText(m.hoursBefore ?? 0, 'zh')}`, `您好！您在「${title}」${round}中还有 ${n} 项评审尚未提交，截止时间为 ${close}：`, '如已提交，请忽略本提醒。']
-          : [`[${title}] Reminder: reviews close in ${hoursText(m.hoursBefore ?? 0, 'en')}`, `You have ${n} pending review${n === 1 ? '' : 's'} in "${title}" (${round}), closing ${close}:`, 'If you have just submitted, please ignore this reminder.'];
+          ? [
+              `【${title}】评审提醒：距截止还有 ${hoursText(m.hoursBefore ?? 0, 'zh')}`,
+              `您好！您在「${title}」${round}中还有 ${n} 项评审尚未提交，截止时间为 ${close}：`,
+              '如已提交，请忽略本提醒。',
+            ]
+          : [
+              `[${title}] Reminder: reviews close in ${hoursText(m.hoursBefore ?? 0, 'en')}`,
+              `You have ${n} pending review${n === 1 ? '' : 's'} in "${title}" (${round}), closing ${close}:`,
+              'If you have just submitted, please ignore this reminder.',
+            ];
       case 'SPONSOR_CONFIRMATION':
         return zh
-          ? [`【${title}】请确认揭榜获奖方案`, `您好！贵单位所出需求的评审已结束，组委会拟授奖如下。请在 ${close} 前通过下列链接确认或提出异议：`, '逾期未答复的，以组委会决定为准。']
-          : [`[${title}] Please confirm the winning solution`, `The review of your technology need is complete and the organizer proposes the awards below. Please confirm or object before ${close}:`, 'Without an answer by then, the organizer’s decision stands.'];
+          ? [
+              `【${title}】请确认揭榜获奖方案`,
+              `您好！贵单位所出需求的评审已结束，组委会拟授奖如下。请在 ${close} 前通过下列链接确认或提出异议：`,
+              '逾期未答复的，以组委会决定为准。',
+            ]
+          : [
+              `[${title}] Please confirm the winning solution`,
+              `The review of your technology need is complete and the organizer proposes the awards below. Please confirm or object before ${close}:`,
+              'Without an answer by then, the organizer’s decision stands.',
+            ];
       case 'APPOINTMENT':
         return zh
-          ? [`【${title}】项目经理聘任通知`, `恭喜！您领衔的项目获奖并入选拨投结合支持，拟聘任您为项目经理。请在 ${close} 前通过下列链接接受或婉拒聘任：`, '链接仅供本人使用，请勿转发。']
-          : [`[${title}] Appointment as project manager`, `Congratulations! Your entry won an award selected for grant-then-equity funding, and you are offered the appointment as its project manager. Please accept or decline before ${close}:`, 'The link is personal; please do not forward it.'];
+          ? [
+              `【${title}】项目经理聘任通知`,
+              `恭喜！您领衔的项目获奖并入选拨投结合支持，拟聘任您为项目经理。请在 ${close} 前通过下列链接接受或婉拒聘任：`,
+              '链接仅供本人使用，请勿转发。',
+            ]
+          : [
+              `[${title}] Appointment as project manager`,
+              `Congratulations! Your entry won an award selected for grant-then-equity funding, and you are offered the appointment as its project manager. Please accept or decline before ${close}:`,
+              'The link is personal; please do not forward it.',
+            ];
       case 'ORGANIZER_NOTICE':
-        return zh ? [`【${title}】需要处理：${m.details?.[0] ?? ''}`, '组委会请注意：', ''] : [`[${title}] Action needed: ${m.details?.[0] ?? ''}`, 'For the organizer:', ''];
+        return zh
+          ? [`【${title}】需要处理：${m.details?.[0] ?? ''}`, '组委会请注意：', '']
+          : [`[${title}] Action needed: ${m.details?.[0] ?? ''}`, 'For the organizer:', ''];
       case 'WITHDRAWN':
         return zh
-          ? [`【${title}】评审任务已收回`, `您好！由于临近截止，您在「${title}」${round}中尚未提交的 ${n} 项评审已转交候补专家，原链接已失效。`, '感谢您的支持。']
-          : [`[${title}] A review was reassigned`, `As the deadline of "${title}" (${round}) approaches, ${n} review${n === 1 ? '' : 's'} you had not submitted ${n === 1 ? 'was' : 'were'} reassigned to a backup reviewer; the old link no longer works.`, 'Thank you for your support.'];
+          ? [
+              `【${title}】评审任务已收回`,
+              `您好！由于临近截止，您在「${title}」${round}中尚未提交的 ${n} 项评审已转交候补专家，原链接已失效。`,
+              '感谢您的支持。',
+            ]
+          : [
+              `[${title}] A review was reassigned`,
+              `As the deadline of "${title}" (${round}) approaches, ${n} review${n === 1 ? '' : 's'} you had not submitted ${n === 1 ? 'was' : 'were'} reassigned to a backup reviewer; the old link no longer works.`,
+              'Thank you for your support.',
+            ];
     }
   })();
   const details = m.details ?? [];
-  const text = [intro, ...details.map((d) => `· ${d}`), '', ...urls.map((u, k) => `${k + 1}. ${u}`), ...(urls.length ? [''] : []), outro].join('\n');
+  const text = [
+    intro,
+    ...details.map((d) => `· ${d}`),
+    '',
+    ...urls.map((u, k) => `${k + 1}. ${u}`),
+    ...(urls.length ? [''] : []),
+    outro,
+  ].join('\n');
   const html = [
     `<!doctype html><html lang="${zh ? 'zh-CN' : 'en'}"><body style="font-family:sans-serif;line-height:1.6">`,
     `<p>${escapeHtml(intro)}</p>`,
     details.length ? `<ul>${details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>` : '',
-    urls.length ? `<ol>${urls.map((u) => `<li><a href="${escapeHtml(u)}">${escapeHtml(u)}</a></li>`).join('')}</ol>` : '',
+    urls.length
+      ? `<ol>${urls.map((u) => `<li><a href="${escapeHtml(u)}">${escapeHtml(u)}</a></li>`).join('')}</ol>`
+      : '',
     `<p>${escapeHtml(outro)}</p>`,
     '</body></html>',
   ].join('');

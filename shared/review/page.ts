@@ -11,18 +11,57 @@ export type Lang = 'zh' | 'en';
 
 const T = {
   zh: {
-    title: '专家评审', entry: '参赛项目', summary: '项目摘要', solution: '解决方案', keywords: '关键词', documents: '材料', applicant: '申报主体',
-    blind: '本轮为盲评：申报人信息已隐去。', rubric: '评分', weight: '权重', range: '分值', comment: '评审意见', draft: '保存草稿', submit: '提交评审',
-    conflict: '声明回避', conflictReason: '回避原因', conflictHelp: '如与申报主体存在利益冲突，请声明回避，本评审将改派其他专家。',
-    closes: '评审截止', saved: '草稿已保存。', submitted: '评审已提交，截止前仍可修改。', declined: '已声明回避，感谢。', errors: '请检查以下内容：',
-    switch: 'English', closed: '评审已截止，不能再修改。',
+    title: '专家评审',
+    entry: '参赛项目',
+    summary: '项目摘要',
+    solution: '解决方案',
+    keywords: '关键词',
+    documents: '材料',
+    applicant: '申报主体',
+    blind: '本轮为盲评：申报人信息已隐去。',
+    rubric: '评分',
+    weight: '权重',
+    range: '分值',
+    comment: '评审意见',
+    draft: '保存草稿',
+    submit: '提交评审',
+    conflict: '声明回避',
+    conflictReason: '回避原因',
+    conflictHelp: '如与申报主体存在利益冲突，请声明回避，本评审将改派其他专家。',
+    closes: '评审截止',
+    saved: '草稿已保存。',
+    submitted: '评审已提交，截止前仍可修改。',
+    declined: '已声明回避，感谢。',
+    errors: '请检查以下内容：',
+    switch: 'English',
+    closed: '评审已截止，不能再修改。',
   },
   en: {
-    title: 'Expert review', entry: 'Entry', summary: 'Summary', solution: 'Proposed solution', keywords: 'Keywords', documents: 'Documents', applicant: 'Applicant',
-    blind: 'This round is blind: applicant details are hidden.', rubric: 'Scores', weight: 'weight', range: 'range', comment: 'Comments', draft: 'Save draft',
-    submit: 'Submit review', conflict: 'Declare a conflict', conflictReason: 'Reason', conflictHelp: 'If you have a conflict of interest with the applicant, declare it and the review will go to another expert.',
-    closes: 'Review closes', saved: 'Draft saved.', submitted: 'Review submitted. You can still change it until the round closes.', declined: 'Conflict declared. Thank you.',
-    errors: 'Please check:', switch: '中文', closed: 'The review window has closed; the review can no longer be changed.',
+    title: 'Expert review',
+    entry: 'Entry',
+    summary: 'Summary',
+    solution: 'Proposed solution',
+    keywords: 'Keywords',
+    documents: 'Documents',
+    applicant: 'Applicant',
+    blind: 'This round is blind: applicant details are hidden.',
+    rubric: 'Scores',
+    weight: 'weight',
+    range: 'range',
+    comment: 'Comments',
+    draft: 'Save draft',
+    submit: 'Submit review',
+    conflict: 'Declare a conflict',
+    conflictReason: 'Reason',
+    conflictHelp:
+      'If you have a conflict of interest with the applicant, declare it and the review will go to another expert.',
+    closes: 'Review closes',
+    saved: 'Draft saved.',
+    submitted: 'Review submitted. You can still change it until the round closes.',
+    declined: 'Conflict declared. Thank you.',
+    errors: 'Please check:',
+    switch: '中文',
+    closed: 'The review window has closed; the review can no longer be changed.',
   },
 } as const;
 
@@ -77,7 +116,9 @@ export const renderReviewPage = (m: ReviewPageModel): string => {
   const entry = m.entry;
   const scoreFields = m.criteria
     .map(
-      (c) => `<label for="s-${h(c.criterionId)}">${h(pick(c.name, m.lang))} <span class="muted">(${h(t.weight)} ${c.weight}%, ${h(t.range)} ${c.minScore}–${c.maxScore})</span></label>
+      (
+        c,
+      ) => `<label for="s-${h(c.criterionId)}">${h(pick(c.name, m.lang))} <span class="muted">(${h(t.weight)} ${c.weight}%, ${h(t.range)} ${c.minScore}–${c.maxScore})</span></label>
 <input type="number" inputmode="numeric" id="s-${h(c.criterionId)}" name="score.${h(c.criterionId)}" min="${c.minScore}" max="${c.maxScore}" step="1" value="${h(String(m.values.scores[c.criterionId] ?? ''))}"${m.open ? '' : ' disabled'}>
 ${err.has(`score.${c.criterionId}`) ? `<div class="err">${h(err.get(`score.${c.criterionId}`)!)}</div>` : ''}`,
     )

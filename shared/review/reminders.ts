@@ -10,7 +10,11 @@ export const reminderTimes = (closesAt: string, hoursBefore: number[]): number[]
  * then send it) or until the close. Seconds are whole and at least 1, as Step
  * Functions requires.
  */
-export const nextCheckpoint = (closesAt: string, hoursBefore: number[], now: number): { kind: 'reminder' | 'close'; at: number; timeoutSeconds: number } => {
+export const nextCheckpoint = (
+  closesAt: string,
+  hoursBefore: number[],
+  now: number,
+): { kind: 'reminder' | 'close'; at: number; timeoutSeconds: number } => {
   const close = Date.parse(closesAt);
   const next = reminderTimes(closesAt, hoursBefore).find((t) => t > now && t < close);
   const at = next ?? close;
@@ -25,7 +29,12 @@ export const dueReminders = (closesAt: string, hoursBefore: number[], now: numbe
  * Offsets (hours before the close) at which the round's wait ends early: the
  * reminders and, when configured, the reassignment of overdue reviews.
  */
-export const checkpointOffsets = (round: { reminderHoursBefore: number[]; backupReviewers?: { reassignPendingHoursBefore?: number } }) => [
+export const checkpointOffsets = (round: {
+  reminderHoursBefore: number[];
+  backupReviewers?: { reassignPendingHoursBefore?: number };
+}) => [
   ...round.reminderHoursBefore,
-  ...(round.backupReviewers?.reassignPendingHoursBefore !== undefined ? [round.backupReviewers.reassignPendingHoursBefore] : []),
+  ...(round.backupReviewers?.reassignPendingHoursBefore !== undefined
+    ? [round.backupReviewers.reassignPendingHoursBefore]
+    : []),
 ];

@@ -6,7 +6,9 @@ import { text } from '../text.ts';
 import { reviewTotal } from './scoring.ts';
 
 /** What the reviewer page posts (application/x-www-form-urlencoded, no JavaScript needed). */
-export const reviewFormBody = z.record(z.string().max(100), z.string().max(5000)).refine((r) => Object.keys(r).length <= 60, 'too many fields');
+export const reviewFormBody = z
+  .record(z.string().max(100), z.string().max(5000))
+  .refine((r) => Object.keys(r).length <= 60, 'too many fields');
 
 export type ReviewAction = 'draft' | 'submit' | 'conflict';
 
@@ -25,14 +27,24 @@ const commentText = text(5000);
  * in its range (a draft may leave some empty), the comment within limits and
  * required when the total is extreme (if the round says so).
  */
-export const parseReviewForm = (form: Record<string, string>, c: Pick<CompetitionConfig, 'rubric'>, round: Round): ParsedReviewForm => {
+export const parseReviewForm = (
+  form: Record<string, string>,
+  c: Pick<CompetitionConfig, 'rubric'>,
+  round: Round,
+): ParsedReviewForm => {
   const issues: FieldIssue[] = [];
   const action = form.action;
-  if (action !== 'draft' && action !== 'submit' && action !== 'conflict') throw validationError('Unknown action', [{ path: 'action', message: 'must be draft, submit or conflict', code: 'invalid_value' }]);
+  if (action !== 'draft' && action !== 'submit' && action !== 'conflict')
+    throw validationError('Unknown action', [
+      { path: 'action', message: 'must be draft, submit or conflict', code: 'invalid_value' },
+    ]);
   const lang = form.lang === 'en' || form.lang === 'zh' ? form.lang : undefined;
   if (action === 'conflict') {
     const reason = text(1000).safeParse(form.conflictReason ?? '');
-    if (!reason.success) throw validationError('Please say why you have a conflict of interest', [{ path: 'conflictReason', message: reason.error.issues[0]!.message, code: 'required' }]);
+    if (!reason.success)
+      throw validationError('Please say why you have a conflict of interest', [
+        { path: 'conflictReason', message: reason.error.issues[0]!.message, code: 'required' },
+      ]);
     return { action, scores: {}, conflictReason: reason.data, lang };
   }
   const scores: Record<string, number> = {};
@@ -44,7 +56,11 @@ export const parseReviewForm = (form: Record<string, string>, c: Pick<Competitio
     }
     const v = Number(raw);
     if (!/^\d+$/.test(raw) || v < k.minScore || v > k.maxScore) {
-      issues.push({ path: `score.${k.criterionId}`, message: `must be a whole number from ${k.minScore} to ${k.maxScore}`, code: 'range' });
+      issues.push({
+        path: `score.${k.criterionId}`,
+        message: `must be a whole number from ${k.minScore} to ${k.maxScore}`,
+        code: 'range',
+      });
     } else scores[k.criterionId] = v;
   }
   let comment: string | undefined;
@@ -56,7 +72,12 @@ export const parseReviewForm = (form: Record<string, string>, c: Pick<Competitio
   if (!issues.length && action === 'submit' && round.kind !== 'INTAKE' && round.commentRequiredOutside && !comment) {
     const total = reviewTotal(c.rubric.criteria, scores);
     const { min, max } = round.commentRequiredOutside;
-    if (total < min || total > max) issues.push({ path: 'comment', message: `a comment is required when the total (${total}) is below ${min} or above ${max}`, code: 'comment_required' });
+    if (total < min || total > max)
+      issues.push({
+        path: 'comment',
+        message: `a comment is required when the total (${total}) is below ${min} or above ${max}`,
+        code: 'comment_required',
+      });
   }
   if (issues.length) throw validationError('Some answers need attention', issues);
   return { action, scores, comment, lang };
@@ -68,9 +89,13 @@ export const parseReviewForm = (form: Record<string, string>, c: Pick<Competitio
  * rendered, and any occurrence of them inside the free texts is blacked out.
  */
 export const reviewerView = (e: Entry, blind: boolean) => {
-  const identity = [e.applicant.organizationName, e.applicant.lead.name, e.applicant.lead.email, e.applicant.lead.phone, e.applicant.creditCode].filter(
-    (x): x is string => !!x && x.length >= 2,
-  );
+  const identity = [
+    e.applicant.organizationName,
+    e.applicant.lead.name,
+    e.applicant.lead.email,
+    e.applicant.lead.phone,
+    e.applicant.creditCode,
+  ].filter((x): x is string => !!x && x.length >= 2);
   const redact = (s?: string) => (s && blind ? identity.reduce((acc, id) => acc.split(id).join('■■■'), s) : s);
   return {
     entryId: e.entryId,
@@ -80,6 +105,8 @@ export const reviewerView = (e: Entry, blind: boolean) => {
     solution: redact(e.solution),
     keywords: e.keywords ?? [],
     documents: e.documents.map((d) => ({ type: d.type, name: blind ? undefined : d.name })),
-    applicant: blind ? undefined : { organizationName: e.applicant.organizationName, region: e.applicant.region, lead: e.applicant.lead.name },
+    applicant: blind
+      ? undefined
+      : { organizationName: e.applicant.organizationName, region: e.applicant.region, lead: e.applicant.lead.name },
   };
 };

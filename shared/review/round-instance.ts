@@ -10,7 +10,12 @@ import type { Expert } from './experts.ts';
  * competition's aliases), the challenge sponsor, the expert's declared
  * organizations and applicants, and an expert who is the entry's lead.
  */
-export const roundInstance = (competition: Competition, round: Extract<Round, { reviewersPerEntry: number }>, entries: Entry[], experts: Expert[]): AssignmentInstance => {
+export const roundInstance = (
+  competition: Competition,
+  round: Extract<Round, { reviewersPerEntry: number }>,
+  entries: Entry[],
+  experts: Expert[],
+): AssignmentInstance => {
   const trackOf = new Map(competition.tracks.map((t) => [t.trackId, t]));
   return {
     reviewsPerEntry: round.reviewersPerEntry,

@@ -22,7 +22,11 @@ export interface Review {
   scores: Record<string, number>;
 }
 
-export type Aggregation = { kind: 'mean' } | { kind: 'trimmed-mean'; minReviews: number } | { kind: 'median' } | { kind: 'calibrated'; lambda: number };
+export type Aggregation =
+  | { kind: 'mean' }
+  | { kind: 'trimmed-mean'; minReviews: number }
+  | { kind: 'median' }
+  | { kind: 'calibrated'; lambda: number };
 
 export const round4 = (x: number) => (Math.sign(x) * Math.round(Math.abs(x) * 1e4)) / 1e4;
 
@@ -120,7 +124,11 @@ export const aggregateRound = (
   const top = [...criteria].sort((a, b) => b.weight - a.weight || a.criterionId.localeCompare(b.criterionId))[0]!;
   const byEntry = new Map<string, Review[]>();
   for (const rv of reviews) (byEntry.get(rv.entryId) ?? byEntry.set(rv.entryId, []).get(rv.entryId)!).push(rv);
-  const totals = reviews.map((rv) => ({ entryId: rv.entryId, reviewerId: rv.reviewerId, total: reviewTotal(criteria, rv.scores) }));
+  const totals = reviews.map((rv) => ({
+    entryId: rv.entryId,
+    reviewerId: rv.reviewerId,
+    total: reviewTotal(criteria, rv.scores),
+  }));
   const calibrated = aggregation.kind === 'calibrated' ? calibrate(totals, aggregation.lambda) : undefined;
   return entries
     .filter((en) => byEntry.has(en.entryId))
@@ -141,7 +149,10 @@ export const aggregateRound = (
           current = calibrated!.quality.get(en.entryId)!;
           break;
       }
-      const blended = en.previousAggregate !== undefined && carryPrevious > 0 ? (1 - carryPrevious) * current + carryPrevious * en.previousAggregate : current;
+      const blended =
+        en.previousAggregate !== undefined && carryPrevious > 0
+          ? (1 - carryPrevious) * current + carryPrevious * en.previousAggregate
+          : current;
       const topScores = byEntry.get(en.entryId)!.map((rv) => rv.scores[top.criterionId]!);
       return {
         entryId: en.entryId,
@@ -157,7 +168,10 @@ export const aggregateRound = (
 
 /** The documented total order: aggregate, then top-criterion mean, then earlier submission, then id. */
 export const compareScores = (a: EntryScore, b: EntryScore) =>
-  b.aggregate - a.aggregate || b.tieBreak - a.tieBreak || a.submittedAt.localeCompare(b.submittedAt) || a.entryId.localeCompare(b.entryId);
+  b.aggregate - a.aggregate ||
+  b.tieBreak - a.tieBreak ||
+  a.submittedAt.localeCompare(b.submittedAt) ||
+  a.entryId.localeCompare(b.entryId);
 
 export interface AdvancementRule {
   /** Best K of each track. */
@@ -206,7 +220,16 @@ export const advance = (scores: EntryScore[], rule: AdvancementRule): Decision[]
       decidedBy = `overall quota ${rule.overallQuota} filled`;
     }
     if (advanced) admitted++;
-    return { entryId: s.entryId, trackId: s.trackId, aggregate: s.aggregate, totals: s.totals, trackRank: rank, overallRank: index + 1, advanced, decidedBy };
+    return {
+      entryId: s.entryId,
+      trackId: s.trackId,
+      aggregate: s.aggregate,
+      totals: s.totals,
+      trackRank: rank,
+      overallRank: index + 1,
+      advanced,
+      decidedBy,
+    };
   });
 };
 
@@ -215,7 +238,9 @@ export const advance = (scores: EntryScore[], rule: AdvancementRule): Decision[]
  * [min, max] straddles the cutoff — one more reviewer could change the outcome.
  */
 export const needsExtraReview = (scores: EntryScore[], cutoff: number, threshold: number) =>
-  scores.filter((s) => s.spread > threshold && Math.min(...s.totals) < cutoff && Math.max(...s.totals) >= cutoff).map((s) => s.entryId);
+  scores
+    .filter((s) => s.spread > threshold && Math.min(...s.totals) < cutoff && Math.max(...s.totals) >= cutoff)
+    .map((s) => s.entryId);
 
 /** The aggregate of the last entry that advances: the cutoff the disagreement check uses. */
 export const cutoffOf = (decisions: Decision[]) => {

@@ -18,7 +18,9 @@ const g0 = performance.now();
 const base = greedy(p);
 const greedyMs = performance.now() - g0;
 
-const perEntry = s.reviewersOf.map((js, i) => (js.length ? js.reduce((a, j) => a + p.affinity[i * m + j]!, 0) / js.length : 1));
+const perEntry = s.reviewersOf.map((js, i) =>
+  js.length ? js.reduce((a, j) => a + p.affinity[i * m + j]!, 0) / js.length : 1,
+);
 const loads = new Map<number, number>();
 for (const l of s.load) loads.set(l, (loads.get(l) ?? 0) + 1);
 
@@ -29,7 +31,12 @@ if (withLp) {
   const plain = solveAssignment({ ...p, fairness: false });
   const l0 = performance.now();
   const lpWeight = await lpOptimum(p);
-  lp = { lpMs: Math.round(performance.now() - l0), lpWeight, solverWeight: plain.totalWeight, agree: lpWeight === plain.totalWeight };
+  lp = {
+    lpMs: Math.round(performance.now() - l0),
+    lpWeight,
+    solverWeight: plain.totalWeight,
+    agree: lpWeight === plain.totalWeight,
+  };
 }
 
 console.log(

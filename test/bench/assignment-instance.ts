@@ -11,7 +11,13 @@ import type { AssignmentProblem } from '../../shared/assignment/solve.ts';
 export const FIELDS = 30;
 export const KEYWORDS_PER_FIELD = 10;
 
-export const generateInstance = (o: { entries: number; reviewers: number; reviewsPerEntry?: number; cap?: number; seed?: number }): AssignmentProblem & { stats: { sameInstitution: number; declared: number } } => {
+export const generateInstance = (o: {
+  entries: number;
+  reviewers: number;
+  reviewsPerEntry?: number;
+  cap?: number;
+  seed?: number;
+}): AssignmentProblem & { stats: { sameInstitution: number; declared: number } } => {
   const n = o.entries;
   const m = o.reviewers;
   const random = rng(o.seed ?? 1);
@@ -53,8 +59,13 @@ export const generateInstance = (o: { entries: number; reviewers: number; review
       for (const k of e.keywords) if (r.keywords.has(k)) inter++;
       const jaccard = inter / (e.keywords.size + r.keywords.size - inter);
       affinity[i * m + j] = 0.5 * (e.field === r.field ? 1 : 0) + 0.4 * jaccard + 0.1 * random();
-      if (e.institution === r.institution) (conflict[i * m + j] = 1), sameInstitution++;
-      else if (random() < 0.002) (conflict[i * m + j] = 1), declared++;
+      if (e.institution === r.institution) {
+        conflict[i * m + j] = 1;
+        sameInstitution++;
+      } else if (random() < 0.002) {
+        conflict[i * m + j] = 1;
+        declared++;
+      }
     }
   }
   return {

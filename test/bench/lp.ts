@@ -10,7 +10,11 @@ import { AFFINITY_SCALE, type AssignmentProblem } from '../../shared/assignment/
 type Highs = Awaited<ReturnType<typeof import('highs').default>>;
 let highs: Promise<Highs> | undefined;
 // highs is CommonJS; under NodeNext its default import is the module object.
-const load = () => (highs ??= (((highsModule as unknown as { default?: unknown }).default ?? highsModule) as unknown as typeof import('highs').default)());
+const load = () =>
+  (highs ??= (
+    ((highsModule as unknown as { default?: unknown }).default ??
+      highsModule) as unknown as typeof import('highs').default
+  )());
 
 export const lpOptimum = async (p: AssignmentProblem, perReviewBonus = 0): Promise<number> => {
   const h = await load();
@@ -29,8 +33,18 @@ export const lpOptimum = async (p: AssignmentProblem, perReviewBonus = 0): Promi
     colLower: new Float64Array(cols.length),
     colUpper: new Float64Array(cols.length).fill(1),
     rowLower: new Float64Array(n + m).fill(-Infinity),
-    rowUpper: Float64Array.from([...Array.from(p.demand as ArrayLike<number>), ...Array.from(p.capacity as ArrayLike<number>)]),
-    matrix: { format: 'csc', numRows: n + m, numCols: cols.length, starts: Int32Array.from({ length: cols.length + 1 }, (_, c) => 2 * c), indices, values: new Float64Array(cols.length * 2).fill(1) },
+    rowUpper: Float64Array.from([
+      ...Array.from(p.demand as ArrayLike<number>),
+      ...Array.from(p.capacity as ArrayLike<number>),
+    ]),
+    matrix: {
+      format: 'csc',
+      numRows: n + m,
+      numCols: cols.length,
+      starts: Int32Array.from({ length: cols.length + 1 }, (_, c) => 2 * c),
+      indices,
+      values: new Float64Array(cols.length * 2).fill(1),
+    },
   });
   try {
     model.options.set({ output_flag: false });

@@ -25,19 +25,29 @@ const pct = (xs: number[], p: number) => {
 const median = (xs: number[]) => pct(xs, 50);
 
 console.log(`# Benchmark — ${new Date().toISOString()}`);
-console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`);
+console.log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`,
+);
 
 // 1. Bundles exactly as `cdk synth` builds them (esbuild, ESM, minified, AWS SDK external).
 // Inside the repo, so the bundles resolve the external AWS SDK from node_modules as the Lambda runtime provides it.
 const outdir = path.join(REPO_ROOT, '.local', 'bench', 'cdk.out');
 rmSync(outdir, { recursive: true, force: true });
 const { app, stack } = buildApp({ bundle: true, outdir, assetMetadata: true });
-const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+const template = app.synth().getStackByName(stack.stackName).template as {
+  Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+};
 const bundles = Object.entries(template.Resources)
   .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-  .map(([id, r]) => ({ id: id.replace(/Fn[0-9A-F]{8}$/, '').replace(/Function$/, ''), file: path.join(outdir, r.Metadata!['aws:asset:path']!, 'index.mjs') }));
+  .map(([id, r]) => ({
+    id: id.replace(/Fn[0-9A-F]{8}$/, '').replace(/Function$/, ''),
+    file: path.join(outdir, r.Metadata!['aws:asset:path']!, 'index.mjs'),
+  }));
 
-console.log('\n## Function bundles (goal ≤ 150 KB each) and module init time (median of %d cold Node processes)\n', INIT_RUNS);
+console.log(
+  '\n## Function bundles (goal ≤ 150 KB each) and module init time (median of %d cold Node processes)\n',
+  INIT_RUNS,
+);
 console.log('| function | bundle KB | init ms |');
 console.log('|---|---:|---:|');
 const initProbe = `const t=performance.now();await import(process.argv[1]);console.log((performance.now()-t).toFixed(1))`;
@@ -47,7 +57,14 @@ for (const b of bundles.sort((a, b) => a.id.localeCompare(b.id))) {
   largest = Math.max(largest, kb);
   // Handlers resolve the AWS SDK (left external, as the Lambda runtime provides it) from the repo's node_modules.
   const times = Array.from({ length: INIT_RUNS }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', initProbe, b.file], { cwd: REPO_ROOT, env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 't' } }).toString().trim()),
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', initProbe, b.file], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, AWS_REGION: 'us-east-1', TABLE_NAME: 't' },
+      })
+        .toString()
+        .trim(),
+    ),
   );
   console.log(`| ${b.id} | ${kb.toFixed(1)} | ${median(times).toFixed(1)} |`);
 }
@@ -57,7 +74,11 @@ console.log(`\nlargest bundle: ${largest.toFixed(1)} KB`);
 const local = await startLocalStack({ adminKey: 'bench' });
 try {
   const admin = { 'content-type': 'application/json', 'x-admin-key': 'bench' };
-  const created = await fetch(`${local.apiUrl}/admin/competitions`, { method: 'POST', headers: admin, body: JSON.stringify(competitionFixture({ id: 'bench', maxPerTrack: 20 })) });
+  const created = await fetch(`${local.apiUrl}/admin/competitions`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify(competitionFixture({ id: 'bench', maxPerTrack: 20 })),
+  });
   if (!created.ok) throw new Error(`setup failed: ${created.status}`);
 
   const run = async (n: number, one: (i: number) => Promise<void>) => {
@@ -78,40 +99,102 @@ try {
     return { perSecond: n / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
   };
 
-  const body = (i: number) => JSON.stringify(demoEntry({ trackId: ['ic', 'ai'][i % 2], applicant: { ...demoEntry().applicant, organizationName: `基准测试公司 ${i}` } }));
+  const body = (i: number) =>
+    JSON.stringify(
+      demoEntry({
+        trackId: ['ic', 'ai'][i % 2],
+        applicant: { ...demoEntry().applicant, organizationName: `基准测试公司 ${i}` },
+      }),
+    );
   // Warm-up: first imports of each handler, JIT, DynamoDB Local's first writes.
-  await run(50, async (i) => void (await fetch(`${local.apiUrl}/competitions/bench/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(1_000_000 + i) })));
+  await run(
+    50,
+    async (i) =>
+      void (await fetch(`${local.apiUrl}/competitions/bench/entries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body(1_000_000 + i),
+      })),
+  );
 
-  const rawClient = new DynamoDBClient({ endpoint: local.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const rawClient = new DynamoDBClient({
+    endpoint: local.dynamoEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   // Warm DynamoDB Local's JVM as well, so no path is measured cold.
-  await run(500, async (i) => void (await rawClient.send(new PutItemCommand({ TableName: local.tableName, Item: { pk: { S: `WARM#${i}` }, sk: { S: 'RAW' }, body: { S: body(i) } } }))));
+  await run(
+    500,
+    async (i) =>
+      void (await rawClient.send(
+        new PutItemCommand({
+          TableName: local.tableName,
+          Item: { pk: { S: `WARM#${i}` }, sk: { S: 'RAW' }, body: { S: body(i) } },
+        }),
+      )),
+  );
   const raw = await run(ENTRIES, async (i) => {
-    await rawClient.send(new PutItemCommand({ TableName: local.tableName, Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'RAW' }, body: { S: body(i) } } }));
+    await rawClient.send(
+      new PutItemCommand({
+        TableName: local.tableName,
+        Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'RAW' }, body: { S: body(i) } },
+      }),
+    );
   });
   // The same three-item transaction intake performs (entry, org slot, idempotency record), without HTTP or handler.
   const rawTx = await run(ENTRIES, async (i) => {
     await rawClient.send(
       new TransactWriteItemsCommand({
         TransactItems: [
-          { Put: { TableName: local.tableName, Item: { pk: { S: `BENCHTX#${i}` }, sk: { S: 'E' }, body: { S: body(i) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName: local.tableName, Key: { pk: { S: `BENCHTX#G${i}` }, sk: { S: 'G' } }, UpdateExpression: 'ADD activeCount :one', ConditionExpression: 'attribute_not_exists(activeCount) OR activeCount < :max', ExpressionAttributeValues: { ':one': { N: '1' }, ':max': { N: '1' } } } },
-          { Put: { TableName: local.tableName, Item: { pk: { S: `BENCHTX#I${i}` }, sk: { S: 'I' }, body: { S: body(i) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: local.tableName,
+              Item: { pk: { S: `BENCHTX#${i}` }, sk: { S: 'E' }, body: { S: body(i) } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: local.tableName,
+              Key: { pk: { S: `BENCHTX#G${i}` }, sk: { S: 'G' } },
+              UpdateExpression: 'ADD activeCount :one',
+              ConditionExpression: 'attribute_not_exists(activeCount) OR activeCount < :max',
+              ExpressionAttributeValues: { ':one': { N: '1' }, ':max': { N: '1' } },
+            },
+          },
+          {
+            Put: {
+              TableName: local.tableName,
+              Item: { pk: { S: `BENCHTX#I${i}` }, sk: { S: 'I' }, body: { S: body(i) } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
         ],
       }),
     );
   });
   let failures = 0;
   const api = await run(ENTRIES, async (i) => {
-    const r = await fetch(`${local.apiUrl}/competitions/bench/entries`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${i}-key` }, body: body(i) });
+    const r = await fetch(`${local.apiUrl}/competitions/bench/entries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${i}-key` },
+      body: body(i),
+    });
     if (r.status !== 201) failures++;
     await r.arrayBuffer();
   });
   console.log(`\n## Intake throughput (${ENTRIES} entries, concurrency ${CONCURRENCY}, in-memory DynamoDB Local)\n`);
   console.log('| path | writes/s | p50 ms | p99 ms |');
   console.log('|---|---:|---:|---:|');
-  console.log(`| raw DynamoDB Local PutItem | ${raw.perSecond.toFixed(0)} | ${raw.p50.toFixed(1)} | ${raw.p99.toFixed(1)} |`);
-  console.log(`| raw DynamoDB Local TransactWriteItems, 3 items (what intake writes) | ${rawTx.perSecond.toFixed(0)} | ${rawTx.p50.toFixed(1)} | ${rawTx.p99.toFixed(1)} |`);
-  console.log(`| POST /competitions/{id}/entries with Idempotency-Key (HTTP → handler → 3-item TransactWrite) | ${api.perSecond.toFixed(0)} | ${api.p50.toFixed(1)} | ${api.p99.toFixed(1)} |`);
+  console.log(
+    `| raw DynamoDB Local PutItem | ${raw.perSecond.toFixed(0)} | ${raw.p50.toFixed(1)} | ${raw.p99.toFixed(1)} |`,
+  );
+  console.log(
+    `| raw DynamoDB Local TransactWriteItems, 3 items (what intake writes) | ${rawTx.perSecond.toFixed(0)} | ${rawTx.p50.toFixed(1)} | ${rawTx.p99.toFixed(1)} |`,
+  );
+  console.log(
+    `| POST /competitions/{id}/entries with Idempotency-Key (HTTP → handler → 3-item TransactWrite) | ${api.perSecond.toFixed(0)} | ${api.p50.toFixed(1)} | ${api.p99.toFixed(1)} |`,
+  );
   console.log(`\nintake / raw PutItem = ${((api.perSecond / raw.perSecond) * 100).toFixed(0)} % (goal ≥ 50 %)`);
   console.log(`intake / raw 3-item transaction = ${((api.perSecond / rawTx.perSecond) * 100).toFixed(0)} %`);
   console.log(`non-201 responses: ${failures}`);
@@ -122,31 +205,72 @@ try {
   const t0 = Date.now();
   const cfg = competitionFixture({ id: 'bench-round', deadline: t0 + 120_000, maxPerTrack: 20 });
   const iso = (t: number) => new Date(t).toISOString();
-  const rounds = [cfg.rounds[0], { ...(cfg.rounds[1] as object), reviewOpensAt: iso(t0 + 120_001), reviewClosesAt: iso(t0 + 3_600_000), reviewersPerEntry: 5 }, { ...(cfg.rounds[2] as object), reviewOpensAt: iso(t0 + 3_700_000), reviewClosesAt: iso(t0 + 3_800_000) }];
+  const rounds = [
+    cfg.rounds[0],
+    {
+      ...(cfg.rounds[1] as object),
+      reviewOpensAt: iso(t0 + 120_001),
+      reviewClosesAt: iso(t0 + 3_600_000),
+      reviewersPerEntry: 5,
+    },
+    { ...(cfg.rounds[2] as object), reviewOpensAt: iso(t0 + 3_700_000), reviewClosesAt: iso(t0 + 3_800_000) },
+  ];
   const adminPost = (path: string, body: unknown) =>
-    fetch(`${local.apiUrl}${path}`, { method: 'POST', headers: admin, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, any>>);
+    fetch(`${local.apiUrl}${path}`, {
+      method: 'POST',
+      headers: admin,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, any>>);
   await adminPost('/admin/competitions', { ...cfg, rounds });
   await run(ROUND_ENTRIES, async (i) => {
-    const r = await fetch(`${local.apiUrl}/competitions/bench-round/entries`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+    const r = await fetch(`${local.apiUrl}/competitions/bench-round/entries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body(i),
+    });
     await r.arrayBuffer();
   });
   // Close intake now rather than in two minutes: the organizer moves the deadline, as `npm run admin -- set-deadline` does.
-  const current = ((await fetch(`${local.apiUrl}/admin/competitions/bench-round`, { headers: admin }).then((r) => r.json())) as Record<string, any>).competition;
+  const current = (
+    (await fetch(`${local.apiUrl}/admin/competitions/bench-round`, { headers: admin }).then((r) => r.json())) as Record<
+      string,
+      any
+    >
+  ).competition;
   const { competitionId: _i, version: _v, createdAt: _c, updatedAt: _u, ...config } = current;
   config.rounds[0].submissionDeadline = iso(Date.now() + 1000);
-  await fetch(`${local.apiUrl}/admin/competitions/bench-round`, { method: 'PUT', headers: admin, body: JSON.stringify(config) });
+  await fetch(`${local.apiUrl}/admin/competitions/bench-round`, {
+    method: 'PUT',
+    headers: admin,
+    body: JSON.stringify(config),
+  });
   const intake = await adminPost('/admin/competitions/bench-round/rounds/intake/start', undefined);
   await local.sfn.waitFor(intake.executionArn, 300_000);
-  const experts = Array.from({ length: 500 }, (_, k) => ({ email: `bench${k}@example.com`, name: `专家${k}`, institution: `研究院${k}`, fields: ['IC', 'AI'], languages: ['zh'], maxLoadPerRound: 30 }));
+  const experts = Array.from({ length: 500 }, (_, k) => ({
+    email: `bench${k}@example.com`,
+    name: `专家${k}`,
+    institution: `研究院${k}`,
+    fields: ['IC', 'AI'],
+    languages: ['zh'],
+    maxLoadPerRound: 30,
+  }));
   await adminPost('/admin/experts', { experts });
   const started = Date.now();
   const review = await adminPost('/admin/competitions/bench-round/rounds/preliminary/start', undefined);
-  const { getAssignment: readAssignment, allRoundAssignments, submitReview } = await import('../../functions/store/reviews.ts');
+  const {
+    getAssignment: readAssignment,
+    allRoundAssignments,
+    submitReview,
+  } = await import('../../functions/store/reviews.ts');
   const { reviewWait } = await import('../../functions/store/rounds.ts');
   const { resumeIfReady } = await import('../../functions/services/callbacks.ts');
   let assignmentsList: Array<{ assignmentId: string }> = [];
   for (;;) {
-    const st = ((await fetch(`${local.apiUrl}/admin/competitions/bench-round/rounds/preliminary`, { headers: admin }).then((r) => r.json())) as Record<string, any>).run.status;
+    const st = (
+      (await fetch(`${local.apiUrl}/admin/competitions/bench-round/rounds/preliminary`, { headers: admin }).then((r) =>
+        r.json(),
+      )) as Record<string, any>
+    ).run.status;
     if (st === 'REVIEWING') break;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -155,7 +279,13 @@ try {
   // Reviews go straight to the store (the page's path minus HTTP), 16 at a time.
   await run(assignmentsList.length, async (i) => {
     const a = (await readAssignment(assignmentsList[i]!.assignmentId))!;
-    const r = await submitReview(a.assignmentId, a.linkVersion, { innovation: 60 + (i % 40), feasibility: 70, market: 70, team: 70 }, undefined, new Date());
+    const r = await submitReview(
+      a.assignmentId,
+      a.linkVersion,
+      { innovation: 60 + (i % 40), feasibility: 70, market: 70, team: 70 },
+      undefined,
+      new Date(),
+    );
     if (r.completedRound) await resumeIfReady(reviewWait('bench-round', 'preliminary'), {});
   });
   const done = await local.sfn.waitFor(review.executionArn, 600_000);
@@ -164,12 +294,21 @@ try {
   console.log('|---|---:|');
   console.log(`| entries screened eligible | ${JSON.parse(done.output ?? '{}').entries} |`);
   console.log(`| review assignments | ${assignmentsList.length} |`);
-  console.log(`| assignment step (solve + ${assignmentsList.length} records + outbox) | ${((assignedAt - started) / 1000).toFixed(1)} s |`);
+  console.log(
+    `| assignment step (solve + ${assignmentsList.length} records + outbox) | ${((assignedAt - started) / 1000).toFixed(1)} s |`,
+  );
   console.log(`| execution status | ${done.status} |`);
-  console.log(`| state transitions (states entered) | ${transitions} (${done.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name).join(' → ')}) |`);
+  console.log(
+    `| state transitions (states entered) | ${transitions} (${done.events
+      .filter((e) => e.type.endsWith('StateEntered'))
+      .map((e) => (e.stateEnteredEventDetails as { name: string }).name)
+      .join(' → ')}) |`,
+  );
   await new Promise((r) => setTimeout(r, 3000)); // let the stream runner finish delivering
   const { listOutbox } = await import('../../functions/store/outbox.ts');
-  console.log(`| e-mails delivered through the stream → DeliverOutbox → (local) SES, 3 s after the round | ${local.mail.list().length} of ${(await listOutbox('bench-round', 'preliminary')).length} outbox messages |`);
+  console.log(
+    `| e-mails delivered through the stream → DeliverOutbox → (local) SES, 3 s after the round | ${local.mail.list().length} of ${(await listOutbox('bench-round', 'preliminary')).length} outbox messages |`,
+  );
   console.log(`| history events | ${done.events.length} |`);
   assignmentsList = [];
 } finally {
@@ -178,11 +317,27 @@ try {
 
 // 3. Reviewer assignment (issue #3): exact solver vs greedy, each case in its own process for peak RSS.
 console.log('\n## Reviewer assignment (seeded generator of issue #3, 5 reviews per entry, cap 30)\n');
-console.log('| entries × reviewers | solve ms | peak RSS MB | total affinity | greedy affinity | weak-only (solver / greedy) | missing reviews (solver / greedy) | certificate |');
+console.log(
+  '| entries × reviewers | solve ms | peak RSS MB | total affinity | greedy affinity | weak-only (solver / greedy) | missing reviews (solver / greedy) | certificate |',
+);
 console.log('|---|---:|---:|---:|---:|---|---|---|');
 const runCase = (args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/assignment-case.ts', ...args], { cwd: REPO_ROOT, maxBuffer: 1 << 24 }).toString().trim().split('\n').pop()!);
-for (const [n, m] of [[2000, 500], [2000, 334], [2000, 600], [5000, 1200]] as const) {
+  JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/assignment-case.ts', ...args], {
+      cwd: REPO_ROOT,
+      maxBuffer: 1 << 24,
+    })
+      .toString()
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
+for (const [n, m] of [
+  [2000, 500],
+  [2000, 334],
+  [2000, 600],
+  [5000, 1200],
+] as const) {
   const r = runCase([String(n), String(m)]);
   const c = r.certificate;
   console.log(
@@ -190,4 +345,6 @@ for (const [n, m] of [[2000, 500], [2000, 334], [2000, 600], [5000, 1200]] as co
   );
 }
 const lp = runCase(['2000', '500', '--lp']).lp;
-console.log(`\nHiGHS LP on 2000 × 500 (all conflict-free pairs, affinity objective): ${lp.lpWeight} vs solver ${lp.solverWeight} (×10⁻⁶ affinity) → ${lp.agree ? 'agree' : 'DISAGREE'}; LP took ${lp.lpMs} ms`);
+console.log(
+  `\nHiGHS LP on 2000 × 500 (all conflict-free pairs, affinity objective): ${lp.lpWeight} vs solver ${lp.solverWeight} (×10⁻⁶ affinity) → ${lp.agree ? 'agree' : 'DISAGREE'}; LP took ${lp.lpMs} ms`,
+);

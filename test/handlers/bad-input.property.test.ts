@@ -21,14 +21,51 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 const ENTRY = '01J0000000000000000000000A';
 const project = {
-  projectId: `PRJ-${ENTRY}`, competitionId: 'prop', entryId: ENTRY, trackId: 'ic', awardId: 'grand', manager: { name: '张三', email: 'z@example.com' }, title: 't', status: 'ACTIVE',
-  currency: 'CNY', requestedAmount: '1000000.00', approvedAmount: '1000000.00', disbursed: '0.00', terms: { converts: 'DISBURSED', discountPercent: '20' },
-  milestones: [{ milestoneId: 'kickoff', title: 'k', trancheAmount: '300000.00', status: 'ACCEPTED' }, { milestoneId: 'delivery', title: 'd', trancheAmount: '700000.00', status: 'PLANNED' }],
-  financing: [], log: [], version: 3, appointment: { linkVersion: 1, expiresAt: '2026-12-01T00:00:00.000Z', termMonths: 36, responsibilities: { zh: 'r' } },
+  projectId: `PRJ-${ENTRY}`,
+  competitionId: 'prop',
+  entryId: ENTRY,
+  trackId: 'ic',
+  awardId: 'grand',
+  manager: { name: '张三', email: 'z@example.com' },
+  title: 't',
+  status: 'ACTIVE',
+  currency: 'CNY',
+  requestedAmount: '1000000.00',
+  approvedAmount: '1000000.00',
+  disbursed: '0.00',
+  terms: { converts: 'DISBURSED', discountPercent: '20' },
+  milestones: [
+    { milestoneId: 'kickoff', title: 'k', trancheAmount: '300000.00', status: 'ACCEPTED' },
+    { milestoneId: 'delivery', title: 'd', trancheAmount: '700000.00', status: 'PLANNED' },
+  ],
+  financing: [],
+  log: [],
+  version: 3,
+  appointment: { linkVersion: 1, expiresAt: '2026-12-01T00:00:00.000Z', termMonths: 36, responsibilities: { zh: 'r' } },
 };
 const awards = {
-  competitionId: 'prop', finalRoundId: 'final', status: 'PROPOSED', proposalVersion: 1, entries: {}, criteria: {}, confirmations: [], history: [], version: 2, decisionTaskToken: 'token-1',
-  proposal: allocateAwards([{ entryId: ENTRY, trackId: 'ic', score: 90, criteria: { innovation: 90 }, submittedAt: '2026-06-01T00:00:00.000Z' }], { tiers: [{ tierId: 'grand', count: 1, scope: 'OVERALL' }], specialAwards: [], tieBreak: [] }),
+  competitionId: 'prop',
+  finalRoundId: 'final',
+  status: 'PROPOSED',
+  proposalVersion: 1,
+  entries: {},
+  criteria: {},
+  confirmations: [],
+  history: [],
+  version: 2,
+  decisionTaskToken: 'token-1',
+  proposal: allocateAwards(
+    [
+      {
+        entryId: ENTRY,
+        trackId: 'ic',
+        score: 90,
+        criteria: { innovation: 90 },
+        submittedAt: '2026-06-01T00:00:00.000Z',
+      },
+    ],
+    { tiers: [{ tierId: 'grand', count: 1, scope: 'OVERALL' }], specialAwards: [], tieBreak: [] },
+  ),
 };
 const competition = { ...competitionFixture({ id: 'prop' }), version: 1, createdAt: '', updatedAt: '' };
 
@@ -45,7 +82,19 @@ beforeEach(() => {
 });
 
 /** Valid entries with one field replaced by an arbitrary JSON value, plus arbitrary JSON outright. */
-const entryPaths = ['title', 'summary', 'trackId', 'submit', 'documents', 'applicant', 'applicant.region', 'applicant.lead', 'applicant.lead.email', 'applicant.teamSize', 'applicant.foundedOn'];
+const entryPaths = [
+  'title',
+  'summary',
+  'trackId',
+  'submit',
+  'documents',
+  'applicant',
+  'applicant.region',
+  'applicant.lead',
+  'applicant.lead.email',
+  'applicant.teamSize',
+  'applicant.foundedOn',
+];
 const mutatedEntry = fc.tuple(fc.constantFrom(...entryPaths), fc.jsonValue()).map(([path, value]) => {
   const body = structuredClone(demoEntry()) as Record<string, any>;
   const keys = path.split('.');
@@ -59,8 +108,14 @@ const anyBody = fc.oneof(mutatedEntry, fc.json(), fc.string(), fc.constant(JSON.
 const assertSafe = async (handler: unknown, params: Record<string, string>, body: string, okStatus: number) => {
   ddb.resetHistory();
   sfn.resetHistory();
-  const r = await call(handler, httpEvent({ method: 'POST', params, headers: { 'content-type': 'application/json' }, body }));
-  expect(r.status === okStatus || (r.status >= 400 && r.status < 500), `status ${r.status} for ${body.slice(0, 200)}`).toBe(true);
+  const r = await call(
+    handler,
+    httpEvent({ method: 'POST', params, headers: { 'content-type': 'application/json' }, body }),
+  );
+  expect(
+    r.status === okStatus || (r.status >= 400 && r.status < 500),
+    `status ${r.status} for ${body.slice(0, 200)}`,
+  ).toBe(true);
   if (r.status !== okStatus) {
     expect(r.body.error.code).toMatch(/^[A-Z_]+$/);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
@@ -71,40 +126,79 @@ const assertSafe = async (handler: unknown, params: Record<string, string>, body
 
 describe('bad input never causes a 5xx or a write', () => {
   it('POST /competitions/{id}/entries', async () => {
-    await fc.assert(fc.asyncProperty(anyBody, (body) => assertSafe(createEntry, { competitionId: 'prop' }, body, 201)), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(anyBody, (body) => assertSafe(createEntry, { competitionId: 'prop' }, body, 201)),
+      { numRuns: 300 },
+    );
   });
 
   it('POST /admin/competitions', async () => {
     const { competitionId: _c, ...config } = competitionFixture({ id: 'prop2' });
-    const mutated = fc.tuple(fc.constantFrom('title', 'tracks', 'rounds', 'rubric', 'eligibility', 'awardPlan', 'status', 'entryPolicy'), fc.jsonValue()).map(([k, v]) =>
-      JSON.stringify({ competitionId: 'prop2', ...config, [k]: v }),
+    const mutated = fc
+      .tuple(
+        fc.constantFrom('title', 'tracks', 'rounds', 'rubric', 'eligibility', 'awardPlan', 'status', 'entryPolicy'),
+        fc.jsonValue(),
+      )
+      .map(([k, v]) => JSON.stringify({ competitionId: 'prop2', ...config, [k]: v }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, fc.json()), (body) => assertSafe(createCompetition, {}, body, 201)),
+      { numRuns: 200 },
     );
-    await fc.assert(fc.asyncProperty(fc.oneof(mutated, fc.json()), (body) => assertSafe(createCompetition, {}, body, 201)), { numRuns: 200 });
   });
 
   it('POST /admin/projects/{projectId}/events: a bad or disallowed event is a 4xx that writes nothing', async () => {
     const valid = [
       { type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '300000.00' },
       { type: 'MILESTONE_REPORTED', milestoneId: 'delivery', summary: '交付' },
-      { type: 'FINANCING_RECORDED', round: { roundSize: '20000000.00', pricePerShare: '2.5', fullyDilutedShares: '1000000' } },
+      {
+        type: 'FINANCING_RECORDED',
+        round: { roundSize: '20000000.00', pricePerShare: '2.5', fullyDilutedShares: '1000000' },
+      },
       { type: 'CLOSED_LENIENT', reason: '技术路线调整' },
     ];
-    const mutated = fc.tuple(fc.constantFrom(...valid), fc.constantFrom('type', 'milestoneId', 'amount', 'summary', 'round', 'reason', 'extra'), fc.jsonValue()).map(([e, k, v]) => JSON.stringify({ ...e, [k]: v }));
-    await fc.assert(fc.asyncProperty(fc.oneof(mutated, fc.json(), fc.constantFrom(...valid.map((v) => JSON.stringify(v)))), (body) => assertSafe(projectEvent, { projectId: `PRJ-${ENTRY}` }, body, 200)), { numRuns: 300 });
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(...valid),
+        fc.constantFrom('type', 'milestoneId', 'amount', 'summary', 'round', 'reason', 'extra'),
+        fc.jsonValue(),
+      )
+      .map(([e, k, v]) => JSON.stringify({ ...e, [k]: v }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, fc.json(), fc.constantFrom(...valid.map((v) => JSON.stringify(v)))), (body) =>
+        assertSafe(projectEvent, { projectId: `PRJ-${ENTRY}` }, body, 200),
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('POST /admin/competitions/{id}/awards/decision: a bad decision is a 4xx and reaches no workflow', async () => {
-    const mutated = fc
-      .tuple(fc.constantFrom('action', 'amendments', 'reason', 'extra'), fc.jsonValue())
-      .map(([k, v]) => JSON.stringify({ action: 'AMEND', amendments: [{ op: 'REMOVE', entryId: ENTRY, awardId: 'grand', reason: 'r' }], [k]: v }));
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(mutated, fc.json(), fc.constant(JSON.stringify({ action: 'AMEND', amendments: [{ op: 'REMOVE', entryId: ENTRY, awardId: 'grand', reason: '核实' }] }))), async (body) => {
-        await assertSafe(awardDecision, { competitionId: 'prop' }, body, 202);
-        // Sent to the workflow only when accepted (202); one call, one success.
-        expect(sfn.commandCalls(SendTaskSuccessCommand).length).toBeLessThanOrEqual(1);
-        const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
-        if (sent) expect(JSON.parse(sent.output!)).toMatchObject({ action: 'AMEND' });
+    const mutated = fc.tuple(fc.constantFrom('action', 'amendments', 'reason', 'extra'), fc.jsonValue()).map(([k, v]) =>
+      JSON.stringify({
+        action: 'AMEND',
+        amendments: [{ op: 'REMOVE', entryId: ENTRY, awardId: 'grand', reason: 'r' }],
+        [k]: v,
       }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          mutated,
+          fc.json(),
+          fc.constant(
+            JSON.stringify({
+              action: 'AMEND',
+              amendments: [{ op: 'REMOVE', entryId: ENTRY, awardId: 'grand', reason: '核实' }],
+            }),
+          ),
+        ),
+        async (body) => {
+          await assertSafe(awardDecision, { competitionId: 'prop' }, body, 202);
+          // Sent to the workflow only when accepted (202); one call, one success.
+          expect(sfn.commandCalls(SendTaskSuccessCommand).length).toBeLessThanOrEqual(1);
+          const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+          if (sent) expect(JSON.parse(sent.output!)).toMatchObject({ action: 'AMEND' });
+        },
+      ),
       { numRuns: 200 },
     );
   });

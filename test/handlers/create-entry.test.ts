@@ -15,7 +15,12 @@ const ddb = mockClient(DynamoDBDocumentClient);
 
 const NOW = Date.parse('2026-06-01T00:00:00.000Z');
 const DEADLINE = Date.parse('2026-06-30T00:00:00.000Z');
-const competition = { ...competitionFixture({ now: NOW, deadline: DEADLINE }), version: 1, createdAt: '', updatedAt: '' };
+const competition = {
+  ...competitionFixture({ now: NOW, deadline: DEADLINE }),
+  version: 1,
+  createdAt: '',
+  updatedAt: '',
+};
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   call(
@@ -35,7 +40,9 @@ beforeEach(() => {
   ddb.reset();
   useClock(fixedClock(new Date(NOW)));
   ddb.on(GetCommand).resolves({});
-  ddb.on(GetCommand, { Key: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP' } }).resolves({ Item: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP', ...competition } });
+  ddb
+    .on(GetCommand, { Key: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP' } })
+    .resolves({ Item: { pk: 'COMP#yrd-challenge-2026', sk: 'COMP', ...competition } });
   ddb.on(TransactWriteCommand).resolves({});
   return () => useClock(systemClock);
 });
@@ -67,13 +74,23 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
   });
 
   it('names every failing field: unknown, wrong enum, huge number, bad email', async () => {
-    const body = demoEntry({ surprise: true, applicant: { ...demoEntry().applicant, organizationType: 'ALIEN', teamSize: 1e400, lead: { name: '张三', email: 'nope' } } });
+    const body = demoEntry({
+      surprise: true,
+      applicant: {
+        ...demoEntry().applicant,
+        organizationType: 'ALIEN',
+        teamSize: Number.POSITIVE_INFINITY,
+        lead: { name: '张三', email: 'nope' },
+      },
+    });
     const raw = JSON.stringify(body).replace('null', '1e400'); // JSON.stringify turns Infinity into null
     const r = await post(raw);
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
     const paths = r.body.error.details.issues.map((i: { path: string }) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['surprise', 'applicant.organizationType', 'applicant.teamSize', 'applicant.lead.email']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['surprise', 'applicant.organizationType', 'applicant.teamSize', 'applicant.lead.email']),
+    );
     expect(writes()).toBe(0);
   });
 
@@ -86,13 +103,23 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
   });
 
   const keyTaken = () =>
-    new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
+    new TransactionCanceledException({
+      message: 'cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+    });
 
   it('replays the stored response for the same Idempotency-Key and body: the retry’s transaction is cancelled', async () => {
     const body = demoEntry();
-    const stored = { status: 201, body: { entry: { entryId: 'E1' }, accessToken: 'tok' }, requestHash: sha256(canonicalJson(createEntryBody.parse(body))) };
+    const stored = {
+      status: 201,
+      body: { entry: { entryId: 'E1' }, accessToken: 'tok' },
+      requestHash: sha256(canonicalJson(createEntryBody.parse(body))),
+    };
     ddb.on(TransactWriteCommand).rejects(keyTaken());
-    ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000002', sk: 'IDEM' } }).resolves({ Item: stored });
+    ddb
+      .on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000002', sk: 'IDEM' } })
+      .resolves({ Item: stored });
     const r = await post(body, { 'idempotency-key': 'key-00000002' });
     expect(r.status).toBe(201);
     expect(r.body).toEqual(stored.body);
@@ -101,8 +128,14 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
 
   it('replays a success even when a rule now fails (a retry after the deadline)', async () => {
     const body = demoEntry();
-    const stored = { status: 201, body: { entry: { entryId: 'E2' }, accessToken: 'tok' }, requestHash: sha256(canonicalJson(createEntryBody.parse(body))) };
-    ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000004', sk: 'IDEM' } }).resolves({ Item: stored });
+    const stored = {
+      status: 201,
+      body: { entry: { entryId: 'E2' }, accessToken: 'tok' },
+      requestHash: sha256(canonicalJson(createEntryBody.parse(body))),
+    };
+    ddb
+      .on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000004', sk: 'IDEM' } })
+      .resolves({ Item: stored });
     useClock(fixedClock(new Date(DEADLINE + 60_000)));
     const r = await post(body, { 'idempotency-key': 'key-00000004' });
     expect(r.status).toBe(201);
@@ -112,7 +145,9 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
 
   it('refuses the same Idempotency-Key with a different body (422)', async () => {
     ddb.on(TransactWriteCommand).rejects(keyTaken());
-    ddb.on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000003', sk: 'IDEM' } }).resolves({ Item: { status: 201, body: {}, requestHash: 'other' } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'IDEM#entries#yrd-challenge-2026#key-00000003', sk: 'IDEM' } })
+      .resolves({ Item: { status: 201, body: {}, requestHash: 'other' } });
     const r = await post(demoEntry(), { 'idempotency-key': 'key-00000003' });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
@@ -120,7 +155,11 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
 
   it('maps a failed org-slot condition to 409 ENTRY_LIMIT_REACHED', async () => {
     ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }),
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
     );
     const r = await post(demoEntry());
     expect(r.status).toBe(409);
@@ -128,10 +167,28 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
   });
 
   it('answers 404 for an unpublished competition and for a malformed competition id', async () => {
-    ddb.on(GetCommand, { Key: { pk: 'COMP#draft-only', sk: 'COMP' } }).resolves({ Item: { ...competition, competitionId: 'draft-only', status: 'DRAFT' } });
-    const draft = await call(handler, httpEvent({ method: 'POST', params: { competitionId: 'draft-only' }, headers: { 'content-type': 'application/json' }, body: JSON.stringify(demoEntry()) }));
+    ddb
+      .on(GetCommand, { Key: { pk: 'COMP#draft-only', sk: 'COMP' } })
+      .resolves({ Item: { ...competition, competitionId: 'draft-only', status: 'DRAFT' } });
+    const draft = await call(
+      handler,
+      httpEvent({
+        method: 'POST',
+        params: { competitionId: 'draft-only' },
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(demoEntry()),
+      }),
+    );
     expect(draft.status).toBe(404);
-    const bad = await call(handler, httpEvent({ method: 'POST', params: { competitionId: 'NOT A SLUG' }, headers: { 'content-type': 'application/json' }, body: '{}' }));
+    const bad = await call(
+      handler,
+      httpEvent({
+        method: 'POST',
+        params: { competitionId: 'NOT A SLUG' },
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
     expect(bad.status).toBe(404);
     expect(writes()).toBe(0);
   });

@@ -28,17 +28,31 @@ const event = (...items: Array<Record<string, unknown>>) =>
   ({
     Records: items.map((item, k) => ({
       eventName: 'INSERT',
-      dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }), NewImage: marshall(item, { removeUndefinedValues: true }), SequenceNumber: String(100 + k) },
+      dynamodb: {
+        Keys: marshall({ pk: item.pk, sk: item.sk }),
+        NewImage: marshall(item, { removeUndefinedValues: true }),
+        SequenceNumber: String(100 + k),
+      },
     })),
   }) as unknown as DynamoDBStreamEvent;
 const context = { functionName: 'DeliverOutbox', awsRequestId: 'r' } as Context;
 
 describe('outbox delivery (SES and DynamoDB mocked)', () => {
-  const competition = { ...competitionFixture({ id: 'demo', deadline: Date.now() + 60_000 }), competitionId: 'demo', version: 1, createdAt: 'x', updatedAt: 'x' };
+  const competition = {
+    ...competitionFixture({ id: 'demo', deadline: Date.now() + 60_000 }),
+    competitionId: 'demo',
+    version: 1,
+    createdAt: 'x',
+    updatedAt: 'x',
+  };
   beforeEach(() => {
     ses.reset();
     ddb.reset();
-    Object.assign(process.env, { TABLE_NAME: 'Records', MAIL_FROM: 'review@center.example.cn', PUBLIC_BASE_URL: 'https://api.center.example.cn' });
+    Object.assign(process.env, {
+      TABLE_NAME: 'Records',
+      MAIL_FROM: 'review@center.example.cn',
+      PUBLIC_BASE_URL: 'https://api.center.example.cn',
+    });
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
       if (input.Key.pk === 'COMP#demo') return { Item: { ...competition, pk: 'COMP#demo', sk: 'COMP' } };
       const n = Number(/rev(\d+)@/.exec(input.Key.sk)![1]);
@@ -55,15 +69,25 @@ describe('outbox delivery (SES and DynamoDB mocked)', () => {
     const sends = ses.commandCalls(SendEmailCommand);
     expect(sends).toHaveLength(1);
     const input = sends[0]!.args[0].input;
-    expect(input).toMatchObject({ FromEmailAddress: 'review@center.example.cn', Destination: { ToAddresses: ['rev1@example.com'] } });
+    expect(input).toMatchObject({
+      FromEmailAddress: 'review@center.example.cn',
+      Destination: { ToAddresses: ['rev1@example.com'] },
+    });
     expect(input.Content!.Simple!.Body!.Text!.Data).toContain('https://api.center.example.cn/review/tok1');
     const marks = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(marks).toHaveLength(1);
-    expect(marks[0]).toMatchObject({ Key: { pk: 'OUTBOX#demo#preliminary', sk: 'rev1@example.com' }, ExpressionAttributeValues: { ':id': 'm-1' } });
+    expect(marks[0]).toMatchObject({
+      Key: { pk: 'OUTBOX#demo#preliminary', sk: 'rev1@example.com' },
+      ExpressionAttributeValues: { ':id': 'm-1' },
+    });
   });
 
   it('reports the first failed record so it and the ones after it are retried, keeping stream order', async () => {
-    ses.on(SendEmailCommand).resolvesOnce({ MessageId: 'ok' }).rejectsOnce(new Error('Throttling')).resolves({ MessageId: 'later' });
+    ses
+      .on(SendEmailCommand)
+      .resolvesOnce({ MessageId: 'ok' })
+      .rejectsOnce(new Error('Throttling'))
+      .resolves({ MessageId: 'later' });
     const { handler } = await import('../../functions/stream/deliver-outbox.ts');
     const out = await handler(event(message(1), message(2), message(3)), context);
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });

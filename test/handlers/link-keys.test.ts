@@ -11,7 +11,9 @@ describe('link keys loader (Secrets Manager mocked)', () => {
 
   it('verifies with current and previous during a rotation, caches for minutes, then re-reads', async () => {
     const { linkKeys } = await import('../../functions/runtime/link-keys.ts');
-    sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: 'c'.repeat(40), previous: 'p'.repeat(40) }) });
+    sm.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ current: 'c'.repeat(40), previous: 'p'.repeat(40) }),
+    });
     const t = 1_000_000;
     expect(await linkKeys(t)).toEqual({ current: 'c'.repeat(40), verify: ['c'.repeat(40), 'p'.repeat(40)] });
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: 'n'.repeat(40) }) });

@@ -13,7 +13,9 @@ describe('OpenAPI document', () => {
     for (const r of routeList()) {
       const op = doc.paths[r.path][r.method.toLowerCase()];
       expect(op.operationId).toBe(r.id);
-      const mediaType = { csv: 'text/csv', form: 'application/x-www-form-urlencoded', json: 'application/json' }[r.bodyFormat ?? 'json'];
+      const mediaType = { csv: 'text/csv', form: 'application/x-www-form-urlencoded', json: 'application/json' }[
+        r.bodyFormat ?? 'json'
+      ];
       if (r.body) {
         const schema = op.requestBody.content[mediaType].schema;
         expect(schema.type ?? schema.oneOf ?? schema.anyOf).toBeDefined();

@@ -13,8 +13,12 @@ beforeAll(() => {
 });
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-const policies = () => Object.values(template.findResources('AWS::IAM::Policy')) as Array<{ Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> } }>;
-const actionsOf = (p: ReturnType<typeof policies>[number]) => p.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+const policies = () =>
+  Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+    Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> };
+  }>;
+const actionsOf = (p: ReturnType<typeof policies>[number]) =>
+  p.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 describe('CDK stack', () => {
   it('passes cdk-nag AwsSolutions with no unsuppressed errors or warnings', () => {
@@ -29,9 +33,16 @@ describe('CDK stack', () => {
     Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'cn-north-1' });
     try {
       const { stack: envStack } = buildApp({ bundle: false });
-      expect(Annotations.fromStack(envStack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')).map((e) => e.id)).toEqual([]);
+      expect(
+        Annotations.fromStack(envStack)
+          .findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))
+          .map((e) => e.id),
+      ).toEqual([]);
     } finally {
-      for (const [k, v] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+      for (const [k, v] of [
+        ['CDK_DEFAULT_ACCOUNT', saved.account],
+        ['CDK_DEFAULT_REGION', saved.region],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -46,7 +57,12 @@ describe('CDK stack', () => {
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
-        Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
       }),
     });
   });
@@ -54,21 +70,35 @@ describe('CDK stack', () => {
   it('keeps the link signing key in Secrets Manager, generated, retained on stack deletion', () => {
     template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ GenerateStringKey: 'current', PasswordLength: 64 }) }),
+      Properties: Match.objectLike({
+        GenerateSecretString: Match.objectLike({ GenerateStringKey: 'current', PasswordLength: 64 }),
+      }),
     });
   });
 
   it('serves exactly the route table, with IAM authorization on every /admin route and only there', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string });
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(routeList().map((r) => `${r.method} ${r.path}`).sort());
-    for (const r of routes) expect(r.AuthorizationType === 'AWS_IAM').toBe(r.RouteKey.split(' ')[1]!.startsWith('/admin'));
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties as { RouteKey: string; AuthorizationType?: string },
+    );
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      routeList()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    for (const r of routes)
+      expect(r.AuthorizationType === 'AWS_IAM').toBe(r.RouteKey.split(' ')[1]!.startsWith('/admin'));
   });
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
     expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3); // + intake and review round tasks, outbox delivery, award and hand-off tasks
     for (const f of fns) {
-      expect(f).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogGroup: expect.anything() } });
+      expect(f).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
       expect(f.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
@@ -79,15 +109,23 @@ describe('CDK stack', () => {
     expect(all.filter((a) => /dynamodb:(Scan|DeleteItem|BatchWriteItem|\*)/.test(a))).toEqual([]);
     expect(all.filter((a) => a.endsWith(':*') || a === '*')).toEqual([]);
     const readOnly = routeList().filter((r) => r.table === 'read').length;
-    const withoutWrites = policies().filter((p) => actionsOf(p).includes('dynamodb:GetItem') && !actionsOf(p).includes('dynamodb:PutItem'));
+    const withoutWrites = policies().filter(
+      (p) => actionsOf(p).includes('dynamodb:GetItem') && !actionsOf(p).includes('dynamodb:PutItem'),
+    );
     expect(withoutWrites).toHaveLength(readOnly);
     // Only the start routes and the award publication (which starts hand-offs) may start executions.
     const starters = policies().filter((p) => actionsOf(p).includes('states:StartExecution'));
-    expect(starters.map((p) => String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['AdminStartAwardsFunctionRole', 'AdminStartRoundFunctionRole', 'AwardPublishRole']);
+    expect(starters.map((p) => String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
+      'AdminStartAwardsFunctionRole',
+      'AdminStartRoundFunctionRole',
+      'AwardPublishRole',
+    ]);
   });
 
   it('delivers outbox messages from the table stream: inserts of outbox items only, partial batch failures, a dead-letter queue, SES on the sender identity only', () => {
-    expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(
+      Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!.Properties.StreamSpecification,
+    ).toEqual({ StreamViewType: 'NEW_IMAGE' });
     const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
     expect(mapping!.Properties).toMatchObject({
       StartingPosition: 'TRIM_HORIZON',
@@ -96,8 +134,13 @@ describe('CDK stack', () => {
       MaximumRetryAttempts: 5,
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
     });
-    expect(JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } });
-    const ses = policies().flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).filter((st) => [st.Action].flat().includes('ses:SendEmail'));
+    expect(JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } },
+    });
+    const ses = policies()
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+      .filter((st) => [st.Action].flat().includes('ses:SendEmail'));
     expect(ses).toHaveLength(1);
     expect(JSON.stringify(ses[0]!.Resource)).toContain('identity/no-reply@example.com');
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
@@ -107,7 +150,14 @@ describe('CDK stack', () => {
     const machines = readModel(template.toJSON() as LocalTemplate).stateMachines;
     const states = (name: string) => {
       const m = machines.find((x) => x.name === `InnovationChallenge-${name}`)!;
-      return (m.definition as { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string }> }).States;
+      return (
+        m.definition as {
+          States: Record<
+            string,
+            { Type: string; Resource?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string }
+          >;
+        }
+      ).States;
     };
     const callbacks = (name: string) =>
       Object.entries(states(name))
@@ -129,12 +179,28 @@ describe('CDK stack', () => {
 
   it('defines the intake round as a Standard state machine with logging, tracing and bounded tasks', () => {
     const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-    expect(sm!.Properties).toMatchObject({ StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true }, LoggingConfiguration: expect.objectContaining({ Level: 'ALL' }) });
+    expect(sm!.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: expect.objectContaining({ Level: 'ALL' }),
+    });
     const [machine] = readModel(template.toJSON() as LocalTemplate).stateMachines;
-    const def = machine!.definition as { QueryLanguage?: string; StartAt: string; States: Record<string, { Type: string; TimeoutSeconds?: number; TimestampPath?: string }> };
+    const def = machine!.definition as {
+      QueryLanguage?: string;
+      StartAt: string;
+      States: Record<string, { Type: string; TimeoutSeconds?: number; TimestampPath?: string }>;
+    };
     expect(def.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(def.StartAt).toBe('OpenIntake');
-    expect(Object.keys(def.States).sort()).toEqual(['CloseIntake', 'FinalizeIntake', 'IntakeClosed?', 'MoreToScreen?', 'OpenIntake', 'ScreenBatch', 'WaitForDeadline']);
+    expect(Object.keys(def.States).sort()).toEqual([
+      'CloseIntake',
+      'FinalizeIntake',
+      'IntakeClosed?',
+      'MoreToScreen?',
+      'OpenIntake',
+      'ScreenBatch',
+      'WaitForDeadline',
+    ]);
     expect(def.States.WaitForDeadline).toMatchObject({ Type: 'Wait', TimestampPath: '$.intake.waitUntil' });
     for (const s of Object.values(def.States).filter((x) => x.Type === 'Task')) expect(s.TimeoutSeconds).toBe(300);
   });

@@ -21,13 +21,21 @@ afterAll(async () => {
 
 const entryFor = (org: string, extra: Record<string, unknown> = {}) =>
   demoEntry({ applicant: { ...demoEntry().applicant, organizationName: org }, ...extra });
-const create = (body: unknown, headers: Record<string, string> = {}) => s.req('POST', `/competitions/${CID}/entries`, { body, headers });
+const create = (body: unknown, headers: Record<string, string> = {}) =>
+  s.req('POST', `/competitions/${CID}/entries`, { body, headers });
 const countEntries = async (status: string, trackId = 'ic') =>
-  (await s.req('GET', `/admin/competitions/${CID}/entries?trackId=${trackId}&status=${status}&limit=100`, { admin: true })).body.items.length as number;
+  (
+    await s.req('GET', `/admin/competitions/${CID}/entries?trackId=${trackId}&status=${status}&limit=100`, {
+      admin: true,
+    })
+  ).body.items.length as number;
 
 describe('public competition routes', () => {
   it('lists and shows published competitions, hides drafts', async () => {
-    await s.req('POST', '/admin/competitions', { admin: true, body: { ...competitionFixture({ id: 'hidden-draft' }), status: 'DRAFT' } });
+    await s.req('POST', '/admin/competitions', {
+      admin: true,
+      body: { ...competitionFixture({ id: 'hidden-draft' }), status: 'DRAFT' },
+    });
     const list = await s.req('GET', '/competitions');
     expect(list.status).toBe(200);
     expect(list.body.items.map((c: { competitionId: string }) => c.competitionId)).toEqual([CID]);
@@ -52,7 +60,9 @@ describe('public competition routes', () => {
 describe('organizer routes', () => {
   it('require the admin key locally (IAM in AWS)', async () => {
     expect((await s.req('GET', `/admin/competitions/${CID}`)).status).toBe(403);
-    expect((await s.req('GET', `/admin/competitions/${CID}`, { headers: { 'x-admin-key': 'wrong' } })).status).toBe(403);
+    expect((await s.req('GET', `/admin/competitions/${CID}`, { headers: { 'x-admin-key': 'wrong' } })).status).toBe(
+      403,
+    );
     expect((await s.req('GET', `/admin/competitions/${CID}`, { admin: true })).status).toBe(200);
   });
 
@@ -61,21 +71,29 @@ describe('organizer routes', () => {
     bad.rubric.criteria[0]!.weight = 10;
     const r = await s.req('POST', '/admin/competitions', { admin: true, body: bad });
     expect(r.status).toBe(422);
-    expect(r.body.error.details.issues).toContainEqual(expect.objectContaining({ path: 'rubric.criteria', code: 'weights_sum' }));
+    expect(r.body.error.details.issues).toContainEqual(
+      expect.objectContaining({ path: 'rubric.criteria', code: 'weights_sum' }),
+    );
     expect((await s.req('GET', '/admin/competitions/bad-config', { admin: true })).status).toBe(404);
   });
 
   it('create is idempotent for an identical body and 409 for a different one', async () => {
     const again = await s.req('POST', '/admin/competitions', { admin: true, body: CONFIG });
     expect(again.status).toBe(200);
-    const other = await s.req('POST', '/admin/competitions', { admin: true, body: { ...CONFIG, title: { zh: '别的比赛' } } });
+    const other = await s.req('POST', '/admin/competitions', {
+      admin: true,
+      body: { ...CONFIG, title: { zh: '别的比赛' } },
+    });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('COMPETITION_EXISTS');
   });
 
   it('update refuses removing a track and keeps the stored version', async () => {
     const { competitionId: _c, ...config } = CONFIG;
-    const r = await s.req('PUT', `/admin/competitions/${CID}`, { admin: true, body: { ...config, tracks: config.tracks.slice(1) } });
+    const r = await s.req('PUT', `/admin/competitions/${CID}`, {
+      admin: true,
+      body: { ...config, tracks: config.tracks.slice(1) },
+    });
     expect(r.status).toBe(409);
     expect((await s.req('GET', `/admin/competitions/${CID}`, { admin: true })).body.competition.version).toBe(1);
   });
@@ -100,13 +118,18 @@ describe('entries', () => {
     expect(unknown.status).toBe(404);
     expect(wrong.body).toEqual(unknown.body);
     expect((await s.req('GET', `/entries/${id}`)).status).toBe(401);
-    expect(JSON.stringify((await s.req('GET', `/entries/${id}`, { token: created.body.accessToken })).body)).not.toContain('tokenHash');
+    expect(
+      JSON.stringify((await s.req('GET', `/entries/${id}`, { token: created.body.accessToken })).body),
+    ).not.toContain('tokenHash');
   });
 
   it('same Idempotency-Key + same body → same response; different body → 422; one entry stored', async () => {
     const before = await countEntries('SUBMITTED', 'ai');
     const body = entryFor('幂等测试公司', { trackId: 'ai' });
-    const [a, b] = await Promise.all([create(body, { 'idempotency-key': 'idem-key-001' }), create(body, { 'idempotency-key': 'idem-key-001' })]);
+    const [a, b] = await Promise.all([
+      create(body, { 'idempotency-key': 'idem-key-001' }),
+      create(body, { 'idempotency-key': 'idem-key-001' }),
+    ]);
     const c = await create(body, { 'idempotency-key': 'idem-key-001' });
     expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
     expect(new Set([a.body.entry.entryId, b.body.entry.entryId, c.body.entry.entryId]).size).toBe(1);
@@ -127,7 +150,10 @@ describe('entries', () => {
     // The same organization may enter another track, and again after withdrawing.
     expect((await create({ ...body, trackId: 'ai' })).status).toBe(201);
     const winner = results.find((r) => r.status === 201)!;
-    expect((await s.req('POST', `/entries/${winner.body.entry.entryId}/withdraw`, { token: winner.body.accessToken })).body.entry.status).toBe('WITHDRAWN');
+    expect(
+      (await s.req('POST', `/entries/${winner.body.entry.entryId}/withdraw`, { token: winner.body.accessToken })).body
+        .entry.status,
+    ).toBe('WITHDRAWN');
     expect((await create(body)).status).toBe(201);
   });
 
@@ -170,9 +196,27 @@ describe('entries', () => {
 
   it.each([
     ['POST', `/competitions/${CID}/entries`, '{"trackId":', 400, 'MALFORMED_JSON'],
-    ['POST', `/competitions/${CID}/entries`, JSON.stringify(entryFor('坏输入公司', { trackId: 'no-such-track' })), 422, 'VALIDATION_FAILED'],
-    ['POST', `/competitions/${CID}/entries`, JSON.stringify(entryFor('坏输入公司', { documents: [{ type: 'OTHER', name: 'x', url: 'javascript:alert(1)' }] })), 422, 'VALIDATION_FAILED'],
-    ['POST', `/competitions/${CID}/entries`, JSON.stringify({ ...entryFor('坏输入公司'), submit: 'yes' }), 422, 'VALIDATION_FAILED'],
+    [
+      'POST',
+      `/competitions/${CID}/entries`,
+      JSON.stringify(entryFor('坏输入公司', { trackId: 'no-such-track' })),
+      422,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'POST',
+      `/competitions/${CID}/entries`,
+      JSON.stringify(entryFor('坏输入公司', { documents: [{ type: 'OTHER', name: 'x', url: 'javascript:alert(1)' }] })),
+      422,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'POST',
+      `/competitions/${CID}/entries`,
+      JSON.stringify({ ...entryFor('坏输入公司'), submit: 'yes' }),
+      422,
+      'VALIDATION_FAILED',
+    ],
     ['POST', '/admin/competitions', '[]', 422, 'VALIDATION_FAILED'],
   ])('%s %s with bad input → clear 4xx, nothing stored', async (method, path, raw, status, code) => {
     const before = await countEntries('SUBMITTED');
@@ -197,29 +241,66 @@ describe('entries', () => {
 
 describe('expert pool (专家库)', () => {
   const experts = [
-    { email: 'Wang.Fang@example.com', name: '王芳', institution: '复旦大学', fields: ['IC'], keywords: ['存算一体'], languages: ['zh', 'en'], maxLoadPerRound: 20 },
-    { email: 'chen@example.com', name: '陈明', institution: '浙江大学', fields: ['AI'], maxLoadPerRound: 15, conflicts: { organizations: ['杭州示例微电子有限公司'], applicants: [] } },
+    {
+      email: 'Wang.Fang@example.com',
+      name: '王芳',
+      institution: '复旦大学',
+      fields: ['IC'],
+      keywords: ['存算一体'],
+      languages: ['zh', 'en'],
+      maxLoadPerRound: 20,
+    },
+    {
+      email: 'chen@example.com',
+      name: '陈明',
+      institution: '浙江大学',
+      fields: ['AI'],
+      maxLoadPerRound: 15,
+      conflicts: { organizations: ['杭州示例微电子有限公司'], applicants: [] },
+    },
   ];
-  const count = async () => (await s.req('GET', '/admin/experts?limit=100', { admin: true })).body.items.length as number;
+  const count = async () =>
+    (await s.req('GET', '/admin/experts?limit=100', { admin: true })).body.items.length as number;
 
   it('imports by e-mail; re-importing the same list changes nothing', async () => {
-    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).body).toEqual({ created: 2, updated: 0, unchanged: 0 });
-    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).body).toEqual({ created: 0, updated: 0, unchanged: 2 });
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).body).toEqual({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).body).toEqual({
+      created: 0,
+      updated: 0,
+      unchanged: 2,
+    });
     const changed = [{ ...experts[0]!, maxLoadPerRound: 25 }, experts[1]!];
-    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts: changed } })).body).toEqual({ created: 0, updated: 1, unchanged: 1 });
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts: changed } })).body).toEqual({
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+    });
     const list = (await s.req('GET', '/admin/experts', { admin: true })).body.items;
     expect(list.map((e: { email: string }) => e.email)).toEqual(['chen@example.com', 'wang.fang@example.com']);
     expect(list[1].maxLoadPerRound).toBe(25);
   });
 
   it('imports CSV; a file with any bad row imports nothing and names the cells', async () => {
-    const header = 'email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants';
+    const header =
+      'email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants';
     const good = `${header}\nli@example.com,李雷,上海交通大学,BIOMED;AI,抗体;高通量筛选,zh,10,,\n`;
-    const r = await s.req('POST', '/admin/experts/csv', { admin: true, raw: good, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    const r = await s.req('POST', '/admin/experts/csv', {
+      admin: true,
+      raw: good,
+      headers: { 'content-type': 'text/csv; charset=utf-8' },
+    });
     expect(r.body).toEqual({ created: 1, updated: 0, unchanged: 0 });
     const before = await count();
     const bad = `${good}zhao@example.com,赵强,某研究院,AI,,zh,lots,,\n`;
-    const refused = await s.req('POST', '/admin/experts/csv', { admin: true, raw: bad, headers: { 'content-type': 'text/csv' } });
+    const refused = await s.req('POST', '/admin/experts/csv', {
+      admin: true,
+      raw: bad,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['rows.3.maxLoadPerRound']);
     expect(await count()).toBe(before);
@@ -227,7 +308,10 @@ describe('expert pool (专家库)', () => {
   });
 
   it('refuses the same e-mail twice in one import', async () => {
-    const r = await s.req('POST', '/admin/experts', { admin: true, body: { experts: [experts[0], { ...experts[0], email: 'WANG.fang@example.com' }] } });
+    const r = await s.req('POST', '/admin/experts', {
+      admin: true,
+      body: { experts: [experts[0], { ...experts[0], email: 'WANG.fang@example.com' }] },
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.details.issues[0]).toMatchObject({ path: 'experts.1.email', code: 'duplicate_email' });
   });

@@ -20,12 +20,25 @@ const CID = 'aw-e2e';
 const ids: Record<string, { entryId: string; token: string }> = {};
 
 const post = async (url: string, form: Record<string, string>) =>
-  fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-const outbox = async (stage: string) => (await s.req('GET', `/admin/competitions/${CID}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{ kind: string; expertEmail: string; links: Array<{ url?: string }> }>;
-
+  fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+const outbox = async (stage: string) =>
+  (await s.req('GET', `/admin/competitions/${CID}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{
+    kind: string;
+    expertEmail: string;
+    links: Array<{ url?: string }>;
+  }>;
 
 /** A competition through intake and its only review round (the preliminary, so awards come from it). */
-const setupCompetition = async (cid: string, out: Record<string, { entryId: string; token: string }>, funding: Record<string, unknown> = {}) => {
+const setupCompetition = async (
+  cid: string,
+  out: Record<string, { entryId: string; token: string }>,
+  funding: Record<string, unknown> = {},
+) => {
   const CID = cid;
   const ids = out;
   const now = Date.now();
@@ -34,36 +47,96 @@ const setupCompetition = async (cid: string, out: Record<string, { entryId: stri
   const config = {
     ...base,
     // The preliminary is the last review round here, so the awards come from it.
-    rounds: [base.rounds[0], { ...(base.rounds[1] as object), reviewOpensAt: iso(now + 3001), reviewClosesAt: iso(now + 600_000), reviewersPerEntry: 2, aggregation: { kind: 'mean' }, advancement: {} }],
+    rounds: [
+      base.rounds[0],
+      {
+        ...(base.rounds[1] as object),
+        reviewOpensAt: iso(now + 3001),
+        reviewClosesAt: iso(now + 600_000),
+        reviewersPerEntry: 2,
+        aggregation: { kind: 'mean' },
+        advancement: {},
+      },
+    ],
     awardPlan: {
       ...base.awardPlan,
       funding: { ...base.awardPlan.funding, ...funding },
       tiers: [
-        { tierId: 'grand', name: { zh: '特等奖', en: 'Grand prize' }, count: 1, scope: 'OVERALL', funded: true, grant: { amount: '5000000.00', currency: 'CNY' } },
+        {
+          tierId: 'grand',
+          name: { zh: '特等奖', en: 'Grand prize' },
+          count: 1,
+          scope: 'OVERALL',
+          funded: true,
+          grant: { amount: '5000000.00', currency: 'CNY' },
+        },
         { tierId: 'first', name: { zh: '一等奖', en: 'First prize' }, count: 1, scope: 'PER_TRACK', funded: false },
       ],
-      specialAwards: [{ awardId: 'original-innovation', name: { zh: '原始创新奖', en: 'Original innovation' }, rule: { kind: 'BEST_ON_CRITERION', criterionId: 'innovation' }, mayCombineWithTier: true }],
+      specialAwards: [
+        {
+          awardId: 'original-innovation',
+          name: { zh: '原始创新奖', en: 'Original innovation' },
+          rule: { kind: 'BEST_ON_CRITERION', criterionId: 'innovation' },
+          mayCombineWithTier: true,
+        },
+      ],
     },
   };
   expect((await s.req('POST', '/admin/competitions', { admin: true, body: config })).status).toBe(201);
-  for (const [key, trackId, org] of [['A', 'ic', '芯甲公司'], ['B', 'ic', '芯乙公司'], ['C', 'ai', '智丙公司'], ['D', 'biomed-need-01', '药丁公司']] as const) {
-    const r = await s.req('POST', `/competitions/${CID}/entries`, { body: demoEntry({ trackId, title: `${org}的方案`, solution: '方案', applicant: { ...demoEntry().applicant, organizationName: org, lead: { name: `${key}负责人`, email: `lead-${key.toLowerCase()}@example.com` } } }) });
+  for (const [key, trackId, org] of [
+    ['A', 'ic', '芯甲公司'],
+    ['B', 'ic', '芯乙公司'],
+    ['C', 'ai', '智丙公司'],
+    ['D', 'biomed-need-01', '药丁公司'],
+  ] as const) {
+    const r = await s.req('POST', `/competitions/${CID}/entries`, {
+      body: demoEntry({
+        trackId,
+        title: `${org}的方案`,
+        solution: '方案',
+        applicant: {
+          ...demoEntry().applicant,
+          organizationName: org,
+          lead: { name: `${key}负责人`, email: `lead-${key.toLowerCase()}@example.com` },
+        },
+      }),
+    });
     expect(r.status).toBe(201);
     ids[key] = { entryId: r.body.entry.entryId, token: r.body.accessToken };
   }
   const intake = await s.req('POST', `/admin/competitions/${CID}/rounds/intake/start`, { admin: true });
   expect((await s.sfn.waitFor(intake.body.executionArn, 60_000)).status).toBe('SUCCEEDED');
   const round = await s.req('POST', `/admin/competitions/${CID}/rounds/preliminary/start`, { admin: true });
-  for (let k = 0; (await s.req('GET', `/admin/competitions/${CID}/rounds/preliminary`, { admin: true })).body.run?.status !== 'REVIEWING'; k++) {
+  for (
+    let k = 0;
+    (await s.req('GET', `/admin/competitions/${CID}/rounds/preliminary`, { admin: true })).body.run?.status !==
+    'REVIEWING';
+    k++
+  ) {
     if (k > 100) throw new Error('the preliminary round did not start reviewing');
     await new Promise((r) => setTimeout(r, 200));
   }
-  const score = new Map([[ids.A!.entryId, 90], [ids.B!.entryId, 80], [ids.C!.entryId, 85], [ids.D!.entryId, 70]]);
+  const score = new Map([
+    [ids.A!.entryId, 90],
+    [ids.B!.entryId, 80],
+    [ids.C!.entryId, 85],
+    [ids.D!.entryId, 70],
+  ]);
   for (const m of await outbox2(CID, 'preliminary')) {
     for (const l of m.links as Array<{ assignmentId: string; url: string }>) {
       const a = (await getAssignment(l.assignmentId))!;
       const v = String(score.get(a.entryId));
-      expect((await post(l.url!, { action: 'submit', 'score.innovation': v, 'score.feasibility': v, 'score.market': v, 'score.team': v })).status).toBe(303);
+      expect(
+        (
+          await post(l.url!, {
+            action: 'submit',
+            'score.innovation': v,
+            'score.feasibility': v,
+            'score.market': v,
+            'score.team': v,
+          })
+        ).status,
+      ).toBe(303);
     }
   }
   expect((await s.sfn.waitFor(round.body.executionArn, 30_000)).status).toBe('SUCCEEDED');
@@ -71,8 +144,19 @@ const setupCompetition = async (cid: string, out: Record<string, { entryId: stri
 
 beforeAll(async () => {
   s = await startTestStack();
-  sfn = new SFNClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-  const experts = Array.from({ length: 4 }, (_, k) => ({ email: `judge${k}@example.com`, name: `评委${k}`, institution: `评审院${k}`, fields: ['IC', 'AI', 'BIOMED'], languages: ['zh'], maxLoadPerRound: 20 }));
+  sfn = new SFNClient({
+    endpoint: s.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
+  const experts = Array.from({ length: 4 }, (_, k) => ({
+    email: `judge${k}@example.com`,
+    name: `评委${k}`,
+    institution: `评审院${k}`,
+    fields: ['IC', 'AI', 'BIOMED'],
+    languages: ['zh'],
+    maxLoadPerRound: 20,
+  }));
   expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
 
   await setupCompetition(CID, ids);
@@ -91,25 +175,44 @@ describe('awards and the hand-off into a funded project', () => {
         async () => {
           const x = s.sfn.describeExecution(awardExecution);
           if (x.status !== 'RUNNING') throw new Error(`award execution ${x.status}: ${x.error} ${x.cause}`);
-          return (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken;
+          return (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards
+            ?.pendingDecisionToken;
         },
         { timeout: 30_000 },
       )
       .toBeTruthy();
     const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
-    expect(awards.proposal.ranking.map((r: { entryId: string }) => r.entryId)).toEqual([ids.A, ids.C, ids.B, ids.D].map((x) => x!.entryId));
-    const held = (awardId: string) => awards.proposal.awards.filter((a: { awardId: string }) => a.awardId === awardId).map((a: { entryId: string }) => a.entryId);
+    expect(awards.proposal.ranking.map((r: { entryId: string }) => r.entryId)).toEqual(
+      [ids.A, ids.C, ids.B, ids.D].map((x) => x!.entryId),
+    );
+    const held = (awardId: string) =>
+      awards.proposal.awards
+        .filter((a: { awardId: string }) => a.awardId === awardId)
+        .map((a: { entryId: string }) => a.entryId);
     expect(held('grand')).toEqual([ids.A!.entryId]);
     expect(held('first').sort()).toEqual([ids.B, ids.C, ids.D].map((x) => x!.entryId).sort());
     expect(held('original-innovation')).toEqual([ids.A!.entryId]);
   });
 
   it('refuses an amendment that breaks the rules (422, nothing sent), then amends with a reason', async () => {
-    const bad = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, { admin: true, body: { action: 'AMEND', amendments: [{ op: 'ADD', entryId: ids.B!.entryId, awardId: 'grand', reason: '想再加一个' }] } });
+    const bad = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, {
+      admin: true,
+      body: {
+        action: 'AMEND',
+        amendments: [{ op: 'ADD', entryId: ids.B!.entryId, awardId: 'grand', reason: '想再加一个' }],
+      },
+    });
     expect([bad.status, bad.body.error.details.issues[0].code]).toEqual([422, 'ALREADY_HOLDS_TIER']);
-    const noReason = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, { admin: true, body: { action: 'AMEND', amendments: [{ op: 'REMOVE', entryId: ids.A!.entryId, awardId: 'original-innovation' }] } });
+    const noReason = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, {
+      admin: true,
+      body: {
+        action: 'AMEND',
+        amendments: [{ op: 'REMOVE', entryId: ids.A!.entryId, awardId: 'original-innovation' }],
+      },
+    });
     expect(noReason.status).toBe(422);
-    const before = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards.pendingDecisionToken;
+    const before = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards
+      .pendingDecisionToken;
     const ok = await s.req('POST', `/admin/competitions/${CID}/awards/decision`, {
       admin: true,
       body: {
@@ -121,19 +224,45 @@ describe('awards and the hand-off into a funded project', () => {
       },
     });
     expect(ok.status).toBe(202);
-    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken, { timeout: 30_000 }).not.toBe(before);
+    await expect
+      .poll(
+        async () =>
+          (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards?.pendingDecisionToken,
+        { timeout: 30_000 },
+      )
+      .not.toBe(before);
     const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
-    expect(awards.proposal.awards.filter((a: { awardId: string }) => a.awardId === 'original-innovation').map((a: { entryId: string }) => a.entryId)).toEqual([ids.C!.entryId]);
-    expect(awards.history.filter((h: { action: string }) => h.action.startsWith('AMENDED')).map((h: { action: string; reason: string; by: string }) => [h.action, h.reason, h.by])).toEqual([
+    expect(
+      awards.proposal.awards
+        .filter((a: { awardId: string }) => a.awardId === 'original-innovation')
+        .map((a: { entryId: string }) => a.entryId),
+    ).toEqual([ids.C!.entryId]);
+    expect(
+      awards.history
+        .filter((h: { action: string }) => h.action.startsWith('AMENDED'))
+        .map((h: { action: string; reason: string; by: string }) => [h.action, h.reason, h.by]),
+    ).toEqual([
       ['AMENDED_REMOVE', '一项成果不重复奖励', 'arn:aws:iam::000000000000:user/local-admin'],
       ['AMENDED_ADD', '算法原创性突出', 'arn:aws:iam::000000000000:user/local-admin'],
     ]);
   });
 
   it('approves like the AWS CLI does, asks the challenge sponsor, and publishes once the sponsor confirms', async () => {
-    const token = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards.pendingDecisionToken;
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ action: 'APPROVE', by: 'arn:aws:iam::000000000000:user/organizer', reason: '评奖委员会审定' }) }));
-    await expect.poll(async () => (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 30_000 }).toHaveLength(1);
+    const token = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body.awards
+      .pendingDecisionToken;
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: token,
+        output: JSON.stringify({
+          action: 'APPROVE',
+          by: 'arn:aws:iam::000000000000:user/organizer',
+          reason: '评奖委员会审定',
+        }),
+      }),
+    );
+    await expect
+      .poll(async () => (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 30_000 })
+      .toHaveLength(1);
     const [request] = (await outbox('awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
     expect(request!.expertEmail).toBe('needs@example.com');
     const page = await fetch(request!.links[0]!.url!);
@@ -148,27 +277,57 @@ describe('awards and the hand-off into a funded project', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toMatchObject({ published: 5, handOffs: 1, handOffsStarted: 1 });
     const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
-    expect(awards.history.map((h: { action: string }) => h.action)).toEqual(['PROPOSED', 'AMENDED_REMOVE', 'AMENDED_ADD', 'APPROVED', 'SPONSOR_CONFIRMATION_REQUESTED', 'SPONSOR_CONFIRMED', 'PUBLISHED']);
-    expect(awards.history.find((h: { action: string }) => h.action === 'APPROVED')).toMatchObject({ by: 'arn:aws:iam::000000000000:user/organizer', reason: '评奖委员会审定' });
+    expect(awards.history.map((h: { action: string }) => h.action)).toEqual([
+      'PROPOSED',
+      'AMENDED_REMOVE',
+      'AMENDED_ADD',
+      'APPROVED',
+      'SPONSOR_CONFIRMATION_REQUESTED',
+      'SPONSOR_CONFIRMED',
+      'PUBLISHED',
+    ]);
+    expect(awards.history.find((h: { action: string }) => h.action === 'APPROVED')).toMatchObject({
+      by: 'arn:aws:iam::000000000000:user/organizer',
+      reason: '评奖委员会审定',
+    });
   });
 
   it('shows the results: the public list, each applicant’s own result, and the CSV with per-criterion scores', async () => {
     const pub = await s.req('GET', `/competitions/${CID}/results`);
     expect(pub.status).toBe(200);
-    expect(pub.body.awards.find((a: { awardId: string }) => a.awardId === 'grand')).toMatchObject({ entryId: ids.A!.entryId, title: '芯甲公司的方案', organizationName: '芯甲公司', awardName: { zh: '特等奖' } });
+    expect(pub.body.awards.find((a: { awardId: string }) => a.awardId === 'grand')).toMatchObject({
+      entryId: ids.A!.entryId,
+      title: '芯甲公司的方案',
+      organizationName: '芯甲公司',
+      awardName: { zh: '特等奖' },
+    });
     const mine = await s.req('GET', `/entries/${ids.A!.entryId}`, { token: ids.A!.token });
-    expect(mine.body.result).toMatchObject({ finalist: true, rank: 1, score: 90, awards: [{ awardId: 'grand', kind: 'TIER' }] });
-    const csv = await fetch(`${s.apiUrl}/admin/competitions/${CID}/results.csv`, { headers: { 'x-admin-key': 'test-admin-key-0123456789' } });
+    expect(mine.body.result).toMatchObject({
+      finalist: true,
+      rank: 1,
+      score: 90,
+      awards: [{ awardId: 'grand', kind: 'TIER' }],
+    });
+    const csv = await fetch(`${s.apiUrl}/admin/competitions/${CID}/results.csv`, {
+      headers: { 'x-admin-key': 'test-admin-key-0123456789' },
+    });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('rank,trackRank,trackId,entryId,title,organization,score,mean.innovation,mean.feasibility,mean.market,mean.team,awards');
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'rank,trackRank,trackId,entryId,title,organization,score,mean.innovation,mean.feasibility,mean.market,mean.team,awards',
+    );
     expect(lines[1]).toBe(`1,1,ic,${ids.A!.entryId},芯甲公司的方案,芯甲公司,90,90,90,90,90,grand`);
     expect(lines).toHaveLength(5);
   });
 
   let projectId: string;
   it('appoints the winner’s lead as project manager through a signed link, then waits for the special review meeting', async () => {
-    await expect.poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT'), { timeout: 30_000 }).toHaveLength(1);
+    await expect
+      .poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT'), { timeout: 30_000 })
+      .toHaveLength(1);
     const [offer] = (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT');
     expect(offer!.expertEmail).toBe('lead-a@example.com');
     const page = await (await fetch(offer!.links[0]!.url!)).text();
@@ -179,47 +338,116 @@ describe('awards and the hand-off into a funded project', () => {
     const list = (await s.req('GET', `/admin/projects?competitionId=${CID}`, { admin: true })).body.projects;
     expect(list).toHaveLength(1);
     projectId = list[0].projectId;
-    await expect.poll(async () => (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.pendingMeetingToken, { timeout: 30_000 }).toBeTruthy();
+    await expect
+      .poll(
+        async () =>
+          (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.pendingMeetingToken,
+        { timeout: 30_000 },
+      )
+      .toBeTruthy();
     const { project } = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body;
-    expect(project).toMatchObject({ status: 'PENDING_MEETING', manager: { email: 'lead-a@example.com' }, requestedAmount: '5000000.00' });
+    expect(project).toMatchObject({
+      status: 'PENDING_MEETING',
+      manager: { email: 'lead-a@example.com' },
+      requestedAmount: '5000000.00',
+    });
     // Nothing can be paid before the meeting approves the funding.
-    const early = await s.req('POST', `/admin/projects/${projectId}/events`, { admin: true, body: { type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '启动' } });
+    const early = await s.req('POST', `/admin/projects/${projectId}/events`, {
+      admin: true,
+      body: { type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '启动' },
+    });
     expect([early.status, early.body.error.details.allowed]).toEqual([409, ['MEETING_APPROVED', 'MEETING_REJECTED']]);
   });
 
   it('activates the project with the amount the meeting approved, pays a milestone, and converts the grant on a financing round', async () => {
-    const meeting = await s.req('POST', `/admin/projects/${projectId}/meeting`, { admin: true, body: { decision: 'APPROVE', amount: '4000000.00', minutes: '2026 年第 3 次专题会：同意立项，资助 400 万元' } });
+    const meeting = await s.req('POST', `/admin/projects/${projectId}/meeting`, {
+      admin: true,
+      body: { decision: 'APPROVE', amount: '4000000.00', minutes: '2026 年第 3 次专题会：同意立项，资助 400 万元' },
+    });
     expect(meeting.status).toBe(202);
     const handOff = s.sfn.listExecutions(s.handOffStateMachineArn)[0]!;
     expect((await s.sfn.waitFor(handOff.executionArn, 30_000)).status).toBe('SUCCEEDED');
     let { project } = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body;
     // 30 % / 40 % / 30 % of 4,000,000.00.
     expect(project).toMatchObject({ status: 'ACTIVE', approvedAmount: '4000000.00' });
-    expect(project.milestones.map((m: { trancheAmount: string }) => m.trancheAmount)).toEqual(['1200000.00', '1600000.00', '1200000.00']);
+    expect(project.milestones.map((m: { trancheAmount: string }) => m.trancheAmount)).toEqual([
+      '1200000.00',
+      '1600000.00',
+      '1200000.00',
+    ]);
 
     const event = (body: unknown) => s.req('POST', `/admin/projects/${projectId}/events`, { admin: true, body });
     const tooSoon = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.00' });
     expect([tooSoon.status, tooSoon.body.error.code]).toEqual([409, 'INVALID_TRANSITION']);
-    expect((await event({ type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '团队组建完成，设备到位' })).status).toBe(200);
+    expect(
+      (await event({ type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '团队组建完成，设备到位' })).status,
+    ).toBe(200);
     expect((await event({ type: 'MILESTONE_ACCEPTED', milestoneId: 'kickoff' })).status).toBe(200);
     const over = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.01' });
     expect([over.status, over.body.error.code]).toEqual([409, 'BUDGET_EXCEEDED']);
-    expect((await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.00', reference: 'PAY-2026-001' })).body.project.disbursed).toBe('1200000.00');
-    const bad = await event({ type: 'FINANCING_RECORDED', round: { roundSize: '20000000.00', preMoneyValuation: '100000000.00', pricePerShare: '10', fullyDilutedShares: '10000000' } });
+    expect(
+      (
+        await event({
+          type: 'TRANCHE_DISBURSED',
+          milestoneId: 'kickoff',
+          amount: '1200000.00',
+          reference: 'PAY-2026-001',
+        })
+      ).body.project.disbursed,
+    ).toBe('1200000.00');
+    const bad = await event({
+      type: 'FINANCING_RECORDED',
+      round: {
+        roundSize: '20000000.00',
+        preMoneyValuation: '100000000.00',
+        pricePerShare: '10',
+        fullyDilutedShares: '10000000',
+      },
+    });
     expect(bad.status).toBe(422);
     // Cap 60,000,000 ÷ 10,000,000 = 6.00 beats 8.00 (20 % discount) and 10.00: floor(1,200,000 ÷ 6) = 200,000 shares;
     // ownership 200,000 ÷ (10,000,000 + 2,000,000 + 200,000) = 1.6393 %.
-    project = (await event({ type: 'FINANCING_RECORDED', round: { roundSize: '20000000.00', preMoneyValuation: '100000000.00', fullyDilutedShares: '10000000' }, investor: '长三角某产业基金' })).body.project;
+    project = (
+      await event({
+        type: 'FINANCING_RECORDED',
+        round: { roundSize: '20000000.00', preMoneyValuation: '100000000.00', fullyDilutedShares: '10000000' },
+        investor: '长三角某产业基金',
+      })
+    ).body.project;
     expect(project.status).toBe('CONVERTED');
-    expect(project.conversion).toMatchObject({ conversionPrice: '6.000000', appliedTerm: 'VALUATION_CAP', shares: '200000', unconvertedRemainder: '0.00', ownershipPercent: '1.6393' });
+    expect(project.conversion).toMatchObject({
+      conversionPrice: '6.000000',
+      appliedTerm: 'VALUATION_CAP',
+      shares: '200000',
+      unconvertedRemainder: '0.00',
+      ownershipPercent: '1.6393',
+    });
     expect(project.conversion.arithmetic.length).toBeGreaterThan(4);
 
     const portfolio = (await s.req('GET', `/admin/portfolio?competitionId=${CID}`, { admin: true })).body.portfolio;
-    expect(portfolio).toMatchObject({ projectsSupported: 1, convertedToEquity: 1, grantApproved: '4000000.00', grantDisbursed: '1200000.00', grantConverted: '1200000.00', socialCapitalAttracted: '20000000.00', closedLeniently: 0 });
+    expect(portfolio).toMatchObject({
+      projectsSupported: 1,
+      convertedToEquity: 1,
+      grantApproved: '4000000.00',
+      grantDisbursed: '1200000.00',
+      grantConverted: '1200000.00',
+      socialCapitalAttracted: '20000000.00',
+      closedLeniently: 0,
+    });
   });
 
   it('mails the sponsor and the appointee through the outbox (stream → delivery → SES)', async () => {
-    await expect.poll(() => s.mail.list().map((m) => m.to[0]).filter((to) => to === 'needs@example.com' || to === 'lead-a@example.com').sort(), { timeout: 30_000 }).toEqual(['lead-a@example.com', 'needs@example.com']);
+    await expect
+      .poll(
+        () =>
+          s.mail
+            .list()
+            .map((m) => m.to[0])
+            .filter((to) => to === 'needs@example.com' || to === 'lead-a@example.com')
+            .sort(),
+        { timeout: 30_000 },
+      )
+      .toEqual(['lead-a@example.com', 'needs@example.com']);
     expect(s.mail.list().find((m) => m.to[0] === 'lead-a@example.com')!.subject).toContain('项目经理聘任');
   });
 });
@@ -231,24 +459,50 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
     // The appointee has 0.001 h (3.6 s) to answer.
     await setupCompetition(cid, alt, { appointmentHours: 0.001, organizerEmail: 'office@example.com' });
     const start = await s.req('POST', `/admin/competitions/${cid}/awards/start`, { admin: true });
-    const pending = async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards?.pendingDecisionToken;
+    const pending = async () =>
+      (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards?.pendingDecisionToken;
     await expect.poll(pending, { timeout: 30_000 }).toBeTruthy();
     const first = await pending();
-    expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'REJECT', reason: '请核对决赛成绩后重新生成' } })).status).toBe(202);
+    expect(
+      (
+        await s.req('POST', `/admin/competitions/${cid}/awards/decision`, {
+          admin: true,
+          body: { action: 'REJECT', reason: '请核对决赛成绩后重新生成' },
+        })
+      ).status,
+    ).toBe(202);
     await expect.poll(pending, { timeout: 30_000 }).not.toBe(first);
     await expect.poll(pending, { timeout: 30_000 }).toBeTruthy();
     const { awards } = (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body;
     expect(awards.proposalVersion).toBe(2);
     expect(awards.history.map((h: { action: string }) => h.action)).toEqual(['PROPOSED', 'REJECTED', 'RECOMPUTED']);
     // A decision the CLI could send that is not valid is recorded, and the workflow waits again.
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: await pending(), output: JSON.stringify({ action: 'MAYBE' }) }));
-    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards.history.at(-1).action, { timeout: 30_000 }).toBe('INVALID_DECISION');
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: await pending(), output: JSON.stringify({ action: 'MAYBE' }) }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards.history.at(-1).action,
+        { timeout: 30_000 },
+      )
+      .toBe('INVALID_DECISION');
     await expect.poll(pending, { timeout: 30_000 }).toBeTruthy();
-    expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'APPROVE' } })).status).toBe(202);
+    expect(
+      (await s.req('POST', `/admin/competitions/${cid}/awards/decision`, { admin: true, body: { action: 'APPROVE' } }))
+        .status,
+    ).toBe(202);
 
-    await expect.poll(async () => (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), { timeout: 30_000 }).toHaveLength(1);
+    await expect
+      .poll(async () => (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION'), {
+        timeout: 30_000,
+      })
+      .toHaveLength(1);
     const [request] = (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
-    const declined = await post(request!.links[0]!.url!, { action: 'decline', reason: '方案未满足日处理 10 万克隆的要求' });
+    const declined = await post(request!.links[0]!.url!, {
+      action: 'decline',
+      reason: '方案未满足日处理 10 万克隆的要求',
+    });
     expect([declined.status, declined.status === 303 ? '' : await declined.text()]).toEqual([303, '']);
     expect((await post(request!.links[0]!.url!, { action: 'confirm' })).status).toBe(409); // no change of mind after answering
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
@@ -260,7 +514,13 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
     const handOff = s.sfn.listExecutions(s.handOffStateMachineArn).find((x) => x.name === `${cid}_${alt.A!.entryId}`)!;
     const ended = await s.sfn.waitFor(handOff.executionArn, 30_000);
     expect(ended.status).toBe('SUCCEEDED');
-    expect(ended.events.some((e) => e.type === 'TaskStateEntered' && (e.stateEnteredEventDetails as { name: string }).name === 'AppointmentExpired')).toBe(true);
+    expect(
+      ended.events.some(
+        (e) =>
+          e.type === 'TaskStateEntered' &&
+          (e.stateEnteredEventDetails as { name: string }).name === 'AppointmentExpired',
+      ),
+    ).toBe(true);
     const project = (await s.req('GET', `/admin/projects?competitionId=${cid}`, { admin: true })).body.projects[0];
     expect(project.status).toBe('APPOINTMENT_EXPIRED');
     const notices = (await outbox2(cid, 'handoff')).filter((m) => m.kind === 'ORGANIZER_NOTICE');
@@ -268,4 +528,9 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
   });
 });
 
-const outbox2 = async (cid: string, stage: string) => (await s.req('GET', `/admin/competitions/${cid}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{ kind: string; expertEmail: string; links: Array<{ url?: string }> }>;
+const outbox2 = async (cid: string, stage: string) =>
+  (await s.req('GET', `/admin/competitions/${cid}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{
+    kind: string;
+    expertEmail: string;
+    links: Array<{ url?: string }>;
+  }>;

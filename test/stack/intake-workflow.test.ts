@@ -15,14 +15,25 @@ const ELIGIBLE_IC = 120; // more than one 99-entry batch
 let deadline: number;
 let sfnClient: SFNClient;
 
-const org = (name: string, extra: Record<string, unknown> = {}) => ({ ...demoEntry().applicant, organizationName: name, ...extra });
+const org = (name: string, extra: Record<string, unknown> = {}) => ({
+  ...demoEntry().applicant,
+  organizationName: name,
+  ...extra,
+});
 const ids: Record<string, { entryId: string; token: string }> = {};
 
 beforeAll(async () => {
   s = await startTestStack();
-  sfnClient = new SFNClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  sfnClient = new SFNClient({
+    endpoint: s.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   deadline = Date.now() + 14_000; // room for 125 creations while other suites load the machine
-  expect((await s.req('POST', '/admin/competitions', { admin: true, body: competitionFixture({ id: CID, deadline }) })).status).toBe(201);
+  expect(
+    (await s.req('POST', '/admin/competitions', { admin: true, body: competitionFixture({ id: CID, deadline }) }))
+      .status,
+  ).toBe(201);
   const create = async (key: string, body: unknown) => {
     const r = await s.req('POST', `/competitions/${CID}/entries`, { body });
     expect(r.status).toBe(201);
@@ -30,7 +41,11 @@ beforeAll(async () => {
   };
   // Eligible entries in the IC track, in parallel waves.
   for (let wave = 0; wave < ELIGIBLE_IC; wave += 20) {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => create(`ic-${wave + i}`, demoEntry({ applicant: org(`集成电路公司 ${wave + i}`) }))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        create(`ic-${wave + i}`, demoEntry({ applicant: org(`集成电路公司 ${wave + i}`) })),
+      ),
+    );
   }
   await create('beijing', demoEntry({ trackId: 'ai', applicant: org('北京某公司', { region: 'CN-BJ' }) }));
   await create('no-plan', demoEntry({ trackId: 'ai', applicant: org('缺材料公司'), documents: [] }));
@@ -55,7 +70,12 @@ describe('intake round workflow', () => {
     expect(second.body.executionArn).toBe(executionArn);
     expect(s.sfn.listExecutions(s.intakeStateMachineArn)).toHaveLength(1);
     // The execution runs asynchronously; its first step records the round as waiting.
-    await expect.poll(async () => (await s.req('GET', `/admin/competitions/${CID}/rounds/intake`, { admin: true })).body.run.status, { timeout: 5000 }).toBe('WAITING_FOR_DEADLINE');
+    await expect
+      .poll(
+        async () => (await s.req('GET', `/admin/competitions/${CID}/rounds/intake`, { admin: true })).body.run.status,
+        { timeout: 5000 },
+      )
+      .toBe('WAITING_FOR_DEADLINE');
   });
 
   it('refuses to start an unknown round', async () => {
@@ -77,7 +97,8 @@ describe('intake round workflow', () => {
   });
 
   it('stores each entry’s result with its reasons; drafts and withdrawals are left alone', async () => {
-    const get = async (k: string) => (await s.req('GET', `/entries/${ids[k]!.entryId}`, { token: ids[k]!.token })).body.entry;
+    const get = async (k: string) =>
+      (await s.req('GET', `/entries/${ids[k]!.entryId}`, { token: ids[k]!.token })).body.entry;
     const bj = await get('beijing');
     expect(bj.status).toBe('INELIGIBLE');
     expect(bj.screening.failures.map((f: { rule: string }) => f.rule)).toEqual(['region']);
@@ -89,7 +110,9 @@ describe('intake round workflow', () => {
 
   it('keeps the execution history small: it grows with batches, not entries', async () => {
     const history = await sfnClient.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
-    const entered = history.events!.filter((e) => e.type!.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails!.name);
+    const entered = history
+      .events!.filter((e) => e.type!.endsWith('StateEntered'))
+      .map((e) => e.stateEnteredEventDetails!.name);
     expect(entered.filter((n) => n === 'ScreenBatch').length).toBeLessThanOrEqual(3);
     expect(history.events!.length).toBeLessThan(40);
     const d = await sfnClient.send(new DescribeExecutionCommand({ executionArn }));
@@ -102,13 +125,21 @@ describe('intake round workflow', () => {
     const r = await s.req('POST', path, { admin: true, body });
     expect(r.status).toBe(200);
     expect(r.body.entry.status).toBe('ELIGIBLE');
-    expect(r.body.entry.screening.override).toMatchObject({ outcome: 'ELIGIBLE', reason: body.reason, by: 'arn:aws:iam::000000000000:user/local-admin', previousOutcome: 'INELIGIBLE' });
+    expect(r.body.entry.screening.override).toMatchObject({
+      outcome: 'ELIGIBLE',
+      reason: body.reason,
+      by: 'arn:aws:iam::000000000000:user/local-admin',
+      previousOutcome: 'INELIGIBLE',
+    });
     const replay = await s.req('POST', path, { admin: true, body });
     expect(replay.body.entry.version).toBe(r.body.entry.version);
     const counts = (await s.req('GET', `/admin/competitions/${CID}/rounds/intake`, { admin: true })).body.run.counts;
     expect(counts).toEqual({ ELIGIBLE: { ic: ELIGIBLE_IC, ai: 2 }, INELIGIBLE: { ai: 1 } });
     expect((await s.req('POST', path, { admin: true, body: { outcome: 'ELIGIBLE' } })).status).toBe(422);
-    expect((await s.req('POST', `/admin/entries/${ids.draft!.entryId}/screening-override`, { admin: true, body })).body.error.code).toBe('NOT_SCREENED');
+    expect(
+      (await s.req('POST', `/admin/entries/${ids.draft!.entryId}/screening-override`, { admin: true, body })).body.error
+        .code,
+    ).toBe('NOT_SCREENED');
   });
 
   it('previews the preliminary round’s reviewer assignment from eligible entries and the expert pool, avoiding conflicts', async () => {
@@ -121,7 +152,14 @@ describe('intake round workflow', () => {
       languages: ['zh'],
       maxLoadPerRound: 200,
     }));
-    experts.push({ email: 'insider@example.com', name: '内部专家', institution: '集成电路公司 0', fields: ['IC'], languages: ['zh'], maxLoadPerRound: 200 });
+    experts.push({
+      email: 'insider@example.com',
+      name: '内部专家',
+      institution: '集成电路公司 0',
+      fields: ['IC'],
+      languages: ['zh'],
+      maxLoadPerRound: 200,
+    });
     expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
     const r = await s.req('GET', `/admin/competitions/${CID}/rounds/preliminary/assignment-preview`, { admin: true });
     expect(r.status).toBe(200);
@@ -132,7 +170,10 @@ describe('intake round workflow', () => {
     expect(ic0.reviewers).toHaveLength(5); // preliminary round: 5 reviewers per entry
     expect(ic0.reviewers.map((x: { reviewer: string }) => x.reviewer)).not.toContain('insider@example.com');
     expect(r.body.report.conflictsAvoided.byReason.SAME_INSTITUTION).toBeGreaterThanOrEqual(1);
-    expect((await s.req('GET', `/admin/competitions/${CID}/rounds/intake/assignment-preview`, { admin: true })).body.error.code).toBe('ROUND_KIND_NOT_SUPPORTED');
+    expect(
+      (await s.req('GET', `/admin/competitions/${CID}/rounds/intake/assignment-preview`, { admin: true })).body.error
+        .code,
+    ).toBe('ROUND_KIND_NOT_SUPPORTED');
   });
 
   it('a start after the round finished reports the finished execution, not a new one', async () => {

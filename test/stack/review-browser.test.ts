@@ -28,16 +28,38 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
     const config = competitionFixture({ id: 'browser' });
     expect((await s.req('POST', '/admin/competitions', { admin: true, body: config })).status).toBe(201);
     const entry = (await s.req('POST', '/competitions/browser/entries', { body: demoEntry() })).body.entry;
-    await createAssignments('browser', 'preliminary', [{ entryId: entry.entryId, trackId: 'ic', expertEmail: 'expert@example.com' }], new Date());
+    await createAssignments(
+      'browser',
+      'preliminary',
+      [{ entryId: entry.entryId, trackId: 'ic', expertEmail: 'expert@example.com' }],
+      new Date(),
+    );
     assignmentId = assignmentIdOf('browser', 'preliminary', entry.entryId, 'expert@example.com');
-    const sm = new SecretsManagerClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-    const key = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: s.model.secrets[0]!.arn }))).SecretString!).current;
+    const sm = new SecretsManagerClient({
+      endpoint: s.sfnEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    const key = JSON.parse(
+      (await sm.send(new GetSecretValueCommand({ SecretId: s.model.secrets[0]!.arn }))).SecretString!,
+    ).current;
     const round = config.rounds[1] as { reviewClosesAt: string };
-    token = signLink({ purpose: 'review', subject: assignmentId, version: 1, expiresAt: new Date(round.reviewClosesAt) }, key);
+    token = signLink(
+      { purpose: 'review', subject: assignmentId, version: 1, expiresAt: new Date(round.reviewClosesAt) },
+      key,
+    );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
   afterAll(async () => {
@@ -59,7 +81,10 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
     await expect(page.inputValue('#s-innovation')).resolves.toBe('88');
     mkdirSync('.local', { recursive: true });
     await page.screenshot({ path: '.local/review-page.png', fullPage: true });
-    expect(await getAssignment(assignmentId)).toMatchObject({ status: 'SUBMITTED', scores: { innovation: 88, feasibility: 76, market: 70, team: 8 } });
+    expect(await getAssignment(assignmentId)).toMatchObject({
+      status: 'SUBMITTED',
+      scores: { innovation: 88, feasibility: 76, market: 70, team: 8 },
+    });
     await page.close();
   });
 

@@ -16,20 +16,45 @@ let entryId: string;
 const ORG = '保密测试科技有限公司';
 
 const link = (assignmentId: string, o: { version?: number; expiresAt?: Date; k?: string } = {}) =>
-  signLink({ purpose: 'review', subject: assignmentId, version: o.version ?? 1, expiresAt: o.expiresAt ?? new Date(round.reviewClosesAt) }, o.k ?? key);
+  signLink(
+    {
+      purpose: 'review',
+      subject: assignmentId,
+      version: o.version ?? 1,
+      expiresAt: o.expiresAt ?? new Date(round.reviewClosesAt),
+    },
+    o.k ?? key,
+  );
 const page = async (token: string, query = '') => {
   const r = await fetch(`${s.apiUrl}/review/${token}${query}`, { redirect: 'manual' });
   return { status: r.status, text: await r.text(), headers: r.headers };
 };
 const post = async (token: string, form: Record<string, string>) => {
-  const r = await fetch(`${s.apiUrl}/review/${token}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  const r = await fetch(`${s.apiUrl}/review/${token}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
   return { status: r.status, text: await r.text(), location: r.headers.get('location') };
 };
-const full = (v: number) => ({ 'score.innovation': String(v), 'score.feasibility': String(v), 'score.market': String(v), 'score.team': String(v) });
+const full = (v: number) => ({
+  'score.innovation': String(v),
+  'score.feasibility': String(v),
+  'score.market': String(v),
+  'score.team': String(v),
+});
 
 beforeAll(async () => {
   s = await startTestStack();
-  expect((await s.req('POST', '/admin/competitions', { admin: true, body: { ...config, rounds: [config.rounds[0], round, config.rounds[2]] } })).status).toBe(201);
+  expect(
+    (
+      await s.req('POST', '/admin/competitions', {
+        admin: true,
+        body: { ...config, rounds: [config.rounds[0], round, config.rounds[2]] },
+      })
+    ).status,
+  ).toBe(201);
   const created = await s.req('POST', `/competitions/${CID}/entries`, {
     body: demoEntry({
       title: '<script>alert(1)</script> 存算一体芯片',
@@ -38,8 +63,17 @@ beforeAll(async () => {
     }),
   });
   entryId = created.body.entry.entryId;
-  await createAssignments(CID, 'preliminary', ['a@example.com', 'b@example.com', 'c@example.com'].map((expertEmail) => ({ entryId, trackId: 'ic', expertEmail })), new Date());
-  const sm = new SecretsManagerClient({ endpoint: s.sfnEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  await createAssignments(
+    CID,
+    'preliminary',
+    ['a@example.com', 'b@example.com', 'c@example.com'].map((expertEmail) => ({ entryId, trackId: 'ic', expertEmail })),
+    new Date(),
+  );
+  const sm = new SecretsManagerClient({
+    endpoint: s.sfnEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   const secretArn = s.model.secrets[0]!.arn;
   key = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString!).current;
 });

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { readModel, synthTemplate } from '../../infra/local/template.ts';
-import { addReview, assignmentIdOf, claimExtraPass, createAssignments, declareConflict, getAssignment, getReviewProgress, listRoundAssignments, submitReview } from '../../functions/store/reviews.ts';
+import {
+  addReview,
+  assignmentIdOf,
+  claimExtraPass,
+  createAssignments,
+  declareConflict,
+  getAssignment,
+  getReviewProgress,
+  listRoundAssignments,
+  submitReview,
+} from '../../functions/store/reviews.ts';
 import type { AppError } from '../../shared/errors.ts';
 
 /** Review submission under concurrency, against DynamoDB Local on the template's table. */
@@ -11,12 +21,22 @@ beforeAll(async () => {
   const model = readModel(synthTemplate());
   dynamo = await startDynamo({ port: await freePort() });
   await ensureTables(dynamo.client, model.tables);
-  Object.assign(process.env, { TABLE_NAME: model.tables[0]!.tableName, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  Object.assign(process.env, {
+    TABLE_NAME: model.tables[0]!.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
 });
 afterAll(async () => dynamo?.stop());
 
 const NOW = new Date('2026-07-01T00:00:00Z');
-const pairs = (n: number) => Array.from({ length: n }, (_, k) => ({ entryId: `E${Math.floor(k / 3)}`, trackId: 'ic', expertEmail: `x${k % 3}@example.com` }));
+const pairs = (n: number) =>
+  Array.from({ length: n }, (_, k) => ({
+    entryId: `E${Math.floor(k / 3)}`,
+    trackId: 'ic',
+    expertEmail: `x${k % 3}@example.com`,
+  }));
 const scores = (v: number) => ({ innovation: v, feasibility: v });
 
 describe('review store', () => {
@@ -32,10 +52,18 @@ describe('review store', () => {
     await createAssignments('c', 'r2', all, NOW);
     const ids = all.map((p) => assignmentIdOf('c', 'r2', p.entryId, p.expertEmail));
     // Every review submitted three times at once: 90 concurrent calls.
-    const results = await Promise.all(ids.flatMap((id, k) => [0, 1, 2].map(() => submitReview(id, 1, scores(k), undefined, NOW))));
+    const results = await Promise.all(
+      ids.flatMap((id, k) => [0, 1, 2].map(() => submitReview(id, 1, scores(k), undefined, NOW))),
+    );
     expect(results.filter((r) => r.counted)).toHaveLength(30);
     expect(results.filter((r) => r.completedRound)).toHaveLength(1);
-    expect(await getReviewProgress('c', 'r2')).toEqual({ expected: 30, received: 30, perTrack: { ic: { expected: 30, received: 30 } }, extraPass: undefined, completedAt: NOW.toISOString() });
+    expect(await getReviewProgress('c', 'r2')).toEqual({
+      expected: 30,
+      received: 30,
+      perTrack: { ic: { expected: 30, received: 30 } },
+      extraPass: undefined,
+      completedAt: NOW.toISOString(),
+    });
     const a = await getAssignment(ids[7]!);
     expect(a).toMatchObject({ status: 'SUBMITTED', scores: scores(7) });
     expect(a!.history).toHaveLength(1);
@@ -57,13 +85,19 @@ describe('review store', () => {
   it('refuses a link whose version is no longer the assignment’s', async () => {
     await createAssignments('c', 'r4', pairs(3), NOW);
     const id = assignmentIdOf('c', 'r4', 'E0', 'x1@example.com');
-    await expect(submitReview(id, 2, scores(50), undefined, NOW)).rejects.toMatchObject({ code: 'LINK_REVOKED' } satisfies Partial<AppError>);
-    await expect(submitReview('NOSUCHASSIGNMENT0000000000', 1, scores(50), undefined, NOW)).rejects.toMatchObject({ code: 'ASSIGNMENT_NOT_FOUND' });
+    await expect(submitReview(id, 2, scores(50), undefined, NOW)).rejects.toMatchObject({
+      code: 'LINK_REVOKED',
+    } satisfies Partial<AppError>);
+    await expect(submitReview('NOSUCHASSIGNMENT0000000000', 1, scores(50), undefined, NOW)).rejects.toMatchObject({
+      code: 'ASSIGNMENT_NOT_FOUND',
+    });
   });
 
   it('takes a declined review out of the expected count, so the others can complete the round', async () => {
     await createAssignments('c', 'r5', pairs(3), NOW);
-    const [a, b, c] = ['x0@example.com', 'x1@example.com', 'x2@example.com'].map((e) => assignmentIdOf('c', 'r5', 'E0', e));
+    const [a, b, c] = ['x0@example.com', 'x1@example.com', 'x2@example.com'].map((e) =>
+      assignmentIdOf('c', 'r5', 'E0', e),
+    );
     expect((await submitReview(a!, 1, scores(70), undefined, NOW)).completedRound).toBe(false);
     expect((await submitReview(b!, 1, scores(75), undefined, NOW)).completedRound).toBe(false);
     expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ completedRound: true });
@@ -83,9 +117,16 @@ describe('review store', () => {
     expect(backup).toMatchObject({ status: 'PENDING', replaces: b, linkVersion: 1 });
     // A replay (same or other backup) adds nothing: the declined review is already replaced.
     expect(await addReview(pair, { kind: 'REPLACES', assignment: declined }, NOW)).toBeUndefined();
-    expect(await addReview({ ...pair, expertEmail: 'other@example.com' }, { kind: 'REPLACES', assignment: declined }, NOW)).toBeUndefined();
+    expect(
+      await addReview({ ...pair, expertEmail: 'other@example.com' }, { kind: 'REPLACES', assignment: declined }, NOW),
+    ).toBeUndefined();
     expect(await getAssignment(b!)).toMatchObject({ status: 'DECLINED', replacedBy: backup!.assignmentId });
-    expect(await getReviewProgress('c', 'r6')).toMatchObject({ expected: 2, received: 1, completedAt: undefined, perTrack: { ic: { expected: 2, received: 1 } } });
+    expect(await getReviewProgress('c', 'r6')).toMatchObject({
+      expected: 2,
+      received: 1,
+      completedAt: undefined,
+      perTrack: { ic: { expected: 2, received: 1 } },
+    });
     expect((await submitReview(backup!.assignmentId, 1, scores(80), undefined, NOW)).completedRound).toBe(true);
   });
 
@@ -93,15 +134,29 @@ describe('review store', () => {
     await createAssignments('c', 'r7', pairs(3), NOW);
     const [a, b] = ['x0@example.com', 'x1@example.com'].map((e) => assignmentIdOf('c', 'r7', 'E0', e));
     const overdue = (await getAssignment(a!))!;
-    const backup = await addReview({ competitionId: 'c', roundId: 'r7', entryId: 'E0', trackId: 'ic', expertEmail: 'late-backup@example.com' }, { kind: 'REPLACES', assignment: overdue }, NOW);
+    const backup = await addReview(
+      { competitionId: 'c', roundId: 'r7', entryId: 'E0', trackId: 'ic', expertEmail: 'late-backup@example.com' },
+      { kind: 'REPLACES', assignment: overdue },
+      NOW,
+    );
     expect(backup).toBeDefined();
-    expect(await getAssignment(a!)).toMatchObject({ status: 'REVOKED', linkVersion: 2, replacedBy: backup!.assignmentId });
+    expect(await getAssignment(a!)).toMatchObject({
+      status: 'REVOKED',
+      linkVersion: 2,
+      replacedBy: backup!.assignmentId,
+    });
     await expect(submitReview(a!, 1, scores(60), undefined, NOW)).rejects.toMatchObject({ code: 'LINK_REVOKED' });
     expect(await getReviewProgress('c', 'r7')).toMatchObject({ expected: 3, received: 0 });
     // b's review arrives after the follow-up read it as pending: the revocation loses, nothing is added.
     const seenPending = (await getAssignment(b!))!;
     await submitReview(b!, 1, scores(60), undefined, NOW);
-    expect(await addReview({ competitionId: 'c', roundId: 'r7', entryId: 'E0', trackId: 'ic', expertEmail: 'late-backup2@example.com' }, { kind: 'REPLACES', assignment: seenPending }, NOW)).toBeUndefined();
+    expect(
+      await addReview(
+        { competitionId: 'c', roundId: 'r7', entryId: 'E0', trackId: 'ic', expertEmail: 'late-backup2@example.com' },
+        { kind: 'REPLACES', assignment: seenPending },
+        NOW,
+      ),
+    ).toBeUndefined();
     expect(await getAssignment(b!)).toMatchObject({ status: 'SUBMITTED', linkVersion: 1 });
     expect(await getReviewProgress('c', 'r7')).toMatchObject({ expected: 3, received: 1 });
   });

@@ -2,7 +2,11 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { LocalSecrets } from '../../infra/local/secrets.ts';
 import { startAwsJsonEndpoint } from '../../infra/local/sfn-endpoint.ts';
 import { readModel, synthTemplate } from '../../infra/local/template.ts';
@@ -16,9 +20,15 @@ describe('local Secrets Manager (from the template)', () => {
     const read = async (store: LocalSecrets) => {
       const server = await startAwsJsonEndpoint({ secretsmanager: store.operations() }, 0);
       try {
-        const client = new SecretsManagerClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+        const client = new SecretsManagerClient({
+          endpoint: server.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+        });
         const value = (await client.send(new GetSecretValueCommand({ SecretId: key.arn }))).SecretString!;
-        await expect(client.send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+        await expect(client.send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toBeInstanceOf(
+          ResourceNotFoundException,
+        );
         return value;
       } finally {
         await server.close();

@@ -37,22 +37,37 @@ const buildModel = (): LocalModel => {
   const awaitDecision = new tasks.LambdaInvoke(stack, 'AwaitDecision', {
     lambdaFunction: notify.fn,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: sfn.TaskInput.fromObject({ taskToken: sfn.JsonPath.taskToken, request: sfn.JsonPath.stringAt('$.request') }),
+    payload: sfn.TaskInput.fromObject({
+      taskToken: sfn.JsonPath.taskToken,
+      request: sfn.JsonPath.stringAt('$.request'),
+    }),
     taskTimeout: sfn.Timeout.duration(Duration.seconds(2)),
     resultPath: '$.decision',
   });
-  awaitDecision.addCatch(new sfn.Pass(stack, 'NoDecision', { result: sfn.Result.fromObject({ timedOut: true }), resultPath: '$.decision' }), {
-    errors: ['States.Timeout'],
+  awaitDecision.addCatch(
+    new sfn.Pass(stack, 'NoDecision', { result: sfn.Result.fromObject({ timedOut: true }), resultPath: '$.decision' }),
+    {
+      errors: ['States.Timeout'],
+    },
+  );
+  new sfn.StateMachine(stack, 'Callback', {
+    stateMachineName: 'Callback',
+    definitionBody: sfn.DefinitionBody.fromChainable(awaitDecision),
   });
-  new sfn.StateMachine(stack, 'Callback', { stateMachineName: 'Callback', definitionBody: sfn.DefinitionBody.fromChainable(awaitDecision) });
   new sfn.StateMachine(stack, 'Failing', {
     stateMachineName: 'Failing',
-    definitionBody: sfn.DefinitionBody.fromChainable(new tasks.LambdaInvoke(stack, 'Refuse', { lambdaFunction: fail.fn, taskTimeout: sfn.Timeout.duration(Duration.seconds(5)) })),
+    definitionBody: sfn.DefinitionBody.fromChainable(
+      new tasks.LambdaInvoke(stack, 'Refuse', {
+        lambdaFunction: fail.fn,
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(5)),
+      }),
+    ),
   });
   return readModel(app.synth().getStackByName('EngineTest').template as Template);
 };
 
-const requests = () => ((globalThis as { __callbackRequests?: Array<{ taskToken: string; request: string }> }).__callbackRequests ??= []);
+const requests = () =>
+  ((globalThis as { __callbackRequests?: Array<{ taskToken: string; request: string }> }).__callbackRequests ??= []);
 const tokenFor = async (request: string) => {
   await expect.poll(() => requests().some((r) => r.request === request), { timeout: 5000 }).toBe(true);
   return requests().find((r) => r.request === request)!.taskToken;
@@ -71,7 +86,11 @@ beforeAll(async () => {
   const lambdas = new LocalLambdas(model.functions);
   engine = new LocalStepFunctions({ stateMachines: model.stateMachines, lambdas, dataDir });
   server = await startSfnEndpoint(engine, 0);
-  client = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  client = new SFNClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   callbackArn = model.stateMachines.find((m) => m.name === 'Callback')!.arn;
   failingArn = model.stateMachines.find((m) => m.name === 'Failing')!.arn;
 });
@@ -80,7 +99,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const start = (name: string, input: unknown, arn = callbackArn) => client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
+const start = (name: string, input: unknown, arn = callbackArn) =>
+  client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
 const finished = async (executionArn: string) => {
   await engine.waitFor(executionArn, 10_000);
   return client.send(new DescribeExecutionCommand({ executionArn }));
@@ -91,7 +111,9 @@ describe('local Step Functions: callbacks (.waitForTaskToken)', () => {
     const { executionArn } = await start('approve-1', { request: 'approve-1' });
     const token = await tokenFor('approve-1');
     expect(token).not.toContain('__LOCAL_TASK_TOKEN__');
-    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true, by: 'organizer' }) }));
+    await client.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true, by: 'organizer' }) }),
+    );
     const d = await finished(executionArn!);
     expect(d.status).toBe('SUCCEEDED');
     expect(JSON.parse(d.output!)).toEqual({ request: 'approve-1', decision: { approved: true, by: 'organizer' } });
@@ -115,7 +137,9 @@ describe('local Step Functions: callbacks (.waitForTaskToken)', () => {
     const d = await finished(executionArn!);
     expect(d.status).toBe('SUCCEEDED');
     expect(JSON.parse(d.output!).decision).toEqual({ timedOut: true });
-    await expect(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(
+      TaskTimedOut,
+    );
   });
 });
 
@@ -125,7 +149,9 @@ describe('local Step Functions: API semantics', () => {
     const b = await start('same-name', { request: 'same-name' });
     expect(b.executionArn).toBe(a.executionArn);
     await expect(start('same-name', { request: 'other' })).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-    await client.send(new StopExecutionCommand({ executionArn: a.executionArn, error: 'Test', cause: 'stopped by the test' }));
+    await client.send(
+      new StopExecutionCommand({ executionArn: a.executionArn, error: 'Test', cause: 'stopped by the test' }),
+    );
     const d = await client.send(new DescribeExecutionCommand({ executionArn: a.executionArn }));
     expect(d.status).toBe('ABORTED');
     await expect(start('same-name', { request: 'same-name' })).rejects.toBeInstanceOf(ExecutionAlreadyExists);
@@ -140,10 +166,21 @@ describe('local Step Functions: API semantics', () => {
   });
 
   it('lists executions and returns their history', async () => {
-    const list = await client.send(new ListExecutionsCommand({ stateMachineArn: callbackArn, statusFilter: 'SUCCEEDED' }));
+    const list = await client.send(
+      new ListExecutionsCommand({ stateMachineArn: callbackArn, statusFilter: 'SUCCEEDED' }),
+    );
     expect(list.executions!.map((x) => x.name).sort()).toEqual(['approve-1', 'silent-1']);
-    const h = await client.send(new GetExecutionHistoryCommand({ executionArn: list.executions!.find((x) => x.name === 'approve-1')!.executionArn }));
-    expect(h.events!.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskStateExited', 'ExecutionSucceeded']);
+    const h = await client.send(
+      new GetExecutionHistoryCommand({
+        executionArn: list.executions!.find((x) => x.name === 'approve-1')!.executionArn,
+      }),
+    );
+    expect(h.events!.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 
   it('reports executions a restart interrupted, and redrives them under the same ARN', async () => {
@@ -151,15 +188,25 @@ describe('local Step Functions: API semantics', () => {
     await tokenFor('interrupted-1');
     engine.close(); // as `npm start` does on Ctrl+C
     await server.close();
-    engine = new LocalStepFunctions({ stateMachines: model.stateMachines, lambdas: new LocalLambdas(model.functions), dataDir });
+    engine = new LocalStepFunctions({
+      stateMachines: model.stateMachines,
+      lambdas: new LocalLambdas(model.functions),
+      dataDir,
+    });
     server = await startSfnEndpoint(engine, 0);
-    client = new SFNClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    client = new SFNClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
 
     expect(engine.interrupted.map((x) => x.name)).toEqual(['interrupted-1']);
     const d = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(d).toMatchObject({ status: 'ABORTED', error: 'Local.EngineRestarted' });
     // Finished executions survive the restart unchanged.
-    const earlier = await client.send(new ListExecutionsCommand({ stateMachineArn: callbackArn, statusFilter: 'SUCCEEDED' }));
+    const earlier = await client.send(
+      new ListExecutionsCommand({ stateMachineArn: callbackArn, statusFilter: 'SUCCEEDED' }),
+    );
     expect(earlier.executions).toHaveLength(2);
 
     requests().length = 0;

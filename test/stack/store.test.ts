@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTables, startDynamo, type LocalDynamo } from '../../infra/local/dynamodb.ts';
 import { freePort } from '../../infra/local/stack.ts';
 import { readModel, synthTemplate } from '../../infra/local/template.ts';
-import { createEntry, getEntryRecord, recordScreening, saveEntry, type EntryRecord } from '../../functions/store/entries.ts';
+import {
+  createEntry,
+  getEntryRecord,
+  recordScreening,
+  saveEntry,
+  type EntryRecord,
+} from '../../functions/store/entries.ts';
 import { advanceRound, getRoundRun } from '../../functions/store/rounds.ts';
 import { decodeCursor } from '../../functions/store/keys.ts';
 import { createEntryBody, organizationKey, type Screening } from '../../shared/entry.ts';
@@ -27,11 +33,31 @@ afterAll(async () => dynamo?.stop());
 
 let n = 0;
 const entry = (org: string, over: Partial<EntryRecord> = {}): EntryRecord => {
-  const { submit: _s, trackId, ...content } = createEntryBody.parse(demoEntry({ applicant: { ...demoEntry().applicant, organizationName: org } }));
+  const {
+    submit: _s,
+    trackId,
+    ...content
+  } = createEntryBody.parse(demoEntry({ applicant: { ...demoEntry().applicant, organizationName: org } }));
   const id = `01JSTORE${String(n++).padStart(18, '0')}`;
-  return { ...content, entryId: id, competitionId: 'store', trackId, status: 'SUBMITTED', organizationKey: organizationKey(content.applicant), version: 1, createdAt: '', updatedAt: '', tokenHash: 'h', ...over };
+  return {
+    ...content,
+    entryId: id,
+    competitionId: 'store',
+    trackId,
+    status: 'SUBMITTED',
+    organizationKey: organizationKey(content.applicant),
+    version: 1,
+    createdAt: '',
+    updatedAt: '',
+    tokenHash: 'h',
+    ...over,
+  };
 };
-const codeOf = async (p: Promise<unknown>) => p.then(() => 'OK', (e: AppError) => e.code ?? e.name);
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: AppError) => e.code ?? e.name,
+  );
 
 describe('entry store (DynamoDB Local)', () => {
   it('lets exactly `max` concurrent entries of one organization into a track', async () => {
@@ -51,7 +77,10 @@ describe('entry store (DynamoDB Local)', () => {
   it('records a screening batch and its counts exactly once, however often it is replayed', async () => {
     const batch = [entry('筛选甲'), entry('筛选乙'), entry('筛选丙')];
     for (const e of batch) await createEntry(e, 1);
-    const decide = (e: EntryRecord, outcome: Screening['outcome']) => ({ entry: e, screening: { outcome, failures: [], screenedAt: '', roundId: 'intake' } });
+    const decide = (e: EntryRecord, outcome: Screening['outcome']) => ({
+      entry: e,
+      screening: { outcome, failures: [], screenedAt: '', roundId: 'intake' },
+    });
     const decisions = [decide(batch[0]!, 'ELIGIBLE'), decide(batch[1]!, 'ELIGIBLE'), decide(batch[2]!, 'INELIGIBLE')];
     expect(await recordScreening('store', 'intake', decisions, new Date())).toHaveLength(3);
     expect(await recordScreening('store', 'intake', decisions, new Date())).toHaveLength(0); // replay: nothing left to record
@@ -65,7 +94,15 @@ describe('entry store (DynamoDB Local)', () => {
     await createEntry(b, 1);
     await saveEntry(b, { ...b, status: 'WITHDRAWN', version: 2 }, 1);
     const screening = { outcome: 'ELIGIBLE' as const, failures: [], screenedAt: '', roundId: 'r2' };
-    const recorded = await recordScreening('store', 'r2', [{ entry: a, screening }, { entry: b, screening }], new Date());
+    const recorded = await recordScreening(
+      'store',
+      'r2',
+      [
+        { entry: a, screening },
+        { entry: b, screening },
+      ],
+      new Date(),
+    );
     expect(recorded.map((d) => d.entry.entryId)).toEqual([a.entryId]);
     expect((await getEntryRecord(b.entryId))!.status).toBe('WITHDRAWN');
   });

@@ -4,14 +4,35 @@ import { solvePanels } from '../../shared/assignment/panel.ts';
 import { solveTopUp } from '../../shared/assignment/top-up.ts';
 import { rng } from '../../shared/assignment/rng.ts';
 
-const expert = (id: string, fields: string[], cap: number, institution = `inst-${id}`) => ({ id, fields, keywords: [], languages: ['zh'], institution, cap, declaredConflicts: [] });
-const entry = (id: string, field: string, institution = `org-${id}`) => ({ id, field, keywords: [], languages: ['zh'], institution, applicants: [] });
+const expert = (id: string, fields: string[], cap: number, institution = `inst-${id}`) => ({
+  id,
+  fields,
+  keywords: [],
+  languages: ['zh'],
+  institution,
+  cap,
+  declaredConflicts: [],
+});
+const entry = (id: string, field: string, institution = `org-${id}`) => ({
+  id,
+  field,
+  keywords: [],
+  languages: ['zh'],
+  institution,
+  applicants: [],
+});
 
 describe('backup and extra reviewers (top-up)', () => {
   const instance = assignmentInstance.parse({
     reviewsPerEntry: 2,
     entries: [entry('A', 'ic'), entry('B', 'ai')],
-    reviewers: [expert('x1', ['ic'], 5), expert('x2', ['ic'], 5), expert('x3', ['ic'], 1), expert('x4', ['ai'], 5), expert('x5', ['ic'], 5, 'org-A')],
+    reviewers: [
+      expert('x1', ['ic'], 5),
+      expert('x2', ['ic'], 5),
+      expert('x3', ['ic'], 1),
+      expert('x4', ['ai'], 5),
+      expert('x5', ['ic'], 5, 'org-A'),
+    ],
   });
 
   it('replaces a declined review with the best free expert: not one who holds, declined or is conflicted with the entry, not one at capacity', () => {
@@ -27,15 +48,24 @@ describe('backup and extra reviewers (top-up)', () => {
   });
 
   it('prefers strong affinity and reports the slots it cannot fill with the reason', () => {
-    const r = solveTopUp(instance, [{ entryId: 'A', expertEmail: 'x1', active: true }], [
-      { entryId: 'A', need: 1 },
-      { entryId: 'A', need: 2 },
-      { entryId: 'A', need: 3 },
-      { entryId: 'A', need: 4 },
-      { entryId: 'gone', need: 5 },
-    ]);
+    const r = solveTopUp(
+      instance,
+      [{ entryId: 'A', expertEmail: 'x1', active: true }],
+      [
+        { entryId: 'A', need: 1 },
+        { entryId: 'A', need: 2 },
+        { entryId: 'A', need: 3 },
+        { entryId: 'A', need: 4 },
+        { entryId: 'gone', need: 5 },
+      ],
+    );
     expect(r.filled.map((f) => f.expertEmail).sort()).toEqual(['x2', 'x3', 'x4']);
-    expect(r.filled.slice(0, 2).map((f) => f.expertEmail).sort()).toEqual(['x2', 'x3']); // the ic experts first
+    expect(
+      r.filled
+        .slice(0, 2)
+        .map((f) => f.expertEmail)
+        .sort(),
+    ).toEqual(['x2', 'x3']); // the ic experts first
     expect(r.unfilled).toEqual([
       { entryId: 'A', need: 4, reason: 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' },
       { entryId: 'gone', need: 5, reason: 'NOT_ENOUGH_CONFLICT_FREE_REVIEWERS' },
@@ -48,9 +78,19 @@ describe('panel mode', () => {
     const instance = assignmentInstance.parse({
       reviewsPerEntry: 1,
       entries: [entry('A1', 'ic'), entry('A2', 'ic', 'inst-p1'), entry('B1', 'ai')],
-      reviewers: [expert('p1', ['ic'], 5), expert('p2', ['ic'], 5), expert('p3', ['ai'], 5), expert('p4', ['ai'], 5), expert('p5', ['ic'], 1)],
+      reviewers: [
+        expert('p1', ['ic'], 5),
+        expert('p2', ['ic'], 5),
+        expert('p3', ['ai'], 5),
+        expert('p4', ['ai'], 5),
+        expert('p5', ['ic'], 1),
+      ],
     });
-    const trackOf = new Map([['A1', 'ic'], ['A2', 'ic'], ['B1', 'ai']]);
+    const trackOf = new Map([
+      ['A1', 'ic'],
+      ['A2', 'ic'],
+      ['B1', 'ai'],
+    ]);
     const r = solvePanels(instance, trackOf, 2);
     expect(r.panels).toEqual([
       { trackId: 'ai', members: expect.arrayContaining(['p3', 'p4']), missing: 0 },
@@ -66,10 +106,24 @@ describe('panel mode', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = rng(seed);
       const fields = ['ic', 'ai', 'bio'];
-      const entries = Array.from({ length: 6 }, (_, i) => entry(`e${i}`, fields[i % 3]!, `org${Math.floor(random() * 4)}`));
-      const reviewers = Array.from({ length: 6 }, (_, j) => ({ ...expert(`r${j}`, [fields[Math.floor(random() * 3)]!], 1 + Math.floor(random() * 3), `org${Math.floor(random() * 6)}`), keywords: random() < 0.5 ? ['k'] : [] }));
+      const entries = Array.from({ length: 6 }, (_, i) =>
+        entry(`e${i}`, fields[i % 3]!, `org${Math.floor(random() * 4)}`),
+      );
+      const reviewers = Array.from({ length: 6 }, (_, j) => ({
+        ...expert(
+          `r${j}`,
+          [fields[Math.floor(random() * 3)]!],
+          1 + Math.floor(random() * 3),
+          `org${Math.floor(random() * 6)}`,
+        ),
+        keywords: random() < 0.5 ? ['k'] : [],
+      }));
       for (const e of entries) e.applicants = [];
-      const instance = assignmentInstance.parse({ reviewsPerEntry: 1, entries: entries.map((e, i) => ({ ...e, keywords: i % 2 ? ['k'] : [] })), reviewers });
+      const instance = assignmentInstance.parse({
+        reviewsPerEntry: 1,
+        entries: entries.map((e, i) => ({ ...e, keywords: i % 2 ? ['k'] : [] })),
+        reviewers,
+      });
       const trackOf = new Map(instance.entries.map((e) => [e.id, e.field!]));
       const size = 2;
       const r = solvePanels(instance, trackOf, size);
@@ -78,7 +132,9 @@ describe('panel mode', () => {
       const m = reviewers.length;
       const tracks = [...new Set(trackOf.values())].sort();
       const value = (t: string, j: number) => {
-        const rows = instance.entries.flatMap((e, i) => (trackOf.get(e.id) === t && !problem.conflict[i * m + j] ? [i] : []));
+        const rows = instance.entries.flatMap((e, i) =>
+          trackOf.get(e.id) === t && !problem.conflict[i * m + j] ? [i] : [],
+        );
         if (!rows.length || reviewers[j]!.cap < rows.length) return undefined;
         return rows.reduce((s, i) => s + Math.round(problem.affinity[i * m + j]! * 1e6) / 1e6, 0) / rows.length;
       };
@@ -101,7 +157,9 @@ describe('panel mode', () => {
         owner[j] = -1;
       };
       search(0);
-      const members = r.panels.flatMap((p) => p.members.map((id) => ({ t: p.trackId, j: reviewers.findIndex((x) => x.id === id) })));
+      const members = r.panels.flatMap((p) =>
+        p.members.map((id) => ({ t: p.trackId, j: reviewers.findIndex((x) => x.id === id) })),
+      );
       expect(new Set(members.map((x) => x.j)).size).toBe(members.length);
       expect(members.length).toBe(best.count);
       const total = members.reduce((s, x) => s + value(x.t, x.j)!, 0);

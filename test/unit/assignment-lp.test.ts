@@ -27,7 +27,10 @@ describe('exact assignment agrees with HiGHS', () => {
     const wide = solveAssignment({ ...p, candidatesPerEntry: 80 });
     expect(narrow.certificate.rounds).toBeGreaterThan(2);
     expect(narrow.certificate.optimal).toBe(true);
-    expect([narrow.totalWeight, narrow.weakOnlyEntries.length]).toEqual([wide.totalWeight, wide.weakOnlyEntries.length]);
+    expect([narrow.totalWeight, narrow.weakOnlyEntries.length]).toEqual([
+      wide.totalWeight,
+      wide.weakOnlyEntries.length,
+    ]);
     expect(solveAssignment({ ...p, fairness: false, candidatesPerEntry: 2 }).totalWeight).toBe(await lpOptimum(p));
   });
 

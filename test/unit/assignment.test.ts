@@ -28,7 +28,8 @@ const bruteForce = (p: AssignmentProblem) => {
     if (!ok) continue;
     const fair = p.fairness === false ? 0 : strongCovered.filter(Boolean).length;
     const t = [count, fair, weight];
-    if (t[0]! > best[0]! || (t[0] === best[0] && (t[1]! > best[1]! || (t[1] === best[1] && t[2]! > best[2]!)))) best = t;
+    if (t[0]! > best[0]! || (t[0] === best[0] && (t[1]! > best[1]! || (t[1] === best[1] && t[2]! > best[2]!))))
+      best = t;
   }
   return best;
 };
@@ -36,7 +37,10 @@ const bruteForce = (p: AssignmentProblem) => {
 const solutionTuple = (p: AssignmentProblem) => {
   const s = solveAssignment(p);
   const count = s.reviewersOf.reduce((a, r) => a + r.length, 0);
-  const fair = p.fairness === false ? 0 : s.reviewersOf.filter((rs, i) => rs.some((j) => p.affinity[i * p.reviewers + j]! >= p.weakThreshold)).length;
+  const fair =
+    p.fairness === false
+      ? 0
+      : s.reviewersOf.filter((rs, i) => rs.some((j) => p.affinity[i * p.reviewers + j]! >= p.weakThreshold)).length;
   return { tuple: [count, fair, s.totalWeight], s };
 };
 
@@ -49,8 +53,14 @@ const tinyInstance = fc
       fairness: fc.constant(fairness),
       demand: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: n, maxLength: n }),
       capacity: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: m, maxLength: m }),
-      affinity: fc.array(fc.integer({ min: 0, max: 100 }).map((v) => v / 100), { minLength: n * m, maxLength: n * m }),
-      conflict: fc.array(fc.integer({ min: 0, max: 4 }).map((v) => (v === 0 ? 1 : 0)), { minLength: n * m, maxLength: n * m }),
+      affinity: fc.array(
+        fc.integer({ min: 0, max: 100 }).map((v) => v / 100),
+        { minLength: n * m, maxLength: n * m },
+      ),
+      conflict: fc.array(
+        fc.integer({ min: 0, max: 4 }).map((v) => (v === 0 ? 1 : 0)),
+        { minLength: n * m, maxLength: n * m },
+      ),
     }),
   )
   .map(
@@ -90,8 +100,13 @@ describe('exact reviewer assignment', () => {
     // Entry 0: strong only with reviewer 0 (0.6), weak with reviewer 1 (0.45).
     // Entry 1: strong with reviewer 0 (0.99) and reviewer 2 (0.5).
     const p: AssignmentProblem = {
-      entries: 2, reviewers: 3, demand: [1, 1], capacity: [1, 1, 1],
-      affinity: Float64Array.from([0.6, 0.45, 0, 0.99, 0, 0.5]), conflict: new Uint8Array(6), weakThreshold: 0.5,
+      entries: 2,
+      reviewers: 3,
+      demand: [1, 1],
+      capacity: [1, 1, 1],
+      affinity: Float64Array.from([0.6, 0.45, 0, 0.99, 0, 0.5]),
+      conflict: new Uint8Array(6),
+      weakThreshold: 0.5,
     };
     const unguarded = solveAssignment({ ...p, fairness: false });
     expect(unguarded.reviewersOf).toEqual([[1], [0]]); // 0.45 + 0.99 = 1.44
@@ -127,7 +142,15 @@ describe('exact reviewer assignment', () => {
     const n = 30;
     const m = 12;
     const affinity = Float64Array.from({ length: n * m }, (_, x) => ((x * 7919) % 1000) / 1000);
-    const p: AssignmentProblem = { entries: n, reviewers: m, demand: new Array(n).fill(3), capacity: new Array(m).fill(9), affinity, conflict: new Uint8Array(n * m), weakThreshold: 0.5 };
+    const p: AssignmentProblem = {
+      entries: n,
+      reviewers: m,
+      demand: new Array(n).fill(3),
+      capacity: new Array(m).fill(9),
+      affinity,
+      conflict: new Uint8Array(n * m),
+      weakThreshold: 0.5,
+    };
     expect(solveAssignment(p)).toEqual(solveAssignment(p));
   });
 });

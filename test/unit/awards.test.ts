@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocateAwards, AmendmentError, applyAmendment, compareCandidates, DEFAULT_TIE_BREAK, type AwardPlanInput, type Candidate } from '../../shared/awards/allocation.ts';
+import {
+  allocateAwards,
+  AmendmentError,
+  applyAmendment,
+  compareCandidates,
+  DEFAULT_TIE_BREAK,
+  type AwardPlanInput,
+  type Candidate,
+} from '../../shared/awards/allocation.ts';
 
-const c = (entryId: string, trackId: string, score: number, criteria: Record<string, number> = {}, submittedAt = '2026-06-01T00:00:00.000Z'): Candidate => ({ entryId, trackId, score, criteria, submittedAt });
+const c = (
+  entryId: string,
+  trackId: string,
+  score: number,
+  criteria: Record<string, number> = {},
+  submittedAt = '2026-06-01T00:00:00.000Z',
+): Candidate => ({ entryId, trackId, score, criteria, submittedAt });
 
 describe('award allocation (worked example)', () => {
   // ic: A 92, B 88, C 88 (C submitted earlier), D 70; ai: E 90, F 60.
@@ -21,7 +35,11 @@ describe('award allocation (worked example)', () => {
       { tierId: 'second', count: 3, scope: 'OVERALL' },
     ],
     specialAwards: [
-      { awardId: 'original', rule: { kind: 'BEST_ON_CRITERION', criterionId: 'innovation' }, mayCombineWithTier: false },
+      {
+        awardId: 'original',
+        rule: { kind: 'BEST_ON_CRITERION', criterionId: 'innovation' },
+        mayCombineWithTier: false,
+      },
       { awardId: 'field-gold', rule: { kind: 'BEST_PER_TRACK' }, mayCombineWithTier: true },
     ],
     tieBreak: DEFAULT_TIE_BREAK,
@@ -41,27 +59,62 @@ describe('award allocation (worked example)', () => {
   });
 
   it('a criterion tie-break rule comes before submission time when configured', () => {
-    const p = allocateAwards(candidates, { ...plan, tieBreak: [{ kind: 'FINAL_SCORE' }, { kind: 'CRITERION', criterionId: 'innovation' }, { kind: 'EARLIER_SUBMISSION' }] });
+    const p = allocateAwards(candidates, {
+      ...plan,
+      tieBreak: [
+        { kind: 'FINAL_SCORE' },
+        { kind: 'CRITERION', criterionId: 'innovation' },
+        { kind: 'EARLIER_SUBMISSION' },
+      ],
+    });
     expect(p.ranking.map((r) => r.entryId)).toEqual(['A', 'E', 'B', 'C', 'D', 'F']);
   });
 
   it('gives a non-combinable special award to the best entry without a tier, ties by the ranking', () => {
     const p = allocateAwards(candidates, { ...plan, tiers: [{ tierId: 'grand', count: 1, scope: 'OVERALL' }] });
-    expect(p.awards.find((a) => a.awardId === 'original')).toMatchObject({ entryId: 'B', reason: 'highest mean on innovation: 9.5' }); // B ranks before D
+    expect(p.awards.find((a) => a.awardId === 'original')).toMatchObject({
+      entryId: 'B',
+      reason: 'highest mean on innovation: 9.5',
+    }); // B ranks before D
   });
 
   it('amends with a reason: move, add, remove — never two tiers, never a forbidden combination', () => {
     const p = allocateAwards(candidates, plan);
-    const moved = applyAmendment(p, plan, { op: 'MOVE', entryId: 'F', fromAwardId: 'second', toAwardId: 'first', reason: '评审会议决定' });
-    expect(moved.awards.filter((a) => a.entryId === 'F')).toEqual([{ entryId: 'F', trackId: 'ai', kind: 'TIER', awardId: 'first', reason: 'amended: 评审会议决定' }]);
-    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'F', awardId: 'grand', reason: 'x' })).toThrow(expect.objectContaining({ code: 'ALREADY_HOLDS_TIER' }));
-    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'B', awardId: 'original', reason: 'x' })).toThrow(expect.objectContaining({ code: 'CANNOT_COMBINE' }));
-    expect(() => applyAmendment(p, plan, { op: 'REMOVE', entryId: 'B', awardId: 'grand', reason: 'x' })).toThrow(expect.objectContaining({ code: 'NOT_HELD' }));
-    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'Z', awardId: 'grand', reason: 'x' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_ENTRY' }));
-    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'B', awardId: 'nope', reason: 'x' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_AWARD' }));
-    expect(() => applyAmendment(p, plan, { op: 'REMOVE', entryId: 'B', awardId: 'second', reason: '  ' })).toThrow(AmendmentError);
+    const moved = applyAmendment(p, plan, {
+      op: 'MOVE',
+      entryId: 'F',
+      fromAwardId: 'second',
+      toAwardId: 'first',
+      reason: '评审会议决定',
+    });
+    expect(moved.awards.filter((a) => a.entryId === 'F')).toEqual([
+      { entryId: 'F', trackId: 'ai', kind: 'TIER', awardId: 'first', reason: 'amended: 评审会议决定' },
+    ]);
+    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'F', awardId: 'grand', reason: 'x' })).toThrow(
+      expect.objectContaining({ code: 'ALREADY_HOLDS_TIER' }),
+    );
+    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'B', awardId: 'original', reason: 'x' })).toThrow(
+      expect.objectContaining({ code: 'CANNOT_COMBINE' }),
+    );
+    expect(() => applyAmendment(p, plan, { op: 'REMOVE', entryId: 'B', awardId: 'grand', reason: 'x' })).toThrow(
+      expect.objectContaining({ code: 'NOT_HELD' }),
+    );
+    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'Z', awardId: 'grand', reason: 'x' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_ENTRY' }),
+    );
+    expect(() => applyAmendment(p, plan, { op: 'ADD', entryId: 'B', awardId: 'nope', reason: 'x' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_AWARD' }),
+    );
+    expect(() => applyAmendment(p, plan, { op: 'REMOVE', entryId: 'B', awardId: 'second', reason: '  ' })).toThrow(
+      AmendmentError,
+    );
     const removed = applyAmendment(p, plan, { op: 'REMOVE', entryId: 'B', awardId: 'second', reason: '材料不实' });
-    const added = applyAmendment(removed, plan, { op: 'ADD', entryId: 'B', awardId: 'original', reason: '原始创新突出' });
+    const added = applyAmendment(removed, plan, {
+      op: 'ADD',
+      entryId: 'B',
+      awardId: 'original',
+      reason: '原始创新突出',
+    });
     expect(added.awards.filter((a) => a.entryId === 'B').map((a) => a.awardId)).toEqual(['original']);
   });
 });
@@ -80,11 +133,31 @@ describe('award allocation (properties)', () => {
     )
     .map((xs) => xs.map((x) => c(x.entryId, x.trackId, x.score, { innovation: x.innovation }, x.submittedAt)));
   const arbPlan: fc.Arbitrary<AwardPlanInput> = fc.record({
-    tiers: fc.array(fc.record({ count: fc.integer({ min: 1, max: 5 }), scope: fc.constantFrom('OVERALL' as const, 'PER_TRACK' as const) }), { maxLength: 4 }).map((ts) => ts.map((t, i) => ({ tierId: `t${i}`, ...t }))),
+    tiers: fc
+      .array(
+        fc.record({
+          count: fc.integer({ min: 1, max: 5 }),
+          scope: fc.constantFrom('OVERALL' as const, 'PER_TRACK' as const),
+        }),
+        { maxLength: 4 },
+      )
+      .map((ts) => ts.map((t, i) => ({ tierId: `t${i}`, ...t }))),
     specialAwards: fc
       .array(fc.record({ perTrack: fc.boolean(), mayCombineWithTier: fc.boolean() }), { maxLength: 3 })
-      .map((ss) => ss.map((s, i) => ({ awardId: `s${i}`, rule: s.perTrack ? { kind: 'BEST_PER_TRACK' as const } : { kind: 'BEST_ON_CRITERION' as const, criterionId: 'innovation' }, mayCombineWithTier: s.mayCombineWithTier }))),
-    tieBreak: fc.constantFrom(DEFAULT_TIE_BREAK, [{ kind: 'FINAL_SCORE' as const }, { kind: 'CRITERION' as const, criterionId: 'innovation' }, { kind: 'EARLIER_SUBMISSION' as const }]),
+      .map((ss) =>
+        ss.map((s, i) => ({
+          awardId: `s${i}`,
+          rule: s.perTrack
+            ? { kind: 'BEST_PER_TRACK' as const }
+            : { kind: 'BEST_ON_CRITERION' as const, criterionId: 'innovation' },
+          mayCombineWithTier: s.mayCombineWithTier,
+        })),
+      ),
+    tieBreak: fc.constantFrom(DEFAULT_TIE_BREAK, [
+      { kind: 'FINAL_SCORE' as const },
+      { kind: 'CRITERION' as const, criterionId: 'innovation' },
+      { kind: 'EARLIER_SUBMISSION' as const },
+    ]),
   });
 
   it('no entry holds two tiers; every tier fills exactly min(count, candidates left) per scope; the rest is reported vacant', () => {
@@ -104,7 +177,12 @@ describe('award allocation (properties)', () => {
             expect(got + missing).toBe(t.count);
             // Vacant only when nobody in scope was left without a tier.
             const earlier = new Set(tierIds.slice(0, tierIds.indexOf(t.tierId) + 1));
-            if (missing > 0) expect(cands.filter(inScope).every((x) => earlier.has(tiers.find((a) => a.entryId === x.entryId)?.awardId ?? ''))).toBe(true);
+            if (missing > 0)
+              expect(
+                cands
+                  .filter(inScope)
+                  .every((x) => earlier.has(tiers.find((a) => a.entryId === x.entryId)?.awardId ?? '')),
+              ).toBe(true);
           }
         }
       }),
@@ -123,10 +201,13 @@ describe('award allocation (properties)', () => {
           return a ? plan.tiers.findIndex((t) => t.tierId === a.awardId) : Infinity;
         };
         // The ranking is the comparator's order.
-        for (let i = 1; i < p.ranking.length; i++) expect(compare(byId.get(p.ranking[i - 1]!.entryId)!, byId.get(p.ranking[i]!.entryId)!)).toBeLessThan(0);
+        for (let i = 1; i < p.ranking.length; i++)
+          expect(compare(byId.get(p.ranking[i - 1]!.entryId)!, byId.get(p.ranking[i]!.entryId)!)).toBeLessThan(0);
         plan.tiers.forEach((t, k) => {
           for (const holder of p.awards.filter((a) => a.awardId === t.tierId)) {
-            const others = cands.filter((x) => tierIndex(x.entryId) > k && (t.scope === 'OVERALL' || x.trackId === holder.trackId));
+            const others = cands.filter(
+              (x) => tierIndex(x.entryId) > k && (t.scope === 'OVERALL' || x.trackId === holder.trackId),
+            );
             for (const o of others) expect(compare(byId.get(holder.entryId)!, o)).toBeLessThan(0);
           }
         });
@@ -142,7 +223,9 @@ describe('award allocation (properties)', () => {
   it('is deterministic: the input order does not matter', () => {
     fc.assert(
       fc.property(arbCandidates, arbPlan, fc.integer(), (cands, plan, seed) => {
-        const shuffled = [...cands].sort((a, b) => ((a.entryId.charCodeAt(0) * 31 + seed) % 7) - ((b.entryId.charCodeAt(0) * 31 + seed) % 7));
+        const shuffled = [...cands].sort(
+          (a, b) => ((a.entryId.charCodeAt(0) * 31 + seed) % 7) - ((b.entryId.charCodeAt(0) * 31 + seed) % 7),
+        );
         expect(allocateAwards(shuffled, plan)).toEqual(allocateAwards(cands, plan));
       }),
       { numRuns: 200 },

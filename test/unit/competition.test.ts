@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertCompatibleUpdate, competitionConfig, configIssues, createCompetitionBody, publicView, type Competition } from '../../shared/competition.ts';
+import {
+  assertCompatibleUpdate,
+  competitionConfig,
+  configIssues,
+  createCompetitionBody,
+  publicView,
+  type Competition,
+} from '../../shared/competition.ts';
 import { AppError } from '../../shared/errors.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 
@@ -14,7 +21,13 @@ describe('competition configuration', () => {
   it('reports weights that do not sum to 100 at rubric.criteria', () => {
     const c = parse(validConfig);
     c.rubric.criteria[0]!.weight = 35;
-    expect(configIssues(c)).toContainEqual(expect.objectContaining({ path: 'rubric.criteria', code: 'weights_sum', message: 'weights must sum to 100, got 95' }));
+    expect(configIssues(c)).toContainEqual(
+      expect.objectContaining({
+        path: 'rubric.criteria',
+        code: 'weights_sum',
+        message: 'weights must sum to 100, got 95',
+      }),
+    );
   });
 
   it('checks the award plan: grants for funded tiers, an organizer address, known tie-break criteria, milestone percents summing to 100', () => {
@@ -31,14 +44,21 @@ describe('competition configuration', () => {
     ]);
     // Without the award plan's optional parts, the defaults apply.
     const { awardPlan: _a, ...bare } = validConfig;
-    expect(parse(bare).awardPlan).toMatchObject({ tiers: [], tieBreak: [{ kind: 'FINAL_SCORE' }, { kind: 'EARLIER_SUBMISSION' }], sponsorConfirmationHours: 72, funding: { appointmentHours: 336, conversion: { converts: 'DISBURSED' } } });
+    expect(parse(bare).awardPlan).toMatchObject({
+      tiers: [],
+      tieBreak: [{ kind: 'FINAL_SCORE' }, { kind: 'EARLIER_SUBMISSION' }],
+      sponsorConfirmationHours: 72,
+      funding: { appointmentHours: 336, conversion: { converts: 'DISBURSED' } },
+    });
   });
 
   it('reports duplicate track, round and criterion ids', () => {
     const c = parse(validConfig);
     c.tracks.push({ ...c.tracks[0]! });
     c.rubric.criteria.push({ ...c.rubric.criteria[0]!, weight: 1 });
-    const codes = configIssues(c).filter((i) => i.code === 'duplicate_id').map((i) => i.path);
+    const codes = configIssues(c)
+      .filter((i) => i.code === 'duplicate_id')
+      .map((i) => i.path);
     expect(codes).toEqual(['tracks', 'rubric.criteria']);
   });
 
@@ -79,7 +99,13 @@ describe('competition configuration', () => {
 
   it('allows adding tracks but not removing one that entries may reference', () => {
     const before = parse(validConfig);
-    const added = parse({ ...validConfig, tracks: [...validConfig.tracks, { trackId: 'energy', kind: 'OPEN_FIELD', field: 'NEW_ENERGY', name: { zh: '新能源' } }] });
+    const added = parse({
+      ...validConfig,
+      tracks: [
+        ...validConfig.tracks,
+        { trackId: 'energy', kind: 'OPEN_FIELD', field: 'NEW_ENERGY', name: { zh: '新能源' } },
+      ],
+    });
     expect(() => assertCompatibleUpdate(before, added)).not.toThrow();
     const removed = parse({ ...validConfig, tracks: validConfig.tracks.slice(1) });
     const err = (() => {

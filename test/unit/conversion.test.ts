@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConversionInputError, computeConversion } from '../../shared/funding/conversion.ts';
+import { type ConversionInputError, computeConversion } from '../../shared/funding/conversion.ts';
 import { Rational } from '../../shared/funding/decimal.ts';
 
 describe('exact decimals', () => {
@@ -42,7 +42,9 @@ describe('grant-then-equity conversion (worked by hand)', () => {
       postMoneyShares: '12833333',
       ownershipPercent: '6.4935',
     });
-    expect((c as { arithmetic: string[] }).arithmetic).toContain('conversion price = lowest of [DISCOUNT 8.000000, VALUATION_CAP 6.000000, ROUND_PRICE 10.000000] = 6.000000 (VALUATION_CAP)');
+    expect((c as { arithmetic: string[] }).arithmetic).toContain(
+      'conversion price = lowest of [DISCOUNT 8.000000, VALUATION_CAP 6.000000, ROUND_PRICE 10.000000] = 6.000000 (VALUATION_CAP)',
+    );
   });
 
   it('example 2 — the discount wins, and only what was disbursed converts', () => {
@@ -59,7 +61,15 @@ describe('grant-then-equity conversion (worked by hand)', () => {
       { converts: 'DISBURSED', discountPercent: '15' },
       { roundSize: '16000000.00', pricePerShare: '3.20', fullyDilutedShares: '25000000' },
     );
-    expect(c).toMatchObject({ convertingAmount: '1200000.00', conversionPrice: '2.720000', appliedTerm: 'DISCOUNT', shares: '441176', unconvertedRemainder: '1.28', roundShares: '5000000', ownershipPercent: '1.4493' });
+    expect(c).toMatchObject({
+      convertingAmount: '1200000.00',
+      conversionPrice: '2.720000',
+      appliedTerm: 'DISCOUNT',
+      shares: '441176',
+      unconvertedRemainder: '1.28',
+      roundShares: '5000000',
+      ownershipPercent: '1.4493',
+    });
   });
 
   it('example 3 — a repeating price stays exact (binary floating point would issue 29,999 shares)', () => {
@@ -75,12 +85,23 @@ describe('grant-then-equity conversion (worked by hand)', () => {
       { roundSize: '7000000.00', preMoneyValuation: '70000000.00', fullyDilutedShares: '2100000' },
     );
     expect(Math.floor(1000000 / (70000000 / 2100000))).toBe(29999);
-    expect(c).toMatchObject({ roundPrice: '33.333333', appliedTerm: 'ROUND_PRICE', shares: '30000', unconvertedRemainder: '0.00', roundShares: '210000', ownershipPercent: '1.2821' });
+    expect(c).toMatchObject({
+      roundPrice: '33.333333',
+      appliedTerm: 'ROUND_PRICE',
+      shares: '30000',
+      unconvertedRemainder: '0.00',
+      roundShares: '210000',
+      ownershipPercent: '1.2821',
+    });
   });
 
   it('a round below the qualifying size does not convert', () => {
     expect(
-      computeConversion({ disbursed: '1.00', commitment: '1.00' }, { converts: 'DISBURSED', qualifyingRoundSize: '10000000.00' }, { roundSize: '5000000.00', pricePerShare: '1', fullyDilutedShares: '1000' }),
+      computeConversion(
+        { disbursed: '1.00', commitment: '1.00' },
+        { converts: 'DISBURSED', qualifyingRoundSize: '10000000.00' },
+        { roundSize: '5000000.00', pricePerShare: '1', fullyDilutedShares: '1000' },
+      ),
     ).toEqual({ qualifies: false, reason: 'round size 5000000.00 is below the qualifying size 10000000.00' });
   });
 
@@ -94,9 +115,41 @@ describe('grant-then-equity conversion (worked by hand)', () => {
       }
       return 'no error';
     };
-    expect(err(() => computeConversion(amounts, { converts: 'DISBURSED' }, { roundSize: '1.00', pricePerShare: '1', preMoneyValuation: '5', fullyDilutedShares: '5' }))).toBe('pricePerShare');
-    expect(err(() => computeConversion(amounts, { converts: 'DISBURSED', discountPercent: '100' }, { roundSize: '1.00', pricePerShare: '1', fullyDilutedShares: '5' }))).toBe('discountPercent');
-    expect(err(() => computeConversion(amounts, { converts: 'DISBURSED' }, { roundSize: '1.00', pricePerShare: '1', fullyDilutedShares: '0' }))).toBe('fullyDilutedShares');
-    expect(err(() => computeConversion({ disbursed: '0.00', commitment: '1.00' }, { converts: 'DISBURSED' }, { roundSize: '1.00', pricePerShare: '1', fullyDilutedShares: '5' }))).toBe('amount');
+    expect(
+      err(() =>
+        computeConversion(
+          amounts,
+          { converts: 'DISBURSED' },
+          { roundSize: '1.00', pricePerShare: '1', preMoneyValuation: '5', fullyDilutedShares: '5' },
+        ),
+      ),
+    ).toBe('pricePerShare');
+    expect(
+      err(() =>
+        computeConversion(
+          amounts,
+          { converts: 'DISBURSED', discountPercent: '100' },
+          { roundSize: '1.00', pricePerShare: '1', fullyDilutedShares: '5' },
+        ),
+      ),
+    ).toBe('discountPercent');
+    expect(
+      err(() =>
+        computeConversion(
+          amounts,
+          { converts: 'DISBURSED' },
+          { roundSize: '1.00', pricePerShare: '1', fullyDilutedShares: '0' },
+        ),
+      ),
+    ).toBe('fullyDilutedShares');
+    expect(
+      err(() =>
+        computeConversion(
+          { disbursed: '0.00', commitment: '1.00' },
+          { converts: 'DISBURSED' },
+          { roundSize: '1.00', pricePerShare: '1', fullyDilutedShares: '5' },
+        ),
+      ),
+    ).toBe('amount');
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { competitionConfig } from '../../shared/competition.ts';
-import { assertIntakeOpen, createEntryBody, organizationKey, screenEntry, submissionIssues, type EntryContent } from '../../shared/entry.ts';
-import { AppError } from '../../shared/errors.ts';
+import {
+  assertIntakeOpen,
+  createEntryBody,
+  organizationKey,
+  screenEntry,
+  submissionIssues,
+  type EntryContent,
+} from '../../shared/entry.ts';
+import type { AppError } from '../../shared/errors.ts';
 import { charCount, escapeHtml } from '../../shared/text.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
@@ -30,7 +37,9 @@ describe('submission deadline (server time)', () => {
   it('refuses before intake opens and when the competition is not published', () => {
     const opens = Date.parse((competition.rounds[0] as { opensAt: string }).opensAt);
     expect(codeOf(() => assertIntakeOpen(competition, new Date(opens - 1)))).toBe('INTAKE_NOT_OPEN');
-    expect(codeOf(() => assertIntakeOpen({ ...competition, status: 'DRAFT' }, new Date(NOW)))).toBe('COMPETITION_NOT_OPEN');
+    expect(codeOf(() => assertIntakeOpen({ ...competition, status: 'DRAFT' }, new Date(NOW)))).toBe(
+      'COMPETITION_NOT_OPEN',
+    );
   });
 });
 
@@ -42,7 +51,12 @@ describe('eligibility screening (形式审查)', () => {
   });
 
   it('records each failing rule with a bilingual reason', () => {
-    const e: EntryContent = { ...content, summary: undefined, documents: [], applicant: { ...content.applicant, region: 'CN-BJ' } };
+    const e: EntryContent = {
+      ...content,
+      summary: undefined,
+      documents: [],
+      applicant: { ...content.applicant, region: 'CN-BJ' },
+    };
     const failures = screenEntry(e, rules);
     expect(failures.map((f) => f.rule)).toEqual(['requiredField:summary', 'requiredDocument:BUSINESS_PLAN', 'region']);
     expect(failures[2]!.reason.zh).toContain('CN-BJ');
@@ -53,7 +67,9 @@ describe('eligibility screening (形式审查)', () => {
     const strict = { ...rules, allowedOrganizationTypes: ['UNIVERSITY' as const], foundedOnOrAfter: '2022-01-01' };
     expect(screenEntry(content, strict).map((f) => f.rule)).toEqual(['organizationType', 'foundedOn']);
     const noDate = { ...content, applicant: { ...content.applicant, foundedOn: undefined } };
-    expect(screenEntry(noDate, { ...rules, foundedOnOrBefore: '2030-01-01' }).map((f) => f.reason.en)).toEqual(['Founding date not given']);
+    expect(screenEntry(noDate, { ...rules, foundedOnOrBefore: '2030-01-01' }).map((f) => f.reason.en)).toEqual([
+      'Founding date not given',
+    ]);
   });
 
   it('accepts listed international regions', () => {

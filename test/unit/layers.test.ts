@@ -70,7 +70,11 @@ describe('layers', () => {
   it('a handler does not import another handler', () => {
     const crossing = files
       .filter((f) => layerOf(f) === 'handler')
-      .flatMap((f) => importsOf(f).filter((t) => layerOf(t) === 'handler').map((t) => `${f} imports ${t}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => layerOf(t) === 'handler')
+          .map((t) => `${f} imports ${t}`),
+      );
     expect(crossing).toEqual([]);
   });
 

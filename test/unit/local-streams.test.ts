@@ -25,11 +25,17 @@ describe('local SES', () => {
   it('keeps what SendEmail was given and rejects a request SES would reject', () => {
     const seen: string[] = [];
     const mail = new LocalMail(undefined, (m) => seen.push(m.subject));
-    const ok = mail.send({ FromEmailAddress: 'a@x.cn', Destination: { ToAddresses: ['b@y.cn'] }, Content: { Simple: { Subject: { Data: '主题' }, Body: { Text: { Data: 'see https://h/review/t' } } } } });
+    const ok = mail.send({
+      FromEmailAddress: 'a@x.cn',
+      Destination: { ToAddresses: ['b@y.cn'] },
+      Content: { Simple: { Subject: { Data: '主题' }, Body: { Text: { Data: 'see https://h/review/t' } } } },
+    });
     expect(ok.MessageId).toMatch(/^local-/);
     expect(seen).toEqual(['主题']);
     expect(mail.page()).toContain('<a href="https://h/review/t">');
-    expect(() => mail.send({ FromEmailAddress: 'a@x.cn', Destination: { ToAddresses: [] }, Content: {} })).toThrow(/ToAddresses/);
+    expect(() => mail.send({ FromEmailAddress: 'a@x.cn', Destination: { ToAddresses: [] }, Content: {} })).toThrow(
+      /ToAddresses/,
+    );
     expect(mail.list()).toHaveLength(1);
   });
 });

@@ -30,8 +30,12 @@ describe('expert e-mails', () => {
   });
 
   it('words reminders with the time left and withdrawals without any link', () => {
-    expect(renderMessage({ ...base, kind: 'REMINDER', hoursBefore: 24 }, 'https://x').subject).toBe('【长三角创新挑战赛】评审提醒：距截止还有 24 小时');
-    expect(renderMessage({ ...base, kind: 'REMINDER', language: 'en', hoursBefore: 0.5 }, 'https://x').subject).toBe('[YRD Innovation Challenge] Reminder: reviews close in 30 minutes');
+    expect(renderMessage({ ...base, kind: 'REMINDER', hoursBefore: 24 }, 'https://x').subject).toBe(
+      '【长三角创新挑战赛】评审提醒：距截止还有 24 小时',
+    );
+    expect(renderMessage({ ...base, kind: 'REMINDER', language: 'en', hoursBefore: 0.5 }, 'https://x').subject).toBe(
+      '[YRD Innovation Challenge] Reminder: reviews close in 30 minutes',
+    );
     const gone = renderMessage({ ...base, kind: 'WITHDRAWN', links: [{ assignmentId: 'A1' }] }, 'https://x');
     expect(gone.text).not.toContain('https://');
     expect(gone.text).toContain('原链接已失效');

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { advance, aggregateRound, calibrate, cutoffOf, needsExtraReview, reviewTotal, round4, trimmedMean, type Criterion, type Review } from '../../shared/review/scoring.ts';
+import {
+  advance,
+  aggregateRound,
+  calibrate,
+  cutoffOf,
+  needsExtraReview,
+  reviewTotal,
+  round4,
+  trimmedMean,
+  type Criterion,
+  type Review,
+} from '../../shared/review/scoring.ts';
 
 const criteria: Criterion[] = [
   { criterionId: 'innovation', weight: 40, minScore: 0, maxScore: 100 },
@@ -7,7 +18,12 @@ const criteria: Criterion[] = [
   { criterionId: 'market', weight: 20, minScore: 0, maxScore: 100 },
   { criterionId: 'team', weight: 10, minScore: 0, maxScore: 10 },
 ];
-const s = (innovation: number, feasibility: number, market: number, team: number) => ({ innovation, feasibility, market, team });
+const s = (innovation: number, feasibility: number, market: number, team: number) => ({
+  innovation,
+  feasibility,
+  market,
+  team,
+});
 
 describe('rubric totals (worked by hand)', () => {
   it('weights each criterion after scaling it to 0–100', () => {
@@ -36,7 +52,11 @@ describe('aggregation', () => {
   });
 
   it('computes mean, median and trimmed mean per entry, and carries an earlier round with its weight', () => {
-    const reviews: Review[] = [10, 20, 30, 40, 100].map((v, k) => ({ entryId: 'E', reviewerId: `R${k}`, scores: s(v, v, v, v / 10) }));
+    const reviews: Review[] = [10, 20, 30, 40, 100].map((v, k) => ({
+      entryId: 'E',
+      reviewerId: `R${k}`,
+      scores: s(v, v, v, v / 10),
+    }));
     const entries = [{ entryId: 'E', trackId: 'ic', submittedAt: '2026-01-01T00:00:00Z', previousAggregate: 80 }];
     expect(aggregateRound(criteria, entries, reviews, { kind: 'mean' })[0]!.aggregate).toBe(40);
     expect(aggregateRound(criteria, entries, reviews, { kind: 'median' })[0]!.aggregate).toBe(30);
@@ -66,12 +86,31 @@ describe('aggregation', () => {
 });
 
 describe('advancement', () => {
-  const score = (entryId: string, trackId: string, aggregate: number, tieBreak = 50, submittedAt = '2026-01-01T00:00:00Z', totals = [aggregate]) => ({
-    entryId, trackId, aggregate, tieBreak, submittedAt, totals, spread: Math.max(...totals) - Math.min(...totals),
+  const score = (
+    entryId: string,
+    trackId: string,
+    aggregate: number,
+    tieBreak = 50,
+    submittedAt = '2026-01-01T00:00:00Z',
+    totals = [aggregate],
+  ) => ({
+    entryId,
+    trackId,
+    aggregate,
+    tieBreak,
+    submittedAt,
+    totals,
+    spread: Math.max(...totals) - Math.min(...totals),
   });
 
   it('applies top-K per track, a minimum score and an overall quota, explaining every outcome', () => {
-    const scores = [score('a1', 'ai', 90), score('a2', 'ai', 85), score('a3', 'ai', 84), score('i1', 'ic', 88), score('i2', 'ic', 60)];
+    const scores = [
+      score('a1', 'ai', 90),
+      score('a2', 'ai', 85),
+      score('a3', 'ai', 84),
+      score('i1', 'ic', 88),
+      score('i2', 'ic', 60),
+    ];
     const d = advance(scores, { topKPerTrack: 2, minScore: 70, overallQuota: 2 });
     expect(d.map((x) => [x.entryId, x.advanced, x.decidedBy])).toEqual([
       ['a1', true, 'all rules passed'],
@@ -99,7 +138,11 @@ describe('advancement', () => {
   });
 
   it('flags entries whose wide spread straddles the cutoff for one more reviewer', () => {
-    const scores = [score('wide', 'ai', 72, 50, '', [50, 95]), score('narrow', 'ai', 72, 50, '', [70, 74]), score('wide-above', 'ai', 90, 50, '', [80, 100])];
+    const scores = [
+      score('wide', 'ai', 72, 50, '', [50, 95]),
+      score('narrow', 'ai', 72, 50, '', [70, 74]),
+      score('wide-above', 'ai', 90, 50, '', [80, 100]),
+    ];
     const decisions = advance(scores, { overallQuota: 2 });
     const cutoff = cutoffOf(decisions);
     expect(cutoff).toBe(72);
