@@ -14,6 +14,17 @@ export const finalRoundOf = (c: Competition) => {
   return final;
 };
 
+/** The final round, once tallied: awards are computed from its decisions, never before. */
+export const requireTalliedFinal = async (c: Competition) => {
+  const final = finalRoundOf(c);
+  const run = await getRoundRun(c.competitionId, final.roundId);
+  if (run?.status !== 'TALLIED') {
+    const status = run?.status ?? 'NOT_STARTED';
+    throw conflict('FINAL_ROUND_NOT_TALLIED', `Round "${final.roundId}" has not been tallied (status ${status})`);
+  }
+  return final;
+};
+
 export const planOf = (c: Competition): AwardPlanInput => ({
   tiers: c.awardPlan.tiers.map((t) => ({ tierId: t.tierId, count: t.count, scope: t.scope, funded: t.funded })),
   specialAwards: c.awardPlan.specialAwards.map((s) => ({
@@ -35,13 +46,7 @@ export const loadCandidates = async (
   candidates: Candidate[];
   entries: Record<string, { title: string; organizationName: string; trackId: string }>;
 }> => {
-  const final = finalRoundOf(c);
-  const run = await getRoundRun(c.competitionId, final.roundId);
-  if (run?.status !== 'TALLIED')
-    throw conflict(
-      'FINAL_ROUND_NOT_TALLIED',
-      `Round "${final.roundId}" has not been tallied (status ${run?.status ?? 'NOT_STARTED'})`,
-    );
+  const final = await requireTalliedFinal(c);
   const decisions = await listDecisions(c.competitionId, final.roundId);
   const sums = new Map<string, Record<string, { sum: number; n: number }>>();
   for (const a of await allRoundAssignments(c.competitionId, final.roundId)) {

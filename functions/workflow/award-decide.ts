@@ -28,71 +28,41 @@ export const handler = task(input, async ({ competitionId, decision }) => {
       next = current.lastDecisionNext ?? 'WAIT';
       return undefined; // a replay: already applied
     }
-    const base = { ...current, appliedDecisionToken: current.decisionTaskToken };
+    // Every outcome marks the token applied, records what follows and appends to the history.
+    const decided = (then: typeof next, entries: AwardRecord['history'], change: Partial<AwardRecord> = {}) => {
+      next = then;
+      const history = [...current.history, ...entries];
+      return {
+        ...current,
+        ...change,
+        appliedDecisionToken: current.decisionTaskToken,
+        lastDecisionNext: then,
+        history,
+      };
+    };
     const parsed = awardDecision.safeParse(decision);
     if (!parsed.success) {
-      next = 'WAIT';
-      return {
-        ...base,
-        lastDecisionNext: next,
-        history: [
-          ...current.history,
-          {
-            at,
-            by: 'unknown',
-            action: 'INVALID_DECISION',
-            detail: JSON.stringify(zodIssues(parsed.error)).slice(0, 2000),
-          },
-        ],
-      };
+      const detail = JSON.stringify(zodIssues(parsed.error)).slice(0, 2000);
+      return decided('WAIT', [{ at, by: 'unknown', action: 'INVALID_DECISION', detail }]);
     }
     const d = parsed.data;
     const by = d.by ?? 'aws-cli';
     if (d.action === 'APPROVE') {
-      next = 'CONFIRM';
-      return {
-        ...base,
-        lastDecisionNext: next,
-        history: [
-          ...current.history,
-          {
-            at,
-            by,
-            action: 'APPROVED',
-            ...(d.reason ? { reason: d.reason } : {}),
-            detail: `proposal v${current.proposalVersion}`,
-          },
-        ],
-      };
+      const reason = d.reason ? { reason: d.reason } : {};
+      return decided('CONFIRM', [
+        { at, by, action: 'APPROVED', ...reason, detail: `proposal v${current.proposalVersion}` },
+      ]);
     }
     if (d.action === 'REJECT') {
-      next = 'RECOMPUTE';
-      return {
-        ...base,
-        recomputeRequested: true,
-        lastDecisionNext: next,
-        history: [...current.history, { at, by, action: 'REJECTED', reason: d.reason }],
-      };
+      return decided('RECOMPUTE', [{ at, by, action: 'REJECTED', reason: d.reason }], { recomputeRequested: true });
     }
-    next = 'WAIT';
     try {
       const proposal = d.amendments.reduce((p, a) => applyAmendment(p, plan, a), current.proposal);
-      return {
-        ...base,
-        proposal,
-        lastDecisionNext: next,
-        history: [
-          ...current.history,
-          ...d.amendments.map((a) => ({ at, by, action: `AMENDED_${a.op}`, reason: a.reason, amendment: a })),
-        ],
-      };
+      const amended = d.amendments.map((a) => ({ at, by, action: `AMENDED_${a.op}`, reason: a.reason, amendment: a }));
+      return decided('WAIT', amended, { proposal });
     } catch (e) {
       if (!(e instanceof AmendmentError)) throw e;
-      return {
-        ...base,
-        lastDecisionNext: next,
-        history: [...current.history, { at, by, action: 'INVALID_DECISION', detail: `${e.code}: ${e.message}` }],
-      };
+      return decided('WAIT', [{ at, by, action: 'INVALID_DECISION', detail: `${e.code}: ${e.message}` }]);
     }
   });
   return { next, status: after.status, proposalVersion: after.proposalVersion, awards: after.proposal.awards.length };
