@@ -278,6 +278,8 @@ export const awardPlan = z.strictObject({
             .regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percent below 100 with at most 2 decimals')
             .optional(),
           valuationCap: money.optional(),
+          /** PRE_MONEY: cap ÷ shares before the round; POST_MONEY: the grant owns (grant ÷ cap), as a post-money SAFE. */
+          capBasis: z.enum(['PRE_MONEY', 'POST_MONEY']).default('PRE_MONEY'),
           qualifyingRoundSize: money.optional(),
         })
         .prefault({}),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isValidCreditCode } from './credit-code.ts';
 import { text, normalizeName } from './text.ts';
 import { AppError, conflict, validationError, type FieldIssue } from './errors.ts';
 import {
@@ -28,6 +29,7 @@ const applicant = z.strictObject({
   creditCode: z
     .string()
     .regex(/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/, 'must be an 18-character unified social credit code')
+    .refine(isValidCreditCode, 'the check character does not match (GB 32100-2015): check the code for a typo')
     .optional(),
   region: regionCode,
   foundedOn: z.iso.date().optional(),

@@ -29,6 +29,16 @@ export const bilingual = (max: number) => z.strictObject({ zh: text(max), en: te
 /** Normalizes an organization name for uniqueness checks (full-width → half-width, case, spaces). */
 export const normalizeName = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const HEADER_BREAKS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g;
+
+/**
+ * A value safe for one e-mail header line: control characters — CR and LF
+ * above all, which would start a new header (header injection) — and Unicode
+ * line separators become a space; runs of spaces collapse.
+ */
+export const headerSafe = (s: string): string => s.replace(HEADER_BREAKS, ' ').replace(/ {2,}/g, ' ').trim();
+
 /** Minimal HTML escaping for any place that renders stored text. */
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

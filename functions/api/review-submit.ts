@@ -25,6 +25,10 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
     );
     return { status, html: reviewPage(link, event.rawPath, { values: { scores, comment: body.comment }, errors }) };
   };
+  if (link.frozen) {
+    const message = 'this round has been tallied: its reviews are final';
+    return page(409, [{ path: 'round', message, code: 'ROUND_FROZEN' }]);
+  }
   if (!link.open) return page(409, [{ path: 'round', message: 'the review window is closed', code: 'closed' }]);
   const resumeRound = () =>
     resumeIfReady(reviewWait(a.competitionId, a.roundId), { competitionId: a.competitionId, roundId: a.roundId });

@@ -2,7 +2,6 @@ import type { Competition } from '../../shared/competition.ts';
 import type { AwardPlanInput, Candidate } from '../../shared/awards/allocation.ts';
 import { conflict } from '../../shared/errors.ts';
 import { getEntryRecord } from '../store/entries.ts';
-import { allRoundAssignments } from '../store/reviews.ts';
 import { listDecisions } from '../store/decisions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
@@ -36,8 +35,8 @@ export const planOf = (c: Competition): AwardPlanInput => ({
 });
 
 /**
- * The final round's scored entries: aggregate (with any carried weight) from
- * its stored decisions, and the mean per criterion from its submitted reviews.
+ * The final round's scored entries, all from the decisions its tally stored:
+ * the aggregate (with any carried weight) and the mean per criterion.
  */
 export const loadCandidates = async (
   c: Competition,
@@ -48,26 +47,14 @@ export const loadCandidates = async (
 }> => {
   const final = await requireTalliedFinal(c);
   const decisions = await listDecisions(c.competitionId, final.roundId);
-  const sums = new Map<string, Record<string, { sum: number; n: number }>>();
-  for (const a of await allRoundAssignments(c.competitionId, final.roundId)) {
-    if (a.status !== 'SUBMITTED' || !a.scores) continue;
-    const per = sums.get(a.entryId) ?? sums.set(a.entryId, {}).get(a.entryId)!;
-    for (const [k, v] of Object.entries(a.scores)) {
-      per[k] ??= { sum: 0, n: 0 };
-      const acc = per[k];
-      acc.sum += v;
-      acc.n++;
-    }
-  }
   const entries = await Promise.all(decisions.map((d) => getEntryRecord(d.entryId)));
   const titles: Record<string, { title: string; organizationName: string; trackId: string }> = {};
   const candidates = decisions.flatMap((d, k) => {
     const e = entries[k];
     if (!e || e.status === 'WITHDRAWN') return [];
     titles[d.entryId] = { title: e.title, organizationName: e.applicant.organizationName, trackId: e.trackId };
-    const criteria = Object.fromEntries(
-      Object.entries(sums.get(d.entryId) ?? {}).map(([id, { sum, n }]) => [id, Math.round((sum / n) * 1e4) / 1e4]),
-    );
+    // Per-criterion means from the tally's snapshot, never from the live reviews.
+    const criteria = d.criteria ?? {};
     return [
       {
         entryId: d.entryId,

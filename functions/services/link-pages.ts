@@ -17,6 +17,7 @@ export const reviewPage = (
     blind: link.round.blind,
     closesAt: link.round.reviewClosesAt,
     open: link.open,
+    frozen: link.frozen,
     entry: reviewerView(link.entry, link.round.blind),
     criteria: link.competition.rubric.criteria,
     ...rest,

@@ -9,6 +9,7 @@ import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
 import { getExpert } from '../store/experts.ts';
 import { getProject, type ProjectRecord } from '../store/projects.ts';
 import { getAssignment, type AssignmentRecord } from '../store/reviews.ts';
+import { getRoundRun } from '../store/rounds.ts';
 
 /**
  * One signed-link service for every purpose. Opening a link is always the same
@@ -33,8 +34,10 @@ export interface OpenedReview {
   entry: EntryRecord;
   competition: Competition;
   round: ReviewRound;
-  /** The form is offered: the round is open and the review not declined. */
+  /** The form is offered: the round is open, not tallied, and the review not declined. */
   open: boolean;
+  /** The round has been tallied: its reviews are final. */
+  frozen: boolean;
 }
 
 export interface OpenedSponsorConfirmation {
@@ -53,14 +56,16 @@ const review: LinkSubject<AssignmentRecord, OpenedReview> = {
   find: getAssignment,
   version: (a) => ({ version: a.linkVersion, revoked: a.status === 'REVOKED' }),
   expand: async (assignment, now) => {
-    const [entry, competition] = await Promise.all([
+    const [entry, competition, run] = await Promise.all([
       getEntryRecord(assignment.entryId),
       getCompetition(assignment.competitionId),
+      getRoundRun(assignment.competitionId, assignment.roundId),
     ]);
     const round = competition?.rounds.find((r) => r.roundId === assignment.roundId);
     if (!entry || !competition || !round || round.kind === 'INTAKE') return undefined;
-    const open = now.getTime() < Date.parse(round.reviewClosesAt) && assignment.status !== 'DECLINED';
-    return { assignment, entry, competition, round, open };
+    const frozen = run?.frozenAt !== undefined || run?.status === 'TALLIED';
+    const open = !frozen && now.getTime() < Date.parse(round.reviewClosesAt) && assignment.status !== 'DECLINED';
+    return { assignment, entry, competition, round, open, frozen };
   },
   language: async ({ assignment }) => ((await getExpert(assignment.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
 };

@@ -5,11 +5,12 @@ import { advancedIndexKey, decisionKey, stripKeys } from './keys.ts';
 import { queryAll, queryIndexAll } from './query.ts';
 
 /** A review round's decisions (one item per entry) and the index of the entries it advanced. */
-export type StoredDecision = Decision & { decidedAt: string };
+export type DecisionWithCriteria = Decision & { criteria: Record<string, number> };
+export type StoredDecision = Decision & { decidedAt: string; criteria?: Record<string, number> };
 
 const PARALLEL_WRITES = 16;
 
-export const putDecisions = async (competitionId: string, roundId: string, decisions: Decision[], now: Date) => {
+export const putDecisions = async (competitionId: string, roundId: string, decisions: DecisionWithCriteria[], now: Date) => {
   let next = 0;
   const decidedAt = now.toISOString();
   const worker = async () => {

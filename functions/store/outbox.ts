@@ -45,6 +45,9 @@ export interface OutboxMessage {
   /** Set by the delivery function once SES accepted the message. */
   deliveredAt?: string;
   messageId?: string;
+  /** Set when SES refused this message for good (a bad address, a rejected message): never retried. */
+  refusedAt?: string;
+  refusal?: { code: string; message: string };
 }
 
 export const outboxMessageKey = {
@@ -89,6 +92,26 @@ export const markDelivered = async (
       UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :at), messageId = if_not_exists(messageId, :id)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId },
+    }),
+  );
+};
+
+/**
+ * Records that SES refused a message for good, so the stream moves on to the
+ * records behind it; the organizer sees the refusal on the outbox route.
+ */
+export const markRefused = async (
+  m: Pick<OutboxMessage, 'competitionId' | 'roundId' | 'messageKey'>,
+  refusal: { code: string; message: string },
+  at: Date,
+): Promise<void> => {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: outboxKey(m.competitionId, m.roundId, m.messageKey),
+      UpdateExpression: 'SET refusedAt = if_not_exists(refusedAt, :at), refusal = if_not_exists(refusal, :r)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':r': refusal },
     }),
   );
 };

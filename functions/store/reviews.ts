@@ -1,10 +1,17 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { assignmentKey, roundKey, roundReviewsKey, stripKeys } from './keys.ts';
+import { ROUND_NOT_FROZEN } from './rounds.ts';
 import { queryIndexAll, queryIndexPage } from './query.ts';
 
 /**
@@ -185,6 +192,41 @@ export const getReviewProgress = async (competitionId: string, roundId: string):
  * adjusts one of the round's counters in the same transaction, so a review is
  * counted, or stops being expected, exactly once.
  */
+/** Reviews of a tallied round never change: every review write checks the round is not frozen. */
+const roundNotFrozen = (a: Pick<AssignmentRecord, 'competitionId' | 'roundId'>) => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: roundKey(a.competitionId, a.roundId),
+    ConditionExpression: ROUND_NOT_FROZEN,
+  },
+});
+
+const ROUND_FROZEN = () =>
+  conflict('ROUND_FROZEN', 'This round has been tallied: its reviews are final and can no longer be changed');
+
+/** Whether the transaction failed on its item at `index` (the round's freeze check). */
+const failedAt = (e: unknown, index: number) =>
+  e instanceof TransactionCanceledException && e.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+
+/** One review write: the assignment's update, only while the round is not frozen. */
+type ReviewUpdate = Omit<NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>, 'TableName' | 'Key'>;
+
+const writeReview = async (a: AssignmentRecord, update: ReviewUpdate) => {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { TableName: tableName(), Key: assignmentKey(a.assignmentId), ...update } },
+          roundNotFrozen(a),
+        ],
+      }),
+    );
+  } catch (e) {
+    if (failedAt(e, 1)) throw ROUND_FROZEN();
+    throw e;
+  }
+};
+
 const leavePending = (
   a: AssignmentRecord,
   linkVersion: number,
@@ -215,6 +257,7 @@ const leavePending = (
             TableName: tableName(),
             Key: roundKey(a.competitionId, a.roundId),
             UpdateExpression: 'ADD #n :d, #t :d',
+            ConditionExpression: ROUND_NOT_FROZEN,
             ExpressionAttributeNames: {
               '#n': change.counter,
               '#t': trackCounter(change.counter === 'receivedReviews' ? 'received' : 'expected', a.trackId),
@@ -282,25 +325,20 @@ export const submitReview = async (
         };
         return { assignment, counted: true, completedRound: await claimCompletion(assignment, at) };
       }
-      await documentClient().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: assignmentKey(assignmentId),
-          UpdateExpression:
-            'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
-          ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
-          ExpressionAttributeNames: { '#s': 'status', '#c': 'comment' },
-          ExpressionAttributeValues: {
-            ':submitted': 'SUBMITTED',
-            ':scores': scores,
-            ':comment': comment ?? null,
-            ':at': at,
-            ':rev': revision,
-            ':v': linkVersion,
-            ':seen': current.updatedAt,
-          },
-        }),
-      );
+      await writeReview(current, {
+        UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
+        ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
+        ExpressionAttributeNames: { '#s': 'status', '#c': 'comment' },
+        ExpressionAttributeValues: {
+          ':submitted': 'SUBMITTED',
+          ':scores': scores,
+          ':comment': comment ?? null,
+          ':at': at,
+          ':rev': revision,
+          ':v': linkVersion,
+          ':seen': current.updatedAt,
+        },
+      });
       const assignment: AssignmentRecord = {
         ...current,
         scores,
@@ -310,6 +348,7 @@ export const submitReview = async (
       };
       return { assignment, counted: false, completedRound: await claimCompletion(assignment, at) };
     } catch (e) {
+      if (failedAt(e, 1)) throw ROUND_FROZEN();
       // Someone else changed it between our read and our write: read again and decide again.
       if (!(e instanceof ConditionalCheckFailedException || e instanceof TransactionCanceledException)) throw e;
     }
@@ -325,24 +364,22 @@ export const saveDraft = async (
   comment: string | undefined,
   now: Date,
 ): Promise<void> => {
+  const current = await getAssignment(assignmentId);
+  if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
   try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: assignmentKey(assignmentId),
-        UpdateExpression: 'SET draft = :d, updatedAt = :at',
-        ConditionExpression: '#s = :pending AND linkVersion = :v',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':d': { scores, ...(comment ? { comment } : {}), at: now.toISOString() },
-          ':at': now.toISOString(),
-          ':pending': 'PENDING',
-          ':v': linkVersion,
-        },
-      }),
-    );
+    await writeReview(current, {
+      UpdateExpression: 'SET draft = :d, updatedAt = :at',
+      ConditionExpression: '#s = :pending AND linkVersion = :v',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':d': { scores, ...(comment ? { comment } : {}), at: now.toISOString() },
+        ':at': now.toISOString(),
+        ':pending': 'PENDING',
+        ':v': linkVersion,
+      },
+    });
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException)
+    if (failedAt(e, 0))
       throw conflict(
         'NOT_PENDING',
         'Only a review not yet submitted can be saved as a draft; submit again to change it',
@@ -376,6 +413,7 @@ export const declareConflict = async (
     });
   } catch (e) {
     if (!(e instanceof TransactionCanceledException)) throw e;
+    if (failedAt(e, 1)) throw ROUND_FROZEN();
     const again = await getAssignment(assignmentId);
     if (again?.status === 'DECLINED') return { completedRound: false };
     throw conflict('NOT_PENDING', 'A submitted review cannot be declined; contact the organizer');

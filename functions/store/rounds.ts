@@ -16,6 +16,8 @@ export interface RoundRun {
   intakeClosedAt?: string;
   finishedAt?: string;
   updatedAt?: string;
+  /** A review round's reviews are frozen from here on (set by its tally, before it reads them). */
+  frozenAt?: string;
   /** Outcome → track → count, assembled from the flat counter attributes. */
   counts: Record<string, Record<string, number>>;
   summary?: unknown;
@@ -82,6 +84,24 @@ export const advanceRound = async (
     // Already further along: a replay of an earlier step. Nothing to do.
   }
 };
+
+/**
+ * Freezes a review round: every later review write (submit, edit, draft,
+ * conflict declaration) fails its condition. A replay keeps the first time.
+ */
+export const freezeRound = async (competitionId: string, roundId: string, at: Date): Promise<void> => {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: roundKey(competitionId, roundId),
+      UpdateExpression: 'SET frozenAt = if_not_exists(frozenAt, :at)',
+      ExpressionAttributeValues: { ':at': at.toISOString() },
+    }),
+  );
+};
+
+/** The condition every review write puts on its round's item. */
+export const ROUND_NOT_FROZEN = 'attribute_not_exists(frozenAt)';
 
 /**
  * The review round's wait: resumed once every expected review is in. Adding a

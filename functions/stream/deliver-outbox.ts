@@ -1,4 +1,4 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, type SendEmailCommandOutput, SESv2Client } from '@aws-sdk/client-sesv2';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
@@ -8,10 +8,18 @@ import { requiredEnv } from '../runtime/aws.ts';
 import { now } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
 import { renderMessage } from '../../shared/review/messages.ts';
+import { headerSafe } from '../../shared/text.ts';
 import { getCompetition } from '../store/competitions.ts';
-import { getOutboxMessage, markDelivered, type OutboxMessage } from '../store/outbox.ts';
+import { getOutboxMessage, markDelivered, markRefused, type OutboxMessage } from '../store/outbox.ts';
 
 let ses: SESv2Client | undefined;
+
+/**
+ * SES errors that concern this one message (a malformed or rejected message, a
+ * bad address): retrying cannot help. Throttling, account-level and service
+ * errors are retried by the event source mapping, then parked in the DLQ.
+ */
+const REFUSED_FOR_GOOD = new Set(['BadRequestException', 'MessageRejected', 'NotFoundException']);
 
 /**
  * Delivers outbox messages by e-mail (SES v2), driven by the table's stream:
@@ -24,7 +32,7 @@ let ses: SESv2Client | undefined;
  */
 const deliver = async (image: OutboxMessage): Promise<void> => {
   const stored = await getOutboxMessage(image.competitionId, image.roundId, image.messageKey);
-  if (!stored || stored.deliveredAt) return;
+  if (!stored || stored.deliveredAt || stored.refusedAt) return;
   const competition = await getCompetition(stored.competitionId);
   // Award and hand-off messages belong to no review round.
   const stage = { awards: { zh: '评奖', en: 'Awards' }, handoff: { zh: '项目转化', en: 'Project hand-off' } }[
@@ -40,19 +48,28 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
     requiredEnv('PUBLIC_BASE_URL'),
   );
   ses ??= new SESv2Client({});
-  const sent = await ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: requiredEnv('MAIL_FROM'),
-      Destination: { ToAddresses: [stored.expertEmail] },
-      Content: {
-        Simple: {
-          Subject: { Data: rendered.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
-        },
+  const command = new SendEmailCommand({
+    FromEmailAddress: headerSafe(requiredEnv('MAIL_FROM')),
+    Destination: { ToAddresses: [headerSafe(stored.expertEmail)] },
+    Content: {
+      Simple: {
+        Subject: { Data: rendered.subject, Charset: 'UTF-8' },
+        Body: { Text: { Data: rendered.text, Charset: 'UTF-8' }, Html: { Data: rendered.html, Charset: 'UTF-8' } },
       },
-      ...(process.env.SES_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
-    }),
-  );
+    },
+    ...(process.env.SES_CONFIGURATION_SET ? { ConfigurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+  });
+  let sent: SendEmailCommandOutput;
+  try {
+    sent = await ses.send(command);
+  } catch (e) {
+    if (!REFUSED_FOR_GOOD.has((e as Error).name)) throw e;
+    // Sending it again would be refused again: record why, and let the records behind it go.
+    const refusal = { code: (e as Error).name, message: String((e as Error).message).slice(0, 500) };
+    logger.warn('SES refused the message; recorded, not retried', { messageKey: stored.messageKey, ...refusal });
+    await markRefused(stored, refusal, now());
+    return;
+  }
   await markDelivered(stored.competitionId, stored.roundId, stored.messageKey, sent.MessageId ?? 'unknown', now());
   logger.info('delivered', {
     kind: stored.kind,

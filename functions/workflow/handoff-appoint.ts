@@ -49,7 +49,7 @@ export const handler = task(input, async ({ competitionId, entryId, awardId }) =
     terms: {
       converts: c.converts,
       ...(c.discountPercent ? { discountPercent: c.discountPercent } : {}),
-      ...(c.valuationCap ? { valuationCap: c.valuationCap.amount } : {}),
+      ...(c.valuationCap ? { valuationCap: c.valuationCap.amount, capBasis: c.capBasis } : {}),
       ...(c.qualifyingRoundSize ? { qualifyingRoundSize: c.qualifyingRoundSize.amount } : {}),
     },
     milestones: funding.milestones.map((m, k) => ({

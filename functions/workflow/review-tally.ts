@@ -3,18 +3,26 @@ import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
 import { reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
-import { advance, aggregateRound } from '../../shared/review/scoring.ts';
+import { advance, aggregateRound, criterionMeans } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { allRoundAssignments, getReviewProgress } from '../store/reviews.ts';
 import { listDecisions, putDecisions } from '../store/decisions.ts';
-import { advanceRound } from '../store/rounds.ts';
+import { advanceRound, freezeRound } from '../store/rounds.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
-/** Scores the round with what arrived, applies the advancement rule, and stores each decision with its explanation. */
+/**
+ * Freezes the round — from then on no review, draft or conflict declaration of
+ * it can change (every review write is conditioned on the round not being
+ * frozen) — then scores it with what arrived, applies the advancement rule and
+ * stores each decision with its explanation and per-criterion means: the
+ * snapshot everything downstream reads (next round, awards, exports).
+ */
 export const handler = task(input, async ({ competitionId, roundId }) => {
   const competition = await requireCompetition(competitionId);
   const { round, previous } = reviewRoundOf(competition, roundId);
+  const at = now();
+  await freezeRound(competitionId, roundId, at);
   const assignments = await allRoundAssignments(competitionId, roundId);
   const reviews = assignments
     .filter((a) => a.status === 'SUBMITTED' && a.scores)
@@ -36,8 +44,8 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     round.aggregation,
     round.carryPreviousWeight,
   );
-  const decisions = advance(scores, round.advancement);
-  const at = now();
+  const means = criterionMeans(reviews);
+  const decisions = advance(scores, round.advancement).map((d) => ({ ...d, criteria: means.get(d.entryId) ?? {} }));
   await putDecisions(competitionId, roundId, decisions, at);
   const progress = await getReviewProgress(competitionId, roundId);
   const summary = {

@@ -1,3 +1,5 @@
+import { trackRanks } from '../review/scoring.ts';
+
 /**
  * Award allocation (评奖), pure: from the final round's results and the
  * competition's award plan to a proposal the organizer approves or amends.
@@ -86,13 +88,7 @@ export const allocateAwards = (candidates: Candidate[], plan: AwardPlanInput): P
   const compare = compareCandidates(plan.tieBreak.length ? plan.tieBreak : DEFAULT_TIE_BREAK);
   const ranked = [...candidates].sort(compare);
   const tracks = [...new Set(ranked.map((c) => c.trackId))].sort();
-  const trackRank = new Map<string, number>();
-  const seenPerTrack = new Map<string, number>();
-  for (const c of ranked) {
-    const k = (seenPerTrack.get(c.trackId) ?? 0) + 1;
-    seenPerTrack.set(c.trackId, k);
-    trackRank.set(c.entryId, k);
-  }
+  const trackRank = trackRanks(ranked);
   const rankOf = new Map(ranked.map((c, i) => [c.entryId, i + 1]));
   const awards: Award[] = [];
   const vacancies: Proposal['vacancies'] = [];

@@ -16,14 +16,22 @@ import { Rational, showMoney } from './decimal.ts';
  *    with 4 decimals; prices are shown with 6 decimals (half away from zero).
  * Ties between terms: the discount is named before the cap, the cap before
  * the plain round price.
+ *
+ * The valuation cap is pre-money by default: cap price = cap ÷ fully diluted
+ * shares before the round. A post-money cap (as in the widely used post-money
+ * SAFE) fixes the grant's ownership instead: its shares S are (grant ÷ cap) of
+ * the capitalization immediately before the round's new money, the grant's own
+ * shares included — S ÷ (N + S) = A ÷ C, hence cap price = (C − A) ÷ N.
  */
 export interface ConversionTerms {
   /** Which amount converts: what was disbursed so far, or the full commitment. */
   converts: 'DISBURSED' | 'COMMITMENT';
   /** Percent off the round price, e.g. "20" (0 ≤ d < 100). */
   discountPercent?: string;
-  /** Pre-money valuation cap, decimal money. */
+  /** Valuation cap, decimal money. */
   valuationCap?: string;
+  /** What the cap values: the company before the round (default) or after the grant converts (post-money SAFE). */
+  capBasis?: 'PRE_MONEY' | 'POST_MONEY';
   /** A round smaller than this does not trigger conversion. */
   qualifyingRoundSize?: string;
 }
@@ -100,6 +108,11 @@ export const computeConversion = (
     steps.push(`round price = pre-money ${showMoney(pre)} ÷ ${round.fullyDilutedShares} shares = ${p6(roundPrice)}`);
   }
 
+  const amount = positive(
+    Rational.parse(terms.converts === 'DISBURSED' ? amounts.disbursed : amounts.commitment),
+    'amount',
+    'the converting amount',
+  );
   const candidates: Array<{ term: Conversion['appliedTerm']; price: Rational }> = [];
   if (terms.discountPercent !== undefined) {
     const d = Rational.parse(terms.discountPercent);
@@ -111,9 +124,22 @@ export const computeConversion = (
   }
   if (terms.valuationCap !== undefined) {
     const cap = positive(Rational.parse(terms.valuationCap), 'valuationCap', 'the valuation cap');
-    const price = cap.div(preShares);
-    steps.push(`cap price = cap ${showMoney(cap)} ÷ ${round.fullyDilutedShares} shares = ${p6(price)}`);
-    candidates.push({ term: 'VALUATION_CAP', price });
+    const n = round.fullyDilutedShares;
+    if (terms.capBasis === 'POST_MONEY') {
+      if (cap.cmp(amount) <= 0) {
+        throw new ConversionInputError('valuationCap', 'a post-money valuation cap must exceed the converting amount');
+      }
+      const price = cap.sub(amount).div(preShares);
+      steps.push(
+        `cap price (post-money) = (cap ${showMoney(cap)} − converting ${showMoney(amount)}) ÷ ${n} shares = ${p6(price)}` +
+          ` (so that the grant's shares ÷ (${n} + the grant's shares) = ${showMoney(amount)} ÷ ${showMoney(cap)})`,
+      );
+      candidates.push({ term: 'VALUATION_CAP', price });
+    } else {
+      const price = cap.div(preShares);
+      steps.push(`cap price = cap ${showMoney(cap)} ÷ ${n} shares = ${p6(price)}`);
+      candidates.push({ term: 'VALUATION_CAP', price });
+    }
   }
   candidates.push({ term: 'ROUND_PRICE', price: roundPrice });
   const best = candidates.reduce((a, b) => (b.price.cmp(a.price) < 0 ? b : a));
@@ -121,11 +147,6 @@ export const computeConversion = (
     `conversion price = lowest of [${candidates.map((c) => `${c.term} ${p6(c.price)}`).join(', ')}] = ${p6(best.price)} (${best.term})`,
   );
 
-  const amount = positive(
-    Rational.parse(terms.converts === 'DISBURSED' ? amounts.disbursed : amounts.commitment),
-    'amount',
-    'the converting amount',
-  );
   const shares = amount.div(best.price).floor();
   const remainder = amount.sub(Rational.of(shares).mul(best.price));
   steps.push(`shares = floor(${showMoney(amount)} ÷ ${p6(best.price)}) = ${shares}`);

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../text.ts';
+import { escapeHtml, headerSafe } from '../text.ts';
 
 /**
  * The e-mails experts receive, rendered from an outbox record: subject, plain
@@ -155,5 +155,6 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
     `<p>${escapeHtml(outro)}</p>`,
     '</body></html>',
   ].join('');
-  return { subject, text, html };
+  // Titles may hold line breaks (multi-line text fields); a subject is one header line.
+  return { subject: headerSafe(subject), text, html };
 };

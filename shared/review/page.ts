@@ -35,6 +35,7 @@ const T = {
     errors: '请检查以下内容：',
     switch: 'English',
     closed: '评审已截止，不能再修改。',
+    frozen: '本轮评审已计分，评审结果已锁定，不能再修改。',
   },
   en: {
     title: 'Expert review',
@@ -62,6 +63,7 @@ const T = {
     errors: 'Please check:',
     switch: '中文',
     closed: 'The review window has closed; the review can no longer be changed.',
+    frozen: 'This round has been tallied: its reviews are final and can no longer be changed.',
   },
 } as const;
 
@@ -73,6 +75,8 @@ export interface ReviewPageModel {
   blind: boolean;
   closesAt: string;
   open: boolean;
+  /** The round has been tallied: its reviews are frozen (shown instead of the form). */
+  frozen?: boolean;
   entry: ReturnType<typeof reviewerView>;
   criteria: Array<Criterion & { name: { zh: string; en?: string } }>;
   values: { scores: Record<string, number | string>; comment?: string };
@@ -147,7 +151,7 @@ ${err.has('comment') ? `<div class="err">${h(err.get('comment')!)}</div>` : ''}
 <label for="conflictReason">${h(t.conflictReason)}</label><textarea id="conflictReason" name="conflictReason"></textarea>
 ${err.has('conflictReason') ? `<div class="err">${h(err.get('conflictReason')!)}</div>` : ''}
 <button type="submit" name="action" value="conflict">${h(t.conflict)}</button></section></form>`
-    : `<p class="note">${h(t.closed)}</p><section><h2>${h(t.rubric)}</h2>${scoreFields}</section>`
+    : `<p class="note">${h(m.frozen ? t.frozen : t.closed)}</p><section><h2>${h(t.rubric)}</h2>${scoreFields}</section>`
 }`;
   return layout(m.lang, `${t.title} · ${entry.title}`, body);
 };

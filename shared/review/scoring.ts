@@ -182,6 +182,31 @@ export interface AdvancementRule {
   overallQuota?: number;
 }
 
+/**
+ * The mean of each criterion over an entry's reviews, to 4 decimals: what the
+ * ranking export shows and what a CRITERION tie-break or a BEST_ON_CRITERION
+ * award compares. The tally stores it with the decision (the round's snapshot).
+ */
+export const criterionMeans = (reviews: Review[]): Map<string, Record<string, number>> => {
+  const sums = new Map<string, Record<string, { sum: number; n: number }>>();
+  for (const rv of reviews) {
+    if (!sums.has(rv.entryId)) sums.set(rv.entryId, {});
+    const per = sums.get(rv.entryId)!;
+    for (const [k, v] of Object.entries(rv.scores)) {
+      per[k] ??= { sum: 0, n: 0 };
+      per[k].sum += v;
+      per[k].n++;
+    }
+  }
+  const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+  return new Map(
+    [...sums].map(([entryId, per]) => [
+      entryId,
+      Object.fromEntries(Object.entries(per).map(([id, { sum, n }]) => [id, round4(sum / n)])),
+    ]),
+  );
+};
+
 export interface Decision {
   entryId: string;
   trackId: string;
@@ -194,16 +219,22 @@ export interface Decision {
   decidedBy: string;
 }
 
+/** Rank within its track (1 = best) of each entry of a list already sorted best first. */
+export const trackRanks = (sorted: ReadonlyArray<{ entryId: string; trackId: string }>): Map<string, number> => {
+  const rank = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (const s of sorted) {
+    const k = (seen.get(s.trackId) ?? 0) + 1;
+    seen.set(s.trackId, k);
+    rank.set(s.entryId, k);
+  }
+  return rank;
+};
+
 /** Applies the rules in a fixed order (track rank, score, overall quota) and explains each outcome. */
 export const advance = (scores: EntryScore[], rule: AdvancementRule): Decision[] => {
   const sorted = [...scores].sort(compareScores);
-  const trackRank = new Map<string, number>();
-  const perTrack = new Map<string, number>();
-  for (const s of sorted) {
-    const k = (perTrack.get(s.trackId) ?? 0) + 1;
-    perTrack.set(s.trackId, k);
-    trackRank.set(s.entryId, k);
-  }
+  const trackRank = trackRanks(sorted);
   let admitted = 0;
   return sorted.map((s, index) => {
     const rank = trackRank.get(s.entryId)!;

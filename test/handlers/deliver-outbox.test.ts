@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -93,5 +93,35 @@ describe('outbox delivery (SES and DynamoDB mocked)', () => {
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2); // the third waits for the retry
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it('a message SES refuses for good is recorded as refused and does not hold back the records behind it', async () => {
+    const rejected = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    ses.on(SendEmailCommand).rejectsOnce(rejected).resolves({ MessageId: 'm-2' });
+    const { handler } = await import('../../functions/stream/deliver-outbox.ts');
+    const out = await handler(event(message(1), message(2)), context);
+    expect(out).toEqual({ batchItemFailures: [] });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    const marks = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(marks[0]).toMatchObject({
+      Key: { sk: 'rev1@example.com' },
+      ExpressionAttributeValues: { ':r': { code: 'MessageRejected', message: 'Email address is not verified.' } },
+    });
+    expect(marks[1]).toMatchObject({ Key: { sk: 'rev2@example.com' }, ExpressionAttributeValues: { ':id': 'm-2' } });
+  });
+
+  it('line breaks in a title never reach a header (no header injection)', async () => {
+    const title = competition.title;
+    competition.title = { zh: '创新挑战赛\r\nBcc: victim@example.com', en: 'Challenge\u2028X-Injected: 1\n' };
+    onTestFinished(() => {
+      competition.title = title;
+    });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-3' });
+    const { handler } = await import('../../functions/stream/deliver-outbox.ts');
+    await handler(event(message(1), message(2, { language: 'en' })), context);
+    const subjects = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Content!.Simple!.Subject!.Data!);
+    expect(subjects).toHaveLength(2);
+    for (const subject of subjects) expect(subject).not.toMatch(/[\r\n\u2028\u2029]/);
+    expect(subjects[0]).toContain('创新挑战赛 Bcc: victim@example.com');
   });
 });

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { signLink } from '../../shared/links.ts';
-import { assignmentIdOf, createAssignments, getAssignment, getReviewProgress } from '../../functions/store/reviews.ts';
+import {
+  assignmentIdOf,
+  createAssignments,
+  declareConflict,
+  getAssignment,
+  getReviewProgress,
+  submitReview,
+} from '../../functions/store/reviews.ts';
+import { advanceRound, freezeRound } from '../../functions/store/rounds.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
@@ -146,5 +154,52 @@ describe('reviewer page', () => {
     expect(after.text).toContain('已声明回避');
     expect(after.text).not.toContain('<form');
     expect((await getAssignment(idFor('c@example.com')))!.conflictReason).toBe('曾与申报单位合作');
+  });
+
+  it('freezes a tallied round: no edit, draft or conflict declaration changes anything, the page says so', async () => {
+    const fin = (email: string) => assignmentIdOf(CID, 'final', entryId, email);
+    const emails = ['f1@example.com', 'f2@example.com', 'f3@example.com'];
+    await createAssignments(
+      CID,
+      'final',
+      emails.map((expertEmail) => ({ entryId, trackId: 'ic', expertEmail })),
+      new Date(),
+    );
+    const submitted = await post(link(fin('f1@example.com')), { action: 'submit', ...full(70), comment: '方案可行' });
+    expect(submitted.status).toBe(303);
+    // What the tally step does first, then its result.
+    await freezeRound(CID, 'final', new Date());
+    await advanceRound(CID, 'final', 'REVIEWING', {});
+    await advanceRound(CID, 'final', 'TALLIED', { finishedAt: new Date().toISOString() });
+    const before = await Promise.all(emails.map((e) => getAssignment(fin(e))));
+
+    const edit = await post(link(fin('f1@example.com')), { action: 'submit', ...full(0), comment: '全部清零' });
+    expect(edit.status).toBe(409);
+    expect(edit.text).toContain('this round has been tallied');
+    const draft = await post(link(fin('f2@example.com')), { action: 'draft', 'score.innovation': '10' });
+    expect(draft.status).toBe(409);
+    const declined = await post(link(fin('f3@example.com')), { action: 'conflict', conflictReason: '曾与该团队合作' });
+    expect(declined.status).toBe(409);
+    expect(await Promise.all(emails.map((e) => getAssignment(fin(e))))).toEqual(before);
+
+    const shown = await page(link(fin('f1@example.com')));
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('本轮评审已计分，评审结果已锁定');
+    expect(shown.text).not.toContain('<form');
+
+    // A link opened just before the freeze still cannot write: the store refuses atomically.
+    await expect(
+      submitReview(
+        fin('f2@example.com'),
+        1,
+        { innovation: 1, feasibility: 1, market: 1, team: 1 },
+        undefined,
+        new Date(),
+      ),
+    ).rejects.toMatchObject({ code: 'ROUND_FROZEN' });
+    await expect(declareConflict(fin('f3@example.com'), 1, '迟到的回避', new Date())).rejects.toMatchObject({
+      code: 'ROUND_FROZEN',
+    });
+    expect(await Promise.all(emails.map((e) => getAssignment(fin(e))))).toEqual(before);
   });
 });

@@ -153,3 +153,65 @@ describe('grant-then-equity conversion (worked by hand)', () => {
     ).toBe('amount');
   });
 });
+
+describe('post-money valuation cap (capBasis POST_MONEY, worked by hand)', () => {
+  // The grant's shares S are (grant A ÷ cap C) of the capitalization just before the round's new money,
+  // S included: S ÷ (N + S) = A ÷ C, so the cap price is (C − A) ÷ N.
+  it('example 5 — the post-money cap beats a discount; the same cap pre-money would give fewer shares', () => {
+    // Grant 1,000,000.00 disbursed; 20 % discount; post-money cap 5,000,000.00.
+    // Round: 3,000,000.00 at pre-money 10,000,000.00 on 1,000,000 shares.
+    //   round price    = 10,000,000 ÷ 1,000,000               = 10.000000
+    //   discount price = 10 × 0.80                             =  8.000000
+    //   cap price      = (5,000,000 − 1,000,000) ÷ 1,000,000   =  4.000000  ← lowest
+    //   shares         = 1,000,000 ÷ 4                         = 250,000
+    //   check          = 250,000 ÷ (1,000,000 + 250,000) = 20 % = 1,000,000 ÷ 5,000,000
+    //   round shares   = 3,000,000 ÷ 10                        = 300,000
+    //   post-money     = 1,000,000 + 300,000 + 250,000         = 1,550,000
+    //   ownership      = 250,000 ÷ 1,550,000 = 0.1612903… → 16.1290 %
+    const terms = { converts: 'DISBURSED', discountPercent: '20', valuationCap: '5000000.00' } as const;
+    const round = { roundSize: '3000000.00', preMoneyValuation: '10000000.00', fullyDilutedShares: '1000000' };
+    const post = computeConversion(
+      { disbursed: '1000000.00', commitment: '1000000.00' },
+      { ...terms, capBasis: 'POST_MONEY' },
+      round,
+    );
+    expect(post).toMatchObject({
+      qualifies: true,
+      conversionPrice: '4.000000',
+      appliedTerm: 'VALUATION_CAP',
+      shares: '250000',
+      unconvertedRemainder: '0.00',
+      roundShares: '300000',
+      postMoneyShares: '1550000',
+      ownershipPercent: '16.1290',
+    });
+    expect((post as { arithmetic: string[] }).arithmetic.join('\n')).toContain(
+      'cap price (post-money) = (cap 5000000.00 − converting 1000000.00) ÷ 1000000 shares = 4.000000',
+    );
+    // Pre-money (the default): cap price 5,000,000 ÷ 1,000,000 = 5.00 → 200,000 shares.
+    const pre = computeConversion({ disbursed: '1000000.00', commitment: '1000000.00' }, terms, round);
+    expect(pre).toMatchObject({ conversionPrice: '5.000000', shares: '200000', appliedTerm: 'VALUATION_CAP' });
+  });
+
+  it('example 6 — a high post-money cap loses to the discount', () => {
+    // Grant 1,000,000.00; 20 % discount; post-money cap 10,000,000.00; round price 10.00 on 1,000,000 shares.
+    //   cap price = (10,000,000 − 1,000,000) ÷ 1,000,000 = 9.000000; discount price = 8.000000 ← lowest
+    //   shares    = 1,000,000 ÷ 8 = 125,000
+    const c = computeConversion(
+      { disbursed: '1000000.00', commitment: '1000000.00' },
+      { converts: 'DISBURSED', discountPercent: '20', valuationCap: '10000000.00', capBasis: 'POST_MONEY' },
+      { roundSize: '3000000.00', pricePerShare: '10', fullyDilutedShares: '1000000' },
+    );
+    expect(c).toMatchObject({ conversionPrice: '8.000000', appliedTerm: 'DISCOUNT', shares: '125000' });
+  });
+
+  it('refuses a post-money cap that does not exceed the converting amount', () => {
+    expect(() =>
+      computeConversion(
+        { disbursed: '5000000.00', commitment: '5000000.00' },
+        { converts: 'DISBURSED', valuationCap: '5000000.00', capBasis: 'POST_MONEY' },
+        { roundSize: '3000000.00', pricePerShare: '10', fullyDilutedShares: '1000000' },
+      ),
+    ).toThrow(expect.objectContaining({ path: 'valuationCap' }) as unknown as Error);
+  });
+});
