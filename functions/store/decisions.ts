@@ -10,7 +10,12 @@ export type StoredDecision = Decision & { decidedAt: string; criteria?: Record<s
 
 const PARALLEL_WRITES = 16;
 
-export const putDecisions = async (competitionId: string, roundId: string, decisions: DecisionWithCriteria[], now: Date) => {
+export const putDecisions = async (
+  competitionId: string,
+  roundId: string,
+  decisions: DecisionWithCriteria[],
+  now: Date,
+) => {
   let next = 0;
   const decidedAt = now.toISOString();
   const worker = async () => {

@@ -209,7 +209,10 @@ const failedAt = (e: unknown, index: number) =>
   e instanceof TransactionCanceledException && e.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /** One review write: the assignment's update, only while the round is not frozen. */
-type ReviewUpdate = Omit<NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>, 'TableName' | 'Key'>;
+type ReviewUpdate = Omit<
+  NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>,
+  'TableName' | 'Key'
+>;
 
 const writeReview = async (a: AssignmentRecord, update: ReviewUpdate) => {
   try {
