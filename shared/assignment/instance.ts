@@ -1,6 +1,7 @@
+import { minOf } from '../review/scoring.ts';
 import * as z from 'zod';
 import { normalizeName } from '../text.ts';
-import { validationError } from '../errors.ts';
+import { conflict, validationError } from '../errors.ts';
 import type { AssignmentProblem, AssignmentSolution } from './solve.ts';
 
 /**
@@ -226,7 +227,7 @@ export const describeSolution = (
     })),
     report: {
       totalAffinity: +s.totalAffinity.toFixed(6),
-      minEntryAffinity: served.length ? +Math.min(...served).toFixed(6) : null,
+      minEntryAffinity: served.length ? +minOf(served).toFixed(6) : null,
       entriesWithOnlyWeakReviewers: s.weakOnlyEntries.map((i) => inst.entries[i]!.id),
       loadHistogram: histogram,
       conflictsAvoided: { total: reasons.size, byReason: conflictsByReason },
@@ -239,4 +240,23 @@ export const describeSolution = (
       certificate: s.certificate,
     },
   };
+};
+
+/**
+ * The largest round the exact solver takes in one step: entries × experts
+ * pairs. Peak memory grows with the pairs (measured by `npm run bench`: 6.0 M
+ * pairs, 5,000 × 1,200, peak 373–411 MB); the assignment and follow-up
+ * functions have 1,024 MB, so 8 M pairs leaves room for the records and the
+ * runtime. A larger round is refused before anything is built.
+ */
+export const MAX_ASSIGNMENT_PAIRS = 8_000_000;
+
+export const assertSolvableSize = (entries: number, experts: number): void => {
+  if (entries * experts <= MAX_ASSIGNMENT_PAIRS) return;
+  throw conflict(
+    'ROUND_TOO_LARGE',
+    `${entries} entries × ${experts} experts = ${entries * experts} pairs: more than the ${MAX_ASSIGNMENT_PAIRS} ` +
+      'the assignment step solves within its memory; split the round by track or narrow the expert pool',
+    { entries, experts, pairs: entries * experts, maxPairs: MAX_ASSIGNMENT_PAIRS },
+  );
 };

@@ -1,6 +1,6 @@
 import type { Competition, Round } from '../competition.ts';
 import type { Entry } from '../entry.ts';
-import type { AssignmentInstance } from '../assignment/instance.ts';
+import { assertSolvableSize, type AssignmentInstance } from '../assignment/instance.ts';
 import type { Expert } from './experts.ts';
 
 /**
@@ -9,6 +9,7 @@ import type { Expert } from './experts.ts';
  * the data — applicant organization vs the expert's institution (with the
  * competition's aliases), the challenge sponsor, the expert's declared
  * organizations and applicants, and an expert who is the entry's lead.
+ * A round too large to solve within the functions' memory is refused here.
  */
 export const roundInstance = (
   competition: Competition,
@@ -16,6 +17,7 @@ export const roundInstance = (
   entries: Entry[],
   experts: Expert[],
 ): AssignmentInstance => {
+  assertSolvableSize(entries.length, experts.length);
   const trackOf = new Map(competition.tracks.map((t) => [t.trackId, t]));
   return {
     reviewsPerEntry: round.reviewersPerEntry,

@@ -103,6 +103,10 @@ export const calibrate = (totals: Array<{ entryId: string; reviewerId: string; t
   };
 };
 
+/** Smallest and largest of a list of any length (spreading a long array into Math.min overflows the stack). */
+export const minOf = (xs: readonly number[]) => xs.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+export const maxOf = (xs: readonly number[]) => xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+
 export interface EntryScore {
   entryId: string;
   trackId: string;
@@ -161,7 +165,7 @@ export const aggregateRound = (
         totals: mine,
         aggregate: round4(blended),
         tieBreak: round4(mean(topScores)),
-        spread: round4(Math.max(...mine) - Math.min(...mine)),
+        spread: round4(maxOf(mine) - minOf(mine)),
       };
     });
 };
@@ -270,7 +274,7 @@ export const advance = (scores: EntryScore[], rule: AdvancementRule): Decision[]
  */
 export const needsExtraReview = (scores: EntryScore[], cutoff: number, threshold: number) =>
   scores
-    .filter((s) => s.spread > threshold && Math.min(...s.totals) < cutoff && Math.max(...s.totals) >= cutoff)
+    .filter((s) => s.spread > threshold && minOf(s.totals) < cutoff && maxOf(s.totals) >= cutoff)
     .map((s) => s.entryId);
 
 /** The aggregate of the last entry that advances: the cutoff the disagreement check uses. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AFFINITY_SCALE, solveAssignment, type AssignmentProblem } from '../../shared/assignment/solve.ts';
+import { assertSolvableSize, MAX_ASSIGNMENT_PAIRS } from '../../shared/assignment/instance.ts';
 
 /** Exhaustive search over every subset of conflict-free pairs: the reference optimum. */
 const bruteForce = (p: AssignmentProblem) => {
@@ -152,5 +153,15 @@ describe('exact reviewer assignment', () => {
       weakThreshold: 0.5,
     };
     expect(solveAssignment(p)).toEqual(solveAssignment(p));
+  });
+});
+
+describe('round size limit', () => {
+  it('refuses, before building anything, a round with more entry × expert pairs than the solver takes in its memory', () => {
+    expect(() => assertSolvableSize(4000, 2000)).not.toThrow(); // 8,000,000 pairs: the limit itself
+    expect(() => assertSolvableSize(4001, 2000)).toThrow(
+      expect.objectContaining({ code: 'ROUND_TOO_LARGE', status: 409 }) as unknown as Error,
+    );
+    expect(() => assertSolvableSize(MAX_ASSIGNMENT_PAIRS + 1, 1)).toThrow(/split the round/);
   });
 });
