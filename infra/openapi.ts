@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MAX_BODY_BYTES, routeList, type RouteSpec } from '../functions/routes.ts';
+import { IDEMPOTENCY_KEY } from '../functions/routes/spec.ts';
 
 /**
  * OpenAPI 3.1 generated from the route table and its zod schemas (zod's own
@@ -46,12 +47,12 @@ const parameters = (r: RouteSpec) => {
   }
   if (r.auth === 'applicant')
     out.push({ name: 'Authorization', in: 'header', required: true, schema: { type: 'string', pattern: '^Bearer ' } });
-  if (r.entry.endsWith('create-entry.ts')) {
+  if (r.idempotent) {
     out.push({
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' },
+      schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
     });
   }
   return out;

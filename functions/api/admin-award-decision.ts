@@ -1,4 +1,4 @@
-import { api } from '../runtime/http.ts';
+import { idempotentApi } from '../services/idempotency.ts';
 import { planOf } from '../services/award-data.ts';
 import { sendTaskSuccess } from '../runtime/executions.ts';
 import { awardRoutes } from '../routes/awards.ts';
@@ -13,7 +13,7 @@ import { getAwards } from '../store/awards.ts';
  * changes nothing — then sent to the waiting workflow step, which records it
  * with who, when and why.
  */
-export const handler = api(awardRoutes.adminAwardDecision, async ({ params, body, principal }) => {
+export const handler = idempotentApi(awardRoutes.adminAwardDecision, async ({ params, body, principal }) => {
   const competition = await requireCompetition(params.competitionId);
   const a = await getAwards(params.competitionId);
   if (!a) throw new AppError(404, 'NOT_FOUND', 'No award proposal yet');

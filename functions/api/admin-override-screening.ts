@@ -1,4 +1,4 @@
-import { api } from '../runtime/http.ts';
+import { idempotentApi } from '../services/idempotency.ts';
 import { now } from '../runtime/clock.ts';
 import { organizerRoutes } from '../routes/organizer.ts';
 import { notFound } from '../../shared/errors.ts';
@@ -6,7 +6,7 @@ import { assertOverridable } from '../../shared/entry.ts';
 import { getEntryRecord, recordOverride } from '../store/entries.ts';
 import { ownerView } from '../services/entry-access.ts';
 
-export const handler = api(organizerRoutes.adminOverrideScreening, async ({ params, body, principal }) => {
+export const handler = idempotentApi(organizerRoutes.adminOverrideScreening, async ({ params, body, principal }) => {
   const record = await getEntryRecord(params.entryId);
   if (!record) throw notFound('Entry');
   assertOverridable(record);

@@ -1,4 +1,4 @@
-import { api } from '../runtime/http.ts';
+import { idempotentApi } from '../services/idempotency.ts';
 import { now } from '../runtime/clock.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { AppError, validationError } from '../../shared/errors.ts';
@@ -11,7 +11,7 @@ import { updateProject } from '../store/projects.ts';
  * does not allow is a 409 that lists the events allowed now; a financing round
  * that qualifies converts the grant into equity, with the arithmetic stored.
  */
-export const handler = api(awardRoutes.adminProjectEvent, async ({ params, body, principal }) => {
+export const handler = idempotentApi(awardRoutes.adminProjectEvent, async ({ params, body, principal }) => {
   const at = now().toISOString();
   try {
     const { after } = await updateProject(

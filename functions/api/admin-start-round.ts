@@ -1,4 +1,4 @@
-import { api } from '../runtime/http.ts';
+import { idempotentApi } from '../services/idempotency.ts';
 import { requiredEnv } from '../runtime/aws.ts';
 import { startOrResume } from '../runtime/executions.ts';
 import { roundRoutes } from '../routes/rounds.ts';
@@ -7,7 +7,7 @@ import { roundExecutionName } from '../../shared/competition.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
-export const handler = api(roundRoutes.adminStartRound, async ({ params }) => {
+export const handler = idempotentApi(roundRoutes.adminStartRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
   const round = competition.rounds.find((r) => r.roundId === params.roundId);
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');

@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import { api } from '../runtime/http.ts';
 import { now } from '../runtime/clock.ts';
 import { entryRoutes } from '../routes/entries.ts';
-import { AppError, notFound, validationError } from '../../shared/errors.ts';
+import { AppError, notFound } from '../../shared/errors.ts';
 import {
   assertIntakeOpen,
   assertSubmittable,
@@ -21,31 +21,15 @@ import {
   type IdempotentResponse,
 } from '../store/entries.ts';
 import { ownerView } from '../services/entry-access.ts';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+import { idempotencyKeyOf, keyReused } from '../services/idempotency.ts';
 
 const replay = (stored: IdempotentResponse, requestHash: string) => {
-  if (stored.requestHash !== requestHash) {
-    throw new AppError(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used with a different request body',
-    );
-  }
+  if (stored.requestHash !== requestHash) throw keyReused();
   return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
 };
 
 export const handler = api(entryRoutes.createEntry, async ({ params, body, headers }) => {
-  const key = headers['idempotency-key'];
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw validationError('Invalid Idempotency-Key header', [
-      {
-        path: 'header.idempotency-key',
-        message: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -',
-        code: 'invalid_string',
-      },
-    ]);
-  }
+  const key = idempotencyKeyOf(headers);
   const scope = `entries#${params.competitionId}`;
   const requestHash = sha256(canonicalJson(body));
   try {

@@ -7,6 +7,7 @@ export const entryRoutes = {
     method: 'POST',
     path: '/competitions/{competitionId}/entries',
     entry: 'functions/api/create-entry.ts',
+    idempotent: true,
     auth: 'public',
     okStatus: 201,
     table: 'readWrite',

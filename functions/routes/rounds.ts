@@ -10,6 +10,7 @@ export const roundRoutes = {
     method: 'POST',
     path: '/admin/competitions/{competitionId}/rounds/{roundId}/start',
     entry: 'functions/api/admin-start-round.ts',
+    idempotent: true,
     auth: 'admin',
     okStatus: 202,
     table: 'read',

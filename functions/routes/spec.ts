@@ -22,7 +22,12 @@ export interface RouteSpec extends FunctionNeeds {
   bodyFormat?: 'json' | 'csv' | 'form';
   /** Status of a successful response. */
   okStatus: 200 | 201 | 202;
+  /** Honours `Idempotency-Key`: a retry with the same key and request answers the first answer, changing nothing. */
+  idempotent?: boolean;
 }
+
+/** What an `Idempotency-Key` header may hold. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export const competitionParams = z.strictObject({ competitionId: slug });
 const entryId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an entry id');

@@ -272,6 +272,13 @@ try {
       )) as Record<string, any>
     ).run.status;
     if (st === 'REVIEWING') break;
+    // A failed assignment step would otherwise leave this loop waiting forever.
+    const execution = local.sfn.describeExecution(review.executionArn);
+    if (execution.status !== 'RUNNING') {
+      throw new Error(
+        `the review round ended before assigning: ${execution.status} ${JSON.stringify(execution.events.at(-1))}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const assignedAt = Date.now();
