@@ -2,11 +2,11 @@ import { renderAppointmentPage } from '../../shared/awards/pages.ts';
 import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
-import { linkFailurePage, openLink } from '../services/signed-links.ts';
+import { appointmentLinks, linkFailurePage, openLink } from '../services/signed-links.ts';
 
 /** GET shows the appointment and changes nothing. */
 export const handler = api(awardRoutes.getAppointment, async ({ params, query, event }) => {
-  const link = await openLink('appointment', params.token, now(), query.lang);
+  const link = await openLink(appointmentLinks, params.token, now(), query.lang);
   if (!link.ok) return linkFailurePage(link);
   const { project: p, competition } = link;
   const tier = competition.awardPlan.tiers.find((t) => t.tierId === p.awardId);

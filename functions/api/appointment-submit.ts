@@ -3,13 +3,13 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { resumeIfReady } from '../services/callbacks.ts';
-import { linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
+import { appointmentLinks, linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
 import { appointmentWait, updateProject } from '../store/projects.ts';
 
 /** The appointee's answer, recorded once; it resumes the hand-off workflow. */
 export const handler = api(awardRoutes.postAppointment, async ({ params, body, event }) => {
   const at = now();
-  const link = await openLink('appointment', params.token, at, requestedLanguage(body.lang));
+  const link = await openLink(appointmentLinks, params.token, at, requestedLanguage(body.lang));
   if (!link.ok) return linkFailurePage(link);
   const accepted = body.action === 'accept';
   const reason = body.reason?.trim();

@@ -2,11 +2,11 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { reviewRoutes } from '../routes/reviews.ts';
 import { reviewPage } from '../services/link-pages.ts';
-import { linkFailurePage, openLink } from '../services/signed-links.ts';
+import { reviewLinks, linkFailurePage, openLink } from '../services/signed-links.ts';
 
 /** GET shows the page and changes nothing: mail scanners prefetch links. */
 export const handler = api(reviewRoutes.getReviewPage, async ({ params, query, event }) => {
-  const link = await openLink('review', params.token, now(), query.lang);
+  const link = await openLink(reviewLinks, params.token, now(), query.lang);
   if (!link.ok) return linkFailurePage(link);
   const a = link.assignment;
   const values =

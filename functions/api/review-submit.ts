@@ -6,7 +6,7 @@ import { logger } from '../runtime/logger.ts';
 import { reviewRoutes } from '../routes/reviews.ts';
 import { resumeIfReady } from '../services/callbacks.ts';
 import { reviewPage } from '../services/link-pages.ts';
-import { linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
+import { reviewLinks, linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
 import { declareConflict, saveDraft, submitReview } from '../store/reviews.ts';
 import { reviewWait } from '../store/rounds.ts';
 
@@ -16,7 +16,7 @@ import { reviewWait } from '../store/rounds.ts';
  */
 export const handler = api(reviewRoutes.postReview, async ({ params, body, event }) => {
   const at = now();
-  const link = await openLink('review', params.token, at, requestedLanguage(body.lang));
+  const link = await openLink(reviewLinks, params.token, at, requestedLanguage(body.lang));
   if (!link.ok) return linkFailurePage(link);
   const { assignment: a, competition, round, lang } = link;
   const page = (status: number, errors: FieldIssue[]) => {

@@ -3,11 +3,11 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { sponsorPageModel } from '../services/link-pages.ts';
-import { linkFailurePage, openLink } from '../services/signed-links.ts';
+import { sponsorConfirmationLinks, linkFailurePage, openLink } from '../services/signed-links.ts';
 
 /** GET shows the winners to confirm and changes nothing. */
 export const handler = api(awardRoutes.getSponsorConfirmation, async ({ params, query, event }) => {
-  const link = await openLink('sponsor-confirmation', params.token, now(), query.lang);
+  const link = await openLink(sponsorConfirmationLinks, params.token, now(), query.lang);
   if (!link.ok) return linkFailurePage(link);
   return { html: renderSponsorPage(sponsorPageModel(link, link.lang, event.rawPath)) };
 });

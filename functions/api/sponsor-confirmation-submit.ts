@@ -3,7 +3,7 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { resumeIfReady } from '../services/callbacks.ts';
-import { linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
+import { sponsorConfirmationLinks, linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
 import { sponsorWait, updateAwards } from '../store/awards.ts';
 
 /**
@@ -13,7 +13,7 @@ import { sponsorWait, updateAwards } from '../store/awards.ts';
  */
 export const handler = api(awardRoutes.postSponsorConfirmation, async ({ params, body, event }) => {
   const at = now();
-  const link = await openLink('sponsor-confirmation', params.token, at, requestedLanguage(body.lang));
+  const link = await openLink(sponsorConfirmationLinks, params.token, at, requestedLanguage(body.lang));
   if (!link.ok) return linkFailurePage(link);
   const reason = body.reason?.trim();
   if (body.action === 'decline' && !reason) {

@@ -18,7 +18,8 @@ import { getRoundRun } from '../store/rounds.ts';
  * choose the language — and a failure always maps to the same statuses and
  * error page. Each purpose only says how to find and expand its subject.
  */
-interface LinkSubject<Found, Opened> {
+export interface LinkSubject<Found, Opened> {
+  purpose: LinkPurpose;
   /** The record the token names (an assignment, a confirmation, a project). */
   find(subject: string): Promise<Found | undefined>;
   /** Its current link version; a revoked subject refuses every link. */
@@ -52,7 +53,8 @@ export interface OpenedAppointment {
 }
 
 /** A review link grants its one assignment, that assignment's entry and the round's rubric. */
-const review: LinkSubject<AssignmentRecord, OpenedReview> = {
+export const reviewLinks: LinkSubject<AssignmentRecord, OpenedReview> = {
+  purpose: 'review',
   find: getAssignment,
   version: (a) => ({ version: a.linkVersion, revoked: a.status === 'REVOKED' }),
   expand: async (assignment, now) => {
@@ -71,10 +73,11 @@ const review: LinkSubject<AssignmentRecord, OpenedReview> = {
 };
 
 /** A sponsor's link grants its one challenge track's confirmation (subject `<competitionId>#<trackId>`). */
-const sponsorConfirmation: LinkSubject<
+export const sponsorConfirmationLinks: LinkSubject<
   { awards: AwardRecord; confirmation: SponsorConfirmation },
   OpenedSponsorConfirmation
 > = {
+  purpose: 'sponsor-confirmation',
   find: async (subject) => {
     const [competitionId, trackId] = subject.split('#');
     const awards = await getAwards(competitionId!);
@@ -89,7 +92,8 @@ const sponsorConfirmation: LinkSubject<
 };
 
 /** An appointee's link grants their one project's appointment. */
-const appointment: LinkSubject<ProjectRecord, OpenedAppointment> = {
+export const appointmentLinks: LinkSubject<ProjectRecord, OpenedAppointment> = {
+  purpose: 'appointment',
   find: getProject,
   version: (project) => ({ version: project.appointment.linkVersion }),
   expand: async (project) => {
@@ -98,11 +102,6 @@ const appointment: LinkSubject<ProjectRecord, OpenedAppointment> = {
   },
 };
 
-const SUBJECTS = { review, 'sponsor-confirmation': sponsorConfirmation, appointment } satisfies Record<
-  LinkPurpose,
-  unknown
->;
-
 /** Where each purpose's page is served (the token follows). */
 const LINK_PATHS: Record<LinkPurpose, string> = {
   review: '/review/',
@@ -110,29 +109,27 @@ const LINK_PATHS: Record<LinkPurpose, string> = {
   appointment: '/appointments/',
 };
 
-type OpenedBy = {
-  review: OpenedReview;
-  'sponsor-confirmation': OpenedSponsorConfirmation;
-  appointment: OpenedAppointment;
-};
-
 export type LinkFailure = { ok: false; purpose: LinkPurpose; code: LinkFailureCode; lang: Lang };
-export type OpenedLink<P extends LinkPurpose> = ({ ok: true; lang: Lang } & OpenedBy[P]) | LinkFailure;
+export type OpenedLink<Opened> = ({ ok: true; lang: Lang } & Opened) | LinkFailure;
 
-export const openLink = async <P extends LinkPurpose>(
-  purpose: P,
+/**
+ * Opens a link of one purpose. Each route passes the subject it serves (not a
+ * purpose name), so its bundle carries only that purpose's stores.
+ */
+export const openLink = async <Found, Opened>(
+  subject: LinkSubject<Found, Opened>,
   token: string,
   now: Date,
   requestedLang?: Lang,
-): Promise<OpenedLink<P>> => {
-  const subject = SUBJECTS[purpose] as unknown as LinkSubject<unknown, OpenedBy[P]>;
+): Promise<OpenedLink<Opened>> => {
+  const { purpose } = subject;
   const fail = (code: LinkFailureCode): LinkFailure => ({ ok: false, purpose, code, lang: requestedLang ?? 'zh' });
   const signed = verifyLink(token, purpose, (await linkKeys()).verify, now);
   if (!signed.ok) return fail(signed.code);
   const found = await subject.find(signed.claims.subject);
   const checked = checkVersion(signed, found === undefined ? undefined : subject.version(found));
   if (!checked.ok) return fail(checked.code);
-  const opened = await subject.expand(found, now);
+  const opened = await subject.expand(found as Found, now);
   if (!opened) return fail('INVALID_LINK');
   const lang = requestedLang ?? (await subject.language?.(opened)) ?? 'zh';
   return { ok: true, lang, ...opened };

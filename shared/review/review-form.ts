@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { redactText, type Identity } from './redaction.ts';
 import type { CompetitionConfig, Round } from '../competition.ts';
 import type { Entry } from '../entry.ts';
 import { validationError, type FieldIssue } from '../errors.ts';
@@ -86,24 +87,27 @@ export const parseReviewForm = (
 /**
  * 盲评: what a reviewer of a blind round sees. Applicant identity never leaves
  * the server: names, organizations, e-mails, phones and credit codes are not
- * rendered, and any occurrence of them inside the free texts is blacked out.
+ * rendered, and every free text and keyword is redacted (see redaction.ts:
+ * matched after Unicode normalization, so upper case, full-width letters or
+ * zero-width characters do not let a name through; e-mail addresses, URLs,
+ * domains and phone numbers are masked too).
  */
 export const reviewerView = (e: Entry, blind: boolean) => {
-  const identity = [
-    e.applicant.organizationName,
-    e.applicant.lead.name,
-    e.applicant.lead.email,
-    e.applicant.lead.phone,
-    e.applicant.creditCode,
-  ].filter((x): x is string => !!x && x.length >= 2);
-  const redact = (s?: string) => (s && blind ? identity.reduce((acc, id) => acc.split(id).join('■■■'), s) : s);
+  const identity: Identity = {
+    organizationName: e.applicant.organizationName,
+    personNames: [e.applicant.lead.name],
+    emails: [e.applicant.lead.email],
+    phones: e.applicant.lead.phone ? [e.applicant.lead.phone] : [],
+    codes: e.applicant.creditCode ? [e.applicant.creditCode] : [],
+  };
+  const redact = (s?: string) => (s && blind ? redactText(s, identity) : s);
   return {
     entryId: e.entryId,
     trackId: e.trackId,
     title: redact(e.title)!,
     summary: redact(e.summary),
     solution: redact(e.solution),
-    keywords: e.keywords ?? [],
+    keywords: (e.keywords ?? []).map((k) => redact(k)!),
     documents: e.documents.map((d) => ({ type: d.type, name: blind ? undefined : d.name })),
     applicant: blind
       ? undefined

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { signLink } from '../../shared/links.ts';
+import { normalizeIdentity } from '../../shared/review/redaction.ts';
 import {
   assignmentIdOf,
   createAssignments,
@@ -67,6 +68,9 @@ beforeAll(async () => {
     body: demoEntry({
       title: '<script>alert(1)</script> 存算一体芯片',
       summary: `${ORG}研发的存算一体架构，由张三负责。`,
+      // The organization again, disguised: zero-width joiners inside, in a keyword (blind rounds redact keywords too).
+      keywords: ['存算一体', [...ORG].join('\u200d'), 'ZHANG SAN'],
+      solution: '联系 zhangsan@example.com 或 138-0013-8000 获取演示。',
       applicant: { ...demoEntry().applicant, organizationName: ORG },
     }),
   });
@@ -97,6 +101,9 @@ describe('reviewer page', () => {
     expect(r.headers.get('content-type')).toContain('text/html');
     expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
     for (const secret of [ORG, '张三', 'zhangsan@example.com', '杭州']) expect(r.text).not.toContain(secret);
+    expect(normalizeIdentity(r.text)).not.toContain(normalizeIdentity(ORG));
+    expect(r.text).not.toContain('138-0013-8000');
+    expect(r.text).toContain('存算一体');
     expect(r.text).toContain('■■■研发的存算一体架构');
     expect(r.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(r.text).not.toContain('<script>');
