@@ -16,7 +16,7 @@ export interface FunctionNeeds {
   starts?: readonly MachineId[];
   /** With `starts`: may also describe and redrive those executions (the admin start routes resume them). */
   redrives?: boolean;
-  /** May resume these machines' callback steps (SendTaskSuccess / SendTaskFailure). */
+  /** May resume these machines' callback steps (SendTaskSuccess only: nothing here fails a wait). */
   resumes?: readonly MachineId[];
   timeoutSeconds?: number;
   memoryMb?: number;

@@ -196,7 +196,7 @@ export class CompetitionStack extends Stack {
         }),
       );
       f.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources }),
+        new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources }),
       );
     }
     for (const m of needs.starts ?? []) {

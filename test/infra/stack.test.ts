@@ -204,4 +204,26 @@ describe('CDK stack', () => {
     expect(def.States.WaitForDeadline).toMatchObject({ Type: 'Wait', TimestampPath: '$.intake.waitUntil' });
     for (const s of Object.values(def.States).filter((x) => x.Type === 'Task')) expect(s.TimeoutSeconds).toBe(300);
   });
+
+  it('lets a function resume only the machines its row names, with SendTaskSuccess only; link routes their own machine', () => {
+    const resumers = policies().flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('states:SendTask')),
+      ).map((st) => ({
+        role: String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, ''),
+        actions: [st.Action].flat(),
+        resource: JSON.stringify(st.Resource),
+      })),
+    );
+    expect(resumers.flatMap((r) => r.actions).filter((a) => a !== 'states:SendTaskSuccess')).toEqual([]);
+    const machinesOf = (role: string) =>
+      resumers
+        .filter((r) => r.role === role)
+        .flatMap((r) => [...r.resource.matchAll(/InnovationChallenge-(\w+)/g)].map((m) => m[1]))
+        .sort();
+    expect(machinesOf('PostSponsorConfirmationFunctionRole')).toEqual(['AwardRound']);
+    expect(machinesOf('PostAppointmentFunctionRole')).toEqual(['ProjectHandOff']);
+    expect(machinesOf('PostReviewFunctionRole')).toEqual(['ReviewRound']);
+    expect(machinesOf('GetReviewPageFunctionRole')).toEqual([]);
+  });
 });
