@@ -12,6 +12,8 @@ export interface FunctionNeeds {
   table: 'read' | 'readWrite';
   /** Reads the link signing key (Secrets Manager) to sign or verify links. */
   signsLinks?: boolean;
+  /** Reads the entry token key (Secrets Manager) to derive applicant access tokens. */
+  derivesEntryTokens?: boolean;
   /** May start executions of these machines (their ARNs arrive in `<MACHINE>_STATE_MACHINE_ARN`). */
   starts?: readonly MachineId[];
   /** With `starts`: may also describe and redrive those executions (the admin start routes resume them). */

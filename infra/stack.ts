@@ -54,6 +54,8 @@ export class CompetitionStack extends Stack {
   readonly machines: Record<MachineId, sfn.StateMachine>;
   /** HMAC key of signed links (review, appointment, sponsor confirmation): {"current": "...", "previous"?: "..."}. */
   readonly linkSigningKey: secretsmanager.Secret;
+  /** HMAC key applicant access tokens are derived with: {"current": "..."}. */
+  readonly entryTokenKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -95,6 +97,26 @@ export class CompetitionStack extends Stack {
         id: 'AwsSolutions-SMG4',
         reason:
           'Rotation is a planned step, not a schedule: links stay valid until their round closes, so the old key moves to "previous" and both verify until then.',
+      },
+    ]);
+
+    this.entryTokenKey = new secretsmanager.Secret(this, 'EntryTokenKey', {
+      description:
+        'HMAC-SHA-256 key that derives applicant access tokens from entry ids (only their hashes are stored)',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.entryTokenKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Not rotated on a schedule: entries keep only token hashes, and a replayed creation (within 24 h) re-derives ' +
+          'its token with this key; rotate by hand when no entry was created in the last day.',
       },
     ]);
 
@@ -180,6 +202,10 @@ export class CompetitionStack extends Stack {
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
   private grantNeeds(f: AppFunction, needs: FunctionNeeds) {
     grantTable(f.role, this.table.tableArn, [GSI1], needs.table);
+    if (needs.derivesEntryTokens) {
+      f.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
+      this.entryTokenKey.grantRead(f.role);
+    }
     if (needs.signsLinks) {
       f.fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkSigningKey.secretArn);
       this.linkSigningKey.grantRead(f.role);
@@ -195,9 +221,7 @@ export class CompetitionStack extends Stack {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       );
-      f.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources }),
-      );
+      f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources }));
     }
     for (const m of needs.starts ?? []) {
       const machine = this.machines[m];

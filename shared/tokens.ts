@@ -1,7 +1,15 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-/** A bearer secret for one entry: 256 random bits, base64url. Only its hash is kept on the entry. */
-export const newAccessToken = (): string => randomBytes(32).toString('base64url');
+/**
+ * An entry's bearer token: HMAC-SHA-256 of the entry id under a secret key
+ * (Secrets Manager), base64url, 256 bits. Only its hash is kept on the entry,
+ * and nothing at rest holds the token itself: a replayed creation derives it
+ * again from the entry id.
+ */
+export const deriveAccessToken = (entryId: string, key: string): string => {
+  if (key.length < 32) throw new Error('an entry token key needs at least 32 characters');
+  return createHmac('sha256', key).update(`entry-access:v1:${entryId}`, 'utf8').digest('base64url');
+};
 
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 

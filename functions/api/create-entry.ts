@@ -11,7 +11,8 @@ import {
   type CreateEntryBody,
   type Entry,
 } from '../../shared/entry.ts';
-import { canonicalJson, newAccessToken, sha256 } from '../../shared/tokens.ts';
+import { canonicalJson, deriveAccessToken, sha256 } from '../../shared/tokens.ts';
+import { entryTokenKeys } from '../runtime/secret-keys.ts';
 import { getCompetitionCached } from '../store/competitions.ts';
 import {
   createEntry,
@@ -23,9 +24,12 @@ import {
 import { ownerView } from '../services/entry-access.ts';
 import { idempotencyKeyOf, keyReused } from '../services/idempotency.ts';
 
-const replay = (stored: IdempotentResponse, requestHash: string) => {
+/** The stored answer holds no token: the replay derives it again from the entry id. */
+const replay = async (stored: IdempotentResponse, requestHash: string) => {
   if (stored.requestHash !== requestHash) throw keyReused();
-  return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
+  const body = stored.body as { entry: { entryId: string } };
+  const accessToken = deriveAccessToken(body.entry.entryId, (await entryTokenKeys()).current);
+  return { status: stored.status, body: { ...body, accessToken }, headers: { 'idempotent-replayed': 'true' } };
 };
 
 export const handler = api(entryRoutes.createEntry, async ({ params, body, headers }) => {
@@ -59,11 +63,12 @@ const createOnce = async (
   const { submit, trackId, ...content } = body;
   if (submit) assertSubmittable(content, competition, trackId);
 
-  const token = newAccessToken();
+  const entryId = ulid(at.getTime());
+  const token = deriveAccessToken(entryId, (await entryTokenKeys()).current);
   const iso = at.toISOString();
   const entry: Entry = {
     ...content,
-    entryId: ulid(at.getTime()),
+    entryId,
     competitionId: competition.competitionId,
     trackId,
     status: submit ? 'SUBMITTED' : 'DRAFT',
@@ -74,13 +79,13 @@ const createOnce = async (
     ...(submit ? { submittedAt: iso } : {}),
   };
   const record: EntryRecord = { ...entry, tokenHash: sha256(token) };
-  const response = { status: 201, body: { entry: ownerView(record), accessToken: token } };
+  const stored = { status: 201, body: { entry: ownerView(record) } };
   await createEntry(
     record,
     competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack,
     idem
-      ? { scope: idem.scope, key: idem.key, now: at, response: { ...response, requestHash: idem.requestHash } }
+      ? { scope: idem.scope, key: idem.key, now: at, response: { ...stored, requestHash: idem.requestHash } }
       : undefined,
   );
-  return response;
+  return { status: 201, body: { ...stored.body, accessToken: token } };
 };

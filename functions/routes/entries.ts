@@ -8,6 +8,7 @@ export const entryRoutes = {
     path: '/competitions/{competitionId}/entries',
     entry: 'functions/api/create-entry.ts',
     idempotent: true,
+    derivesEntryTokens: true,
     auth: 'public',
     okStatus: 201,
     table: 'readWrite',

@@ -2,7 +2,7 @@ import type { Competition, ReviewRound } from '../../shared/competition.ts';
 import { renderLinkError, type LinkFailureCode } from '../../shared/link-pages.ts';
 import { checkVersion, signLink, verifyLink, type LinkPurpose } from '../../shared/links.ts';
 import type { Lang } from '../../shared/review/page.ts';
-import { linkKeys } from '../runtime/link-keys.ts';
+import { linkKeys } from '../runtime/secret-keys.ts';
 import { getAwards, type AwardRecord, type SponsorConfirmation } from '../store/awards.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getEntryRecord, type EntryRecord } from '../store/entries.ts';

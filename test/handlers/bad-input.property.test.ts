@@ -7,6 +7,7 @@ import { handler as createCompetition } from '../../functions/api/admin-create-c
 import { handler as projectEvent } from '../../functions/api/admin-project-event.ts';
 import { handler as awardDecision } from '../../functions/api/admin-award-decision.ts';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { allocateAwards } from '../../shared/awards/allocation.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
@@ -17,8 +18,12 @@ import { call, httpEvent } from '../fixtures/events.ts';
  * error code — never a 5xx — and nothing is written unless it succeeded.
  */
 process.env.TABLE_NAME = 'test-table';
+process.env.ENTRY_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:EntryTokenKey';
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+mockClient(SecretsManagerClient)
+  .on(GetSecretValueCommand)
+  .resolves({ SecretString: JSON.stringify({ current: 'k'.repeat(64) }) });
 const ENTRY = '01J0000000000000000000000A';
 const project = {
   projectId: `PRJ-${ENTRY}`,

@@ -4,14 +4,19 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { handler } from '../../functions/api/create-entry.ts';
 import { fixedClock, systemClock, useClock } from '../../functions/runtime/clock.ts';
-import { canonicalJson, sha256 } from '../../shared/tokens.ts';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { canonicalJson, deriveAccessToken, sha256 } from '../../shared/tokens.ts';
 import { createEntryBody } from '../../shared/entry.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { call, httpEvent } from '../fixtures/events.ts';
 
 process.env.TABLE_NAME = 'test-table';
+process.env.ENTRY_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:EntryTokenKey';
 const ddb = mockClient(DynamoDBDocumentClient);
+const secrets = mockClient(SecretsManagerClient);
+const TOKEN_KEY = 'k'.repeat(64);
+secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: TOKEN_KEY }) });
 
 const NOW = Date.parse('2026-06-01T00:00:00.000Z');
 const DEADLINE = Date.parse('2026-06-30T00:00:00.000Z');
@@ -57,6 +62,9 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
     expect(tx).toHaveLength(3);
     expect(tx[0]!.Put!.Item!.tokenHash).toBe(sha256(r.body.accessToken));
     expect(tx[0]!.Put!.Item!.accessToken).toBeUndefined();
+    // Nothing at rest holds the bearer token: not the entry, not the idempotency record.
+    expect(JSON.stringify(tx)).not.toContain(r.body.accessToken);
+    expect(r.body.accessToken).toBe(deriveAccessToken(r.body.entry.entryId, TOKEN_KEY));
     expect(tx[1]!.Update!.ConditionExpression).toContain('activeCount < :max');
     expect(tx[2]!.Put!.Item!.pk).toBe('IDEM#entries#yrd-challenge-2026#key-00000001');
   });
@@ -113,7 +121,7 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
     const body = demoEntry();
     const stored = {
       status: 201,
-      body: { entry: { entryId: 'E1' }, accessToken: 'tok' },
+      body: { entry: { entryId: 'E1' } },
       requestHash: sha256(canonicalJson(createEntryBody.parse(body))),
     };
     ddb.on(TransactWriteCommand).rejects(keyTaken());
@@ -122,7 +130,8 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
       .resolves({ Item: stored });
     const r = await post(body, { 'idempotency-key': 'key-00000002' });
     expect(r.status).toBe(201);
-    expect(r.body).toEqual(stored.body);
+    // The token is derived again from the entry id: the same one the first response carried.
+    expect(r.body).toEqual({ ...stored.body, accessToken: deriveAccessToken('E1', TOKEN_KEY) });
     expect(r.headers['idempotent-replayed']).toBe('true');
   });
 
@@ -130,7 +139,7 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
     const body = demoEntry();
     const stored = {
       status: 201,
-      body: { entry: { entryId: 'E2' }, accessToken: 'tok' },
+      body: { entry: { entryId: 'E2' } },
       requestHash: sha256(canonicalJson(createEntryBody.parse(body))),
     };
     ddb

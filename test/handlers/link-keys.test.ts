@@ -10,7 +10,7 @@ describe('link keys loader (Secrets Manager mocked)', () => {
   });
 
   it('verifies with current and previous during a rotation, caches for minutes, then re-reads', async () => {
-    const { linkKeys } = await import('../../functions/runtime/link-keys.ts');
+    const { linkKeys } = await import('../../functions/runtime/secret-keys.ts');
     sm.on(GetSecretValueCommand).resolves({
       SecretString: JSON.stringify({ current: 'c'.repeat(40), previous: 'p'.repeat(40) }),
     });
@@ -23,7 +23,7 @@ describe('link keys loader (Secrets Manager mocked)', () => {
   });
 
   it('refuses a secret without a usable current key, with a clear message', async () => {
-    const { linkKeys } = await import('../../functions/runtime/link-keys.ts');
+    const { linkKeys } = await import('../../functions/runtime/secret-keys.ts');
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: 'short' }) });
     await expect(linkKeys(99_000_000)).rejects.toThrow(/"current" key of at least 32/);
   });
