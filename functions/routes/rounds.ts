@@ -1,4 +1,4 @@
-import { roundParams, type RouteSpec } from './spec.ts';
+import { competitionParams, roundParams, type RouteSpec } from './spec.ts';
 
 /**
  * Organizer routes about a competition's rounds, in their own group: their
@@ -52,5 +52,17 @@ export const roundRoutes = {
     params: roundParams,
     timeoutSeconds: 60,
     memoryMb: 1024,
+  },
+  adminVerifyAudit: {
+    method: 'GET',
+    path: '/admin/competitions/{competitionId}/audit',
+    entry: 'functions/api/admin-verify-audit.ts',
+    auth: 'admin',
+    okStatus: 200,
+    table: 'read',
+    summary:
+      'Walks the competition’s hash-chained audit record and names the first record that was changed, removed or reordered',
+    params: competitionParams,
+    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -17,6 +17,8 @@ import { validationError } from '../../shared/errors.ts';
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
  * | awards (proposal…)   | COMP#<cid>                           | AWARDS           |                                          |                      |
  * | funded project       | PROJECT#<projectId>                  | PROJECT          | PROJECTS                                 | <cid>#<projectId>    |
+ * | audit record         | AUDIT#<cid>#<shard>                  | REC#<seq, 12 digits> |                                      |                      |
+ * | audit chain head     | AUDIT#<cid>#<shard>                  | HEAD             |                                          |                      |
  */
 export const GSI1 = 'gsi1';
 
@@ -49,6 +51,15 @@ export const advancedIndexKey = (competitionId: string, roundId: string) => `ADV
 export const awardsKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'AWARDS' });
 export const projectKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' });
 export const PROJECT_LIST = 'PROJECTS';
+export const auditShardKey = (competitionId: string, shard: number) => `AUDIT#${competitionId}#${shard}`;
+export const auditRecordKey = (competitionId: string, shard: number, seq: number) => ({
+  pk: auditShardKey(competitionId, shard),
+  sk: `REC#${String(seq).padStart(12, '0')}`,
+});
+export const auditHeadKey = (competitionId: string, shard: number) => ({
+  pk: auditShardKey(competitionId, shard),
+  sk: 'HEAD',
+});
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
 
 /** Strips storage attributes before an item leaves the store. */

@@ -7,10 +7,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
+import type { AuditEvent } from '../../shared/audit.ts';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { assignmentKey, roundKey, roundReviewsKey, stripKeys } from './keys.ts';
+import { transactWithAudit, type TxItem } from './audit.ts';
 import { ROUND_NOT_FROZEN } from './rounds.ts';
 import { queryIndexAll, queryIndexPage } from './query.ts';
 
@@ -214,16 +216,15 @@ type ReviewUpdate = Omit<
   'TableName' | 'Key'
 >;
 
-const writeReview = async (a: AssignmentRecord, update: ReviewUpdate) => {
+const writeReview = async (a: AssignmentRecord, update: ReviewUpdate, audit?: AuditEvent) => {
+  const items: TxItem[] = [
+    { Update: { TableName: tableName(), Key: assignmentKey(a.assignmentId), ...update } },
+    roundNotFrozen(a),
+  ];
   try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: { TableName: tableName(), Key: assignmentKey(a.assignmentId), ...update } },
-          roundNotFrozen(a),
-        ],
-      }),
-    );
+    if (audit) return (await transactWithAudit(items, audit)).attempts;
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return 1;
   } catch (e) {
     if (failedAt(e, 1)) throw ROUND_FROZEN();
     throw e;
@@ -241,36 +242,51 @@ const leavePending = (
     counter: 'receivedReviews' | 'expectedReviews';
     delta: number;
   },
+  audit: AuditEvent,
 ) =>
-  documentClient().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: assignmentKey(a.assignmentId),
-            UpdateExpression: `SET #s = :to, ${change.set}`,
-            ConditionExpression: '#s = :pending AND linkVersion = :v',
-            ExpressionAttributeNames: { '#s': 'status', ...change.names },
-            ExpressionAttributeValues: { ':to': change.to, ':pending': 'PENDING', ':v': linkVersion, ...change.values },
-          },
+  transactWithAudit(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: assignmentKey(a.assignmentId),
+          UpdateExpression: `SET #s = :to, ${change.set}`,
+          ConditionExpression: '#s = :pending AND linkVersion = :v',
+          ExpressionAttributeNames: { '#s': 'status', ...change.names },
+          ExpressionAttributeValues: { ':to': change.to, ':pending': 'PENDING', ':v': linkVersion, ...change.values },
         },
-        {
-          Update: {
-            TableName: tableName(),
-            Key: roundKey(a.competitionId, a.roundId),
-            UpdateExpression: 'ADD #n :d, #t :d',
-            ConditionExpression: ROUND_NOT_FROZEN,
-            ExpressionAttributeNames: {
-              '#n': change.counter,
-              '#t': trackCounter(change.counter === 'receivedReviews' ? 'received' : 'expected', a.trackId),
-            },
-            ExpressionAttributeValues: { ':d': change.delta },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: roundKey(a.competitionId, a.roundId),
+          UpdateExpression: 'ADD #n :d, #t :d',
+          ConditionExpression: ROUND_NOT_FROZEN,
+          ExpressionAttributeNames: {
+            '#n': change.counter,
+            '#t': trackCounter(change.counter === 'receivedReviews' ? 'received' : 'expected', a.trackId),
           },
+          ExpressionAttributeValues: { ':d': change.delta },
         },
-      ],
-    }),
+      },
+    ],
+    audit,
   );
+
+/** The audit record of a review change: what a replay of the round needs. */
+const reviewEvent = (
+  a: AssignmentRecord,
+  type: 'REVIEW_SUBMITTED' | 'REVIEW_EDITED' | 'REVIEW_DECLINED',
+  at: string,
+  data: Record<string, unknown>,
+): AuditEvent => ({
+  competitionId: a.competitionId,
+  type,
+  subject: a.assignmentId,
+  by: `expert:${a.expertEmail}`,
+  at,
+  data: { roundId: a.roundId, entryId: a.entryId, trackId: a.trackId, ...data },
+});
 
 const sameReview = (a: AssignmentRecord, scores: Record<string, number>, comment?: string) =>
   canonicalJson({ s: a.scores ?? null, c: a.comment ?? null }) === canonicalJson({ s: scores, c: comment ?? null });
@@ -281,6 +297,8 @@ export interface SubmitResult {
   counted: boolean;
   /** This call, and no other, claimed the round's completion. */
   completedRound: boolean;
+  /** Transactions tried until the review and its audit record were written (1 = no contention). */
+  attempts?: number;
 }
 
 /**
@@ -307,16 +325,22 @@ export const submitReview = async (
     if (current.status === 'SUBMITTED' && sameReview(current, scores, comment)) {
       return { assignment: current, counted: false, completedRound: await claimCompletion(current, at) };
     }
+    const review = { scores, ...(comment ? { comment } : {}) };
     try {
       if (current.status === 'PENDING') {
-        await leavePending(current, linkVersion, {
-          set: 'scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, history = list_append(history, :rev)',
-          names: { '#c': 'comment' },
-          values: { ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision },
-          to: 'SUBMITTED',
-          counter: 'receivedReviews',
-          delta: 1,
-        });
+        const { attempts } = await leavePending(
+          current,
+          linkVersion,
+          {
+            set: 'scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, history = list_append(history, :rev)',
+            names: { '#c': 'comment' },
+            values: { ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision },
+            to: 'SUBMITTED',
+            counter: 'receivedReviews',
+            delta: 1,
+          },
+          reviewEvent(current, 'REVIEW_SUBMITTED', at, review),
+        );
         const assignment: AssignmentRecord = {
           ...current,
           status: 'SUBMITTED',
@@ -326,9 +350,9 @@ export const submitReview = async (
           updatedAt: at,
           history: [...current.history, ...revision],
         };
-        return { assignment, counted: true, completedRound: await claimCompletion(assignment, at) };
+        return { assignment, counted: true, completedRound: await claimCompletion(assignment, at), attempts };
       }
-      await writeReview(current, {
+      const update = {
         UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
         ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
         ExpressionAttributeNames: { '#s': 'status', '#c': 'comment' },
@@ -341,7 +365,8 @@ export const submitReview = async (
           ':v': linkVersion,
           ':seen': current.updatedAt,
         },
-      });
+      };
+      const attempts = await writeReview(current, update, reviewEvent(current, 'REVIEW_EDITED', at, review));
       const assignment: AssignmentRecord = {
         ...current,
         scores,
@@ -349,7 +374,7 @@ export const submitReview = async (
         updatedAt: at,
         history: [...current.history, ...revision],
       };
-      return { assignment, counted: false, completedRound: await claimCompletion(assignment, at) };
+      return { assignment, counted: false, completedRound: await claimCompletion(assignment, at), attempts };
     } catch (e) {
       if (failedAt(e, 1)) throw ROUND_FROZEN();
       // Someone else changed it between our read and our write: read again and decide again.
@@ -407,13 +432,19 @@ export const declareConflict = async (
   if (current.status === 'DECLINED') return { completedRound: false };
   try {
     // Declined reviews are no longer expected: the round can complete without them.
-    await leavePending(current, linkVersion, {
-      set: 'conflictReason = :r, updatedAt = :at',
-      values: { ':r': reason, ':at': now.toISOString() },
-      to: 'DECLINED',
-      counter: 'expectedReviews',
-      delta: -1,
-    });
+    const at = now.toISOString();
+    await leavePending(
+      current,
+      linkVersion,
+      {
+        set: 'conflictReason = :r, updatedAt = :at',
+        values: { ':r': reason, ':at': at },
+        to: 'DECLINED',
+        counter: 'expectedReviews',
+        delta: -1,
+      },
+      reviewEvent(current, 'REVIEW_DECLINED', at, { reason }),
+    );
   } catch (e) {
     if (!(e instanceof TransactionCanceledException)) throw e;
     if (failedAt(e, 1)) throw ROUND_FROZEN();

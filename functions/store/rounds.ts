@@ -2,6 +2,9 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { roundKey, stripKeys } from './keys.ts';
 import type { WaitSlot } from './task-tokens.ts';
+import { transactWithAudit } from './audit.ts';
+import type { AuditEvent } from '../../shared/audit.ts';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 
 export type RoundStatus = 'WAITING_FOR_DEADLINE' | 'SCREENING' | 'SCREENED' | 'REVIEWING' | 'TALLIED';
 /** Intake rounds go through the first three, review rounds through the last two; never backwards. */
@@ -18,6 +21,9 @@ export interface RoundRun {
   updatedAt?: string;
   /** A review round's reviews are frozen from here on (set by its tally, before it reads them). */
   frozenAt?: string;
+  /** The tally's inputs (rubric, rules, entries, reviews) and decisions, hashed: what a replay must reproduce. */
+  inputsHash?: string;
+  decisionsHash?: string;
   /** Outcome → track → count, assembled from the flat counter attributes. */
   counts: Record<string, Record<string, number>>;
   summary?: unknown;
@@ -82,6 +88,48 @@ export const advanceRound = async (
   } catch (e) {
     if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
     // Already further along: a replay of an earlier step. Nothing to do.
+  }
+};
+
+/**
+ * Records a review round's tally — status TALLIED with its summary and the
+ * hashes of its inputs and decisions — and its audit record, in one
+ * transaction, once: a replayed tally finds the round tallied and appends
+ * nothing.
+ */
+export const recordTally = async (
+  competitionId: string,
+  roundId: string,
+  fields: { finishedAt: string; summary: unknown; inputsHash: string; decisionsHash: string },
+  audit: AuditEvent,
+): Promise<boolean> => {
+  try {
+    await transactWithAudit(
+      [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: roundKey(competitionId, roundId),
+            UpdateExpression: 'SET #s = :tallied, finishedAt = :f, summary = :sum, inputsHash = :i, decisionsHash = :d',
+            ConditionExpression: '#s = :reviewing',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':tallied': 'TALLIED',
+              ':reviewing': 'REVIEWING',
+              ':f': fields.finishedAt,
+              ':sum': fields.summary,
+              ':i': fields.inputsHash,
+              ':d': fields.decisionsHash,
+            },
+          },
+        },
+      ],
+      audit,
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return false; // already tallied: a replay
+    throw e;
   }
 };
 

@@ -7,7 +7,9 @@ import { advance, aggregateRound, criterionMeans } from '../../shared/review/sco
 import { requireCompetition } from '../store/competitions.ts';
 import { allRoundAssignments, getReviewProgress } from '../store/reviews.ts';
 import { listDecisions, putDecisions } from '../store/decisions.ts';
-import { advanceRound, freezeRound } from '../store/rounds.ts';
+import { freezeRound, recordTally } from '../store/rounds.ts';
+import { canonicalJson, sha256 } from '../../shared/tokens.ts';
+import { tallyInputsHash } from '../../shared/review/scoring.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
@@ -60,6 +62,28 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     reviewsByTrack: progress.perTrack,
     disagreementPasses: progress.extraPass?.k ?? 0,
   };
-  await advanceRound(competitionId, roundId, 'TALLIED', { finishedAt: at.toISOString(), summary });
-  return summary;
+  // What a replay must reproduce: the same inputs give the same decisions.
+  const inputsHash = tallyInputsHash({ rubric: competition.rubric.criteria, round, entries, reviews });
+  const decisionsHash = sha256(canonicalJson(decisions));
+  await recordTally(
+    competitionId,
+    roundId,
+    { finishedAt: at.toISOString(), summary, inputsHash, decisionsHash },
+    {
+      competitionId,
+      type: 'ROUND_TALLIED',
+      subject: roundId,
+      by: 'review-workflow',
+      at: at.toISOString(),
+      data: {
+        roundId,
+        inputsHash,
+        decisionsHash,
+        entries: entries.length,
+        reviews: reviews.length,
+        advanced: summary.advanced,
+      },
+    },
+  );
+  return { ...summary, inputsHash, decisionsHash };
 });

@@ -1,3 +1,4 @@
+import { canonicalJson, sha256 } from '../tokens.ts';
 /**
  * Scoring of a review round, pure: rubric totals, aggregation per entry,
  * disagreement detection and advancement with a stored explanation.
@@ -281,4 +282,32 @@ export const needsExtraReview = (scores: EntryScore[], cutoff: number, threshold
 export const cutoffOf = (decisions: Decision[]) => {
   const advanced = decisions.filter((d) => d.advanced);
   return advanced.length ? advanced[advanced.length - 1]!.aggregate : Infinity;
+};
+
+/**
+ * The hash of everything a tally decides from — the rubric, the round's rules,
+ * the entries (track, submission time, carried score) and every counted review
+ * — in a canonical order, so a replay from the record can show it used the
+ * same inputs.
+ */
+export const tallyInputsHash = (i: {
+  rubric: Criterion[];
+  round: { aggregation: Aggregation; advancement: AdvancementRule; carryPreviousWeight: number };
+  entries: Array<{ entryId: string; trackId: string; submittedAt: string; previousAggregate?: number }>;
+  reviews: Review[];
+}) => {
+  const byId = <T extends { entryId: string }>(xs: T[]) => [...xs].sort((a, b) => a.entryId.localeCompare(b.entryId));
+  const reviews = [...i.reviews].sort(
+    (a, b) => a.entryId.localeCompare(b.entryId) || a.reviewerId.localeCompare(b.reviewerId),
+  );
+  return sha256(
+    canonicalJson({
+      rubric: i.rubric,
+      aggregation: i.round.aggregation,
+      advancement: i.round.advancement,
+      carryPreviousWeight: i.round.carryPreviousWeight,
+      entries: byId(i.entries).map((e) => ({ ...e, previousAggregate: e.previousAggregate ?? null })),
+      reviews,
+    }),
+  );
 };

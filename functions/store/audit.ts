@@ -1,0 +1,78 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { randomInt } from 'node:crypto';
+import { AUDIT_SHARDS, type AuditEvent, type AuditRecord, auditHash, GENESIS_HASH } from '../../shared/audit.ts';
+import { conflict } from '../../shared/errors.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import { auditHeadKey, auditRecordKey, auditShardKey, stripKeys } from './keys.ts';
+import { queryAll } from './query.ts';
+
+export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Runs a change (transaction items) and appends its audit record in the SAME
+ * transaction: either both happen or neither. The record goes to a random
+ * shard's chain; when another writer took that chain's head first, the
+ * attempt is repeated on another shard. A failed condition of the change
+ * itself is the caller's: the exception is rethrown with the change's item
+ * indexes unchanged (the audit items come last).
+ */
+export const transactWithAudit = async (items: TxItem[], event: AuditEvent): Promise<{ attempts: number }> => {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const shard = randomInt(AUDIT_SHARDS);
+    const read = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: auditHeadKey(event.competitionId, shard), ConsistentRead: true }),
+    );
+    const head = read.Item as { seq: number; hash: string } | undefined;
+    const content = { ...event, shard, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
+    const record: AuditRecord = { ...content, hash: auditHash(content) };
+    const audit: TxItem[] = [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...auditRecordKey(event.competitionId, shard, record.seq), ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...auditHeadKey(event.competitionId, shard), seq: record.seq, hash: record.hash },
+          ConditionExpression: head ? 'seq = :seen' : 'attribute_not_exists(pk)',
+          ...(head ? { ExpressionAttributeValues: { ':seen': head.seq } } : {}),
+        },
+      },
+    ];
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: [...items, ...audit] }));
+      return { attempts: attempt };
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const reasons = e.CancellationReasons ?? [];
+      const changeRefused = reasons.slice(0, items.length).some((r) => r.Code === 'ConditionalCheckFailed');
+      if (changeRefused) throw e;
+      // The chain head moved (or a transaction conflict): try again, elsewhere, after a short pause.
+      await new Promise((r) => setTimeout(r, randomInt(5 + attempt * 5)));
+    }
+  }
+  throw conflict('AUDIT_CONTENTION', 'Too many concurrent changes; try again');
+};
+
+/** Every record and head of a competition's chains, as stored. */
+export const readAuditChains = async (competitionId: string) =>
+  Promise.all(
+    Array.from({ length: AUDIT_SHARDS }, async (_, shard) => {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': auditShardKey(competitionId, shard) },
+        ConsistentRead: true,
+      });
+      const records = items
+        .filter((i) => String(i.sk).startsWith('REC#'))
+        .map((i) => stripKeys(i) as unknown as AuditRecord);
+      const head = items.find((i) => i.sk === 'HEAD') as { seq: number; hash: string } | undefined;
+      return { shard, records, head };
+    }),
+  );
