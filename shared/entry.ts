@@ -103,6 +103,8 @@ export interface Entry extends EntryContent {
   updatedAt: string;
   submittedAt?: string;
   withdrawnAt?: string;
+  /** Set when an organizer withdrew or disqualified the entry: who, when, why. */
+  withdrawal?: { kind: 'WITHDRAWN' | 'DISQUALIFIED'; reason: string; by: string; at: string };
   screening?: Screening;
 }
 
@@ -245,6 +247,12 @@ export const screenEntry = (e: EntryContent, rules: EligibilityRules): Screening
 
 export const screeningOverrideBody = z.strictObject({
   outcome: z.enum(['ELIGIBLE', 'INELIGIBLE']),
+  reason: text(1000),
+});
+
+/** An organizer takes an entry out of the competition, with the reason on the record. */
+export const organizerWithdrawalBody = z.strictObject({
+  kind: z.enum(['WITHDRAWN', 'DISQUALIFIED']),
   reason: text(1000),
 });
 

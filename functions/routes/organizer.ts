@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { createCompetitionBody, competitionConfig } from '../../shared/competition.ts';
-import { ENTRY_STATUSES, screeningOverrideBody } from '../../shared/entry.ts';
+import { ENTRY_STATUSES, organizerWithdrawalBody, screeningOverrideBody } from '../../shared/entry.ts';
 import { slug } from '../../shared/ids.ts';
 import { competitionParams, entryParams, page, type RouteSpec } from './spec.ts';
 
@@ -61,5 +61,18 @@ export const organizerRoutes = {
     summary: 'Override an eligibility-screening outcome with a recorded reason',
     params: entryParams,
     body: screeningOverrideBody,
+  },
+  adminWithdrawEntry: {
+    method: 'POST',
+    path: '/admin/entries/{entryId}/withdrawal',
+    entry: 'functions/api/admin-withdraw-entry.ts',
+    idempotent: true,
+    auth: 'admin',
+    okStatus: 200,
+    table: 'readWrite',
+    summary:
+      'Withdraw or disqualify an entry with a recorded reason: it leaves every round and award, frees its organization’s slot, and goes on the audit record',
+    params: entryParams,
+    body: organizerWithdrawalBody,
   },
 } as const satisfies Record<string, RouteSpec>;

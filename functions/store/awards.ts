@@ -1,7 +1,8 @@
 import type { Amendment, Proposal } from '../../shared/awards/allocation.ts';
 import { awardsKey } from './keys.ts';
 import type { TokenSlot, WaitSlot } from './task-tokens.ts';
-import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
+import { canonicalJson, sha256 } from '../../shared/tokens.ts';
+import { type Audit, createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
 /**
  * A competition's awards: the proposal computed from the final round, the
@@ -55,9 +56,36 @@ export interface AwardRecord {
 }
 
 export const getAwards = (competitionId: string) => getVersioned<AwardRecord>(awardsKey(competitionId));
-export const createAwards = (record: AwardRecord) => createOnce(awardsKey(record.competitionId), record);
+/**
+ * Every change that adds to the awards' history — a proposal, an amendment,
+ * an approval or rejection, a sponsor's answer, the publication — is a
+ * decision: it goes on the audit record with what it added and the hashes of
+ * the proposal (and the published awards) it left.
+ */
+const auditAwards: Audit<AwardRecord> = (before, after) => {
+  const added = after.history.slice(before?.history.length ?? 0);
+  const last = added.at(-1);
+  if (!last) return undefined;
+  return {
+    competitionId: after.competitionId,
+    type: `AWARDS_${last.action}`,
+    subject: 'awards',
+    by: last.by,
+    at: last.at,
+    data: {
+      status: after.status,
+      proposalVersion: after.proposalVersion,
+      history: added,
+      proposalHash: sha256(canonicalJson(after.proposal)),
+      ...(after.published ? { publishedHash: sha256(canonicalJson(after.published)) } : {}),
+    },
+  };
+};
+
+export const createAwards = (record: AwardRecord) =>
+  createOnce(awardsKey(record.competitionId), record, {}, auditAwards);
 export const updateAwards = (competitionId: string, change: (current: AwardRecord) => AwardRecord | undefined) =>
-  updateVersioned<AwardRecord>(awardsKey(competitionId), change);
+  updateVersioned<AwardRecord>(awardsKey(competitionId), change, undefined, auditAwards);
 
 /** The organizer's decision on the proposal: sent by the admin route (or the CLI), applied once per token. */
 export const decisionWait = (competitionId: string): TokenSlot => ({

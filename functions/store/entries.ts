@@ -1,7 +1,10 @@
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
+import type { AuditEvent } from '../../shared/audit.ts';
 import { conflict } from '../../shared/errors.ts';
+import { canonicalJson, sha256 } from '../../shared/tokens.ts';
+import { transactWithAudit } from './audit.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { entryIndexKey, entryKey, guardKey, idempotencyKey, roundKey, stripKeys } from './keys.ts';
 import { queryIndexAll, queryIndexPage } from './query.ts';
@@ -66,6 +69,43 @@ const limitReached = (max: number) =>
     { maxActiveEntriesPerOrganizationPerTrack: max },
   );
 
+/**
+ * What of an entry's life goes on the audit record: its submission (with a
+ * hash of the content submitted), changes to submitted content, withdrawal.
+ * Drafts decide nothing and are not recorded.
+ */
+const entryEvent = (previous: EntryRecord | undefined, next: EntryRecord, by: string): AuditEvent | undefined => {
+  const type =
+    next.status === 'WITHDRAWN' && previous?.status !== 'WITHDRAWN'
+      ? 'ENTRY_WITHDRAWN'
+      : next.status === 'SUBMITTED' && previous?.status !== 'SUBMITTED'
+        ? 'ENTRY_SUBMITTED'
+        : next.status === 'SUBMITTED' && previous && previous.version !== next.version
+          ? 'ENTRY_UPDATED'
+          : undefined;
+  if (!type) return undefined;
+  const { title, summary, solution, applicant, documents, keywords } = next;
+  return {
+    competitionId: next.competitionId,
+    type,
+    subject: next.entryId,
+    by,
+    at: next.updatedAt,
+    data: {
+      trackId: next.trackId,
+      submittedAt: next.submittedAt ?? null,
+      ...(type === 'ENTRY_WITHDRAWN' && next.withdrawal ? { withdrawal: next.withdrawal } : {}),
+      contentHash: sha256(canonicalJson({ title, summary, solution, applicant, documents, keywords })),
+    },
+  };
+};
+
+/** A transaction, with the audit record of what it decides when there is one. */
+const transact = async (items: TxItem[], event: AuditEvent | undefined) => {
+  if (event) await transactWithAudit(items, event);
+  else await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+};
+
 export interface IdempotentResponse {
   requestHash: string;
   status: number;
@@ -108,7 +148,7 @@ export const createEntry = async (
     });
   }
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await transact(items, entryEvent(undefined, entry, 'applicant'));
   } catch (e) {
     const failed = failedConditions(e);
     if (failed?.includes(2)) throw new IdempotencyRace('idempotency key used concurrently');
@@ -128,7 +168,12 @@ export const getEntryRecord = async (entryId: string): Promise<EntryRecord | und
  * Writes a new version of an entry. The version condition turns concurrent edits
  * into a 409 instead of a lost update; a changed organization moves its slot.
  */
-export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxActive: number): Promise<void> => {
+export const saveEntry = async (
+  previous: EntryRecord,
+  next: EntryRecord,
+  maxActive: number,
+  by = 'applicant',
+): Promise<void> => {
   const items: TxItem[] = [putAtVersion(next, previous.version)];
   const wasActive = previous.status !== 'WITHDRAWN';
   const isActive = next.status !== 'WITHDRAWN';
@@ -136,7 +181,7 @@ export const saveEntry = async (previous: EntryRecord, next: EntryRecord, maxAct
   if (wasActive && (!isActive || movedSlot)) items.push(guardDecrement(previous));
   if (isActive && (!wasActive || movedSlot)) items.push(guardIncrement(next, maxActive));
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await transact(items, entryEvent(previous, next, by));
   } catch (e) {
     const failed = failedConditions(e);
     if (failed?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
@@ -163,6 +208,9 @@ export const listAllEntries = async (
   status: EntryStatus,
 ): Promise<EntryRecord[]> => (await queryIndexAll(entryIndexKey(competitionId, trackId, status))).map(toRecord);
 
+/** Entries per screening transaction: the round counter and the audit record's two items make 100, DynamoDB's limit. */
+export const SCREENING_BATCH = 97;
+
 /** Round counter attribute for one outcome in one track. */
 export const countAttribute = (outcome: string, trackId: string) => `count#${outcome}#${trackId}`;
 
@@ -186,7 +234,7 @@ export const recordScreening = async (
 ): Promise<ScreeningDecision[]> => {
   let pending = decisions;
   while (pending.length) {
-    if (pending.length > 99) throw new Error('a screening batch holds at most 99 entries');
+    if (pending.length > SCREENING_BATCH) throw new Error(`a screening batch holds at most ${SCREENING_BATCH} entries`);
     const counts = new Map<string, number>();
     for (const d of pending) {
       const a = countAttribute(d.screening.outcome, d.entry.trackId);
@@ -224,7 +272,14 @@ export const recordScreening = async (
       },
     });
     try {
-      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      await transactWithAudit(items, {
+        competitionId,
+        type: 'ENTRIES_SCREENED',
+        subject: roundId,
+        by: 'intake-workflow',
+        at: now.toISOString(),
+        data: { roundId, results: pending.map((d) => ({ entryId: d.entry.entryId, outcome: d.screening.outcome })) },
+      });
       return pending;
     } catch (e) {
       const failed = failedConditions(e);
@@ -253,8 +308,16 @@ export const recordOverride = async (previous: EntryRecord, next: EntryRecord): 
       },
     });
   }
+  const override = next.screening?.override;
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWithAudit(items, {
+      competitionId: next.competitionId,
+      type: 'SCREENING_OVERRIDDEN',
+      subject: next.entryId,
+      by: override?.by ?? 'organizer',
+      at: next.updatedAt,
+      data: { roundId, from: previous.status, to: next.status, reason: override?.reason ?? null },
+    });
   } catch (e) {
     if (failedConditions(e)?.includes(0))
       throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');

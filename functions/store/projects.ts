@@ -2,7 +2,7 @@ import type { Project } from '../../shared/funding/project.ts';
 import { PROJECT_LIST, projectKey, stripKeys } from './keys.ts';
 import { queryIndexAll } from './query.ts';
 import type { TokenSlot, WaitSlot } from './task-tokens.ts';
-import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
+import { type Audit, createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
 /** A funded project with the hand-off's bookkeeping (callback tokens, the appointee's answer). */
 export interface ProjectRecord extends Project {
@@ -27,9 +27,37 @@ const index = (p: { competitionId: string; projectId: string }) => ({
 /** One project per awarded entry: the id is derived from the entry, so a replayed hand-off finds it. */
 export const projectIdOf = (entryId: string) => `PRJ-${entryId}`;
 export const getProject = (projectId: string) => getVersioned<ProjectRecord>(projectKey(projectId));
-export const createProject = (p: ProjectRecord) => createOnce(projectKey(p.projectId), p, index(p));
+/**
+ * Every change that adds to a project's log — creation, the appointment's
+ * outcome, the meeting's decision, milestones, payments, financing and
+ * conversion, close-out — goes on the competition's audit record with the
+ * money figures it left.
+ */
+const auditProject: Audit<ProjectRecord> = (before, after) => {
+  const added = after.log.slice(before?.log.length ?? 0);
+  const last = added.at(-1);
+  if (!last) return undefined;
+  return {
+    competitionId: after.competitionId,
+    type: `PROJECT_${last.event}`,
+    subject: after.projectId,
+    by: last.by,
+    at: last.at,
+    data: {
+      status: after.status,
+      log: added,
+      approvedAmount: after.approvedAmount ?? null,
+      disbursed: after.disbursed,
+      ...(after.conversion
+        ? { conversion: { shares: after.conversion.shares, price: after.conversion.conversionPrice } }
+        : {}),
+    },
+  };
+};
+
+export const createProject = (p: ProjectRecord) => createOnce(projectKey(p.projectId), p, index(p), auditProject);
 export const updateProject = (projectId: string, change: (current: ProjectRecord) => ProjectRecord | undefined) =>
-  updateVersioned<ProjectRecord>(projectKey(projectId), change, index);
+  updateVersioned<ProjectRecord>(projectKey(projectId), change, index, auditProject);
 
 /** Every project, or a competition's (GSI1, never a Scan). */
 export const listProjects = async (competitionId?: string): Promise<ProjectRecord[]> =>

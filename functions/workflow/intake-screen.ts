@@ -4,12 +4,12 @@ import { now } from '../runtime/clock.ts';
 import { roundSlug, slug } from '../../shared/competition.ts';
 import { screenEntry, type Screening } from '../../shared/entry.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { listEntries, recordScreening } from '../store/entries.ts';
+import { listEntries, recordScreening, SCREENING_BATCH } from '../store/entries.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
-/** One transaction per batch (99 entries + the round counter), a few batches per invocation. */
-const BATCH = 99;
+/** One transaction per batch (97 entries + the round counter + the audit record), a few batches per invocation. */
+const BATCH = SCREENING_BATCH;
 const BATCHES_PER_INVOCATION = 10;
 
 /**
