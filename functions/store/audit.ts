@@ -52,7 +52,11 @@ export const transactWithAudit = async (items: TxItem[], event: AuditEvent): Pro
       if (!(e instanceof TransactionCanceledException)) throw e;
       const reasons = e.CancellationReasons ?? [];
       const changeRefused = reasons.slice(0, items.length).some((r) => r.Code === 'ConditionalCheckFailed');
-      if (changeRefused) throw e;
+      if (changeRefused) {
+        // The caller reads the reasons of its own items only: the audit items' reasons are dropped.
+        e.CancellationReasons = reasons.slice(0, items.length);
+        throw e;
+      }
       // The chain head moved (or a transaction conflict): try again, elsewhere, after a short pause.
       await new Promise((r) => setTimeout(r, randomInt(5 + attempt * 5)));
     }
