@@ -21,6 +21,7 @@ const MAX_ATTEMPTS = 20;
  */
 export const transactWithAudit = async (items: TxItem[], event: AuditEvent): Promise<{ attempts: number }> => {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    // Random chains: writers that collide once are unlikely to collide again.
     const shard = randomInt(AUDIT_SHARDS);
     const read = await documentClient().send(
       new GetCommand({ TableName: tableName(), Key: auditHeadKey(event.competitionId, shard), ConsistentRead: true }),
@@ -57,26 +58,32 @@ export const transactWithAudit = async (items: TxItem[], event: AuditEvent): Pro
         e.CancellationReasons = reasons.slice(0, items.length);
         throw e;
       }
-      // The chain head moved (or a transaction conflict): try again, elsewhere, after a short pause.
-      await new Promise((r) => setTimeout(r, randomInt(5 + attempt * 5)));
+      // The chain head moved (or a transaction conflict): try again, elsewhere, after a jittered pause
+      // that grows with the attempts (full jitter, capped at 320 ms).
+      await new Promise((r) => setTimeout(r, randomInt(1, 10 * 2 ** Math.min(attempt, 5))));
     }
   }
   throw conflict('AUDIT_CONTENTION', 'Too many concurrent changes; try again');
 };
 
-/** Every record and head of a competition's chains, as stored. */
-export const readAuditChains = async (competitionId: string) =>
-  Promise.all(
-    Array.from({ length: AUDIT_SHARDS }, async (_, shard) => {
-      const items = await queryAll({
-        KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': auditShardKey(competitionId, shard) },
-        ConsistentRead: true,
-      });
-      const records = items
-        .filter((i) => String(i.sk).startsWith('REC#'))
-        .map((i) => stripKeys(i) as unknown as AuditRecord);
-      const head = items.find((i) => i.sk === 'HEAD') as { seq: number; hash: string } | undefined;
-      return { shard, records, head };
-    }),
-  );
+/** Every record and head of a competition's chains, as stored (32 chains read at a time). */
+export const readAuditChains = async (competitionId: string) => {
+  const readChain = async (shard: number) => {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': auditShardKey(competitionId, shard) },
+      ConsistentRead: true,
+    });
+    const records = items
+      .filter((i) => String(i.sk).startsWith('REC#'))
+      .map((i) => stripKeys(i) as unknown as AuditRecord);
+    const head = items.find((i) => i.sk === 'HEAD') as { seq: number; hash: string } | undefined;
+    return { shard, records, head };
+  };
+  const chains: Array<Awaited<ReturnType<typeof readChain>>> = [];
+  for (let first = 0; first < AUDIT_SHARDS; first += 32) {
+    const shards = Array.from({ length: Math.min(32, AUDIT_SHARDS - first) }, (_, k) => first + k);
+    chains.push(...(await Promise.all(shards.map(readChain))));
+  }
+  return chains;
+};

@@ -12,6 +12,7 @@ import { buildApp } from '../../infra/app-factory.ts';
 import { REPO_ROOT } from '../../infra/function.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
+import { auditBurst } from './audit-burst.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1000);
@@ -319,43 +320,7 @@ try {
   console.log(`| history events | ${done.events.length} |`);
   assignmentsList = [];
 
-  // 500 reviews submitted at the same moment, each with its audit record in the same transaction.
-  const { assignmentIdOf, createAssignments } = await import('../../functions/store/reviews.ts');
-  const { readAuditChains } = await import('../../functions/store/audit.ts');
-  const { checkChain } = await import('../../shared/audit.ts');
-  const burst = Array.from({ length: 500 }, (_, k) => ({
-    entryId: `B${k}`,
-    trackId: 'ic',
-    expertEmail: `burst${k % 100}@example.com`,
-  }));
-  await createAssignments('bench-audit', 'preliminary', burst, new Date());
-  const burstStarted = Date.now();
-  const outcomes = await Promise.all(
-    burst.map((p, k) =>
-      submitReview(
-        assignmentIdOf('bench-audit', 'preliminary', p.entryId, p.expertEmail),
-        1,
-        { innovation: 50 + (k % 50) },
-        undefined,
-        new Date(),
-      ).then(
-        (r) => ({ ok: r.counted, attempts: r.attempts ?? 1 }),
-        () => ({ ok: false, attempts: 0 }),
-      ),
-    ),
-  );
-  const burstMs = Date.now() - burstStarted;
-  const chains = await readAuditChains('bench-audit');
-  const intact = chains.every((c) => !checkChain(c.shard, c.records, c.head));
-  const attempts = outcomes.map((o) => o.attempts).sort((a, b) => a - b);
-  console.log('\n## 500 concurrent review submissions with their audit records (16 chains)\n');
-  console.log('| measure | value |');
-  console.log('|---|---:|');
-  console.log(`| submissions counted | ${outcomes.filter((o) => o.ok).length} of ${burst.length} |`);
-  console.log(`| audit records | ${chains.reduce((n, c) => n + c.records.length, 0)} (chains intact: ${intact}) |`);
-  console.log(`| retries (attempts beyond the first) | ${attempts.reduce((n, a) => n + a - 1, 0)} |`);
-  console.log(`| attempts per submission p50 / p99 / max | ${attempts[249]} / ${attempts[494]} / ${attempts[499]} |`);
-  console.log(`| wall time for all 500 | ${(burstMs / 1000).toFixed(1)} s |`);
+  await auditBurst(500);
 } finally {
   await local.stop();
 }
