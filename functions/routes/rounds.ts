@@ -65,4 +65,17 @@ export const roundRoutes = {
     params: competitionParams,
     timeoutSeconds: 60,
   },
+  adminReplayRound: {
+    method: 'GET',
+    path: '/admin/competitions/{competitionId}/rounds/{roundId}/replay',
+    entry: 'functions/api/admin-replay-round.ts',
+    auth: 'admin',
+    okStatus: 200,
+    table: 'read',
+    summary:
+      'Recomputes a tallied round’s decisions from the audit record alone and reports any difference from what the tally recorded and stored',
+    params: roundParams,
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+  },
 } as const satisfies Record<string, RouteSpec>;

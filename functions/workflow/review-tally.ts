@@ -3,13 +3,11 @@ import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
 import { reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
-import { advance, aggregateRound, criterionMeans } from '../../shared/review/scoring.ts';
+import { type TallyRules, tallyRound } from '../../shared/review/scoring.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { allRoundAssignments, getReviewProgress } from '../store/reviews.ts';
 import { listDecisions, putDecisions } from '../store/decisions.ts';
 import { freezeRound, recordTally } from '../store/rounds.ts';
-import { canonicalJson, sha256 } from '../../shared/tokens.ts';
-import { tallyInputsHash } from '../../shared/review/scoring.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
@@ -39,22 +37,20 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     submittedAt: e.submittedAt ?? e.createdAt,
     previousAggregate: earlier?.get(e.entryId),
   }));
-  const scores = aggregateRound(
-    competition.rubric.criteria,
-    entries,
-    reviews,
-    round.aggregation,
-    round.carryPreviousWeight,
-  );
-  const means = criterionMeans(reviews);
-  const decisions = advance(scores, round.advancement).map((d) => ({ ...d, criteria: means.get(d.entryId) ?? {} }));
+  const rules: TallyRules = {
+    rubric: competition.rubric.criteria,
+    aggregation: round.aggregation,
+    advancement: round.advancement,
+    carryPreviousWeight: round.carryPreviousWeight,
+  };
+  const { decisions, scored, inputsHash, decisionsHash } = tallyRound(rules, entries, reviews);
   await putDecisions(competitionId, roundId, decisions, at);
   const progress = await getReviewProgress(competitionId, roundId);
   const summary = {
     competitionId,
     roundId,
     entries: entries.length,
-    scored: scores.length,
+    scored,
     advanced: decisions.filter((d) => d.advanced).length,
     reviewsExpected: progress.expected,
     reviewsReceived: progress.received,
@@ -62,9 +58,6 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     reviewsByTrack: progress.perTrack,
     disagreementPasses: progress.extraPass?.k ?? 0,
   };
-  // What a replay must reproduce: the same inputs give the same decisions.
-  const inputsHash = tallyInputsHash({ rubric: competition.rubric.criteria, round, entries, reviews });
-  const decisionsHash = sha256(canonicalJson(decisions));
   await recordTally(
     competitionId,
     roundId,
@@ -77,6 +70,9 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       at: at.toISOString(),
       data: {
         roundId,
+        // What a replay from the record needs besides the reviews and entries (also on the record).
+        rules,
+        previousRoundId: previous?.roundId ?? null,
         inputsHash,
         decisionsHash,
         entries: entries.length,

@@ -6,28 +6,53 @@ import { REPO_ROOT } from '../function.ts';
  * The audit record of a competition on the running local stack (`npm start`
  * in another terminal), through the same admin route an organizer calls:
  *
- *   npm run audit -- verify <competitionId>   exits 1 naming the first record changed, removed or reordered
+ *   npm run audit -- verify <competitionId>            exits 1 naming the first record changed, removed or reordered
+ *   npm run audit -- replay <competitionId> <roundId>  exits 1 when the decisions recomputed from the record differ
  */
-const [command, competitionId] = process.argv.slice(2);
+const [command, competitionId, roundId] = process.argv.slice(2);
+const USAGE =
+  'usage: npm run audit -- verify <competitionId>\n       npm run audit -- replay <competitionId> <roundId>';
+
+const get = async (route: string) => {
+  const key = readFileSync(path.join(REPO_ROOT, '.local', 'admin-key'), 'utf8').trim();
+  const r = await fetch(`${api}${route}`, { headers: { 'x-admin-key': key } });
+  const body = (await r.json()) as Record<string, unknown> & { error?: { message: string } };
+  if (!r.ok) {
+    console.error(`${route}: ${r.status} ${body.error?.message ?? ''}`);
+    process.exit(2);
+  }
+  return body;
+};
+
+const replay = async () => {
+  const body = (await get(`/admin/competitions/${competitionId}/rounds/${roundId}/replay`)) as {
+    matches: boolean;
+    decisions: number;
+    differences: number;
+    hashes: { recorded: { decisionsHash: string }; replayed: { decisionsHash: string } };
+    firstDifferences: unknown[];
+  };
+  if (body.matches) {
+    console.log(`${competitionId}/${roundId}: ${body.decisions} decisions replayed from the record, identical`);
+    return;
+  }
+  console.error(`${competitionId}/${roundId}: the replay differs — ${body.differences} decision(s)`);
+  console.error(JSON.stringify({ hashes: body.hashes, firstDifferences: body.firstDifferences.slice(0, 10) }, null, 2));
+  process.exit(1);
+};
 const api = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
 const main = async () => {
+  if (command === 'replay' && competitionId && roundId) return replay();
   if (command !== 'verify' || !competitionId) {
-    console.error('usage: npm run audit -- verify <competitionId>');
+    console.error(USAGE);
     process.exit(2);
   }
-  const key = readFileSync(path.join(REPO_ROOT, '.local', 'admin-key'), 'utf8').trim();
-  const r = await fetch(`${api}/admin/competitions/${competitionId}/audit`, { headers: { 'x-admin-key': key } });
-  const body = (await r.json()) as {
+  const body = (await get(`/admin/competitions/${competitionId}/audit`)) as {
     ok?: boolean;
     records?: number;
     firstProblem?: { shard: number; seq: number; problem: string; detail: string };
-    error?: { message: string };
   };
-  if (!r.ok) {
-    console.error(`${competitionId}: ${r.status} ${body.error?.message ?? ''}`);
-    process.exit(2);
-  }
   if (body.ok) {
     console.log(`${competitionId}: audit record intact (${body.records} records)`);
     return;

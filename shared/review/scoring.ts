@@ -284,30 +284,41 @@ export const cutoffOf = (decisions: Decision[]) => {
   return advanced.length ? advanced[advanced.length - 1]!.aggregate : Infinity;
 };
 
-/**
- * The hash of everything a tally decides from — the rubric, the round's rules,
- * the entries (track, submission time, carried score) and every counted review
- * — in a canonical order, so a replay from the record can show it used the
- * same inputs.
- */
-export const tallyInputsHash = (i: {
+/** What a tally decides by: the rubric and the round's rules, as they were when it ran (kept on its audit record). */
+export interface TallyRules {
   rubric: Criterion[];
-  round: { aggregation: Aggregation; advancement: AdvancementRule; carryPreviousWeight: number };
-  entries: Array<{ entryId: string; trackId: string; submittedAt: string; previousAggregate?: number }>;
-  reviews: Review[];
-}) => {
-  const byId = <T extends { entryId: string }>(xs: T[]) => [...xs].sort((a, b) => a.entryId.localeCompare(b.entryId));
-  const reviews = [...i.reviews].sort(
-    (a, b) => a.entryId.localeCompare(b.entryId) || a.reviewerId.localeCompare(b.reviewerId),
+  aggregation: Aggregation;
+  advancement: AdvancementRule;
+  carryPreviousWeight: number;
+}
+
+export type TallyEntry = { entryId: string; trackId: string; submittedAt: string; previousAggregate?: number };
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A round's tally, pure — the one computation the tally step runs and a
+ * replay from the audit record runs again: scores, the advancement rule,
+ * per-criterion means, and the hashes of its inputs and of its decisions.
+ * Inputs are put in a canonical order first (floating-point sums then come
+ * out bit for bit the same); entries without a counted review decide
+ * nothing and are left out.
+ */
+export const tallyRound = (rules: TallyRules, allEntries: TallyEntry[], allReviews: Review[]) => {
+  const reviews = [...allReviews].sort(
+    (a, b) => byCodeUnits(a.entryId, b.entryId) || byCodeUnits(a.reviewerId, b.reviewerId),
   );
-  return sha256(
+  const reviewed = new Set(reviews.map((r) => r.entryId));
+  const entries = allEntries.filter((e) => reviewed.has(e.entryId)).sort((a, b) => byCodeUnits(a.entryId, b.entryId));
+  const scores = aggregateRound(rules.rubric, entries, reviews, rules.aggregation, rules.carryPreviousWeight);
+  const means = criterionMeans(reviews);
+  const decisions = advance(scores, rules.advancement).map((d) => ({ ...d, criteria: means.get(d.entryId) ?? {} }));
+  const inputsHash = sha256(
     canonicalJson({
-      rubric: i.rubric,
-      aggregation: i.round.aggregation,
-      advancement: i.round.advancement,
-      carryPreviousWeight: i.round.carryPreviousWeight,
-      entries: byId(i.entries).map((e) => ({ ...e, previousAggregate: e.previousAggregate ?? null })),
+      rules,
+      entries: entries.map((e) => ({ ...e, previousAggregate: e.previousAggregate ?? null })),
       reviews,
     }),
   );
+  return { decisions, scored: scores.length, inputsHash, decisionsHash: sha256(canonicalJson(decisions)) };
 };

@@ -1,3 +1,4 @@
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
@@ -188,6 +189,31 @@ describe('review round workflow', () => {
     expect(advanced.sort()).toEqual([ids.芯一, ids.芯二, ids.智一, ids.智二].sort());
     const third = round.decisions.find((d: { entryId: string }) => d.entryId === ids.芯三);
     expect(third).toMatchObject({ advanced: false, trackRank: 3, decidedBy: 'track rank 3 > top 2', totals: [80, 80] });
+
+    // Anyone with the audit record reaches the same decisions; a decision changed afterwards is named.
+    const replay = async () =>
+      (await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary/replay', { admin: true })).body;
+    expect(await replay()).toMatchObject({ matches: true, decisions: 7, differences: 0 });
+    const ddb = new DynamoDBClient({
+      endpoint: s.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    await ddb.send(
+      new UpdateItemCommand({
+        TableName: s.tableName,
+        Key: { pk: { S: 'COMP#rw-full' }, sk: { S: `DECISION#preliminary#${ids.芯三}` } },
+        UpdateExpression: 'SET advanced = :t',
+        ExpressionAttributeValues: { ':t': { BOOL: true } },
+      }),
+    );
+    const bent = await replay();
+    expect(bent).toMatchObject({ matches: false, differences: 1 });
+    expect(bent.firstDifferences[0]).toMatchObject({
+      entryId: ids.芯三,
+      replayed: { advanced: false },
+      stored: { advanced: true },
+    });
   });
 
   it('closes on the deadline with the reviews that arrived', async () => {
