@@ -81,44 +81,17 @@ export class CompetitionStack extends Stack {
     });
     const tableEnv = { TABLE_NAME: this.table.tableName };
 
-    this.linkSigningKey = new secretsmanager.Secret(this, 'LinkSigningKey', {
-      description:
-        'HMAC-SHA-256 key for signed links; rotate by moving "current" to "previous" and setting a new "current"',
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: 'current',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    NagSuppressions.addResourceSuppressions(this.linkSigningKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotation is a planned step, not a schedule: links stay valid until their round closes, so the old key moves to "previous" and both verify until then.',
-      },
-    ]);
-
-    this.entryTokenKey = new secretsmanager.Secret(this, 'EntryTokenKey', {
-      description:
-        'HMAC-SHA-256 key that derives applicant access tokens from entry ids (only their hashes are stored)',
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: 'current',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    NagSuppressions.addResourceSuppressions(this.entryTokenKey, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Not rotated on a schedule: entries keep only token hashes, and a replayed creation (within 24 h) re-derives ' +
-          'its token with this key; rotate by hand when no entry was created in the last day.',
-      },
-    ]);
+    this.linkSigningKey = this.hmacKey(
+      'LinkSigningKey',
+      'HMAC-SHA-256 key for signed links; rotate by moving "current" to "previous" and setting a new "current"',
+      'Rotation is a planned step, not a schedule: links stay valid until their round closes, so the old key moves to "previous" and both verify until then.',
+    );
+    this.entryTokenKey = this.hmacKey(
+      'EntryTokenKey',
+      'HMAC-SHA-256 key that derives applicant access tokens from entry ids (only their hashes are stored)',
+      'Not rotated on a schedule: entries keep only token hashes, and a replayed creation (within 24 h) re-derives ' +
+        'its token with this key; rotate by hand when no entry was created in the last day.',
+    );
 
     // Step Functions tasks, from the task table; each workflow takes its own.
     const declared: Array<{ fn: AppFunction; needs: FunctionNeeds }> = [];
@@ -197,6 +170,22 @@ export class CompetitionStack extends Stack {
         reason: 'The platform targets Node.js 22 (nodejs22.x), the runtime this project is tested on.',
       },
     ]);
+  }
+
+  /** A generated HMAC key in Secrets Manager, {"current": "..."}, retained with the data it protects. */
+  private hmacKey(id: string, description: string, rotationReason: string) {
+    const secret = new secretsmanager.Secret(this, id, {
+      description,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'current',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(secret, [{ id: 'AwsSolutions-SMG4', reason: rotationReason }]);
+    return secret;
   }
 
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
