@@ -1,3 +1,4 @@
+import { intakeRoundOf } from '../../shared/competition.ts';
 import { ulid } from 'ulid';
 import { api } from '../runtime/http.ts';
 import { now } from '../runtime/clock.ts';
@@ -86,6 +87,7 @@ const createOnce = async (
     idem
       ? { scope: idem.scope, key: idem.key, now: at, response: { ...stored, requestHash: idem.requestHash } }
       : undefined,
+    intakeRoundOf(competition).roundId,
   );
   return { status: 201, body: { ...stored.body, accessToken: token } };
 };

@@ -1,3 +1,4 @@
+import { intakeRoundOf } from '../../shared/competition.ts';
 import { api } from '../runtime/http.ts';
 import { now } from '../runtime/clock.ts';
 import { entryRoutes } from '../routes/entries.ts';
@@ -32,6 +33,7 @@ export const handler = api(entryRoutes.updateEntry, async ({ params, headers, bo
     version: record.version + 1,
     updatedAt: at.toISOString(),
   };
-  await saveEntry(record, next, competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack);
+  const maxActive = competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack;
+  await saveEntry(record, next, maxActive, 'applicant', intakeRoundOf(competition).roundId);
   return { body: { entry: ownerView(next) } };
 });

@@ -62,6 +62,22 @@ const guardDecrement = (e: Entry): TxItem => ({
   },
 });
 
+/**
+ * A submission is written only while the intake round is open: the close step
+ * sets `intakeClosedAt` on the round item, and every write of submitted
+ * content checks it in the same transaction — an entry either commits before
+ * the close (and is screened) or is refused.
+ */
+const intakeStillOpen = (competitionId: string, intakeRoundId: string): TxItem => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: roundKey(competitionId, intakeRoundId),
+    ConditionExpression: 'attribute_not_exists(intakeClosedAt)',
+  },
+});
+
+const intakeClosed = () => conflict('INTAKE_CLOSED', 'The intake round has closed: the submission deadline has passed');
+
 const limitReached = (max: number) =>
   conflict(
     'ENTRY_LIMIT_REACHED',
@@ -129,6 +145,7 @@ export const createEntry = async (
   entry: EntryRecord,
   maxActive: number,
   idempotency?: { scope: string; key: string; response: IdempotentResponse; now: Date },
+  intakeRoundId?: string,
 ): Promise<void> => {
   const items: TxItem[] = [
     { Put: { TableName: tableName(), Item: entryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -147,11 +164,16 @@ export const createEntry = async (
       },
     });
   }
+  const closeCheck =
+    intakeRoundId && entry.status === 'SUBMITTED'
+      ? items.push(intakeStillOpen(entry.competitionId, intakeRoundId)) - 1
+      : -1;
   try {
     await transact(items, entryEvent(undefined, entry, 'applicant'));
   } catch (e) {
     const failed = failedConditions(e);
-    if (failed?.includes(2)) throw new IdempotencyRace('idempotency key used concurrently');
+    if (failed?.includes(closeCheck)) throw intakeClosed();
+    if (idempotency && failed?.includes(2)) throw new IdempotencyRace('idempotency key used concurrently');
     if (failed?.includes(1)) throw limitReached(maxActive);
     throw e;
   }
@@ -173,6 +195,7 @@ export const saveEntry = async (
   next: EntryRecord,
   maxActive: number,
   by = 'applicant',
+  intakeRoundId?: string,
 ): Promise<void> => {
   const items: TxItem[] = [putAtVersion(next, previous.version)];
   const wasActive = previous.status !== 'WITHDRAWN';
@@ -180,10 +203,15 @@ export const saveEntry = async (
   const movedSlot = previous.organizationKey !== next.organizationKey;
   if (wasActive && (!isActive || movedSlot)) items.push(guardDecrement(previous));
   if (isActive && (!wasActive || movedSlot)) items.push(guardIncrement(next, maxActive));
+  const closeCheck =
+    intakeRoundId && next.status === 'SUBMITTED'
+      ? items.push(intakeStillOpen(next.competitionId, intakeRoundId)) - 1
+      : -1;
   try {
     await transact(items, entryEvent(previous, next, by));
   } catch (e) {
     const failed = failedConditions(e);
+    if (failed?.includes(closeCheck)) throw intakeClosed();
     if (failed?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
     if (failed?.length) throw limitReached(maxActive);
     throw e;

@@ -66,6 +66,23 @@ describe('entry store (DynamoDB Local)', () => {
     expect(results.filter((r) => r === 'ENTRY_LIMIT_REACHED')).toHaveLength(4);
   });
 
+  it('refuses a submission written after the intake round closed, atomically with the close', async () => {
+    const open = entry('截止前公司', { competitionId: 'store-close' });
+    await createEntry(open, 1, undefined, 'intake');
+    const draft = entry('截止草稿公司', { competitionId: 'store-close', status: 'DRAFT' });
+    await createEntry(draft, 1, undefined, 'intake');
+    await advanceRound('store-close', 'intake', 'SCREENING', { intakeClosedAt: new Date().toISOString() });
+    expect(
+      await codeOf(createEntry(entry('截止后公司', { competitionId: 'store-close' }), 1, undefined, 'intake')),
+    ).toBe('INTAKE_CLOSED');
+    const submitted = { ...draft, status: 'SUBMITTED' as const, version: 2 };
+    expect(await codeOf(saveEntry(draft, submitted, 1, 'applicant', 'intake'))).toBe('INTAKE_CLOSED');
+    expect((await getEntryRecord(draft.entryId))!.status).toBe('DRAFT');
+    // Withdrawing is still possible after the close.
+    const withdrawn = { ...open, status: 'WITHDRAWN' as const, version: 2 };
+    expect(await codeOf(saveEntry(open, withdrawn, 1, 'applicant', 'intake'))).toBe('OK');
+  });
+
   it('turns a concurrent edit into VERSION_CONFLICT instead of a lost update', async () => {
     const e = entry('版本公司');
     await createEntry(e, 1);
