@@ -13,6 +13,7 @@ import { validationError } from '../../shared/errors.ts';
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
  * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
+ * | review revision      | ASSIGN#<assignmentId>                | REV#<n, 6 digits> |                                         |                      |
  * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
  * | awards (proposal…)   | COMP#<cid>                           | AWARDS           |                                          |                      |
@@ -38,6 +39,10 @@ export const guardKey = (competitionId: string, trackId: string, organizationKey
 export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPERT' });
 export const EXPERT_LIST = 'EXPERTS';
 export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
+export const reviewRevisionKey = (assignmentId: string, n: number) => ({
+  pk: `ASSIGN#${assignmentId}`,
+  sk: `REV#${String(n).padStart(6, '0')}`,
+});
 export const roundReviewsKey = (competitionId: string, roundId: string) => `REVIEWS#${competitionId}#${roundId}`;
 export const outboxKey = (competitionId: string, roundId: string, messageKey: string) => ({
   pk: `OUTBOX#${competitionId}#${roundId}`,

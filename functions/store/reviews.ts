@@ -11,10 +11,10 @@ import type { AuditEvent } from '../../shared/audit.ts';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { assignmentKey, roundKey, roundReviewsKey, stripKeys } from './keys.ts';
+import { assignmentKey, reviewRevisionKey, roundKey, roundReviewsKey, stripKeys } from './keys.ts';
 import { transactWithAudit, type TxItem } from './audit.ts';
 import { ROUND_NOT_FROZEN } from './rounds.ts';
-import { queryIndexAll, queryIndexPage } from './query.ts';
+import { queryAll, queryIndexAll, queryIndexPage } from './query.ts';
 
 /**
  * Review assignments and the round's review counters. The guarantees the round
@@ -38,8 +38,8 @@ export interface AssignmentRecord {
   comment?: string;
   submittedAt?: string;
   updatedAt: string;
-  /** Every saved version of the review, oldest first. */
-  history: Array<{ at: string; scores: Record<string, number>; comment?: string }>;
+  /** How many versions of the review were saved; each is its own item (`listReviewRevisions`), so no edit grows this one. */
+  revisions?: number;
   /** A draft saved before submitting (not counted). */
   draft?: { scores: Record<string, number>; comment?: string; at: string };
   conflictReason?: string;
@@ -89,7 +89,7 @@ export const createAssignments = async (
         status: 'PENDING',
         assignedAt: at,
         updatedAt: at,
-        history: [],
+        revisions: 0,
       };
       try {
         await documentClient().send(
@@ -216,10 +216,11 @@ type ReviewUpdate = Omit<
   'TableName' | 'Key'
 >;
 
-const writeReview = async (a: AssignmentRecord, update: ReviewUpdate, audit?: AuditEvent) => {
+const writeReview = async (a: AssignmentRecord, update: ReviewUpdate, audit?: AuditEvent, extra: TxItem[] = []) => {
   const items: TxItem[] = [
     { Update: { TableName: tableName(), Key: assignmentKey(a.assignmentId), ...update } },
     roundNotFrozen(a),
+    ...extra,
   ];
   try {
     if (audit) return (await transactWithAudit(items, audit)).attempts;
@@ -243,6 +244,7 @@ const leavePending = (
     delta: number;
   },
   audit: AuditEvent,
+  extra: TxItem[] = [],
 ) =>
   transactWithAudit(
     [
@@ -269,6 +271,7 @@ const leavePending = (
           ExpressionAttributeValues: { ':d': change.delta },
         },
       },
+      ...extra,
     ],
     audit,
   );
@@ -315,7 +318,6 @@ export const submitReview = async (
   now: Date,
 ): Promise<SubmitResult> => {
   const at = now.toISOString();
-  const revision = [{ at, scores, ...(comment ? { comment } : {}) }];
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await getAssignment(assignmentId);
     if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
@@ -326,20 +328,36 @@ export const submitReview = async (
       return { assignment: current, counted: false, completedRound: await claimCompletion(current, at) };
     }
     const review = { scores, ...(comment ? { comment } : {}) };
+    // Each saved version is its own item, numbered: the conditions above let one writer take each number.
+    const next = (current.revisions ?? 0) + 1;
+    const revisionItem: TxItem = {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...reviewRevisionKey(current.assignmentId, next),
+          assignmentId: current.assignmentId,
+          n: next,
+          at,
+          ...review,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
     try {
       if (current.status === 'PENDING') {
         const { attempts } = await leavePending(
           current,
           linkVersion,
           {
-            set: 'scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, history = list_append(history, :rev)',
+            set: 'scores = :scores, #c = :comment, submittedAt = :at, updatedAt = :at, revisions = :n',
             names: { '#c': 'comment' },
-            values: { ':scores': scores, ':comment': comment ?? null, ':at': at, ':rev': revision },
+            values: { ':scores': scores, ':comment': comment ?? null, ':at': at, ':n': next },
             to: 'SUBMITTED',
             counter: 'receivedReviews',
             delta: 1,
           },
           reviewEvent(current, 'REVIEW_SUBMITTED', at, review),
+          [revisionItem],
         );
         const assignment: AssignmentRecord = {
           ...current,
@@ -348,12 +366,12 @@ export const submitReview = async (
           comment,
           submittedAt: at,
           updatedAt: at,
-          history: [...current.history, ...revision],
+          revisions: next,
         };
         return { assignment, counted: true, completedRound: await claimCompletion(assignment, at), attempts };
       }
       const update = {
-        UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, history = list_append(history, :rev)',
+        UpdateExpression: 'SET scores = :scores, #c = :comment, updatedAt = :at, revisions = :n',
         ConditionExpression: '#s = :submitted AND linkVersion = :v AND updatedAt = :seen',
         ExpressionAttributeNames: { '#s': 'status', '#c': 'comment' },
         ExpressionAttributeValues: {
@@ -361,18 +379,19 @@ export const submitReview = async (
           ':scores': scores,
           ':comment': comment ?? null,
           ':at': at,
-          ':rev': revision,
+          ':n': next,
           ':v': linkVersion,
           ':seen': current.updatedAt,
         },
       };
-      const attempts = await writeReview(current, update, reviewEvent(current, 'REVIEW_EDITED', at, review));
+      const audit = reviewEvent(current, 'REVIEW_EDITED', at, review);
+      const attempts = await writeReview(current, update, audit, [revisionItem]);
       const assignment: AssignmentRecord = {
         ...current,
         scores,
         comment,
         updatedAt: at,
-        history: [...current.history, ...revision],
+        revisions: next,
       };
       return { assignment, counted: false, completedRound: await claimCompletion(assignment, at), attempts };
     } catch (e) {
@@ -383,6 +402,18 @@ export const submitReview = async (
   }
   throw conflict('CONCURRENT_UPDATE', 'The review was changed concurrently; try again');
 };
+
+/** Every saved version of a review, oldest first. */
+export const listReviewRevisions = async (
+  assignmentId: string,
+): Promise<Array<{ n: number; at: string; scores: Record<string, number>; comment?: string }>> =>
+  (
+    await queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+      ExpressionAttributeValues: { ':p': assignmentKey(assignmentId).pk, ':r': 'REV#' },
+      ConsistentRead: true,
+    })
+  ).map((i) => stripKeys(i) as unknown as { n: number; at: string; scores: Record<string, number>; comment?: string });
 
 /** Saves a draft of a pending review: stored, not counted. */
 export const saveDraft = async (
@@ -504,7 +535,7 @@ export const addReview = async (
     status: 'PENDING',
     assignedAt: at,
     updatedAt: at,
-    history: [],
+    revisions: 0,
     ...(why.kind === 'REPLACES' ? { replaces: why.assignment.assignmentId } : { extraPass: why.pass }),
   };
   const put = {

@@ -8,6 +8,7 @@ import {
   declareConflict,
   getAssignment,
   getReviewProgress,
+  listReviewRevisions,
   submitReview,
 } from '../../functions/store/reviews.ts';
 import { advanceRound, freezeRound } from '../../functions/store/rounds.ts';
@@ -148,7 +149,7 @@ describe('reviewer page', () => {
     await post(token, { action: 'submit', ...full(85), comment: '复核后上调' });
     const a = await getAssignment(idFor('b@example.com'));
     expect(a).toMatchObject({ status: 'SUBMITTED', comment: '复核后上调' });
-    expect(a!.history.map((x) => x.scores.innovation)).toEqual([80, 85]);
+    expect((await listReviewRevisions(idFor('b@example.com'))).map((x) => x.scores.innovation)).toEqual([80, 85]);
     expect(await getReviewProgress(CID, 'preliminary')).toMatchObject({ expected: 3, received: 1 });
   });
 

@@ -10,6 +10,7 @@ import {
   declareConflict,
   getAssignment,
   getReviewProgress,
+  listReviewRevisions,
   listRoundAssignments,
   submitReview,
 } from '../../functions/store/reviews.ts';
@@ -66,7 +67,8 @@ describe('review store', () => {
     });
     const a = await getAssignment(ids[7]!);
     expect(a).toMatchObject({ status: 'SUBMITTED', scores: scores(7) });
-    expect(a!.history).toHaveLength(1);
+    expect(await listReviewRevisions(ids[7]!)).toHaveLength(1);
+    expect(a!.revisions).toBe(1);
   });
 
   it('treats later saves as edits: history grows, the counter does not, a replay writes nothing', async () => {
@@ -78,7 +80,9 @@ describe('review store', () => {
     expect(await getReviewProgress('c', 'r3')).toMatchObject({ expected: 3, received: 1 });
     await submitReview(id, 1, scores(75), '补充意见', new Date('2026-07-03T00:00:00Z'));
     const a = await getAssignment(id);
-    expect(a!.history.map((h) => h.scores.innovation)).toEqual([60, 75]);
+    // Each version is its own item: the assignment itself does not grow with edits.
+    expect((await listReviewRevisions(id)).map((h) => h.scores.innovation)).toEqual([60, 75]);
+    expect(a!.revisions).toBe(2);
     expect(a!.comment).toBe('补充意见');
   });
 
