@@ -77,21 +77,26 @@ export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {
   }
 };
 
+const KEEP_DELIVERED_MS = 30 * 24 * 3600_000;
+
 /** Records that SES accepted a message (a redelivered stream record then sends nothing more). */
 export const markDelivered = async (
-  competitionId: string,
-  roundId: string,
-  messageKey: string,
+  m: Pick<OutboxMessage, 'competitionId' | 'roundId' | 'messageKey' | 'closesAt'>,
   messageId: string,
   at: Date,
 ): Promise<void> => {
+  // Kept a month past delivery and past the close, whichever is later: long enough that a replayed step
+  // finds it (and sends nothing again), not forever — its links grant access until they expire.
+  const keepUntil = Math.max(at.getTime(), Date.parse(m.closesAt) || 0) + KEEP_DELIVERED_MS;
   await documentClient().send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: outboxKey(competitionId, roundId, messageKey),
-      UpdateExpression: 'SET deliveredAt = if_not_exists(deliveredAt, :at), messageId = if_not_exists(messageId, :id)',
+      Key: outboxKey(m.competitionId, m.roundId, m.messageKey),
+      UpdateExpression:
+        'SET deliveredAt = if_not_exists(deliveredAt, :at), messageId = if_not_exists(messageId, :id), #ttl = if_not_exists(#ttl, :ttl)',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId },
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId, ':ttl': Math.floor(keepUntil / 1000) },
     }),
   );
 };

@@ -70,7 +70,7 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
     await markRefused(stored, refusal, now());
     return;
   }
-  await markDelivered(stored.competitionId, stored.roundId, stored.messageKey, sent.MessageId ?? 'unknown', now());
+  await markDelivered(stored, sent.MessageId ?? 'unknown', now());
   logger.info('delivered', {
     kind: stored.kind,
     competitionId: stored.competitionId,

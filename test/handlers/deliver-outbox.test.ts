@@ -80,6 +80,12 @@ describe('outbox delivery (SES and DynamoDB mocked)', () => {
       Key: { pk: 'OUTBOX#demo#preliminary', sk: 'rev1@example.com' },
       ExpressionAttributeValues: { ':id': 'm-1' },
     });
+    // A delivered message expires (TTL) a month after the later of its delivery and its round's close.
+    const ttl = marks[0]!.ExpressionAttributeValues![':ttl'] as number;
+    const month = 30 * 86400;
+    expect(ttl).toBeGreaterThanOrEqual(Date.parse('2026-07-10T16:00:00.000Z') / 1000 + month);
+    expect(ttl).toBeLessThanOrEqual(Date.now() / 1000 + month + 60);
+    expect(marks[0]!.UpdateExpression).toContain('#ttl = if_not_exists(#ttl, :ttl)');
   });
 
   it('reports the first failed record so it and the ones after it are retried, keeping stream order', async () => {
