@@ -10,6 +10,7 @@ import { queryAll } from './query.ts';
 export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const MAX_ATTEMPTS = 20;
+const RETRYABLE = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
 
 /**
  * Runs a change (transaction items) and appends its audit record in the SAME
@@ -52,6 +53,9 @@ export const transactWithAudit = async (items: TxItem[], event: AuditEvent): Pro
     } catch (e) {
       if (!(e instanceof TransactionCanceledException)) throw e;
       const reasons = e.CancellationReasons ?? [];
+      // Only a moved chain head or a concurrent transaction is worth another attempt; anything else
+      // (a validation error, an item too large) is the caller's to see at once.
+      if (reasons.some((r) => r.Code && !RETRYABLE.has(r.Code))) throw e;
       const changeRefused = reasons.slice(0, items.length).some((r) => r.Code === 'ConditionalCheckFailed');
       if (changeRefused) {
         // The caller reads the reasons of its own items only: the audit items' reasons are dropped.
