@@ -307,8 +307,8 @@ export interface SubmitResult {
 /**
  * Saves a review for the assignment a link names. The first submission flips
  * PENDING → SUBMITTED and adds one to the round's counter in one transaction;
- * later ones are edits (history grows, the counter does not). A replay with the
- * same content writes nothing.
+ * later ones are edits (each version is kept as its own revision item, the
+ * counter does not change). A replay with the same content writes nothing.
  */
 export const submitReview = async (
   assignmentId: string,
@@ -403,17 +403,23 @@ export const submitReview = async (
   throw conflict('CONCURRENT_UPDATE', 'The review was changed concurrently; try again');
 };
 
+/** One saved version of a review. */
+export interface ReviewRevision {
+  n: number;
+  at: string;
+  scores: Record<string, number>;
+  comment?: string;
+}
+
 /** Every saved version of a review, oldest first. */
-export const listReviewRevisions = async (
-  assignmentId: string,
-): Promise<Array<{ n: number; at: string; scores: Record<string, number>; comment?: string }>> =>
+export const listReviewRevisions = async (assignmentId: string): Promise<ReviewRevision[]> =>
   (
     await queryAll({
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
       ExpressionAttributeValues: { ':p': assignmentKey(assignmentId).pk, ':r': 'REV#' },
       ConsistentRead: true,
     })
-  ).map((i) => stripKeys(i) as unknown as { n: number; at: string; scores: Record<string, number>; comment?: string });
+  ).map((i) => stripKeys(i) as unknown as ReviewRevision);
 
 /** Saves a draft of a pending review: stored, not counted. */
 export const saveDraft = async (
