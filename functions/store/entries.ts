@@ -1,4 +1,11 @@
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
 import type { AuditEvent } from '../../shared/audit.ts';
@@ -6,7 +13,17 @@ import { conflict } from '../../shared/errors.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
 import { transactWithAudit } from './audit.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { entryIndexKey, entryKey, guardKey, idempotencyKey, roundKey, stripKeys } from './keys.ts';
+import {
+  entryIndexKey,
+  entryKey,
+  guardKey,
+  idempotencyKey,
+  roundKey,
+  stripKeys,
+  SUBMISSION_SHARDS,
+  submissionKey,
+  submissionRegisterPk,
+} from './keys.ts';
 import { queryIndexAll, queryIndexPage } from './query.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -75,6 +92,28 @@ const intakeStillOpen = (competitionId: string, intakeRoundId: string): TxItem =
     ConditionExpression: 'attribute_not_exists(intakeClosedAt)',
   },
 });
+
+/** The register holds an entry exactly while it is SUBMITTED; every status change moves it in the same transaction. */
+const registerSubmission = (e: Entry): TxItem => ({
+  Put: {
+    TableName: tableName(),
+    Item: { ...submissionKey(e.competitionId, e.trackId, e.entryId), entryId: e.entryId },
+  },
+});
+const unregisterSubmission = (e: Entry): TxItem => ({
+  Delete: { TableName: tableName(), Key: submissionKey(e.competitionId, e.trackId, e.entryId) },
+});
+
+/** The register items a change from `previous` to `next` needs. */
+const registerChanges = (previous: Entry | undefined, next: Entry): TxItem[] => {
+  const was = previous?.status === 'SUBMITTED';
+  const is = next.status === 'SUBMITTED';
+  const moved = previous !== undefined && previous.trackId !== next.trackId;
+  return [
+    ...(was && (!is || moved) ? [unregisterSubmission(previous!)] : []),
+    ...(is && (!was || moved) ? [registerSubmission(next)] : []),
+  ];
+};
 
 const intakeClosed = () => conflict('INTAKE_CLOSED', 'The intake round has closed: the submission deadline has passed');
 
@@ -168,6 +207,7 @@ export const createEntry = async (
     intakeRoundId && entry.status === 'SUBMITTED'
       ? items.push(intakeStillOpen(entry.competitionId, intakeRoundId)) - 1
       : -1;
+  items.push(...registerChanges(undefined, entry));
   try {
     await transact(items, entryEvent(undefined, entry, 'applicant'));
   } catch (e) {
@@ -207,6 +247,7 @@ export const saveEntry = async (
     intakeRoundId && next.status === 'SUBMITTED'
       ? items.push(intakeStillOpen(next.competitionId, intakeRoundId)) - 1
       : -1;
+  items.push(...registerChanges(previous, next));
   try {
     await transact(items, entryEvent(previous, next, by));
   } catch (e) {
@@ -236,8 +277,54 @@ export const listAllEntries = async (
   status: EntryStatus,
 ): Promise<EntryRecord[]> => (await queryIndexAll(entryIndexKey(competitionId, trackId, status))).map(toRecord);
 
-/** Entries per screening transaction: the round counter and the audit record's two items make 100, DynamoDB's limit. */
-export const SCREENING_BATCH = 97;
+/**
+ * The SUBMITTED entries of a track still to be screened, read strongly
+ * consistently from the submission register (never the eventually consistent
+ * index): an entry committed a millisecond before the close is among them.
+ */
+export const listSubmittedForScreening = async (
+  competitionId: string,
+  trackId: string,
+  limit: number,
+): Promise<EntryRecord[]> => {
+  const ids: string[] = [];
+  for (let shard = 0; shard < SUBMISSION_SHARDS && ids.length < limit; shard++) {
+    const r = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': submissionRegisterPk(competitionId, trackId, shard) },
+        ConsistentRead: true,
+        Limit: limit - ids.length,
+      }),
+    );
+    ids.push(...(r.Items ?? []).map((i) => String(i.entryId)));
+  }
+  return getEntryRecords(ids);
+};
+
+/** Entries by id, strongly consistent, in the order asked (BatchGet takes 100 keys; unprocessed keys are retried). */
+const getEntryRecords = async (ids: string[]): Promise<EntryRecord[]> => {
+  const found = new Map<string, EntryRecord>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(entryKey);
+    for (let attempt = 0; keys?.length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      const r: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of r.Responses?.[tableName()] ?? []) found.set(String(item.entryId), toRecord(item));
+      keys = r.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+};
+
+/**
+ * Entries per screening transaction: each entry's write and its register delete,
+ * the round counter and the audit record's two items make 99 of DynamoDB's 100.
+ */
+export const SCREENING_BATCH = 48;
 
 /** Round counter attribute for one outcome in one track. */
 export const countAttribute = (outcome: string, trackId: string) => `count#${outcome}#${trackId}`;
@@ -290,6 +377,7 @@ export const recordScreening = async (
         ExpressionAttributeValues: { ':submitted': 'SUBMITTED', ':v': d.entry.version },
       },
     }));
+    items.push(...pending.map((d) => unregisterSubmission(d.entry)));
     items.push({
       Update: {
         TableName: tableName(),

@@ -9,6 +9,7 @@ import { validationError } from '../../shared/errors.ts';
  * | competition          | COMP#<competitionId>                 | COMP             | COMPS#<status>                           | <createdAt>#<id>     |
  * | round run            | COMP#<competitionId>                 | ROUND#<roundId>  |                                          |                      |
  * | entry                | ENTRY#<entryId>                      | ENTRY            | COMP#<cid>#TRACK#<tid>#STATUS#<status>   | <entryId>            |
+ * | submission register  | SUBMITTED#<cid>#<tid>#<shard 0-7>   | <entryId>        |                                          |                      |
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
@@ -32,6 +33,20 @@ export const roundKey = (competitionId: string, roundId: string) => ({
 export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' });
 export const entryIndexKey = (competitionId: string, trackId: string, status: string) =>
   `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;
+/**
+ * The entries of a track that are SUBMITTED and not yet screened, in the base
+ * table so screening can read them strongly consistently; eight partitions per
+ * track spread the writes of a deadline rush.
+ */
+export const SUBMISSION_SHARDS = 8;
+export const submissionShard = (entryId: string) =>
+  [...entryId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % SUBMISSION_SHARDS;
+export const submissionRegisterPk = (competitionId: string, trackId: string, shard: number) =>
+  `SUBMITTED#${competitionId}#${trackId}#${shard}`;
+export const submissionKey = (competitionId: string, trackId: string, entryId: string) => ({
+  pk: submissionRegisterPk(competitionId, trackId, submissionShard(entryId)),
+  sk: entryId,
+});
 export const guardKey = (competitionId: string, trackId: string, organizationKey: string) => ({
   pk: `GUARD#${competitionId}#${trackId}#${organizationKey}`,
   sk: 'GUARD',
