@@ -8,8 +8,13 @@
 export type MachineId = 'intake' | 'review' | 'awards' | 'handoff';
 
 export interface FunctionNeeds {
-  /** Least privilege on the table: read (GetItem, Query) or also write (PutItem, UpdateItem, ConditionCheckItem). */
+  /** Least privilege on the table: read (GetItem, BatchGetItem, Query) or also write (PutItem, UpdateItem, ConditionCheckItem). */
   table: 'read' | 'readWrite';
+  /**
+   * May delete items, but only under these partition-key prefixes (an IAM condition on
+   * `dynamodb:LeadingKeys`): the submission register's items leave when an entry stops being SUBMITTED.
+   */
+  deletes?: readonly string[];
   /** Reads the link signing key (Secrets Manager) to sign or verify links. */
   signsLinks?: boolean;
   /** Reads the entry token key (Secrets Manager) to derive applicant access tokens. */
@@ -31,3 +36,6 @@ export const machineArnVariable: Record<MachineId, string> = {
   awards: 'AWARD_STATE_MACHINE_ARN',
   handoff: 'HANDOFF_STATE_MACHINE_ARN',
 };
+
+/** The partition-key prefix of the submission register (see store/keys.ts). */
+export const SUBMISSIONS = 'SUBMITTED#';

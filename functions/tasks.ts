@@ -1,4 +1,4 @@
-import type { FunctionNeeds, MachineId } from './function-spec.ts';
+import { type FunctionNeeds, type MachineId, SUBMISSIONS } from './function-spec.ts';
 
 /**
  * The one task table: every function a state machine invokes, declared once.
@@ -21,22 +21,22 @@ const HANDOFF = { machine: 'handoff', table: 'readWrite', timeoutSeconds: 120 } 
 export const tasks = {
   OpenIntake: { ...INTAKE, entry: 'functions/workflow/intake-open.ts' },
   CloseIntake: { ...INTAKE, entry: 'functions/workflow/intake-close.ts' },
-  ScreenBatch: { ...INTAKE, entry: 'functions/workflow/intake-screen.ts', timeoutSeconds: 240 },
+  ScreenBatch: { ...INTAKE, entry: 'functions/workflow/intake-screen.ts', timeoutSeconds: 240, deletes: [SUBMISSIONS] },
   FinalizeIntake: { ...INTAKE, entry: 'functions/workflow/intake-finalize.ts' },
 
-  ReviewAssign: { ...REVIEW, entry: 'functions/workflow/review-assign.ts', signsLinks: true, memoryMb: 1024 },
+  ReviewAssign: { ...REVIEW, entry: 'functions/workflow/review-assign.ts', memoryMb: 1024 },
   ReviewWait: { ...REVIEW, entry: 'functions/workflow/review-wait.ts', resumes: ['review'] },
-  ReviewFollowUp: { ...REVIEW, entry: 'functions/workflow/review-follow-up.ts', signsLinks: true, memoryMb: 1024 },
+  ReviewFollowUp: { ...REVIEW, entry: 'functions/workflow/review-follow-up.ts', memoryMb: 1024 },
   ReviewTally: { ...REVIEW, entry: 'functions/workflow/review-tally.ts' },
 
-  HandOffAppoint: { ...HANDOFF, entry: 'functions/workflow/handoff-appoint.ts', signsLinks: true },
+  HandOffAppoint: { ...HANDOFF, entry: 'functions/workflow/handoff-appoint.ts' },
   HandOffWait: { ...HANDOFF, entry: 'functions/workflow/handoff-wait.ts', resumes: ['handoff'] },
-  HandOffStep: { ...HANDOFF, entry: 'functions/workflow/handoff-step.ts', signsLinks: true },
+  HandOffStep: { ...HANDOFF, entry: 'functions/workflow/handoff-step.ts' },
 
   AwardPropose: { ...AWARDS, entry: 'functions/workflow/award-propose.ts' },
   AwardWait: { ...AWARDS, entry: 'functions/workflow/award-wait.ts', resumes: ['awards'] },
   AwardDecide: { ...AWARDS, entry: 'functions/workflow/award-decide.ts' },
-  AwardConfirm: { ...AWARDS, entry: 'functions/workflow/award-confirm.ts', signsLinks: true },
+  AwardConfirm: { ...AWARDS, entry: 'functions/workflow/award-confirm.ts' },
   // Publication starts one hand-off per funded winner.
   AwardPublish: { ...AWARDS, entry: 'functions/workflow/award-publish.ts', starts: ['handoff'] },
 } as const satisfies Record<string, TaskSpec>;

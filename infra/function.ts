@@ -92,12 +92,26 @@ export class AppFunction extends Construct {
 
 /** Least-privilege table access, spelled out action by action (no grantReadWriteData: it adds Scan and Delete). */
 export const grantTable = (role: iam.IRole, tableArn: string, indexNames: string[], access: 'read' | 'readWrite') => {
-  const read = ['dynamodb:GetItem', 'dynamodb:Query'];
+  const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
   const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions: access === 'read' ? read : [...read, ...write],
       resources: [tableArn, ...indexNames.map((i) => `${tableArn}/index/${i}`)],
+    }),
+  );
+};
+
+/**
+ * DeleteItem (alone or in a transaction) only on items whose partition key starts with one of
+ * `prefixes`: `dynamodb:LeadingKeys` holds the partition key of every item the request touches.
+ */
+export const grantDeletes = (role: iam.IRole, tableArn: string, prefixes: readonly string[]) => {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:DeleteItem'],
+      resources: [tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } },
     }),
   );
 };

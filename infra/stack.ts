@@ -21,7 +21,7 @@ import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
 import { ProjectHandOffWorkflow } from '../workflows/project-handoff.ts';
 import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
 import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
-import { AppFunction, grantTable } from './function.ts';
+import { AppFunction, grantDeletes, grantTable } from './function.ts';
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 
@@ -191,6 +191,7 @@ export class CompetitionStack extends Stack {
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
   private grantNeeds(f: AppFunction, needs: FunctionNeeds) {
     grantTable(f.role, this.table.tableArn, [GSI1], needs.table);
+    if (needs.deletes?.length) grantDeletes(f.role, this.table.tableArn, needs.deletes);
     if (needs.derivesEntryTokens) {
       f.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
       this.entryTokenKey.grantRead(f.role);
@@ -251,6 +252,9 @@ export class CompetitionStack extends Stack {
       description: 'Sends outbox messages (review links, reminders) by e-mail through SES',
     });
     grantTable(delivery.role, this.table.tableArn, [], 'readWrite');
+    // The outbox stores what a link is for; the link itself is signed here, at send time.
+    delivery.fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkSigningKey.secretArn);
+    this.linkSigningKey.grantRead(delivery.role);
     const domain = mailFrom.split('@')[1]!;
     delivery.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -3,17 +3,12 @@ import { roundRoutes } from '../routes/rounds.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { listOutbox } from '../store/outbox.ts';
 
-/** What the experts of a round are sent, with delivery state (SES in AWS; the local stack's mail log locally). */
-export const handler = api(roundRoutes.adminGetOutbox, async ({ params, event }) => {
+/**
+ * What the experts of a round are sent, with delivery state (SES in AWS; the local stack's mail log
+ * locally). Links appear as what they are for (subject, purpose, version, expiry), never as working
+ * URLs: those exist only in the e-mail.
+ */
+export const handler = api(roundRoutes.adminGetOutbox, async ({ params }) => {
   await requireCompetition(params.competitionId);
-  const base = `${event.headers['x-forwarded-proto'] ?? 'https'}://${event.headers.host ?? event.requestContext.domainName}`;
-  const messages = await listOutbox(params.competitionId, params.roundId);
-  return {
-    body: {
-      messages: messages.map((m) => ({
-        ...m,
-        links: m.links.map((l) => (l.path ? { ...l, url: `${base}${l.path}` } : l)),
-      })),
-    },
-  };
+  return { body: { messages: await listOutbox(params.competitionId, params.roundId) } };
 });

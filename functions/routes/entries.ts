@@ -1,4 +1,5 @@
 import { createEntryBody, entryContent } from '../../shared/entry.ts';
+import { SUBMISSIONS } from '../function-spec.ts';
 import { competitionParams, entryParams, type RouteSpec } from './spec.ts';
 
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
@@ -55,6 +56,7 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'readWrite',
+    deletes: [SUBMISSIONS],
     summary: 'Withdraw an entry (idempotent); frees the organization’s slot in the track',
     params: entryParams,
   },

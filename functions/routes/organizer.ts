@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { createCompetitionBody, competitionConfig } from '../../shared/competition.ts';
 import { ENTRY_STATUSES, organizerWithdrawalBody, screeningOverrideBody } from '../../shared/entry.ts';
 import { slug } from '../../shared/ids.ts';
+import { SUBMISSIONS } from '../function-spec.ts';
 import { competitionParams, entryParams, page, type RouteSpec } from './spec.ts';
 
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
@@ -70,6 +71,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
+    deletes: [SUBMISSIONS],
     summary:
       'Withdraw or disqualify an entry with a recorded reason: it leaves every round and award, frees its organization’s slot, and goes on the audit record',
     params: entryParams,

@@ -37,7 +37,8 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
-    summary: 'Messages queued for the experts of a review round, with their signed review links',
+    summary:
+      'Messages queued for a round (or the awards / hand-off): recipients, what each link is for, delivery state',
     params: roundParams,
   },
   adminPreviewAssignment: {

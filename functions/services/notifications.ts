@@ -1,12 +1,12 @@
 import type { LinkPurpose } from '../../shared/links.ts';
 import type { Expert } from '../../shared/review/experts.ts';
 import { putOutboxMessage, type OutboxKind } from '../store/outbox.ts';
-import { mintLinkPath } from './signed-links.ts';
 
 /**
  * Messages go to the outbox, each under a key that makes a replayed step a
- * no-op; the table's stream delivers them. Links are signed here, expiring
- * when what they grant closes.
+ * no-op; the table's stream delivers them. The outbox keeps what a link is
+ * for (subject, purpose, link version, expiry); the delivery function signs it
+ * when it sends, so no working link is ever stored.
  */
 
 /**
@@ -24,16 +24,10 @@ export const queueReviewMessage = async (m: {
   hoursBefore?: number;
   at: Date;
 }): Promise<boolean> => {
-  const expiresAt = new Date(m.closesAt);
-  const links = await Promise.all(
-    m.assignments.map(async (a) =>
-      m.kind === 'WITHDRAWN'
-        ? { assignmentId: a.assignmentId }
-        : {
-            assignmentId: a.assignmentId,
-            path: await mintLinkPath('review', a.assignmentId, a.linkVersion, expiresAt),
-          },
-    ),
+  const links = m.assignments.map((a) =>
+    m.kind === 'WITHDRAWN'
+      ? { assignmentId: a.assignmentId }
+      : { assignmentId: a.assignmentId, purpose: 'review' as const, version: a.linkVersion, expiresAt: m.closesAt },
   );
   return putOutboxMessage({
     kind: m.kind,
@@ -66,12 +60,7 @@ export const queueNotice = async (m: {
   at: Date;
 }): Promise<boolean> => {
   const links = m.link
-    ? [
-        {
-          assignmentId: m.link.subject,
-          path: await mintLinkPath(m.link.purpose, m.link.subject, m.link.version, new Date(m.closesAt)),
-        },
-      ]
+    ? [{ assignmentId: m.link.subject, purpose: m.link.purpose, version: m.link.version, expiresAt: m.closesAt }]
     : [];
   return putOutboxMessage({
     kind: m.kind,

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LinkPurpose } from '../../shared/links.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { outboxKey, stripKeys } from './keys.ts';
@@ -36,8 +37,11 @@ export interface OutboxMessage {
   language: 'zh' | 'en';
   /** Lines specific to the message (award, track, project), shown in its body. */
   details?: string[];
-  /** Review links (paths; the API's base URL goes in front); for WITHDRAWN, the assignments taken back. */
-  links: Array<{ assignmentId: string; path?: string }>;
+  /**
+   * What the message links to; for WITHDRAWN, the assignments taken back. Only what is needed to
+   * sign the link at send time is stored — never a working link, which would be a bearer secret at rest.
+   */
+  links: OutboxLink[];
   /** The round's close, quoted in the message. */
   closesAt: string;
   hoursBefore?: number;
@@ -48,6 +52,15 @@ export interface OutboxMessage {
   /** Set when SES refused this message for good (a bad address, a rejected message): never retried. */
   refusedAt?: string;
   refusal?: { code: string; message: string };
+}
+
+export interface OutboxLink {
+  /** The link's subject: an assignment, an awards track, a project. */
+  assignmentId: string;
+  /** Present when the message carries a link: signed by the delivery function when it sends. */
+  purpose?: LinkPurpose;
+  version?: number;
+  expiresAt?: string;
 }
 
 export const outboxMessageKey = {
@@ -86,7 +99,7 @@ export const markDelivered = async (
   at: Date,
 ): Promise<void> => {
   // Kept a month past delivery and past the close, whichever is later: long enough that a replayed step
-  // finds it (and sends nothing again), not forever — its links grant access until they expire.
+  // finds it (and sends nothing again), not forever.
   const keepUntil = Math.max(at.getTime(), Date.parse(m.closesAt) || 0) + KEEP_DELIVERED_MS;
   await documentClient().send(
     new UpdateCommand({

@@ -10,7 +10,8 @@ import { logger } from '../runtime/logger.ts';
 import { renderMessage } from '../../shared/review/messages.ts';
 import { headerSafe } from '../../shared/text.ts';
 import { getCompetition } from '../store/competitions.ts';
-import { getOutboxMessage, markDelivered, markRefused, type OutboxMessage } from '../store/outbox.ts';
+import { getOutboxMessage, markDelivered, markRefused, type OutboxLink, type OutboxMessage } from '../store/outbox.ts';
+import { mintLinkPath } from '../services/signed-links.ts';
 
 let ses: SESv2Client | undefined;
 
@@ -30,6 +31,12 @@ const REFUSED_FOR_GOOD = new Set(['BadRequestException', 'MessageRejected', 'Not
  * SES accepting a message and the mark can send it twice — at least once,
  * never lost.
  */
+/** The link an outbox entry stands for, signed now (the outbox holds no working link). */
+const signed = async (l: OutboxLink) =>
+  l.purpose && l.version !== undefined && l.expiresAt
+    ? { ...l, path: await mintLinkPath(l.purpose, l.assignmentId, l.version, new Date(l.expiresAt)) }
+    : l;
+
 const deliver = async (image: OutboxMessage): Promise<void> => {
   const stored = await getOutboxMessage(image.competitionId, image.roundId, image.messageKey);
   if (!stored || stored.deliveredAt || stored.refusedAt) return;
@@ -43,8 +50,9 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
     logger.warn('outbox message for an unknown competition or round; skipped', { messageKey: stored.messageKey });
     return;
   }
+  const links = await Promise.all(stored.links.map(signed));
   const rendered = renderMessage(
-    { ...stored, competitionTitle: competition.title, roundName: round.name },
+    { ...stored, links, competitionTitle: competition.title, roundName: round.name },
     requiredEnv('PUBLIC_BASE_URL'),
   );
   ses ??= new SESv2Client({});

@@ -53,21 +53,24 @@ beforeEach(() => {
 });
 
 describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
-  it('creates a submitted entry in one transaction: entry, org slot, idempotency record, open-intake check, audit record', async () => {
+  it('creates a submitted entry in one transaction: entry, org slot, idempotency record, open-intake check, submission register, audit record', async () => {
     const r = await post(demoEntry(), { 'idempotency-key': 'key-00000001' });
     expect(r.status).toBe(201);
     expect(r.body.entry.status).toBe('SUBMITTED');
     expect(r.body.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const tx = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(tx).toHaveLength(6);
+    expect(tx).toHaveLength(7);
     // Only while the intake round is open (the close step sets intakeClosedAt) …
     expect(tx[3]!.ConditionCheck).toMatchObject({
       Key: { pk: 'COMP#yrd-challenge-2026', sk: 'ROUND#intake' },
       ConditionExpression: 'attribute_not_exists(intakeClosedAt)',
     });
+    // … in the register screening reads strongly consistently …
+    expect(tx[4]!.Put!.Item).toMatchObject({ pk: expect.stringMatching(/^SUBMITTED#yrd-challenge-2026#/) });
+    expect(tx[4]!.Put!.Item!.sk).toBe(r.body.entry.entryId);
     // … and with the submission's audit record and its chain head, in the same transaction.
-    expect(tx[4]!.Put!.Item).toMatchObject({ type: 'ENTRY_SUBMITTED', subject: r.body.entry.entryId, seq: 1 });
-    expect(tx[5]!.Put!.Item).toMatchObject({ sk: 'HEAD', seq: 1, hash: tx[4]!.Put!.Item!.hash });
+    expect(tx[5]!.Put!.Item).toMatchObject({ type: 'ENTRY_SUBMITTED', subject: r.body.entry.entryId, seq: 1 });
+    expect(tx[6]!.Put!.Item).toMatchObject({ sk: 'HEAD', seq: 1, hash: tx[5]!.Put!.Item!.hash });
     expect(tx[0]!.Put!.Item!.tokenHash).toBe(sha256(r.body.accessToken));
     expect(tx[0]!.Put!.Item!.accessToken).toBeUndefined();
     // Nothing at rest holds the bearer token: not the entry, not the idempotency record.

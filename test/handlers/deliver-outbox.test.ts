@@ -3,12 +3,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { verifyLink } from '../../shared/links.ts';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { competitionFixture } from '../fixtures/competition.ts';
 
 /** The outbox delivery function with SES and DynamoDB mocked: what it sends, what it marks, what it retries. */
 const ses = mockClient(SESv2Client);
 const ddb = mockClient(DynamoDBDocumentClient);
+const secrets = mockClient(SecretsManagerClient);
+const LINK_KEY = 'k'.repeat(48);
 
 const message = (n: number, extra: Record<string, unknown> = {}) => ({
   pk: 'OUTBOX#demo#preliminary',
@@ -19,7 +23,7 @@ const message = (n: number, extra: Record<string, unknown> = {}) => ({
   competitionId: 'demo',
   roundId: 'preliminary',
   language: 'zh',
-  links: [{ assignmentId: `A${n}`, path: `/review/tok${n}` }],
+  links: [{ assignmentId: `A${n}`, purpose: 'review', version: 2, expiresAt: '2026-07-10T16:00:00.000Z' }],
   closesAt: '2026-07-10T16:00:00.000Z',
   createdAt: '2026-07-01T00:00:00.000Z',
   ...extra,
@@ -52,7 +56,9 @@ describe('outbox delivery (SES and DynamoDB mocked)', () => {
       TABLE_NAME: 'Records',
       MAIL_FROM: 'review@center.example.cn',
       PUBLIC_BASE_URL: 'https://api.center.example.cn',
+      LINK_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:LinkSigningKey',
     });
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ current: LINK_KEY }) });
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
       if (input.Key.pk === 'COMP#demo') return { Item: { ...competition, pk: 'COMP#demo', sk: 'COMP' } };
       const n = Number(/rev(\d+)@/.exec(input.Key.sk)![1]);
@@ -73,7 +79,14 @@ describe('outbox delivery (SES and DynamoDB mocked)', () => {
       FromEmailAddress: 'review@center.example.cn',
       Destination: { ToAddresses: ['rev1@example.com'] },
     });
-    expect(input.Content!.Simple!.Body!.Text!.Data).toContain('https://api.center.example.cn/review/tok1');
+    // The outbox holds what the link is for; the link is signed now, for that subject, version and expiry.
+    const [, token] = /https:\/\/api\.center\.example\.cn\/review\/(\S+)/.exec(
+      input.Content!.Simple!.Body!.Text!.Data!,
+    )!;
+    expect(verifyLink(token!, 'review', [LINK_KEY], new Date('2026-07-01T00:00:00Z'))).toMatchObject({
+      ok: true,
+      claims: { subject: 'A1', version: 2, expiresAt: new Date('2026-07-10T16:00:00.000Z') },
+    });
     const marks = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(marks).toHaveLength(1);
     expect(marks[0]).toMatchObject({

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app-factory.ts';
 import { routeList } from '../../functions/routes.ts';
+import { SUBMISSIONS } from '../../functions/function-spec.ts';
+import { submissionKey } from '../../functions/store/keys.ts';
 import { readModel, type Template as LocalTemplate } from '../../infra/local/template.ts';
 
 let template: Template;
@@ -104,9 +106,26 @@ describe('CDK stack', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('grants least privilege: no Scan, no Delete, no wildcard DynamoDB actions; read routes cannot write', () => {
+  it('grants least privilege: no Scan, no wildcard DynamoDB actions, deletes only in the submission register; read routes cannot write', () => {
     const all = policies().flatMap(actionsOf);
-    expect(all.filter((a) => /dynamodb:(Scan|DeleteItem|BatchWriteItem|\*)/.test(a))).toEqual([]);
+    expect(all.filter((a) => /dynamodb:(Scan|BatchWriteItem|\*)/.test(a))).toEqual([]);
+    const deletes = policies().flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.filter((st) => [st.Action].flat().includes('dynamodb:DeleteItem')).map(
+        (st) => ({ role: String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, ''), st }),
+      ),
+    );
+    expect(deletes.map((d) => d.role).sort()).toEqual([
+      'AdminWithdrawEntryFunctionRole',
+      'ScreenBatchRole',
+      'WithdrawEntryFunctionRole',
+    ]);
+    for (const { st } of deletes) {
+      expect([st.Action].flat()).toEqual(['dynamodb:DeleteItem']);
+      expect((st as unknown as { Condition: unknown }).Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SUBMISSIONS}*`] },
+      });
+    }
+    expect(submissionKey('c', 't', 'E1').pk.startsWith(SUBMISSIONS)).toBe(true);
     expect(all.filter((a) => a.endsWith(':*') || a === '*')).toEqual([]);
     const readOnly = routeList().filter((r) => r.table === 'read').length;
     const withoutWrites = policies().filter(
@@ -143,6 +162,19 @@ describe('CDK stack', () => {
       .filter((st) => [st.Action].flat().includes('ses:SendEmail'));
     expect(ses).toHaveLength(1);
     expect(JSON.stringify(ses[0]!.Resource)).toContain('identity/no-reply@example.com');
+    // Links are signed at send time: the delivery function holds the key; the steps that queue messages do not.
+    const withLinkKey = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([, f]) => f.Properties.Environment.Variables.LINK_KEY_SECRET_ARN)
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(withLinkKey.sort()).toEqual([
+      'DeliverOutboxFn',
+      'GetAppointmentFunctionFn',
+      'GetReviewPageFunctionFn',
+      'GetSponsorConfirmationFunctionFn',
+      'PostAppointmentFunctionFn',
+      'PostReviewFunctionFn',
+      'PostSponsorConfirmationFunctionFn',
+    ]);
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
+import { deliveredOutbox } from '../fixtures/mail.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
 
@@ -26,12 +27,8 @@ const post = async (url: string, form: Record<string, string>) =>
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(form).toString(),
   });
-const outbox = async (stage: string) =>
-  (await s.req('GET', `/admin/competitions/${CID}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{
-    kind: string;
-    expertEmail: string;
-    links: Array<{ url?: string }>;
-  }>;
+/** A stage's messages with each link as its recipient got it (the outbox itself keeps no working link). */
+const outbox = (stage: string) => deliveredOutbox(s, CID, stage);
 
 /** A competition through intake and its only review round (the preliminary, so awards come from it). */
 const setupCompetition = async (
@@ -123,7 +120,7 @@ const setupCompetition = async (
     [ids.D!.entryId, 70],
   ]);
   for (const m of await outbox2(CID, 'preliminary')) {
-    for (const l of m.links as Array<{ assignmentId: string; url: string }>) {
+    for (const l of m.links) {
       const a = (await getAssignment(l.assignmentId))!;
       const v = String(score.get(a.entryId));
       expect(
@@ -528,9 +525,4 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
   });
 });
 
-const outbox2 = async (cid: string, stage: string) =>
-  (await s.req('GET', `/admin/competitions/${cid}/rounds/${stage}/outbox`, { admin: true })).body.messages as Array<{
-    kind: string;
-    expertEmail: string;
-    links: Array<{ url?: string }>;
-  }>;
+const outbox2 = (cid: string, stage: string) => deliveredOutbox(s, cid, stage);

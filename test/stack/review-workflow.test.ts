@@ -2,6 +2,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
+import { deliveredOutbox } from '../fixtures/mail.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
 
@@ -75,7 +76,7 @@ const setup = async (
   return ids;
 };
 
-/** The outbox once the assignment step has finished (the round is then REVIEWING). */
+/** The outbox once the assignment step has finished (the round is then REVIEWING), as delivered. */
 const outbox = async (id: string) => {
   await expect
     .poll(
@@ -83,13 +84,7 @@ const outbox = async (id: string) => {
       { timeout: 15_000 },
     )
     .toBe('REVIEWING');
-  const messages: Array<{
-    expertEmail: string;
-    kind: string;
-    hoursBefore?: number;
-    links?: Array<{ assignmentId: string; path: string; url: string }>;
-  }> = (await s.req('GET', `/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true })).body.messages;
-  return messages;
+  return deliveredOutbox(s, id, 'preliminary');
 };
 
 const post = async (path: string, form: Record<string, string>) => {
@@ -110,7 +105,7 @@ const submit = (path: string, score: number) =>
     'score.team': String(score),
   });
 
-type Message = { kind: string; expertEmail: string; links: Array<{ assignmentId: string; path?: string }> };
+type Message = { kind: string; expertEmail: string; links: Array<{ assignmentId: string; purpose?: string }> };
 const messagesOf = async (id: string): Promise<Message[]> =>
   (await s.req('GET', `/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true })).body.messages;
 const statesOf = (events: Array<{ type: string; stateEnteredEventDetails?: unknown }>) =>
@@ -131,23 +126,18 @@ describe('review round workflow', () => {
     const messages = await outbox('rw-full');
     const links = messages.flatMap((m) => m.links ?? []);
     expect(links).toHaveLength(names.length * 2);
-    expect(links.every((l) => l.url === `${s.apiUrl}${l.path}`)).toBe(true);
-    // The table stream drives the delivery function, which mails each expert through (local) SES.
-    await expect
-      .poll(async () => (await messagesOf('rw-full')).every((m) => (m as { deliveredAt?: string }).deliveredAt), {
-        timeout: 15_000,
-      })
-      .toBe(true);
+    // The table stream drives the delivery function, which signs each link and mails it through (local) SES.
+    expect(links.every((l) => l.url === `${s.apiUrl}${l.path}` && l.path!.startsWith('/review/'))).toBe(true);
     for (const m of messages) {
       const mails = s.mail.list().filter((x) => x.to[0] === m.expertEmail && x.subject.includes('初赛'));
       expect(mails).toHaveLength(1);
-      for (const l of m.links!) expect(mails[0]!.text).toContain(l.url);
+      for (const l of m.links) expect(mails[0]!.text).toContain(l.url);
     }
     const page = await (await fetch(`${s.sfnEndpoint}/mail`)).text();
     expect(page).toContain(`<a href="${links[0]!.url}">`);
     for (const l of links) {
       const a = await getAssignment(l.assignmentId);
-      await submit(l.path, scoreOf.get(a!.entryId)!);
+      await submit(l.path!, scoreOf.get(a!.entryId)!);
     }
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(done.status).toBe('SUCCEEDED');
@@ -224,7 +214,7 @@ describe('review round workflow', () => {
     const start = await s.req('POST', '/admin/competitions/rw-late/rounds/preliminary/start', { admin: true });
     const links = (await outbox('rw-late')).flatMap((m) => m.links ?? []);
     const first = links.find((l) => l.path && true)!;
-    await submit(first.path, 70); // one review of four
+    await submit(first.path!, 70); // one review of four
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect([done.status, done.error, done.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     expect(JSON.parse(done.output!)).toMatchObject({
@@ -248,7 +238,7 @@ describe('review round workflow', () => {
     const start = await s.req('POST', '/admin/competitions/rw-remind/rounds/preliminary/start', { admin: true });
     const messages = await outbox('rw-remind');
     const [first, second] = messages.flatMap((m) => m.links ?? []);
-    await submit(first!.path, 80); // this expert is done; the other is not
+    await submit(first!.path!, 80); // this expert is done; the other is not
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(done.status).toBe('SUCCEEDED');
     const entered = done.events
@@ -268,10 +258,13 @@ describe('review round workflow', () => {
       .messages;
     const reminders = after.filter((m: { kind?: string }) => m.kind === 'REMINDER');
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toMatchObject({
-      hoursBefore: 0.0015,
-      links: [{ assignmentId: second!.assignmentId, url: expect.stringContaining('/review/') }],
-    });
+    // The organizer sees what each link is for, never a working link: that exists only in the e-mail.
+    expect(reminders[0]).toMatchObject({ hoursBefore: 0.0015 });
+    expect(reminders[0].links).toEqual([
+      { assignmentId: second!.assignmentId, purpose: 'review', version: 1, expiresAt: expect.any(String) },
+    ]);
+    const delivered = (await deliveredOutbox(s, 'rw-remind', 'preliminary')).find((m) => m.kind === 'REMINDER')!;
+    expect(delivered.links[0]!.path).toMatch(/^\/review\//);
   });
 
   it('replaces a declined review (回避) with a backup reviewer, whose review completes the round', async () => {
@@ -280,8 +273,8 @@ describe('review round workflow', () => {
     });
     const start = await s.req('POST', '/admin/competitions/rw-decline/rounds/preliminary/start', { admin: true });
     const [first, second] = (await outbox('rw-decline')).flatMap((m) => m.links ?? []);
-    await submit(first!.path, 80);
-    await post(second!.path, { action: 'conflict', conflictReason: '曾与申报团队合作' });
+    await submit(first!.path!, 80);
+    await post(second!.path!, { action: 'conflict', conflictReason: '曾与申报团队合作' });
     // The decline completed the round's count; the follow-up adds a backup instead of tallying.
     await expect
       .poll(async () => (await messagesOf('rw-decline')).filter((m) => m.kind === 'ADDED'), { timeout: 15_000 })
@@ -298,7 +291,8 @@ describe('review round workflow', () => {
     };
     expect(replay).toMatchObject({ next: 'WAIT', added: 0 });
     expect((await messagesOf('rw-decline')).filter((m) => m.kind === 'ADDED')).toHaveLength(1);
-    await submit(added.links[0]!.path!, 70);
+    const [addedLink] = (await deliveredOutbox(s, 'rw-decline', 'preliminary')).find((m) => m.kind === 'ADDED')!.links;
+    await submit(addedLink!.path!, 70);
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toMatchObject({
@@ -327,11 +321,11 @@ describe('review round workflow', () => {
     });
     const start = await s.req('POST', '/admin/competitions/rw-overdue/rounds/preliminary/start', { admin: true });
     const [first, late] = (await outbox('rw-overdue')).flatMap((m) => m.links ?? []);
-    await submit(first!.path, 80);
+    await submit(first!.path!, 80);
     await expect
       .poll(async () => (await messagesOf('rw-overdue')).map((m) => m.kind).sort(), { timeout: 20_000 })
       .toEqual(['ADDED', 'ASSIGNED', 'ASSIGNED', 'WITHDRAWN']);
-    const messages = await messagesOf('rw-overdue');
+    const messages = await deliveredOutbox(s, 'rw-overdue', 'preliminary');
     expect(messages.find((m) => m.kind === 'WITHDRAWN')!.links).toEqual([{ assignmentId: late!.assignmentId }]);
     expect((await fetch(`${s.apiUrl}${late!.path}`)).status).toBe(410);
     await submit(messages.find((m) => m.kind === 'ADDED')!.links[0]!.path!, 60);
@@ -364,14 +358,15 @@ describe('review round workflow', () => {
       const a = (await getAssignment(l.assignmentId))!;
       const seen = given.get(a.entryId) ?? 0;
       given.set(a.entryId, seen + 1);
-      await submit(l.path, a.entryId === ids.分歧甲 ? 90 : a.entryId === ids.分歧丙 ? 60 : seen ? 40 : 95);
+      await submit(l.path!, a.entryId === ids.分歧甲 ? 90 : a.entryId === ids.分歧丙 ? 60 : seen ? 40 : 95);
     }
     await expect
       .poll(async () => (await messagesOf('rw-split')).filter((m) => m.kind === 'ADDED'), { timeout: 15_000 })
       .toHaveLength(1);
     const extra = (await messagesOf('rw-split')).find((m) => m.kind === 'ADDED')!;
     expect(await getAssignment(extra.links[0]!.assignmentId)).toMatchObject({ entryId: ids.分歧乙, extraPass: 1 });
-    await submit(extra.links[0]!.path!, 92);
+    const [extraLink] = (await deliveredOutbox(s, 'rw-split', 'preliminary')).find((m) => m.kind === 'ADDED')!.links;
+    await submit(extraLink!.path!, 92);
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(JSON.parse(done.output!)).toMatchObject({
       reviewsExpected: 7,
@@ -420,7 +415,7 @@ describe('review round workflow', () => {
     expect(panelOf(ids.面板一!)).toEqual(panelOf(ids.面板二!));
     expect(panelOf(ids.面板三!)).toHaveLength(2);
     expect(panelOf(ids.面板三!).filter((e) => panelOf(ids.面板一!).includes(e))).toEqual([]);
-    for (const l of links) await submit(l.path, 75);
+    for (const l of links) await submit(l.path!, 75);
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(JSON.parse(done.output!)).toMatchObject({
       entries: 3,
@@ -460,7 +455,7 @@ describe('review round workflow', () => {
       [ids.多轮三, 70],
     ]);
     for (const l of (await outbox(id)).flatMap((m) => m.links ?? []))
-      await submit(l.path, prelimScore.get((await getAssignment(l.assignmentId))!.entryId)!);
+      await submit(l.path!, prelimScore.get((await getAssignment(l.assignmentId))!.entryId)!);
     expect((await s.sfn.waitFor(prelim.body.executionArn, 30_000)).status).toBe('SUCCEEDED');
 
     const final = await s.req('POST', `/admin/competitions/${id}/rounds/final/start`, { admin: true });
@@ -471,9 +466,7 @@ describe('review round workflow', () => {
         { timeout: 15_000 },
       )
       .toBe('REVIEWING');
-    const finalMessages: Message[] = (
-      await s.req('GET', `/admin/competitions/${id}/rounds/final/outbox`, { admin: true })
-    ).body.messages;
+    const finalMessages = await deliveredOutbox(s, id, 'final');
     const finalLinks = finalMessages.flatMap((m) => m.links);
     const held = await Promise.all(finalLinks.map(async (l) => (await getAssignment(l.assignmentId))!));
     // Only the two advanced entries, each scored by the same two-member panel.
