@@ -74,8 +74,15 @@ const challengeTrack = z.strictObject({
 export const track = z.discriminatedUnion('kind', [openTrack, challengeTrack]);
 export type Track = z.infer<typeof track>;
 
+/** Stage names the outbox and the audit replay use beside round ids; no round may take them. */
+export const RESERVED_STAGES = ['awards', 'handoff'] as const;
+const roundId = roundSlug.refine(
+  (id) => !(RESERVED_STAGES as readonly string[]).includes(id),
+  'is reserved for the awards and the hand-off stages',
+);
+
 const intakeRound = z.strictObject({
-  roundId: roundSlug,
+  roundId,
   kind: z.literal('INTAKE'),
   name: bilingual(60),
   opensAt: isoInstant,
@@ -83,7 +90,7 @@ const intakeRound = z.strictObject({
 });
 
 const reviewRound = z.strictObject({
-  roundId: roundSlug,
+  roundId,
   kind: z.enum(['PRELIMINARY', 'SEMI_FINAL', 'FINAL']),
   name: bilingual(60),
   reviewOpensAt: isoInstant,

@@ -21,7 +21,7 @@ export const handler = idempotentApi(awardRoutes.adminAwardDecision, async ({ pa
     throw conflict('NOT_AWAITING_DECISION', `The awards are not waiting for a decision (status ${a.status})`);
   }
   if (body.action === 'AMEND') {
-    const plan = planOf(competition);
+    const plan = a.plan ?? planOf(competition);
     body.amendments.reduce((p, x, i) => {
       try {
         return applyAmendment(p, plan, x);

@@ -41,6 +41,17 @@ export const roundRoutes = {
       'Messages queued for a round (or the awards / hand-off): recipients, what each link is for, delivery state',
     params: roundParams,
   },
+  adminGetAssignmentReport: {
+    method: 'GET',
+    path: '/admin/competitions/{competitionId}/rounds/{roundId}/assignment-report',
+    entry: 'functions/api/admin-get-assignment-report.ts',
+    auth: 'admin',
+    okStatus: 200,
+    table: 'read',
+    summary:
+      'The full assignment report of a review round (affinities, load histogram, every entry with only weak reviewers, every shortfall, the optimality certificate); the round route carries a summary',
+    params: roundParams,
+  },
   adminPreviewAssignment: {
     method: 'GET',
     path: '/admin/competitions/{competitionId}/rounds/{roundId}/assignment-preview',

@@ -1,4 +1,4 @@
-import type { Amendment, Proposal } from '../../shared/awards/allocation.ts';
+import type { Amendment, AwardPlanInput, Proposal } from '../../shared/awards/allocation.ts';
 import { awardsKey } from './keys.ts';
 import type { TokenSlot, WaitSlot } from './task-tokens.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
@@ -31,6 +31,8 @@ export interface AwardRecord {
   status: AwardStatus;
   proposalVersion: number;
   proposal: Proposal;
+  /** The award plan the proposal was allocated with (on the record, so the proposal can be replayed). */
+  plan?: AwardPlanInput;
   /** Title and organization of every ranked entry (results are public once published). */
   entries: Record<string, { title: string; organizationName: string; trackId: string }>;
   /** Final-round mean per criterion, per entry (for the ranking export). */
@@ -66,6 +68,7 @@ const auditAwards: Audit<AwardRecord> = (before, after) => {
   const added = after.history.slice(before?.history.length ?? 0);
   const last = added.at(-1);
   if (!last) return undefined;
+  const allocated = added.some((h) => h.action === 'PROPOSED' || h.action === 'RECOMPUTED');
   return {
     competitionId: after.competitionId,
     type: `AWARDS_${last.action}`,
@@ -76,6 +79,8 @@ const auditAwards: Audit<AwardRecord> = (before, after) => {
       status: after.status,
       proposalVersion: after.proposalVersion,
       history: added,
+      // A proposal's inputs besides the final round's decisions (which the tally put on the record).
+      ...(allocated ? { plan: after.plan ?? null, finalRoundId: after.finalRoundId } : {}),
       proposalHash: sha256(canonicalJson(after.proposal)),
       ...(after.published ? { publishedHash: sha256(canonicalJson(after.published)) } : {}),
     },

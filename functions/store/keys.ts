@@ -17,6 +17,7 @@ import { validationError } from '../../shared/errors.ts';
  * | review revision      | ASSIGN#<assignmentId>                | REV#<n, 6 digits> |                                         |                      |
  * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
+ * | assignment report    | COMP#<competitionId>                 | REPORT#<rid>#ASSIGNMENT#<n, 3 digits> |                     |                      |
  * | awards (proposal…)   | COMP#<cid>                           | AWARDS           |                                          |                      |
  * | funded project       | PROJECT#<projectId>                  | PROJECT          | PROJECTS                                 | <cid>#<projectId>    |
  * | audit record         | AUDIT#<cid>#<shard>                  | REC#<seq, 12 digits> |                                      |                      |
@@ -68,6 +69,10 @@ export const decisionKey = (competitionId: string, roundId: string, entryId: str
   sk: `DECISION#${roundId}#${entryId}`,
 });
 export const advancedIndexKey = (competitionId: string, roundId: string) => `ADV#${competitionId}#${roundId}`;
+export const assignmentReportKey = (competitionId: string, roundId: string, part: number) => ({
+  pk: `COMP#${competitionId}`,
+  sk: `REPORT#${roundId}#ASSIGNMENT#${String(part).padStart(3, '0')}`,
+});
 export const awardsKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'AWARDS' });
 export const projectKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' });
 export const PROJECT_LIST = 'PROJECTS';

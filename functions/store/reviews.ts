@@ -600,7 +600,23 @@ export const addReview = async (
     });
   }
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    // On the record in the same transaction: who was added to which entry, and whom they replace.
+    await transactWithAudit(items, {
+      competitionId: pair.competitionId,
+      type: 'REVIEWER_ADDED',
+      subject: assignmentId,
+      by: 'review-workflow',
+      at,
+      data: {
+        roundId: pair.roundId,
+        entryId: pair.entryId,
+        trackId: pair.trackId,
+        expertEmail: pair.expertEmail,
+        ...(why.kind === 'REPLACES'
+          ? { replaces: why.assignment.assignmentId, revoked: why.assignment.status !== 'DECLINED' }
+          : { extraPass: why.pass }),
+      },
+    });
     return item;
   } catch (e) {
     if (e instanceof TransactionCanceledException) return undefined;

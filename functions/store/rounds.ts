@@ -1,6 +1,8 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { roundKey, stripKeys } from './keys.ts';
+import { assignmentReportKey, roundKey, stripKeys } from './keys.ts';
+import { queryAll } from './query.ts';
+import { canonicalJson, sha256 } from '../../shared/tokens.ts';
 import type { WaitSlot } from './task-tokens.ts';
 import { transactWithAudit } from './audit.ts';
 import type { AuditEvent } from '../../shared/audit.ts';
@@ -89,6 +91,112 @@ export const advanceRound = async (
     if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
     // Already further along: a replay of an earlier step. Nothing to do.
   }
+};
+
+/** Lists kept whole on the round item up to this length; the full report is in its own items. */
+const SUMMARY_LIST = 20;
+/** A report part's size: well under DynamoDB's 400 KB item limit. */
+const REPORT_PART_CHARS = 300_000;
+/** Report parts the assignment's transaction can carry (4 MB and 100 items per transaction). */
+const MAX_REPORT_PARTS = 10;
+
+/** The report with every long list cut to its first entries and counted. */
+export const summarizeReport = (report: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(report).flatMap(([k, v]) =>
+      Array.isArray(v) && v.length > SUMMARY_LIST
+        ? [
+            [k, v.slice(0, SUMMARY_LIST)],
+            [`${k}Count`, v.length],
+          ]
+        : [[k, v]],
+    ),
+  );
+
+/**
+ * Records a review round's assignment — status REVIEWING, a bounded summary of
+ * the report on the round item, the full report in parts of its own, and the
+ * audit record (the hash of every entry–expert pair and of the report) — in one
+ * transaction, once: a replayed step finds the round under way and writes nothing.
+ */
+export const recordAssignment = async (
+  competitionId: string,
+  roundId: string,
+  fields: { startedAt: string; executionName: string; assigned: number },
+  pairs: Array<{ entryId: string; expertEmail: string }>,
+  report: Record<string, unknown>,
+): Promise<boolean> => {
+  const json = canonicalJson(report);
+  const parts: string[] = [];
+  for (let i = 0; i < json.length; i += REPORT_PART_CHARS) parts.push(json.slice(i, i + REPORT_PART_CHARS));
+  if (parts.length > MAX_REPORT_PARTS) throw new Error(`assignment report of ${json.length} characters is too large`);
+  const sorted = [...pairs]
+    .map((p) => [p.entryId, p.expertEmail])
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : 0));
+  try {
+    await transactWithAudit(
+      [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: roundKey(competitionId, roundId),
+            UpdateExpression:
+              'SET #s = :reviewing, competitionId = :cid, roundId = :rid, startedAt = :at, executionName = :x, ' +
+              'assigned = :n, assignment = :summary, assignmentReportParts = :parts',
+            ConditionExpression: 'attribute_not_exists(#s) OR NOT (#s IN (:reviewing, :tallied))',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':reviewing': 'REVIEWING',
+              ':tallied': 'TALLIED',
+              ':cid': competitionId,
+              ':rid': roundId,
+              ':at': fields.startedAt,
+              ':x': fields.executionName,
+              ':n': fields.assigned,
+              ':summary': summarizeReport(report),
+              ':parts': parts.length,
+            },
+          },
+        },
+        ...parts.map((text, n) => ({
+          Put: { TableName: tableName(), Item: { ...assignmentReportKey(competitionId, roundId, n), text } },
+        })),
+      ],
+      {
+        competitionId,
+        type: 'REVIEWERS_ASSIGNED',
+        subject: roundId,
+        by: 'review-workflow',
+        at: fields.startedAt,
+        data: {
+          roundId,
+          mode: report.mode ?? null,
+          assigned: fields.assigned,
+          pairsHash: sha256(canonicalJson(sorted)),
+          reportHash: sha256(json),
+        },
+      },
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return false; // already under way: a replay
+    throw e;
+  }
+};
+
+/** The round's full assignment report, put together from its parts. */
+export const getAssignmentReport = async (
+  competitionId: string,
+  roundId: string,
+): Promise<Record<string, unknown> | undefined> => {
+  const key = assignmentReportKey(competitionId, roundId, 0);
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': key.pk, ':s': key.sk.slice(0, -3) },
+    ConsistentRead: true,
+  });
+  if (!items.length) return undefined;
+  return JSON.parse(items.map((i) => String(i.text)).join('')) as Record<string, unknown>;
 };
 
 /**

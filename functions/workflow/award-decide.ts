@@ -20,7 +20,7 @@ const input = z.object({ competitionId: slug, decision: z.unknown() });
  */
 export const handler = task(input, async ({ competitionId, decision }) => {
   const competition = await requireCompetition(competitionId);
-  const plan = planOf(competition);
+  const configured = planOf(competition);
   const at = now().toISOString();
   let next: NonNullable<AwardRecord['lastDecisionNext']> = 'WAIT';
   const { after } = await updateAwards(competitionId, (current) => {
@@ -57,6 +57,8 @@ export const handler = task(input, async ({ competitionId, decision }) => {
       return decided('RECOMPUTE', [{ at, by, action: 'REJECTED', reason: d.reason }], { recomputeRequested: true });
     }
     try {
+      // Amended under the plan the proposal was allocated with (what a replay uses), not a later edit of it.
+      const plan = current.plan ?? configured;
       const proposal = d.amendments.reduce((p, a) => applyAmendment(p, plan, a), current.proposal);
       const amended = d.amendments.map((a) => ({ at, by, action: `AMENDED_${a.op}`, reason: a.reason, amendment: a }));
       return decided('WAIT', amended, { proposal });

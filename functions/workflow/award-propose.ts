@@ -17,7 +17,8 @@ const input = z.object({ competitionId: slug });
 export const handler = task(input, async ({ competitionId }) => {
   const competition = await requireCompetition(competitionId);
   const { finalRoundId, candidates, entries } = await loadCandidates(competition);
-  const proposal = allocateAwards(candidates, planOf(competition));
+  const plan = planOf(competition);
+  const proposal = allocateAwards(candidates, plan);
   const criteria = Object.fromEntries(candidates.map((c) => [c.entryId, c.criteria]));
   const at = now().toISOString();
   const { item, created } = await createAwards({
@@ -26,6 +27,7 @@ export const handler = task(input, async ({ competitionId }) => {
     status: 'PROPOSED',
     proposalVersion: 1,
     proposal,
+    plan,
     entries,
     criteria,
     confirmations: [],
@@ -46,6 +48,7 @@ export const handler = task(input, async ({ competitionId }) => {
         ? {
             ...current,
             proposal,
+            plan,
             entries,
             criteria,
             proposalVersion: current.proposalVersion + 1,

@@ -12,7 +12,7 @@ import { checkpointOffsets, nextCheckpoint } from '../../shared/review/reminders
 import { requireCompetition } from '../store/competitions.ts';
 import { assignmentIdOf, createAssignments } from '../store/reviews.ts';
 import { outboxMessageKey } from '../store/outbox.ts';
-import { advanceRound } from '../store/rounds.ts';
+import { recordAssignment } from '../store/rounds.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug, executionName: z.string().max(80) });
 
@@ -72,12 +72,13 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
     });
   }
   const shortfalls = (report.shortfalls as unknown[]).length;
-  await advanceRound(competitionId, roundId, 'REVIEWING', {
-    startedAt: at.toISOString(),
-    executionName,
-    assigned: pairs.length,
-    assignment: report,
-  });
+  await recordAssignment(
+    competitionId,
+    roundId,
+    { startedAt: at.toISOString(), executionName, assigned: pairs.length },
+    pairs,
+    report,
+  );
   return {
     assigned: pairs.length,
     entries: entries.length,

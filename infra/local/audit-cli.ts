@@ -8,10 +8,11 @@ import { REPO_ROOT } from '../function.ts';
  *
  *   npm run audit -- verify <competitionId>            exits 1 naming the first record changed, removed or reordered
  *   npm run audit -- replay <competitionId> <roundId>  exits 1 when the decisions recomputed from the record differ
+ *   npm run audit -- replay <competitionId> awards     the same for the award proposal, amendments and publication
  */
 const [command, competitionId, roundId] = process.argv.slice(2);
 const USAGE =
-  'usage: npm run audit -- verify <competitionId>\n       npm run audit -- replay <competitionId> <roundId>';
+  'usage: npm run audit -- verify <competitionId>\n       npm run audit -- replay <competitionId> <roundId | awards>';
 
 const get = async (route: string) => {
   const key = readFileSync(path.join(REPO_ROOT, '.local', 'admin-key'), 'utf8').trim();
@@ -27,16 +28,22 @@ const get = async (route: string) => {
 const replay = async () => {
   const body = (await get(`/admin/competitions/${competitionId}/rounds/${roundId}/replay`)) as {
     matches: boolean;
-    decisions: number;
+    decisions?: number;
+    steps?: unknown[];
+    published?: number | null;
     differences: number;
-    hashes: { recorded: { decisionsHash: string }; replayed: { decisionsHash: string } };
+    hashes: unknown;
     firstDifferences: unknown[];
   };
+  const what =
+    roundId === 'awards'
+      ? `${body.steps?.length} award steps (proposal, amendments, publication)`
+      : `${body.decisions} decisions`;
   if (body.matches) {
-    console.log(`${competitionId}/${roundId}: ${body.decisions} decisions replayed from the record, identical`);
+    console.log(`${competitionId}/${roundId}: ${what} replayed from the record, identical`);
     return;
   }
-  console.error(`${competitionId}/${roundId}: the replay differs — ${body.differences} decision(s)`);
+  console.error(`${competitionId}/${roundId}: the replay differs — ${body.differences} difference(s)`);
   console.error(JSON.stringify({ hashes: body.hashes, firstDifferences: body.firstDifferences.slice(0, 10) }, null, 2));
   process.exit(1);
 };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
@@ -321,6 +323,40 @@ describe('awards and the hand-off into a funded project', () => {
   });
 
   let projectId: string;
+  it('replays the awards from the audit record — proposal, amendments, publication — and names a publication bent in DynamoDB', async () => {
+    const replay = async () =>
+      (await s.req('GET', `/admin/competitions/${CID}/rounds/awards/replay`, { admin: true })).body;
+    const clean = await replay();
+    expect(clean).toMatchObject({ matches: true, finalRoundId: 'preliminary', published: 5, differences: 0 });
+    expect(clean.steps.map((x: { type: string }) => x.type)).toEqual([
+      'AWARDS_PROPOSED',
+      'AWARDS_AMENDED_ADD', // one decision, two amendments (REMOVE, then ADD): one record
+      'AWARDS_APPROVED',
+      'AWARDS_SPONSOR_CONFIRMATION_REQUESTED',
+      'AWARDS_SPONSOR_CONFIRMED',
+      'AWARDS_PUBLISHED',
+      'AWARDS_PUBLISHED:published',
+    ]);
+    // Someone with table access drops an award from the stored publication: the replay names it.
+    const ddb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: s.dynamoEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      }),
+    );
+    const Key = { pk: `COMP#${CID}`, sk: 'AWARDS' };
+    const { Item } = await ddb.send(new GetCommand({ TableName: s.tableName, Key }));
+    await ddb.send(new PutCommand({ TableName: s.tableName, Item: { ...Item, published: Item!.published.slice(1) } }));
+    const bent = await replay();
+    expect(bent).toMatchObject({
+      matches: false,
+      firstDifferences: ['the stored publication differs from the replayed one'],
+    });
+    await ddb.send(new PutCommand({ TableName: s.tableName, Item }));
+    expect((await replay()).matches).toBe(true);
+  });
+
   it('appoints the winner’s lead as project manager through a signed link, then waits for the special review meeting', async () => {
     await expect
       .poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'APPOINTMENT'), { timeout: 30_000 })

@@ -1,4 +1,4 @@
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
@@ -183,7 +183,21 @@ describe('review round workflow', () => {
     // Anyone with the audit record reaches the same decisions; a decision changed afterwards is named.
     const replay = async () =>
       (await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary/replay', { admin: true })).body;
-    expect(await replay()).toMatchObject({ matches: true, decisions: 7, differences: 0 });
+    expect(await replay()).toMatchObject({
+      matches: true,
+      decisions: 7,
+      differences: 0,
+      // The assignment is on the record too: the hash of its 14 pairs, computed again from the stored ones.
+      assignment: { matches: true, stored: { assigned: 14, added: 0 } },
+    });
+    // The round item keeps a summary; the whole report has items of its own.
+    const report = (
+      await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary/assignment-report', { admin: true })
+    ).body.report;
+    expect(report).toMatchObject({ mode: 'assigned', loadHistogram: expect.any(Object) });
+    expect(report.certificate).toBeDefined();
+    expect(round.run.assignment).toMatchObject({ mode: 'assigned', totalAffinity: report.totalAffinity });
+    expect(round.run.assignmentReportParts).toBe(1);
     const ddb = new DynamoDBClient({
       endpoint: s.dynamoEndpoint,
       region: 'us-east-1',
@@ -204,6 +218,27 @@ describe('review round workflow', () => {
       replayed: { advanced: false },
       stored: { advanced: true },
     });
+    // An assignment slipped in around the workflow (a friendly reviewer for one entry) is named too.
+    await ddb.send(
+      new PutItemCommand({
+        TableName: s.tableName,
+        Item: {
+          pk: { S: 'ASSIGN#slipped-in' },
+          sk: { S: 'ASSIGN' },
+          gsi1pk: { S: 'REVIEWS#rw-full#preliminary' },
+          gsi1sk: { S: `${ids.芯三}#friend@example.com` },
+          assignmentId: { S: 'slipped-in' },
+          competitionId: { S: 'rw-full' },
+          roundId: { S: 'preliminary' },
+          entryId: { S: ids.芯三! },
+          trackId: { S: 'ic' },
+          expertEmail: { S: 'friend@example.com' },
+          status: { S: 'SUBMITTED' },
+          linkVersion: { N: '1' },
+        },
+      }),
+    );
+    expect((await replay()).assignment).toMatchObject({ matches: false, stored: { assigned: 15 } });
   });
 
   it('closes on the deadline with the reviews that arrived', async () => {
@@ -312,6 +347,10 @@ describe('review round workflow', () => {
       'AllReviewsIn?',
       'Tally',
     ]);
+    // The backup reviewer is on the record (REVIEWER_ADDED, in the same transaction as the addition).
+    const replayed = (await s.req('GET', '/admin/competitions/rw-decline/rounds/preliminary/replay', { admin: true }))
+      .body;
+    expect(replayed).toMatchObject({ matches: true, assignment: { matches: true, stored: { assigned: 2, added: 1 } } });
   });
 
   it('reassigns a review still pending at the reassignment checkpoint; the old link stops working', async () => {

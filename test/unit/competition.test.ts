@@ -92,6 +92,16 @@ describe('competition configuration', () => {
     expect(paths).toEqual(expect.arrayContaining(['surprise', 'tracks.0.field', 'tracks.2.budget.amount']));
   });
 
+  it('keeps the stage names "awards" and "handoff" from rounds (the outbox and the replay use them)', () => {
+    for (const reserved of ['awards', 'handoff']) {
+      const bad = structuredClone(validConfig) as { rounds: Array<{ roundId: string }> };
+      bad.rounds[1]!.roundId = reserved;
+      const r = competitionConfig.safeParse(bad);
+      expect(r.success).toBe(false);
+      expect(r.error!.issues.map((i) => i.path.join('.'))).toContain('rounds.1.roundId');
+    }
+  });
+
   it('limits competition ids to URL-safe slugs', () => {
     expect(createCompetitionBody.safeParse({ ...validConfig, competitionId: 'Bad Id!' }).success).toBe(false);
     expect(createCompetitionBody.safeParse({ ...validConfig, competitionId: 'yrd-2026' }).success).toBe(true);
