@@ -2,7 +2,7 @@ import type { Amendment, AwardPlanInput, Proposal } from '../../shared/awards/al
 import { awardsKey } from './keys.ts';
 import type { TokenSlot, WaitSlot } from './task-tokens.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
-import { type Audit, createOnce, getVersioned, updateVersioned } from './versioned.ts';
+import { type Audit, createOnce, getVersioned, type LineLog, updateVersioned } from './versioned.ts';
 
 /**
  * A competition's awards: the proposal computed from the final round, the
@@ -57,7 +57,15 @@ export interface AwardRecord {
   version: number;
 }
 
-export const getAwards = (competitionId: string) => getVersioned<AwardRecord>(awardsKey(competitionId));
+/** The history's lines are items of their own beside the awards item (`AWARDLOG#<n>`). */
+const historyLog = (competitionId: string): LineLog => ({
+  attribute: 'history',
+  pk: awardsKey(competitionId).pk,
+  skPrefix: 'AWARDLOG#',
+});
+
+export const getAwards = (competitionId: string) =>
+  getVersioned<AwardRecord>(awardsKey(competitionId), historyLog(competitionId));
 /**
  * Every change that adds to the awards' history — a proposal, an amendment,
  * an approval or rejection, a sponsor's answer, the publication — is a
@@ -88,9 +96,9 @@ const auditAwards: Audit<AwardRecord> = (before, after) => {
 };
 
 export const createAwards = (record: AwardRecord) =>
-  createOnce(awardsKey(record.competitionId), record, {}, auditAwards);
+  createOnce(awardsKey(record.competitionId), record, {}, auditAwards, historyLog(record.competitionId));
 export const updateAwards = (competitionId: string, change: (current: AwardRecord) => AwardRecord | undefined) =>
-  updateVersioned<AwardRecord>(awardsKey(competitionId), change, undefined, auditAwards);
+  updateVersioned<AwardRecord>(awardsKey(competitionId), change, undefined, auditAwards, historyLog(competitionId));
 
 /** The organizer's decision on the proposal: sent by the admin route (or the CLI), applied once per token. */
 export const decisionWait = (competitionId: string): TokenSlot => ({

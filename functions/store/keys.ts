@@ -19,7 +19,9 @@ import { validationError } from '../../shared/errors.ts';
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
  * | assignment report    | COMP#<competitionId>                 | REPORT#<rid>#ASSIGNMENT#<n, 3 digits> |                     |                      |
  * | awards (proposal…)   | COMP#<cid>                           | AWARDS           |                                          |                      |
+ * | awards history line  | COMP#<cid>                           | AWARDLOG#<n, 6 digits> |                                    |                      |
  * | funded project       | PROJECT#<projectId>                  | PROJECT          | PROJECTS                                 | <cid>#<projectId>    |
+ * | project log line     | PROJECT#<projectId>                  | LOG#<n, 6 digits> |                                         |                      |
  * | audit record         | AUDIT#<cid>#<shard>                  | REC#<seq, 12 digits> |                                      |                      |
  * | audit chain head     | AUDIT#<cid>#<shard>                  | HEAD             |                                          |                      |
  */

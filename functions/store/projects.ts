@@ -2,7 +2,7 @@ import type { Project } from '../../shared/funding/project.ts';
 import { PROJECT_LIST, projectKey, stripKeys } from './keys.ts';
 import { queryIndexAll } from './query.ts';
 import type { TokenSlot, WaitSlot } from './task-tokens.ts';
-import { type Audit, createOnce, getVersioned, updateVersioned } from './versioned.ts';
+import { type Audit, createOnce, getVersioned, type LineLog, updateVersioned } from './versioned.ts';
 
 /** A funded project with the hand-off's bookkeeping (callback tokens, the appointee's answer). */
 export interface ProjectRecord extends Project {
@@ -26,7 +26,15 @@ const index = (p: { competitionId: string; projectId: string }) => ({
 
 /** One project per awarded entry: the id is derived from the entry, so a replayed hand-off finds it. */
 export const projectIdOf = (entryId: string) => `PRJ-${entryId}`;
-export const getProject = (projectId: string) => getVersioned<ProjectRecord>(projectKey(projectId));
+/** The log's lines are items of their own in the project's partition (`LOG#<n>`). */
+const projectLog = (projectId: string): LineLog => ({
+  attribute: 'log',
+  pk: projectKey(projectId).pk,
+  skPrefix: 'LOG#',
+});
+
+export const getProject = (projectId: string) =>
+  getVersioned<ProjectRecord>(projectKey(projectId), projectLog(projectId));
 /**
  * Every change that adds to a project's log — creation, the appointment's
  * outcome, the meeting's decision, milestones, payments, financing and
@@ -55,14 +63,18 @@ const auditProject: Audit<ProjectRecord> = (before, after) => {
   };
 };
 
-export const createProject = (p: ProjectRecord) => createOnce(projectKey(p.projectId), p, index(p), auditProject);
+export const createProject = (p: ProjectRecord) =>
+  createOnce(projectKey(p.projectId), p, index(p), auditProject, projectLog(p.projectId));
 export const updateProject = (projectId: string, change: (current: ProjectRecord) => ProjectRecord | undefined) =>
-  updateVersioned<ProjectRecord>(projectKey(projectId), change, index, auditProject);
+  updateVersioned<ProjectRecord>(projectKey(projectId), change, index, auditProject, projectLog(projectId));
+
+/** A project in a list: everything but its log (`logCount` lines; `getProject` reads them). */
+export type ProjectSummary = Omit<ProjectRecord, 'log'> & { logCount: number };
 
 /** Every project, or a competition's (GSI1, never a Scan). */
-export const listProjects = async (competitionId?: string): Promise<ProjectRecord[]> =>
+export const listProjects = async (competitionId?: string): Promise<ProjectSummary[]> =>
   (await queryIndexAll(PROJECT_LIST, competitionId && `${competitionId}#`)).map(
-    (i) => stripKeys(i) as unknown as ProjectRecord,
+    (i) => stripKeys(i) as unknown as ProjectSummary,
   );
 
 /** The appointee's answer (through the signed link): resumed once it is recorded. */

@@ -269,7 +269,7 @@ export const applyProjectEvent = (p: Project, e: ProjectEvent, by: string, at: s
 };
 
 /** The figures the center publishes about its portfolio (项目支持数、完成研发、转股、转股金额、撬动社会资本、宽容结题). */
-export const portfolioStats = (projects: Project[]) => {
+export const portfolioStats = (projects: Array<Omit<Project, 'log'>>) => {
   const sum = (xs: string[]) => showMoney(xs.reduce((a, x) => a.add(Rational.parse(x)), Rational.of(0)));
   const supported = projects.filter((p) => p.approvedAmount !== undefined);
   const converted = supported.filter((p) => p.conversion);

@@ -11,6 +11,9 @@ import {
 } from '../../functions/store/entries.ts';
 import { advanceRound, getRoundRun } from '../../functions/store/rounds.ts';
 import { decodeCursor } from '../../functions/store/keys.ts';
+import { createOnce, getVersioned, type LineLog, updateVersioned } from '../../functions/store/versioned.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../functions/runtime/aws.ts';
 import { createEntryBody, organizationKey, type Screening } from '../../shared/entry.ts';
 import { AppError } from '../../shared/errors.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
@@ -137,5 +140,29 @@ describe('entry store (DynamoDB Local)', () => {
     expect(decodeCursor(mine, 'P')).toMatchObject({ gsi1pk: 'P' });
     expect(() => decodeCursor(mine, 'Q')).toThrow(AppError);
     expect(() => decodeCursor('%%%', 'P')).toThrow(AppError);
+  });
+});
+
+describe('versioned records with a log of their own (DynamoDB Local)', () => {
+  it('keeps a history as line items beside the record, so the record stays the same size however long it gets', async () => {
+    type Rec = { id: string; history: Array<{ n: number; text: string }>; version: number };
+    const key = { pk: 'TEST#log', sk: 'REC' };
+    const log: LineLog = { attribute: 'history', pk: 'TEST#log', skPrefix: 'LINE#' };
+    await createOnce<Rec>(key, { id: 'r', history: [{ n: 0, text: 'created' }], version: 1 }, {}, undefined, log);
+    const text = '长'.repeat(3000); // ~9 KB a line: 50 lines are more than one item could hold (400 KB)
+    const append = (n: number) =>
+      updateVersioned<Rec>(key, (r) => ({ ...r, history: [...r.history, { n, text }] }), undefined, undefined, log);
+    for (let k = 1; k <= 50; k++) await append(k);
+    // Concurrent appends: each either takes the next line number or retries on fresh data (or gives up with 409).
+    await Promise.all(Array.from({ length: 8 }, (_, k) => append(100 + k).catch((e: AppError) => e)));
+    const stored = (await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: key }))).Item!;
+    expect(stored.history).toBeUndefined();
+    const record = (await getVersioned<Rec>(key, log))!;
+    expect(stored.historyCount).toBe(record.history.length);
+    expect(record.version).toBe(record.history.length);
+    // Concurrent appends never lose or duplicate a line: each write took the next number or retried.
+    expect(new Set(record.history.map((h) => h.n)).size).toBe(record.history.length);
+    expect(record.history.length).toBeGreaterThan(51);
+    expect(record.history.slice(0, 51).map((h) => h.n)).toEqual(Array.from({ length: 51 }, (_, k) => k));
   });
 });
