@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { handler as createEntry } from '../../functions/api/create-entry.ts';
 import { handler as createCompetition } from '../../functions/api/admin-create-competition.ts';
 import { handler as projectEvent } from '../../functions/api/admin-project-event.ts';
@@ -82,6 +88,14 @@ beforeEach(() => {
   ddb.on(PutCommand).resolves({});
   ddb.on(GetCommand, { Key: { pk: `PROJECT#PRJ-${ENTRY}`, sk: 'PROJECT' } }).resolves({ Item: project });
   ddb.on(GetCommand, { Key: { pk: 'COMP#prop', sk: 'AWARDS' } }).resolves({ Item: awards });
+  // The project's log and the awards' history are line items of their own.
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':p': `PROJECT#PRJ-${ENTRY}`, ':s': 'LOG#' } })
+    .resolves({ Items: project.log.map((line) => ({ line })) });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':p': 'COMP#prop', ':s': 'AWARDLOG#' } })
+    .resolves({ Items: awards.history.map((line) => ({ line })) });
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
 });
