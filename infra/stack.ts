@@ -1,5 +1,9 @@
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,6 +17,7 @@ import type { Construct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { machineArnVariable, type FunctionNeeds, type MachineId } from '../functions/function-spec.ts';
+import { ORIGIN_VERIFY_HEADER } from '../functions/routes/spec.ts';
 import { routeList } from '../functions/routes.ts';
 import { GSI1 } from '../functions/store/keys.ts';
 import { taskList } from '../functions/tasks.ts';
@@ -22,6 +27,7 @@ import { ProjectHandOffWorkflow } from '../workflows/project-handoff.ts';
 import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
 import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
 import { AppFunction, grantDeletes, grantTable } from './function.ts';
+import { EDGE_REGION, WEB_ACL_PARAMETER } from './edge-stack.ts';
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 
@@ -56,6 +62,12 @@ export class CompetitionStack extends Stack {
   readonly linkSigningKey: secretsmanager.Secret;
   /** HMAC key applicant access tokens are derived with: {"current": "..."}. */
   readonly entryTokenKey: secretsmanager.Secret;
+  /** The value CloudFront adds to the requests it forwards; public routes refuse any request without it. */
+  readonly originVerifyKey?: secretsmanager.Secret;
+  /** The distribution in front of the API (per-client WAF rate limit); absent with `-c edge=false`. */
+  readonly distribution?: cloudfront.Distribution;
+  /** Where people reach the API: the distribution, or the API's own endpoint without one. */
+  readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -92,6 +104,15 @@ export class CompetitionStack extends Stack {
       'Not rotated on a schedule: entries keep only token hashes, and a replayed creation (within 24 h) re-derives ' +
         'its token with this key; rotate by hand when no entry was created in the last day.',
     );
+
+    const edge = String(this.node.tryGetContext('edge') ?? 'true') !== 'false';
+    if (edge) {
+      this.originVerifyKey = this.hmacKey(
+        'OriginVerifyKey',
+        'Value CloudFront adds to every request it forwards (x-origin-verify); public routes refuse requests without it',
+        'Rotated by hand: move "current" to "previous", set a new "current", redeploy (the distribution picks it up); both are accepted meanwhile.',
+      );
+    }
 
     // Step Functions tasks, from the task table; each workflow takes its own.
     const declared: Array<{ fn: AppFunction; needs: FunctionNeeds }> = [];
@@ -141,6 +162,10 @@ export class CompetitionStack extends Stack {
         ...sizing(route),
       });
       declared.push({ fn, needs: route });
+      if (this.originVerifyKey && route.auth !== 'admin') {
+        fn.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', this.originVerifyKey.secretArn);
+        this.originVerifyKey.grantRead(fn.role);
+      }
       this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
@@ -150,9 +175,12 @@ export class CompetitionStack extends Stack {
     }
     for (const { fn, needs } of declared) this.grantNeeds(fn, needs);
 
+    if (this.originVerifyKey) this.distribution = this.addEdge(this.originVerifyKey);
+    this.publicUrl = this.distribution ? `https://${this.distribution.distributionDomainName}` : this.api.apiEndpoint;
     this.addMailDelivery(tableEnv);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Admin routes (SigV4) go here' });
+    new CfnOutput(this, 'PublicUrl', { value: this.publicUrl, description: 'Applicants, experts and sponsors' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'IntakeStateMachineArn', { value: this.intake.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ReviewStateMachineArn', { value: this.review.stateMachine.stateMachineArn });
@@ -186,6 +214,87 @@ export class CompetitionStack extends Stack {
     });
     NagSuppressions.addResourceSuppressions(secret, [{ id: 'AwsSolutions-SMG4', reason: rotationReason }]);
     return secret;
+  }
+
+  /**
+   * CloudFront in front of the HTTP API, with the per-client WAF web ACL of the edge stack (us-east-1;
+   * its ARN is read from SSM there at deploy time, so this stack synthesizes without an account). The
+   * distribution caches nothing, forwards every viewer header but Host, and adds the origin verify
+   * header, without which public routes answer 403: the limit cannot be bypassed on the API's endpoint.
+   */
+  private addEdge(originVerifyKey: secretsmanager.Secret) {
+    const webAclArn = new cr.AwsCustomResource(this, 'EdgeWebAclArn', {
+      onUpdate: {
+        service: 'SSM',
+        action: 'getParameter',
+        parameters: { Name: WEB_ACL_PARAMETER },
+        region: EDGE_REGION,
+        physicalResourceId: cr.PhysicalResourceId.of(WEB_ACL_PARAMETER),
+      },
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
+        resources: [
+          this.formatArn({
+            service: 'ssm',
+            region: EDGE_REGION,
+            resource: 'parameter',
+            resourceName: WEB_ACL_PARAMETER.slice(1),
+          }),
+        ],
+      }),
+      installLatestAwsSdk: false,
+    }).getResponseField('Parameter.Value');
+    const logBucket = new s3.Bucket(this, 'EdgeLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // CloudFront standard logging writes with an ACL grant to its log delivery account.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(logBucket, [
+      { id: 'AwsSolutions-S1', reason: 'This bucket holds the distribution access logs; logging it again would loop.' },
+    ]);
+    const apiDomain = `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    const distribution = new cloudfront.Distribution(this, 'Edge', {
+      comment: 'Innovation challenge API (per-client rate limit)',
+      defaultBehavior: {
+        origin: new origins.HttpOrigin(apiDomain, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyKey.secretValueFromJson('current').unsafeUnwrap() },
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+      webAclId: webAclArn,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      enableLogging: true,
+      logBucket,
+    });
+    NagSuppressions.addResourceSuppressions(distribution, [
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'Applicants and experts take part from anywhere (全球揭榜); no geo restriction.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate cannot pin a viewer TLS policy; with a custom domain set minimumProtocolVersion TLS_V1_2_2021 applies.',
+      },
+    ]);
+    NagSuppressions.addStackSuppressions(this, [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'The CDK custom resource that reads the web ACL ARN uses AWSLambdaBasicExecutionRole for its logs only.',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+      { id: 'AwsSolutions-L1', reason: 'The CDK-provided custom resource function pins its own runtime.' },
+    ]);
+    return distribution;
   }
 
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
@@ -247,7 +356,7 @@ export class CompetitionStack extends Stack {
     const publicBaseUrl = this.node.tryGetContext('publicBaseUrl') as string | undefined;
     const delivery = new AppFunction(this, 'DeliverOutbox', {
       entry: 'functions/stream/deliver-outbox.ts',
-      environment: { ...tableEnv, MAIL_FROM: mailFrom, PUBLIC_BASE_URL: publicBaseUrl ?? this.api.apiEndpoint },
+      environment: { ...tableEnv, MAIL_FROM: mailFrom, PUBLIC_BASE_URL: publicBaseUrl ?? this.publicUrl },
       timeout: Duration.seconds(60),
       description: 'Sends outbox messages (review links, reminders) by e-mail through SES',
     });

@@ -40,3 +40,6 @@ export const page = {
 
 /** Bodies above this are refused with 413 before parsing (API Gateway's own cap is 10 MB). */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The header CloudFront adds to every request it forwards to the API (infra/stack.ts, the edge). */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';

@@ -1,10 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { AppError, isAppError, zodIssues } from '../../shared/errors.ts';
-import { MAX_BODY_BYTES, type RouteSpec } from '../routes/spec.ts';
+import { MAX_BODY_BYTES, ORIGIN_VERIFY_HEADER, type RouteSpec } from '../routes/spec.ts';
 import { logger } from './logger.ts';
+import { originVerifyKeys } from './secret-keys.ts';
 
 type In<T> = T extends z.ZodType ? z.output<T> : undefined;
 
@@ -128,6 +130,24 @@ const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
   return parseWith(route.body ?? NO_BODY, value, 'body');
 };
 
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Behind the CloudFront distribution (and its per-client WAF rate limit), a public route answers only
+ * requests that came through it: calling the API's own endpoint directly would bypass the limit.
+ * Admin routes are signed with IAM (SigV4) and called on the API's endpoint directly.
+ */
+const assertThroughEdge = async (route: RouteSpec, event: APIGatewayProxyEventV2) => {
+  if (route.auth === 'admin' || !process.env.ORIGIN_VERIFY_SECRET_ARN) return;
+  const presented = event.headers?.[ORIGIN_VERIFY_HEADER] ?? '';
+  if ((await originVerifyKeys()).verify.some((k) => sameSecret(presented, k))) return;
+  throw new AppError(403, 'DIRECT_ACCESS_DENIED', 'Call the API through its public address, not its origin endpoint');
+};
+
 /**
  * Wraps a route's domain call: parse (zod) → run → JSON response, with every
  * failure mapped to `{ error: { code, message, details } }`.
@@ -137,6 +157,7 @@ export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => 
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       try {
+        await assertThroughEdge(route, event);
         const params = route.params ? parsePath(route.params, event.pathParameters ?? {}) : undefined;
         const query = route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query') : undefined;
         const body = readBody(route, event);

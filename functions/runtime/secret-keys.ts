@@ -42,3 +42,7 @@ export const linkKeys = (nowMs = Date.now()) => loadKeys('LINK_KEY_SECRET_ARN', 
 
 /** The key applicant access tokens are derived with (never stored: only their hash is). */
 export const entryTokenKeys = (nowMs = Date.now()) => loadKeys('ENTRY_TOKEN_SECRET_ARN', 'entry token key', nowMs);
+
+/** The value CloudFront adds to every request it forwards (x-origin-verify); public routes refuse requests without it. */
+export const originVerifyKeys = (nowMs = Date.now()) =>
+  loadKeys('ORIGIN_VERIFY_SECRET_ARN', 'origin verify key', nowMs);

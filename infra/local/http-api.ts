@@ -38,7 +38,8 @@ const sameSecret = (a: string, b: string) => {
 
 /**
  * Serves the template's HTTP API routes with API Gateway v2 (payload 2.0)
- * events into the same handlers. Routes with IAM authorization require the
+ * events into the same handlers — and, where the template puts a CloudFront
+ * distribution in front, stands in for it (its origin headers; not its WAF). Routes with IAM authorization require the
  * local admin key in `X-Admin-Key` and see the local admin as their principal.
  */
 export const startHttpApi = async (opts: {
@@ -47,6 +48,11 @@ export const startHttpApi = async (opts: {
   port: number;
   adminKey: string;
   host?: string;
+  /**
+   * Headers the CloudFront distribution in front of the API adds to every request it forwards
+   * (replacing any a client sent): the local server stands in for the distribution.
+   */
+  originHeaders?: Record<string, string>;
 }) => {
   const routes = opts.routes.map(compile);
   const server = http.createServer((req, res) => {
@@ -85,6 +91,7 @@ export const startHttpApi = async (opts: {
       headers['x-forwarded-proto'] = 'http';
       headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
       headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+      Object.assign(headers, opts.originHeaders);
       if (route.iam && !sameSecret(headers['x-admin-key'] ?? '', opts.adminKey))
         return send(403, JSON.stringify({ message: 'Forbidden' }));
 

@@ -58,6 +58,20 @@ export class LocalSecrets {
     return s;
   }
 
+  /**
+   * Resolves CloudFormation's Secrets Manager dynamic references in a template value
+   * (`{{resolve:secretsmanager:<arn>:SecretString:<json key>::}}`) as CloudFormation does at deploy time.
+   */
+  resolveReferences(value: string): string {
+    return value.replace(
+      /\{\{resolve:secretsmanager:(.+?):SecretString:([^:}]*)::\}\}/g,
+      (_m, id: string, key: string) => {
+        const raw = this.values.get(this.find(id).arn)!.value;
+        return key ? String((JSON.parse(raw) as Record<string, unknown>)[key]) : raw;
+      },
+    );
+  }
+
   operations(): Record<string, (b: Body) => unknown> {
     return {
       GetSecretValue: (b) => {

@@ -114,6 +114,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       lambdas,
       port: opts.httpPort ?? 0,
       adminKey: opts.adminKey,
+      // The template puts CloudFront in front of the API; the local server adds what it adds.
+      originHeaders: Object.fromEntries(
+        Object.entries(model.edge?.originHeaders ?? {}).map(([k, v]) => [k, secrets.resolveReferences(v)]),
+      ),
     });
     stops.unshift(() => api.close());
     // Links in e-mails point at this local API rather than the API Gateway endpoint the template names.

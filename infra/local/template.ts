@@ -85,7 +85,15 @@ export interface LocalModel {
   stateMachines: LocalStateMachine[];
   secrets: LocalSecret[];
   streamMappings: LocalStreamMapping[];
+  /**
+   * The CloudFront distribution in front of the API, when the template has one: the headers it adds to
+   * every request it forwards (values may be Secrets Manager dynamic references, resolved by the stack).
+   */
+  edge?: { originHeaders: Record<string, string> };
 }
+
+/** The function CDK's AwsCustomResource deploys (its fixed id): it runs at deploy time, never locally. */
+const AWS_CUSTOM_RESOURCE_PROVIDER = /^AWS679f53fac002430cb0da5b7982bd2287/;
 
 /** Synthesizes the real stack in-process, without bundling (the local stack runs the sources). */
 export const synthTemplate = (): Template => {
@@ -142,6 +150,8 @@ export const resolve = (t: Template, v: Json): Json => {
         if (attr === 'ApiEndpoint') return `https://${id}.execute-api.local`;
         if (attr === 'StreamArn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${id}/stream/local`;
         if (attr === 'QueueUrl') return `http://sqs.local/${LOCAL_ACCOUNT}/${id}`;
+        // A CloudFront distribution: the local HTTP API plays its part (see `edge` below).
+        if (attr === 'DomainName') return `${id}.cloudfront.local`;
         throw new Error(`GetAtt ${id}.${attr} is not supported locally`);
       }
       case 'Fn::Join': {
@@ -173,17 +183,25 @@ export const resolve = (t: Template, v: Json): Json => {
 const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 
 export const readModel = (t: Template): LocalModel => {
-  const functions = ofType(t, 'AWS::Lambda::Function').map(([id, r]) => {
-    const entry = r.Metadata?.[ENTRY_METADATA];
-    if (typeof entry !== 'string')
-      throw new Error(`function ${id} has no ${ENTRY_METADATA} metadata; define it with AppFunction`);
-    const p = r.Properties ?? {};
-    const env = resolve(t, ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Json) as Record<
-      string,
-      string
-    >;
-    return { logicalId: id, arn: physicalName(id, r), entry, environment: env, timeoutSeconds: Number(p.Timeout ?? 3) };
-  });
+  const functions = ofType(t, 'AWS::Lambda::Function')
+    .filter(([id]) => !AWS_CUSTOM_RESOURCE_PROVIDER.test(id))
+    .map(([id, r]) => {
+      const entry = r.Metadata?.[ENTRY_METADATA];
+      if (typeof entry !== 'string')
+        throw new Error(`function ${id} has no ${ENTRY_METADATA} metadata; define it with AppFunction`);
+      const p = r.Properties ?? {};
+      const env = resolve(t, ((p.Environment as Record<string, Json> | undefined)?.Variables ?? {}) as Json) as Record<
+        string,
+        string
+      >;
+      return {
+        logicalId: id,
+        arn: physicalName(id, r),
+        entry,
+        environment: env,
+        timeoutSeconds: Number(p.Timeout ?? 3),
+      };
+    });
 
   const integrations = new Map(
     ofType(t, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [
@@ -269,5 +287,16 @@ export const readModel = (t: Template): LocalModel => {
     ];
   });
 
-  return { functions, routes, tables, stateMachines, secrets, streamMappings };
+  const [distribution] = ofType(t, 'AWS::CloudFront::Distribution');
+  type Origin = { OriginCustomHeaders?: Array<{ HeaderName: string; HeaderValue: Json }> };
+  const origins = ((distribution?.[1].Properties?.DistributionConfig ?? {}) as { Origins?: Origin[] }).Origins ?? [];
+  const edge = distribution && {
+    originHeaders: Object.fromEntries(
+      origins.flatMap((o) =>
+        (o.OriginCustomHeaders ?? []).map((h) => [h.HeaderName.toLowerCase(), String(resolve(t, h.HeaderValue))]),
+      ),
+    ),
+  };
+
+  return { functions, routes, tables, stateMachines, secrets, streamMappings, ...(edge ? { edge } : {}) };
 };

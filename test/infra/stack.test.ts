@@ -8,9 +8,12 @@ import { readModel, type Template as LocalTemplate } from '../../infra/local/tem
 
 let template: Template;
 let stack: ReturnType<typeof buildApp>['stack'];
+let edge: NonNullable<ReturnType<typeof buildApp>['edge']>;
 
 beforeAll(() => {
-  ({ stack } = buildApp({ bundle: false }));
+  const built = buildApp({ bundle: false });
+  stack = built.stack;
+  edge = built.edge!;
   template = Template.fromStack(stack);
 });
 
@@ -21,6 +24,12 @@ const policies = () =>
   }>;
 const actionsOf = (p: ReturnType<typeof policies>[number]) =>
   p.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+/** The system's own functions (not the one CDK's AwsCustomResource deploys to read the web ACL ARN). */
+const appFunctions = () =>
+  Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+    ([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
+  );
 
 describe('CDK stack', () => {
   it('passes cdk-nag AwsSolutions with no unsuppressed errors or warnings', () => {
@@ -92,7 +101,7 @@ describe('CDK stack', () => {
   });
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
-    const fns = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    const fns = appFunctions().map(([, f]) => f.Properties);
     expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3); // + intake and review round tasks, outbox delivery, award and hand-off tasks
     for (const f of fns) {
       expect(f).toMatchObject({
@@ -163,7 +172,7 @@ describe('CDK stack', () => {
     expect(ses).toHaveLength(1);
     expect(JSON.stringify(ses[0]!.Resource)).toContain('identity/no-reply@example.com');
     // Links are signed at send time: the delivery function holds the key; the steps that queue messages do not.
-    const withLinkKey = Object.entries(template.findResources('AWS::Lambda::Function'))
+    const withLinkKey = appFunctions()
       .filter(([, f]) => f.Properties.Environment.Variables.LINK_KEY_SECRET_ARN)
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
     expect(withLinkKey.sort()).toEqual([
@@ -257,5 +266,46 @@ describe('CDK stack', () => {
     expect(machinesOf('PostAppointmentFunctionRole')).toEqual(['ProjectHandOff']);
     expect(machinesOf('PostReviewFunctionRole')).toEqual(['ReviewRound']);
     expect(machinesOf('GetReviewPageFunctionRole')).toEqual([]);
+  });
+
+  it('protects the public API per client: CloudFront with a WAF rate-based rule (us-east-1), and no way around it', () => {
+    const waf = Template.fromStack(edge);
+    expect(edge.region).toBe('us-east-1');
+    const [acl] = Object.values(waf.findResources('AWS::WAFv2::WebACL'));
+    expect(acl!.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    const rules = acl!.Properties.Rules as Array<Record<string, any>>;
+    expect(rules[0]).toMatchObject({
+      Name: 'PerClientRateLimit',
+      Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+      Action: { Block: { CustomResponse: { ResponseCode: 429 } } },
+    });
+    expect(rules[1]!.Statement.ManagedRuleGroupStatement.Name).toBe('AWSManagedRulesAmazonIpReputationList');
+    waf.hasResourceProperties('AWS::SSM::Parameter', { Name: '/innovation-challenge/edge/web-acl-arn' });
+    expect(
+      Annotations.fromStack(edge)
+        .findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))
+        .map((e) => e.id),
+    ).toEqual([]);
+
+    // The distribution forwards everything uncached, uses the ACL, and adds the origin verify header …
+    const [dist] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    const config = dist!.Properties.DistributionConfig;
+    expect(config.WebACLId).toBeDefined();
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: expect.arrayContaining(['POST', 'PUT', 'DELETE']),
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // CachingDisabled
+    });
+    expect(JSON.stringify(config.Origins[0].OriginCustomHeaders)).toContain('x-origin-verify');
+    expect(JSON.stringify(config.Origins[0].OriginCustomHeaders)).toContain('{{resolve:secretsmanager:');
+    // … which every public route checks (admin routes are SigV4-signed on the API endpoint).
+    for (const [id, f] of appFunctions()) {
+      const route = routeList().find((r) => id.startsWith(`${r.id[0]!.toUpperCase()}${r.id.slice(1)}Function`));
+      if (!route) continue;
+      expect(Boolean(f.Properties.Environment.Variables.ORIGIN_VERIFY_SECRET_ARN), id).toBe(route.auth !== 'admin');
+    }
+    // E-mailed links use the distribution's address.
+    const delivery = appFunctions().find(([id]) => id.startsWith('DeliverOutbox'))!;
+    expect(JSON.stringify(delivery[1].Properties.Environment.Variables.PUBLIC_BASE_URL)).toContain('DomainName');
   });
 });
