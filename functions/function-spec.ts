@@ -15,6 +15,11 @@ export interface FunctionNeeds {
    * `dynamodb:LeadingKeys`): the submission register's items leave when an entry stops being SUBMITTED.
    */
   deletes?: readonly string[];
+  /**
+   * The documents bucket: `upload` signs presigned POSTs (s3:PutObject under entries/), `read` signs
+   * presigned GETs and reads uploads (s3:GetObject); the bucket policy still refuses unscanned objects.
+   */
+  documents?: 'upload' | 'read';
   /** Reads the link signing key (Secrets Manager) to sign or verify links. */
   signsLinks?: boolean;
   /** Reads the entry token key (Secrets Manager) to derive applicant access tokens. */

@@ -1,4 +1,5 @@
 import { awardRoutes } from './routes/awards.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { expertRoutes } from './routes/experts.ts';
 import { organizerRoutes } from './routes/organizer.ts';
@@ -18,6 +19,7 @@ export { MAX_BODY_BYTES, type Auth, type RouteSpec } from './routes/spec.ts';
 export const routes = {
   ...publicRoutes,
   ...entryRoutes,
+  ...documentRoutes,
   ...organizerRoutes,
   ...roundRoutes,
   ...expertRoutes,

@@ -4,6 +4,9 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -28,6 +31,7 @@ import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
 import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
 import { AppFunction, grantDeletes, grantTable } from './function.ts';
 import { EDGE_REGION, WEB_ACL_PARAMETER } from './edge-stack.ts';
+import { DOCUMENT_STATUS_TAG, REFUSED_DOCUMENT_STATUSES, SCAN_STATUS_TAG } from '../shared/documents.ts';
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 
@@ -68,6 +72,8 @@ export class CompetitionStack extends Stack {
   readonly distribution?: cloudfront.Distribution;
   /** Where people reach the API: the distribution, or the API's own endpoint without one. */
   readonly publicUrl: string;
+  /** Applicants' documents: versioned, scanned by GuardDuty, readable only once tagged clean. */
+  readonly documents: s3.Bucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -92,6 +98,7 @@ export class CompetitionStack extends Stack {
       ],
     });
     const tableEnv = { TABLE_NAME: this.table.tableName };
+    this.documents = this.documentsBucket();
 
     this.linkSigningKey = this.hmacKey(
       'LinkSigningKey',
@@ -178,6 +185,7 @@ export class CompetitionStack extends Stack {
     if (this.originVerifyKey) this.distribution = this.addEdge(this.originVerifyKey);
     this.publicUrl = this.distribution ? `https://${this.distribution.distributionDomainName}` : this.api.apiEndpoint;
     this.addMailDelivery(tableEnv);
+    this.addDocumentScanning(tableEnv);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Admin routes (SigV4) go here' });
     new CfnOutput(this, 'PublicUrl', { value: this.publicUrl, description: 'Applicants, experts and sponsors' });
@@ -296,10 +304,261 @@ export class CompetitionStack extends Stack {
     return distribution;
   }
 
+  /**
+   * The documents bucket. Uploads arrive by presigned POST (the CORS rule lets a browser form post);
+   * every version is kept (a replaced or deleted document stays on the record); objects the system
+   * refused (a wrong type, malware, no document awaiting them) are tagged and expire after a day.
+   */
+  private documentsBucket() {
+    const accessLogs = new s3.Bucket(this, 'DocumentAccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // S3 server access logging delivers with the log delivery group's ACL grant.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(accessLogs, [
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This bucket receives the documents bucket server access logs; logging it again would loop.',
+      },
+    ]);
+    const origins = String(this.node.tryGetContext('uploadOrigins') ?? '*').split(',');
+    return new s3.Bucket(this, 'Documents', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      eventBridgeEnabled: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'documents/',
+      cors: [
+        {
+          allowedMethods: [s3.HttpMethods.POST],
+          allowedOrigins: origins,
+          allowedHeaders: ['*'],
+          maxAge: 3600,
+        },
+      ],
+      lifecycleRules: [
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        ...REFUSED_DOCUMENT_STATUSES.map((status) => ({
+          id: `Expire${status}`,
+          tagFilters: { [DOCUMENT_STATUS_TAG]: status },
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        })),
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private suppressDocumentObjects(role: iam.IRole) {
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Document keys are entries/<entryId>/<documentId>, created at run time; the grant is limited to that prefix.',
+          appliesTo: [{ regex: '/^Resource::<Documents[0-9A-F]+\\.Arn>\\/entries\\/\\*$/g' }],
+        },
+      ],
+      true,
+    );
+  }
+
+  /**
+   * GuardDuty Malware Protection for S3 on the documents bucket (tagging on), the two EventBridge rules
+   * that follow an upload — S3's Object Created to the upload check, GuardDuty's scan result to the
+   * verdict — and the bucket policy that lets nobody but the scanner and the upload check read an object
+   * GuardDuty has not tagged NO_THREATS_FOUND, so an unscanned or infected file can never be downloaded,
+   * even with a valid presigned URL.
+   */
+  private addDocumentScanning(tableEnv: Record<string, string>) {
+    const bucket = this.documents;
+    const env = { ...tableEnv, DOCUMENTS_BUCKET: bucket.bucketName };
+    const uploaded = new AppFunction(this, 'DocumentUploaded', {
+      entry: 'functions/events/document-uploaded.ts',
+      environment: env,
+      timeout: Duration.seconds(300),
+      memorySize: 1024,
+      description: 'Checks an uploaded document (size, type from its bytes, SHA-256) before the malware scan',
+    });
+    const scanned = new AppFunction(this, 'DocumentScanned', {
+      entry: 'functions/events/document-scanned.ts',
+      environment: env,
+      timeout: Duration.seconds(30),
+      description: 'Records the GuardDuty malware scan result on a document',
+    });
+    for (const f of [uploaded, scanned]) grantTable(f.role, this.table.tableArn, [], 'readWrite');
+    uploaded.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+        resources: [bucket.arnForObjects('entries/*')],
+      }),
+    );
+    scanned.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          's3:PutObjectTagging',
+          's3:PutObjectVersionTagging',
+          's3:GetObjectTagging',
+          's3:GetObjectVersionTagging',
+        ],
+        resources: [bucket.arnForObjects('entries/*')],
+      }),
+    );
+    for (const f of [uploaded, scanned]) this.suppressDocumentObjects(f.role);
+
+    const scanner = new iam.Role(this, 'MalwareScanRole', {
+      assumedBy: new iam.ServicePrincipal('malware-protection-plan.guardduty.amazonaws.com'),
+      description: 'GuardDuty Malware Protection for S3 on the documents bucket',
+    });
+    const managedRule = this.formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: 'DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*',
+    });
+    scanner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
+        resources: [managedRule],
+        conditions: { StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' } },
+      }),
+    );
+    scanner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:DescribeRule', 'events:ListTargetsByRule'],
+        resources: [managedRule],
+      }),
+    );
+    scanner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObjectTagging',
+          's3:GetObjectTagging',
+          's3:PutObjectVersionTagging',
+          's3:GetObjectVersionTagging',
+        ],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    scanner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutBucketNotification', 's3:GetBucketNotification', 's3:ListBucket'],
+        resources: [bucket.bucketArn],
+      }),
+    );
+    scanner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('malware-protection-resource-validation-object')],
+      }),
+    );
+    NagSuppressions.addResourceSuppressions(
+      scanner,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The permissions GuardDuty documents for a malware protection plan: every object of the protected bucket, and its own managed EventBridge rule (name prefix).',
+        },
+      ],
+      true,
+    );
+    const plan = new guardduty.CfnMalwareProtectionPlan(this, 'MalwareProtectionPlan', {
+      role: scanner.roleArn,
+      protectedResource: { s3Bucket: { bucketName: bucket.bucketName, objectPrefixes: ['entries/'] } },
+      actions: { tagging: { status: 'ENABLED' } },
+    });
+    plan.node.addDependency(scanner);
+
+    // Nobody reads an object GuardDuty has not found clean — except the scanner and the upload check.
+    const exempt = [scanner.roleArn, uploaded.role.roleArn];
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'NoReadExceptForClean',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: {
+          StringNotEquals: { [`s3:ExistingObjectTag/${SCAN_STATUS_TAG}`]: 'NO_THREATS_FOUND' },
+          ArnNotEquals: { 'aws:PrincipalArn': exempt },
+        },
+      }),
+    );
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyGuardDutyTagsScanResults',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+        resources: [bucket.arnForObjects('*')],
+        conditions: {
+          'ForAnyValue:StringEquals': { 's3:RequestObjectTagKeys': SCAN_STATUS_TAG },
+          ArnNotEquals: { 'aws:PrincipalArn': scanner.roleArn },
+        },
+      }),
+    );
+
+    const failed = new sqs.Queue(this, 'DocumentEventDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(failed, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the document events; it has none of its own.',
+      },
+    ]);
+    const target = (f: AppFunction) =>
+      new targets.LambdaFunction(f.fn, { retryAttempts: 8, maxEventAge: Duration.hours(2), deadLetterQueue: failed });
+    for (const f of [uploaded, scanned])
+      f.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
+    new events.Rule(this, 'DocumentUploadedRule', {
+      description: 'A document upload arrived in the documents bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: 'entries/' }] } },
+      },
+      targets: [target(uploaded)],
+    });
+    new events.Rule(this, 'DocumentScannedRule', {
+      description: 'GuardDuty finished scanning a document',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        detail: { s3ObjectDetails: { bucketName: [bucket.bucketName] } },
+      },
+      targets: [target(scanned)],
+    });
+    new CfnOutput(this, 'DocumentsBucketName', { value: bucket.bucketName });
+    new CfnOutput(this, 'DocumentEventDeadLetterQueueUrl', { value: failed.queueUrl });
+  }
+
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
   private grantNeeds(f: AppFunction, needs: FunctionNeeds) {
     grantTable(f.role, this.table.tableArn, [GSI1], needs.table);
     if (needs.deletes?.length) grantDeletes(f.role, this.table.tableArn, needs.deletes);
+    if (needs.documents) {
+      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
+      f.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          // Signing a presigned POST or GET needs the permission the signed request will use.
+          actions: needs.documents === 'upload' ? ['s3:PutObject'] : ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [this.documents.arnForObjects('entries/*')],
+        }),
+      );
+      this.suppressDocumentObjects(f.role);
+    }
     if (needs.derivesEntryTokens) {
       f.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
       this.entryTokenKey.grantRead(f.role);

@@ -4,6 +4,7 @@ import { roundSlug, slug } from './ids.ts';
 
 export { roundSlug, slug } from './ids.ts';
 import { AppError, validationError, type FieldIssue } from './errors.ts';
+import { DOCUMENT_TYPES, documentRules } from './documents.ts';
 
 /** Decimal money as a string ("5000000.00"): never a binary float. */
 export const money = z.strictObject({
@@ -31,14 +32,7 @@ export const FIELDS = [
   'OTHER',
 ] as const;
 export const ORGANIZATION_TYPES = ['ENTERPRISE', 'UNIVERSITY', 'RESEARCH_INSTITUTE', 'TEAM', 'OTHER'] as const;
-export const DOCUMENT_TYPES = [
-  'BUSINESS_PLAN',
-  'TECHNICAL_PROPOSAL',
-  'PATENT',
-  'FINANCIAL_STATEMENT',
-  'VIDEO',
-  'OTHER',
-] as const;
+export { DOCUMENT_TYPES } from './documents.ts';
 /** Entry fields an eligibility rule may require to be filled before screening passes. */
 export const SCREENABLE_FIELDS = [
   'summary',
@@ -312,6 +306,8 @@ export const competitionConfig = z.strictObject({
     .strictObject({ maxActiveEntriesPerOrganizationPerTrack: z.number().int().min(1).max(20).default(1) })
     .default({ maxActiveEntriesPerOrganizationPerTrack: 1 }),
   awardPlan: awardPlan.prefault({}),
+  /** Uploads: per-type size limits, whether a video is taken, how many documents an entry holds. */
+  documents: documentRules.prefault({}),
   /** Names that denote one institution, for conflict-of-interest checks, e.g. ["复旦大学", "Fudan University"]. */
   institutionAliases: z
     .array(z.array(text(200)).min(2).max(20))

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * One client per container. Endpoints come from the standard AWS SDK variables
@@ -16,6 +17,10 @@ export const documentClient = (): DynamoDBDocumentClient =>
   }));
 
 export const sfnClient = (): SFNClient => (sfn ??= new SFNClient({}));
+
+let s3: S3Client | undefined;
+/** S3 (AWS_ENDPOINT_URL_S3 locally: an IP address, for which the SDK addresses buckets by path, as S3 allows). */
+export const s3Client = (): S3Client => (s3 ??= new S3Client({}));
 
 export const requiredEnv = (name: string): string => {
   const v = process.env[name];

@@ -10,6 +10,7 @@ import { validationError } from '../../shared/errors.ts';
  * | round run            | COMP#<competitionId>                 | ROUND#<roundId>  |                                          |                      |
  * | entry                | ENTRY#<entryId>                      | ENTRY            | COMP#<cid>#TRACK#<tid>#STATUS#<status>   | <entryId>            |
  * | submission register  | SUBMITTED#<cid>#<tid>#<shard 0-7>   | <entryId>        |                                          |                      |
+ * | entry document       | ENTRY#<entryId>                      | DOC#<documentId> |                                          |                      |
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
@@ -34,6 +35,10 @@ export const roundKey = (competitionId: string, roundId: string) => ({
   sk: `ROUND#${roundId}`,
 });
 export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' });
+export const documentKey = (entryId: string, documentId: string) => ({
+  pk: `ENTRY#${entryId}`,
+  sk: `DOC#${documentId}`,
+});
 export const entryIndexKey = (competitionId: string, trackId: string, status: string) =>
   `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;
 /**

@@ -6,6 +6,8 @@ import { startHttpApi } from './http-api.ts';
 import { LocalLambdas } from './lambdas.ts';
 import { LocalMail, type LocalMailMessage } from './mail.ts';
 import { LocalStreams } from './streams.ts';
+import { LocalEventBus, wireUploads } from './events.ts';
+import { LocalS3 } from './s3.ts';
 import { LocalSecrets } from './secrets.ts';
 import { sfnOperations, startAwsJsonEndpoint } from './sfn-endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
@@ -17,6 +19,7 @@ export interface LocalStackOptions {
   httpPort?: number;
   dynamoPort?: number;
   sfnPort?: number;
+  s3Port?: number;
   adminKey: string;
   waitOverrides?: Record<string, number>;
   /** Called for every e-mail the delivery function sends through the local SES. */
@@ -36,6 +39,11 @@ export interface LocalStack {
   /** What SES would have sent; also at `${sfnEndpoint}/mail`. */
   mail: LocalMail;
   streams: LocalStreams;
+  /** S3 (an emulation: see infra/local/s3.ts), with GuardDuty's scan emulated on the protected bucket. */
+  s3: LocalS3;
+  s3Endpoint: string;
+  events: LocalEventBus;
+  documentsBucket?: string;
   tableName: string;
   intakeStateMachineArn: string;
   reviewStateMachineArn: string;
@@ -103,6 +111,17 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     });
     stops.unshift(() => sfn.close());
     const secrets = new LocalSecrets(model.secrets, opts.dataDir && path.join(opts.dataDir, 'secrets.json'));
+    const events = new LocalEventBus(model.eventRules, lambdas, opts.onStreamError);
+    const s3: LocalS3 = new LocalS3(
+      model.buckets,
+      { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
+      wireUploads(model, () => s3, events),
+      opts.dataDir && path.join(opts.dataDir, 's3'),
+    );
+    const s3Endpoint = await s3.start(opts.s3Port ?? 0);
+    stops.unshift(() => s3.stop());
+    // An IP address: the SDK then addresses buckets by path (http://127.0.0.1:<port>/<bucket>/<key>).
+    process.env.AWS_ENDPOINT_URL_S3 = s3Endpoint;
     const mail = new LocalMail(opts.dataDir && path.join(opts.dataDir, 'mail.jsonl'), opts.onMail);
     Object.assign(services, { AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() });
     Object.assign(restOperations, {
@@ -147,6 +166,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       lambdas,
       mail,
       streams,
+      s3,
+      s3Endpoint,
+      events,
+      documentsBucket: model.functions.find((f) => f.environment.DOCUMENTS_BUCKET)?.environment.DOCUMENTS_BUCKET,
       tableName: model.tables[0]!.tableName,
       intakeStateMachineArn: intake.arn,
       reviewStateMachineArn: review.arn,

@@ -90,10 +90,20 @@ export interface LocalModel {
    * every request it forwards (values may be Secrets Manager dynamic references, resolved by the stack).
    */
   edge?: { originHeaders: Record<string, string> };
+  /** Buckets, with the tag a read needs where the bucket policy denies reads without it. */
+  buckets: Array<{ name: string; readRequiresTag?: { key: string; value: string } }>;
+  /** EventBridge rules on the default bus: their pattern and the functions they invoke. */
+  eventRules: Array<{ logicalId: string; pattern: Record<string, unknown>; functionArns: string[] }>;
+  /** GuardDuty Malware Protection plans: the bucket and prefixes each scans. */
+  malwarePlans: Array<{ bucket: string; prefixes: string[]; tagging: boolean }>;
 }
 
-/** The function CDK's AwsCustomResource deploys (its fixed id): it runs at deploy time, never locally. */
-const AWS_CUSTOM_RESOURCE_PROVIDER = /^AWS679f53fac002430cb0da5b7982bd2287/;
+/**
+ * Functions CDK adds for deployment (AwsCustomResource's provider, the bucket notification handler),
+ * by their fixed ids: they run at deploy time, never locally.
+ */
+export const DEPLOY_TIME_FUNCTION =
+  /^(AWS679f53fac002430cb0da5b7982bd2287|BucketNotificationsHandler050a0587b7544547bf325f094a3db834)/;
 
 /** Synthesizes the real stack in-process, without bundling (the local stack runs the sources). */
 export const synthTemplate = (): Template => {
@@ -105,6 +115,8 @@ const physicalName = (logicalId: string, r: Resource): string => {
   switch (r.Type) {
     case 'AWS::Lambda::Function':
       return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+    case 'AWS::S3::Bucket':
+      return ((r.Properties?.BucketName as string | undefined) ?? logicalId).toLowerCase();
     case 'AWS::SecretsManager::Secret':
       return `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${logicalId}`;
     case 'AWS::StepFunctions::StateMachine':
@@ -184,7 +196,7 @@ const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter
 
 export const readModel = (t: Template): LocalModel => {
   const functions = ofType(t, 'AWS::Lambda::Function')
-    .filter(([id]) => !AWS_CUSTOM_RESOURCE_PROVIDER.test(id))
+    .filter(([id]) => !DEPLOY_TIME_FUNCTION.test(id))
     .map(([id, r]) => {
       const entry = r.Metadata?.[ENTRY_METADATA];
       if (typeof entry !== 'string')
@@ -298,5 +310,57 @@ export const readModel = (t: Template): LocalModel => {
     ),
   };
 
-  return { functions, routes, tables, stateMachines, secrets, streamMappings, ...(edge ? { edge } : {}) };
+  type Statement = { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, string>> };
+  const policies = ofType(t, 'AWS::S3::BucketPolicy').map(([, r]) => ({
+    bucket: String(resolve(t, r.Properties!.Bucket!)),
+    statements: ((r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement ?? []) as Statement[],
+  }));
+  const buckets = ofType(t, 'AWS::S3::Bucket').map(([id, r]) => {
+    const name = physicalName(id, r);
+    const deny = policies
+      .filter((p) => p.bucket === name)
+      .flatMap((p) => p.statements)
+      .find(
+        (st) => st.Effect === 'Deny' && [st.Action].flat().includes('s3:GetObject') && st.Condition?.StringNotEquals,
+      );
+    const [tagKey, tagValue] =
+      Object.entries(deny?.Condition?.StringNotEquals ?? {}).find(([k]) => k.startsWith('s3:ExistingObjectTag/')) ?? [];
+    return {
+      name,
+      ...(tagKey
+        ? { readRequiresTag: { key: tagKey.slice('s3:ExistingObjectTag/'.length), value: String(tagValue) } }
+        : {}),
+    };
+  });
+  const eventRules = ofType(t, 'AWS::Events::Rule').map(([id, r]) => ({
+    logicalId: id,
+    pattern: resolve(t, r.Properties!.EventPattern!) as Record<string, unknown>,
+    functionArns: ((r.Properties!.Targets as Array<{ Arn: Json }> | undefined) ?? []).map((x) =>
+      String(resolve(t, x.Arn)),
+    ),
+  }));
+  const malwarePlans = ofType(t, 'AWS::GuardDuty::MalwareProtectionPlan').map(([, r]) => {
+    const p = resolve(t, r.Properties as Json) as {
+      ProtectedResource: { S3Bucket: { BucketName: string; ObjectPrefixes?: string[] } };
+      Actions?: { Tagging?: { Status?: string } };
+    };
+    return {
+      bucket: p.ProtectedResource.S3Bucket.BucketName,
+      prefixes: p.ProtectedResource.S3Bucket.ObjectPrefixes ?? [],
+      tagging: p.Actions?.Tagging?.Status === 'ENABLED',
+    };
+  });
+
+  return {
+    functions,
+    routes,
+    tables,
+    stateMachines,
+    secrets,
+    streamMappings,
+    buckets,
+    eventRules,
+    malwarePlans,
+    ...(edge ? { edge } : {}),
+  };
 };

@@ -4,7 +4,7 @@ import { buildApp } from '../../infra/app-factory.ts';
 import { routeList } from '../../functions/routes.ts';
 import { SUBMISSIONS } from '../../functions/function-spec.ts';
 import { submissionKey } from '../../functions/store/keys.ts';
-import { readModel, type Template as LocalTemplate } from '../../infra/local/template.ts';
+import { DEPLOY_TIME_FUNCTION, readModel, type Template as LocalTemplate } from '../../infra/local/template.ts';
 
 let template: Template;
 let stack: ReturnType<typeof buildApp>['stack'];
@@ -25,11 +25,9 @@ const policies = () =>
 const actionsOf = (p: ReturnType<typeof policies>[number]) =>
   p.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
-/** The system's own functions (not the one CDK's AwsCustomResource deploys to read the web ACL ARN). */
+/** The system's own functions (not those CDK deploys to run deployment steps). */
 const appFunctions = () =>
-  Object.entries(template.findResources('AWS::Lambda::Function')).filter(
-    ([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
-  );
+  Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !DEPLOY_TIME_FUNCTION.test(id));
 
 describe('CDK stack', () => {
   it('passes cdk-nag AwsSolutions with no unsuppressed errors or warnings', () => {
@@ -102,7 +100,8 @@ describe('CDK stack', () => {
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = appFunctions().map(([, f]) => f.Properties);
-    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3); // + intake and review round tasks, outbox delivery, award and hand-off tasks
+    // + intake and review round tasks, outbox delivery, award and hand-off tasks, the two document event functions
+    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3 + 2);
     for (const f of fns) {
       expect(f).toMatchObject({
         Runtime: 'nodejs22.x',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The layers of functions/ (README, "Folders"): imports point down only.
- * handlers (api/, workflow/, stream/) → services/ → store/ → runtime/, and the
+ * handlers (api/, workflow/, stream/, events/) → services/ → store/ → runtime/, and the
  * pure domain in shared/ imports none of them. routes/, tasks.ts and
  * function-spec.ts are declarative tables every layer may read.
  */
@@ -26,7 +26,7 @@ type Layer = 'handler' | 'service' | 'store' | 'runtime' | 'table' | 'shared' | 
 
 const layerOf = (file: string): Layer => {
   if (file.startsWith('shared/')) return 'shared';
-  if (/^functions\/(api|workflow|stream)\//.test(file)) return 'handler';
+  if (/^functions\/(api|workflow|stream|events)\//.test(file)) return 'handler';
   if (file.startsWith('functions/services/')) return 'service';
   if (file.startsWith('functions/store/')) return 'store';
   if (file.startsWith('functions/runtime/')) return 'runtime';

@@ -1,0 +1,186 @@
+import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DocumentStatus, EntryDocument } from '../../shared/documents.ts';
+import { conflict } from '../../shared/errors.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import { transactWithAudit } from './audit.ts';
+import { documentKey, stripKeys } from './keys.ts';
+import { queryAll } from './query.ts';
+
+type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * An entry's documents: one item each in the entry's partition. A document
+ * moves AWAITING_UPLOAD → SCANNING (the bytes arrived and match what was
+ * declared) or REJECTED, then CLEAN or INFECTED (the malware scan), each step
+ * conditioned on the one before, so a redelivered event changes nothing. A
+ * deleted or replaced document keeps its item (and its S3 versions): the record.
+ */
+const item = (d: EntryDocument) => ({ ...documentKey(d.entryId, d.documentId), ...d });
+const toDocument = (i: Record<string, unknown>) => stripKeys(i) as unknown as EntryDocument;
+
+/** Uploads not started within this time are forgotten (the bucket's lifecycle removes their bytes too). */
+const AWAITING_TTL_SECONDS = 24 * 3600;
+
+export const createDocument = async (d: EntryDocument): Promise<void> => {
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...item(d), ttl: Math.floor(Date.parse(d.createdAt) / 1000) + AWAITING_TTL_SECONDS },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const getDocument = async (entryId: string, documentId: string): Promise<EntryDocument | undefined> => {
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: documentKey(entryId, documentId), ConsistentRead: true }),
+  );
+  return r.Item ? toDocument(r.Item) : undefined;
+};
+
+export const listDocuments = async (entryId: string): Promise<EntryDocument[]> =>
+  (
+    await queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': documentKey(entryId, '').pk, ':s': documentKey(entryId, '').sk },
+      ConsistentRead: true,
+    })
+  )
+    .map(toDocument)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.documentId.localeCompare(b.documentId));
+
+/** Counted against an entry's limit: everything not deleted, rejected, infected or replaced. */
+export const holdsSlot = (d: EntryDocument, nowMs: number) =>
+  !d.replacedBy &&
+  (d.status === 'SCANNING' ||
+    d.status === 'CLEAN' ||
+    (d.status === 'AWAITING_UPLOAD' && Date.parse(d.createdAt) + AWAITING_TTL_SECONDS * 1000 > nowMs));
+
+const move = (
+  d: EntryDocument,
+  from: DocumentStatus[],
+  set: Partial<EntryDocument> & { status: DocumentStatus },
+  at: string,
+): TxItem => {
+  const names: Record<string, string> = { '#s': 'status', '#ttl': 'ttl' };
+  const values: Record<string, unknown> = { ':at': at };
+  const sets = ['updatedAt = :at', 'version = version + :one'];
+  values[':one'] = 1;
+  Object.entries(set).forEach(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    sets.push(`#f${i} = :f${i}`);
+  });
+  from.forEach((s, i) => {
+    values[`:from${i}`] = s;
+  });
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: documentKey(d.entryId, d.documentId),
+      // Once the bytes arrived the document is part of the record: it no longer expires.
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE #ttl`,
+      ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
+/** The bytes arrived: SCANNING (they match what was declared) or REJECTED. False when already recorded. */
+export const recordUpload = async (
+  d: EntryDocument,
+  result: Pick<EntryDocument, 'actualSize' | 'sha256' | 'versionId' | 'reason'> & {
+    status: 'SCANNING' | 'REJECTED';
+  },
+  at: string,
+): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [move(d, ['AWAITING_UPLOAD'], { ...result, uploadedAt: at }, at)],
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return false;
+    throw e;
+  }
+};
+
+/**
+ * The malware scan's result. A clean document replaces the earlier clean one
+ * of the same type (and blind flag) in the same transaction; both the result
+ * and the replacement go on the audit record with the file's SHA-256.
+ */
+export const recordScan = async (
+  d: EntryDocument,
+  outcome: { status: 'CLEAN' | 'INFECTED' | 'REJECTED'; reason?: string },
+  at: string,
+): Promise<boolean> => {
+  const replaced =
+    outcome.status === 'CLEAN'
+      ? (await listDocuments(d.entryId)).filter(
+          (x) =>
+            x.documentId !== d.documentId &&
+            x.type === d.type &&
+            x.blind === d.blind &&
+            x.status === 'CLEAN' &&
+            !x.replacedBy,
+        )
+      : [];
+  const items: TxItem[] = [
+    move(
+      d,
+      ['SCANNING'],
+      {
+        status: outcome.status,
+        scannedAt: at,
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+        ...(replaced[0] ? { replaces: replaced[0].documentId } : {}),
+      },
+      at,
+    ),
+    ...replaced.map((x) => move(x, ['CLEAN'], { status: 'CLEAN', replacedBy: d.documentId }, at)),
+  ];
+  try {
+    await transactWithAudit(items, {
+      competitionId: d.competitionId,
+      type: `DOCUMENT_${outcome.status}`,
+      subject: d.entryId,
+      by: 'document-scan',
+      at,
+      data: {
+        documentId: d.documentId,
+        type: d.type,
+        blind: d.blind,
+        sha256: d.sha256 ?? null,
+        size: d.actualSize ?? null,
+        ...(replaced.length ? { replaces: replaced.map((x) => x.documentId) } : {}),
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+      },
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return false;
+    throw e;
+  }
+};
+
+/** The applicant removes a document (before the deadline); its item and bytes stay for the record. */
+export const markDeleted = async (d: EntryDocument, at: string): Promise<void> => {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          move(d, ['AWAITING_UPLOAD', 'SCANNING', 'CLEAN', 'REJECTED', 'INFECTED'], { status: 'DELETED' }, at),
+        ],
+      }),
+    );
+  } catch (e) {
+    if (e instanceof TransactionCanceledException || e instanceof ConditionalCheckFailedException)
+      throw conflict('DOCUMENT_ALREADY_DELETED', 'The document was deleted already');
+    throw e;
+  }
+};

@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { demoEntry } from '../../infra/local/demo.ts';
+import { competitionFixture } from '../fixtures/competition.ts';
+import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+
+/**
+ * Documents end to end on the local stack: the upload request, the browser-form
+ * POST to (local) S3 with its policy enforced by the storage, the upload check
+ * from the template's EventBridge rule, the (emulated) GuardDuty scan, the
+ * applicant's download — and every way each step refuses.
+ */
+let s: TestStack;
+const CID = 'docs-test';
+let entry: { entryId: string; token: string };
+
+const PDF = Buffer.concat([
+  Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj\n'),
+  Buffer.alloc(2000, 32),
+  Buffer.from('\n%%EOF\n'),
+]);
+/** A real 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+const request = (body: Record<string, unknown>, e = entry) =>
+  s.req('POST', `/entries/${e.entryId}/documents`, { token: e.token, body });
+const documents = async (e = entry) =>
+  (await s.req('GET', `/entries/${e.entryId}/documents`, { token: e.token })).body.documents as Array<
+    Record<string, any>
+  >;
+/** What `curl -F` sends: the policy's fields, then the file. */
+const postForm = async (
+  upload: { url: string; fields: Record<string, string> },
+  file: Buffer,
+  extra: Record<string, string> = {},
+) => {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ ...upload.fields, ...extra })) form.append(k, v);
+  form.append('file', new Blob([file]), 'upload.bin');
+  const r = await fetch(upload.url, { method: 'POST', body: form });
+  return { status: r.status, text: await r.text() };
+};
+const settled = async (documentId: string, e = entry) => {
+  let d: Record<string, any> | undefined;
+  await expect
+    .poll(
+      async () => {
+        d = (await documents(e)).find((x) => x.documentId === documentId);
+        return d?.status;
+      },
+      { timeout: 15_000, interval: 100 },
+    )
+    .toMatch(/^(CLEAN|INFECTED|REJECTED)$/);
+  return d!;
+};
+const upload = async (file: Buffer, body: Record<string, unknown> = {}) => {
+  const r = await request({
+    type: 'BUSINESS_PLAN',
+    fileName: '商业计划书.pdf',
+    contentType: 'application/pdf',
+    size: file.length,
+    ...body,
+  });
+  expect(r.status).toBe(201);
+  return { ...r.body, posted: await postForm(r.body.upload, file) };
+};
+
+beforeAll(async () => {
+  s = await startTestStack();
+  const competition = { ...competitionFixture({ id: CID }), documents: { limitsMb: { BUSINESS_PLAN: 1 } } };
+  expect((await s.req('POST', '/admin/competitions', { admin: true, body: competition })).status).toBe(201);
+  const r = await s.req('POST', `/competitions/${CID}/entries`, { body: demoEntry({ submit: false }) });
+  expect(r.status).toBe(201);
+  entry = { entryId: r.body.entry.entryId, token: r.body.accessToken };
+}, 120_000);
+afterAll(async () => s?.stop());
+
+describe('documents: upload, check, scan, download', () => {
+  it('takes a PDF through a presigned POST, checks its bytes, scans it CLEAN, and gives the same bytes back', async () => {
+    const r = await upload(PDF);
+    expect(r.document).toMatchObject({ status: 'AWAITING_UPLOAD', type: 'BUSINESS_PLAN', fileName: '商业计划书.pdf' });
+    expect(r.document.key).toBeUndefined(); // the storage key is never shown
+    expect(r.upload.url).toBe(`${s.s3Endpoint}/${s.documentsBucket}`);
+    expect(r.upload.fields).toMatchObject({
+      'Content-Type': 'application/pdf',
+      key: expect.stringMatching(/^entries\//),
+    });
+    expect(r.posted.status).toBe(204);
+    const d = await settled(r.document.documentId);
+    expect(d).toMatchObject({ status: 'CLEAN', actualSize: PDF.length, sha256: sha(PDF) });
+    const download = await fetch(`${s.apiUrl}/entries/${entry.entryId}/documents/${d.documentId}/download`, {
+      headers: { authorization: `Bearer ${entry.token}` },
+      redirect: 'manual',
+    });
+    expect(download.status).toBe(303);
+    const file = await fetch(download.headers.get('location')!);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toContain('inline');
+    expect(sha(Buffer.from(await file.arrayBuffer()))).toBe(sha(PDF));
+    // The object carries GuardDuty's verdict (emulated locally), which the bucket policy requires for reads.
+    expect(s.s3.tags(s.documentsBucket!, `entries/${entry.entryId}/${d.documentId}`)).toMatchObject({
+      GuardDutyMalwareScanStatus: 'NO_THREATS_FOUND',
+    });
+  });
+
+  it('lets the storage itself refuse a file one byte over the limit; the document stays AWAITING_UPLOAD', async () => {
+    const tooBig = Buffer.concat([PDF, Buffer.alloc(1024 * 1024 - PDF.length + 1, 32)]);
+    const r = await request({ type: 'BUSINESS_PLAN', fileName: 'big.pdf', contentType: 'application/pdf', size: 1000 });
+    const posted = await postForm(r.body.upload, tooBig);
+    expect(posted.status).toBe(400);
+    expect(posted.text).toContain('<Code>EntityTooLarge</Code>');
+    expect(posted.text).toContain('<MaxSizeAllowed>1048576</MaxSizeAllowed>');
+    expect((await postForm(r.body.upload, tooBig.subarray(1))).status).toBe(204); // exactly the limit is fine
+  });
+
+  it('rejects a PNG sent as a PDF, with the reason, and never scans it clean', async () => {
+    const r = await upload(PNG, { fileName: 'plan.pdf' });
+    expect(r.posted.status).toBe(204);
+    const d = await settled(r.document.documentId);
+    expect(d.status).toBe('REJECTED');
+    expect(d.reason).toMatch(/declared PDF, but the file is image\/png/);
+  });
+
+  it('marks the EICAR test file INFECTED, and every way of downloading it refuses', async () => {
+    const r = await upload(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(EICAR)]), { fileName: 'eicar.pdf' });
+    const d = await settled(r.document.documentId);
+    expect(d).toMatchObject({ status: 'INFECTED', reason: expect.stringContaining('EICAR') });
+    const viaApi = await s.req('GET', `/entries/${entry.entryId}/documents/${d.documentId}/download`, {
+      token: entry.token,
+    });
+    expect(viaApi.status).toBe(409);
+    expect(viaApi.body.error.code).toBe('DOCUMENT_NOT_CLEAN');
+    // A valid presigned GET minted directly: the bucket policy's tag condition refuses it.
+    const url = await getSignedUrl(
+      new S3Client({}),
+      new GetObjectCommand({ Bucket: s.documentsBucket!, Key: `entries/${entry.entryId}/${d.documentId}` }),
+      { expiresIn: 60 },
+    );
+    const direct = await fetch(url);
+    expect(direct.status).toBe(403);
+    expect(await direct.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it('refuses expired, tampered and widened uploads and downloads at the storage', async () => {
+    const key = `entries/${entry.entryId}/01J00000000000000000000000`;
+    const expired = await createPresignedPost(new S3Client({}), {
+      Bucket: s.documentsBucket!,
+      Key: key,
+      Conditions: [['content-length-range', 1, 10]],
+      Expires: 1,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    const late = await postForm(expired, Buffer.from('x'));
+    expect(late.status).toBe(403);
+    expect(late.text).toContain('Policy expired');
+    const r = await request({ type: 'BUSINESS_PLAN', fileName: 'a.pdf', contentType: 'application/pdf', size: 10 });
+    // Another key, another content type, a field the policy does not name, a forged signature: all refused.
+    expect((await postForm(r.body.upload, PDF, { key: `${key}-other` })).text).toContain('Policy Condition failed');
+    expect((await postForm(r.body.upload, PDF, { 'Content-Type': 'text/html' })).text).toContain(
+      'Policy Condition failed',
+    );
+    expect((await postForm(r.body.upload, PDF, { 'x-amz-meta-owner': 'me' })).text).toContain('Extra input fields');
+    const forged = { ...r.body.upload, fields: { ...r.body.upload.fields, 'X-Amz-Signature': '0'.repeat(64) } };
+    expect((await postForm(forged, PDF)).text).toContain('SignatureDoesNotMatch');
+    // A presigned GET that has expired, or whose signature was altered.
+    const clean = (await documents()).find((x) => x.status === 'CLEAN')!;
+    const get = async (expiresIn: number) =>
+      getSignedUrl(
+        new S3Client({}),
+        new GetObjectCommand({ Bucket: s.documentsBucket!, Key: `entries/${entry.entryId}/${clean.documentId}` }),
+        { expiresIn },
+      );
+    const shortLived = await get(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await (await fetch(shortLived)).text()).toContain('Request has expired');
+    const altered = (await get(60)).replace(/X-Amz-Signature=[0-9a-f]{4}/, 'X-Amz-Signature=0000');
+    expect((await fetch(altered)).status).toBe(403);
+  });
+
+  it('answers bad upload requests with 422 and field paths, storing nothing', async () => {
+    const before = (await documents()).length;
+    const bad = [
+      [{ type: 'NOPE', fileName: 'a.pdf', contentType: 'application/pdf', size: 1 }, 'type'],
+      [{ type: 'BUSINESS_PLAN', fileName: 'a.png', contentType: 'image/png', size: 1 }, 'contentType'],
+      [{ type: 'VIDEO', fileName: 'a.mp4', contentType: 'video/mp4', size: 1 }, 'type'],
+      [{ type: 'BUSINESS_PLAN', fileName: '../etc/passwd', contentType: 'application/pdf', size: 1 }, 'fileName'],
+      [{ type: 'BUSINESS_PLAN', fileName: 'a\r\nb.pdf', contentType: 'application/pdf', size: 1 }, 'fileName'],
+      [{ type: 'BUSINESS_PLAN', fileName: 'a.pdf', contentType: 'application/pdf', size: 2 * 1024 * 1024 }, 'size'],
+    ] as const;
+    for (const [body, field] of bad) {
+      const r = await request(body as Record<string, unknown>);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(JSON.stringify(r.body.error.details), JSON.stringify(body)).toContain(field);
+    }
+    expect((await documents()).length).toBe(before);
+    const other = await s.req('GET', `/entries/${entry.entryId}/documents`, { token: 'x'.repeat(43) });
+    expect(other.status).toBe(404);
+  });
+
+  it('replaces a clean document with a new clean one of the same type, keeping the old on the record', async () => {
+    const first = (await documents()).find((x) => x.status === 'CLEAN' && !x.replacedBy)!;
+    const r = await upload(PDF, { fileName: '商业计划书（修订）.pdf' });
+    const d = await settled(r.document.documentId);
+    expect(d).toMatchObject({ status: 'CLEAN', replaces: first.documentId });
+    expect((await documents()).find((x) => x.documentId === first.documentId)).toMatchObject({
+      status: 'CLEAN',
+      replacedBy: d.documentId,
+    });
+    const removed = await s.req('DELETE', `/entries/${entry.entryId}/documents/${d.documentId}`, {
+      token: entry.token,
+    });
+    expect(removed.status).toBe(200);
+    expect(
+      (await s.req('DELETE', `/entries/${entry.entryId}/documents/${d.documentId}`, { token: entry.token })).status,
+    ).toBe(409);
+  });
+});
