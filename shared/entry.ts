@@ -185,7 +185,17 @@ const has = (e: EntryContent, field: (typeof SCREENABLE_FIELDS)[number]): boolea
  * return every failing rule with a bilingual reason. Pure, so it is unit-tested
  * and the workflow's batches stay deterministic under retries.
  */
-export const screenEntry = (e: EntryContent, rules: EligibilityRules): ScreeningFailure[] => {
+/** An entry's uploaded documents as screening sees them: the types scanned clean, and those still being scanned. */
+export interface UploadedDocuments {
+  clean: ReadonlySet<string>;
+  scanning: ReadonlySet<string>;
+}
+
+export const screenEntry = (
+  e: EntryContent,
+  rules: EligibilityRules,
+  uploads: UploadedDocuments,
+): ScreeningFailure[] => {
   const failures: ScreeningFailure[] = [];
   for (const f of rules.requiredFields) {
     if (!has(e, f))
@@ -194,13 +204,23 @@ export const screenEntry = (e: EntryContent, rules: EligibilityRules): Screening
         reason: { zh: `缺少必填项：${f}`, en: `Required field missing: ${f}` },
       });
   }
-  const docTypes = new Set(e.documents.map((d) => d.type));
+  // Only an uploaded file the malware scan found clean counts; a name in `documents` is not a document.
   for (const d of rules.requiredDocuments) {
-    if (!docTypes.has(d))
-      failures.push({
-        rule: `requiredDocument:${d}`,
-        reason: { zh: `缺少必备材料：${d}`, en: `Required document missing: ${d}` },
-      });
+    if (uploads.clean.has(d)) continue;
+    failures.push(
+      uploads.scanning.has(d)
+        ? {
+            rule: `requiredDocument:${d}`,
+            reason: {
+              zh: `必备材料 ${d} 在形式审查时仍在病毒扫描中，未能审查（可由组织方复核）`,
+              en: `Required document ${d} was still being scanned for malware at screening time (organizers may review it)`,
+            },
+          }
+        : {
+            rule: `requiredDocument:${d}`,
+            reason: { zh: `缺少必备材料：${d}`, en: `Required document missing: ${d}` },
+          },
+    );
   }
   if (rules.allowedRegions.length && !rules.allowedRegions.includes(e.applicant.region)) {
     failures.push({

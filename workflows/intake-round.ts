@@ -69,7 +69,7 @@ export class IntakeRoundWorkflow extends Construct {
       'ScreenBatch',
       fns.ScreenBatch,
       round,
-      { more: '$.Payload.more', screened: '$.Payload.screened' },
+      { more: '$.Payload.more', screened: '$.Payload.screened', waitSeconds: '$.Payload.waitSeconds' },
       '$.screening',
     );
     const finalize = new tasks.LambdaInvoke(this, 'FinalizeIntake', {
@@ -83,6 +83,10 @@ export class IntakeRoundWorkflow extends Construct {
     });
     const closed = new sfn.Choice(this, 'IntakeClosed?');
     const more = new sfn.Choice(this, 'MoreToScreen?');
+    // A required document still being scanned: wait a little (bounded by the step) and screen again.
+    const waitForScans = new sfn.Wait(this, 'WaitForScans', {
+      time: sfn.WaitTime.secondsPath('$.screening.waitSeconds'),
+    });
 
     const definition = open
       .next(wait)
@@ -91,7 +95,12 @@ export class IntakeRoundWorkflow extends Construct {
         closed
           .when(
             sfn.Condition.booleanEquals('$.intake.closed', true),
-            screen.next(more.when(sfn.Condition.booleanEquals('$.screening.more', true), screen).otherwise(finalize)),
+            screen.next(
+              more
+                .when(sfn.Condition.numberGreaterThan('$.screening.waitSeconds', 0), waitForScans.next(screen))
+                .when(sfn.Condition.booleanEquals('$.screening.more', true), screen)
+                .otherwise(finalize),
+            ),
           )
           .otherwise(wait),
       );

@@ -5,6 +5,8 @@ import { roundSlug, slug } from '../../shared/competition.ts';
 import { screenEntry, type Screening } from '../../shared/entry.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { listSubmittedForScreening, recordScreening, SCREENING_BATCH } from '../store/entries.ts';
+import { listDocuments } from '../store/documents.ts';
+import { getRoundRun } from '../store/rounds.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
@@ -18,8 +20,27 @@ const BATCHES_PER_INVOCATION = 20;
  * Screened entries leave the submission register in the same transaction, so each
  * call starts afresh and a retried call simply finds less to do.
  */
+/**
+ * A required document still being scanned is waited for: the step asks the state machine to wait
+ * this long and come back, for at most SCAN_WAIT_MS after the close; then the entry is screened with
+ * that reason, visibly (never silently passed or failed).
+ */
+const SCAN_WAIT_SECONDS = 30;
+const SCAN_WAIT_MS = 10 * 60_000;
+
+/** Each entry's uploaded documents: the types scanned clean, and those still being scanned. */
+const uploadsOf = async (entryId: string) => {
+  const docs = await listDocuments(entryId);
+  return {
+    clean: new Set<string>(docs.filter((d) => d.status === 'CLEAN').map((d) => d.type)),
+    scanning: new Set<string>(docs.filter((d) => d.status === 'SCANNING').map((d) => d.type)),
+  };
+};
+
 export const handler = task(input, async ({ competitionId, roundId }) => {
   const competition = await requireCompetition(competitionId);
+  const closedAt = Date.parse((await getRoundRun(competitionId, roundId))?.intakeClosedAt ?? '') || 0;
+  const required = competition.eligibility.requiredDocuments as readonly string[];
   let screened = 0;
   let more = false;
   for (const track of competition.tracks) {
@@ -27,8 +48,12 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       const submitted = await listSubmittedForScreening(competitionId, track.trackId, BATCH);
       if (!submitted.length) break;
       const at = now();
-      const decisions = submitted.map((entry) => {
-        const failures = screenEntry(entry, competition.eligibility);
+      const uploads = await Promise.all(submitted.map((e) => uploadsOf(e.entryId)));
+      const waiting = uploads.some((u) => required.some((t) => !u.clean.has(t) && u.scanning.has(t)));
+      if (waiting && at.getTime() - closedAt < SCAN_WAIT_MS)
+        return { screened, more: true, waitSeconds: SCAN_WAIT_SECONDS };
+      const decisions = submitted.map((entry, k) => {
+        const failures = screenEntry(entry, competition.eligibility, uploads[k]!);
         const screening: Screening = {
           outcome: failures.length ? 'INELIGIBLE' : 'ELIGIBLE',
           failures,
@@ -47,5 +72,5 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     }
     if (more) break; // budget for this call spent; the next call continues
   }
-  return { screened, more };
+  return { screened, more, waitSeconds: 0 };
 });

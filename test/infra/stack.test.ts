@@ -228,7 +228,7 @@ describe('CDK stack', () => {
     const def = machine!.definition as {
       QueryLanguage?: string;
       StartAt: string;
-      States: Record<string, { Type: string; TimeoutSeconds?: number; TimestampPath?: string }>;
+      States: Record<string, { Type: string; TimeoutSeconds?: number; TimestampPath?: string; SecondsPath?: string }>;
     };
     expect(def.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(def.StartAt).toBe('OpenIntake');
@@ -240,8 +240,11 @@ describe('CDK stack', () => {
       'OpenIntake',
       'ScreenBatch',
       'WaitForDeadline',
+      'WaitForScans',
     ]);
     expect(def.States.WaitForDeadline).toMatchObject({ Type: 'Wait', TimestampPath: '$.intake.waitUntil' });
+    // A required document still being scanned at the close is waited for (the step bounds the wait).
+    expect(def.States.WaitForScans).toMatchObject({ Type: 'Wait', SecondsPath: '$.screening.waitSeconds' });
     for (const s of Object.values(def.States).filter((x) => x.Type === 'Task')) expect(s.TimeoutSeconds).toBe(300);
   });
 

@@ -222,4 +222,45 @@ describe('documents: upload, check, scan, download', () => {
       (await s.req('DELETE', `/entries/${entry.entryId}/documents/${d.documentId}`, { token: entry.token })).status,
     ).toBe(409);
   });
+
+  it('screening counts only a clean upload; after the deadline documents can no longer change', async () => {
+    const cid = 'docs-screen';
+    const deadline = Date.now() + 8000;
+    const competition = competitionFixture({ id: cid, deadline, requireBusinessPlan: true });
+    expect((await s.req('POST', '/admin/competitions', { admin: true, body: competition })).status).toBe(201);
+    const create = async (name: string) => {
+      const r = await s.req('POST', `/competitions/${cid}/entries`, {
+        body: demoEntry({ applicant: { ...demoEntry().applicant, organizationName: name } }),
+      });
+      expect(r.status).toBe(201);
+      return { entryId: r.body.entry.entryId as string, token: r.body.accessToken as string };
+    };
+    const withPlan = await create('有计划书公司');
+    const namedOnly = await create('只写了名字的公司'); // `documents` names a business plan; nothing uploaded
+    const r = await request(
+      { type: 'BUSINESS_PLAN', fileName: 'bp.pdf', contentType: 'application/pdf', size: PDF.length },
+      withPlan,
+    );
+    expect((await postForm(r.body.upload, PDF)).status).toBe(204);
+    expect((await settled(r.body.document.documentId, withPlan)).status).toBe('CLEAN');
+
+    const start = await s.req('POST', `/admin/competitions/${cid}/rounds/intake/start`, { admin: true });
+    expect((await s.sfn.waitFor(start.body.executionArn, 60_000)).status).toBe('SUCCEEDED');
+    const entryOf = async (e: typeof withPlan) =>
+      (await s.req('GET', `/entries/${e.entryId}`, { token: e.token })).body.entry;
+    expect((await entryOf(withPlan)).status).toBe('ELIGIBLE');
+    const refused = await entryOf(namedOnly);
+    expect(refused.status).toBe('INELIGIBLE');
+    expect(refused.screening.failures.map((f: { rule: string }) => f.rule)).toEqual(['requiredDocument:BUSINESS_PLAN']);
+
+    const late = await request(
+      { type: 'BUSINESS_PLAN', fileName: 'bp2.pdf', contentType: 'application/pdf', size: PDF.length },
+      withPlan,
+    );
+    expect(late.status).toBe(409);
+    const gone = await s.req('DELETE', `/entries/${withPlan.entryId}/documents/${r.body.document.documentId}`, {
+      token: withPlan.token,
+    });
+    expect(gone.status).toBe(409);
+  });
 });

@@ -15,7 +15,11 @@ import { competitionFixture } from '../fixtures/competition.ts';
 
 const NOW = Date.parse('2026-06-01T00:00:00.000Z');
 const DEADLINE = Date.parse('2026-06-30T15:59:59.999Z');
-const { competitionId: _c, ...config } = competitionFixture({ now: NOW, deadline: DEADLINE });
+const { competitionId: _c, ...config } = competitionFixture({
+  now: NOW,
+  deadline: DEADLINE,
+  requireBusinessPlan: true,
+});
 const competition = competitionConfig.parse(config);
 const { submit: _s, trackId: _t, ...content } = createEntryBody.parse(demoEntry());
 
@@ -45,9 +49,12 @@ describe('submission deadline (server time)', () => {
 
 describe('eligibility screening (形式审查)', () => {
   const rules = competition.eligibility;
+  /** A clean business plan uploaded and scanned. */
+  const plan = { clean: new Set(['BUSINESS_PLAN']), scanning: new Set<string>() };
+  const none = { clean: new Set<string>(), scanning: new Set<string>() };
 
   it('passes an entry that meets every rule', () => {
-    expect(screenEntry(content, rules)).toEqual([]);
+    expect(screenEntry(content, rules, plan)).toEqual([]);
   });
 
   it('records each failing rule with a bilingual reason', () => {
@@ -57,24 +64,34 @@ describe('eligibility screening (形式审查)', () => {
       documents: [],
       applicant: { ...content.applicant, region: 'CN-BJ' },
     };
-    const failures = screenEntry(e, rules);
+    const failures = screenEntry(e, rules, none);
     expect(failures.map((f) => f.rule)).toEqual(['requiredField:summary', 'requiredDocument:BUSINESS_PLAN', 'region']);
     expect(failures[2]!.reason.zh).toContain('CN-BJ');
     expect(failures[2]!.reason.en).toContain('not eligible');
   });
 
+  it('counts only a clean upload: a named document is none, one still being scanned is reported as such', () => {
+    // The entry names a business plan in `documents`, but nothing was uploaded.
+    expect(content.documents.map((d) => d.type)).toContain('BUSINESS_PLAN');
+    expect(screenEntry(content, rules, none).map((f) => f.reason.en)).toEqual([
+      'Required document missing: BUSINESS_PLAN',
+    ]);
+    const scanning = { clean: new Set<string>(), scanning: new Set(['BUSINESS_PLAN']) };
+    expect(screenEntry(content, rules, scanning)[0]!.reason.en).toMatch(/still being scanned for malware/);
+  });
+
   it('checks organization type and founding date windows', () => {
     const strict = { ...rules, allowedOrganizationTypes: ['UNIVERSITY' as const], foundedOnOrAfter: '2022-01-01' };
-    expect(screenEntry(content, strict).map((f) => f.rule)).toEqual(['organizationType', 'foundedOn']);
+    expect(screenEntry(content, strict, plan).map((f) => f.rule)).toEqual(['organizationType', 'foundedOn']);
     const noDate = { ...content, applicant: { ...content.applicant, foundedOn: undefined } };
-    expect(screenEntry(noDate, { ...rules, foundedOnOrBefore: '2030-01-01' }).map((f) => f.reason.en)).toEqual([
+    expect(screenEntry(noDate, { ...rules, foundedOnOrBefore: '2030-01-01' }, plan).map((f) => f.reason.en)).toEqual([
       'Founding date not given',
     ]);
   });
 
   it('accepts listed international regions', () => {
     const sg = { ...content, applicant: { ...content.applicant, region: 'SG' } };
-    expect(screenEntry(sg, rules)).toEqual([]);
+    expect(screenEntry(sg, rules, plan)).toEqual([]);
   });
 });
 
