@@ -49,4 +49,14 @@ export const documentRoutes = {
     summary: 'Download the applicant’s own clean document: 303 to a presigned GET valid for five minutes',
     params: documentParams,
   },
+  adminListDocuments: {
+    method: 'GET',
+    path: '/admin/entries/{entryId}/documents',
+    entry: 'functions/api/admin-list-documents.ts',
+    auth: 'admin',
+    okStatus: 200,
+    table: 'read',
+    summary: 'An entry’s documents in every state, and who opened which document when (reviewers through their links)',
+    params: entryParams,
+  },
 } as const satisfies Record<string, RouteSpec>;

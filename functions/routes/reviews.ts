@@ -35,4 +35,20 @@ export const reviewRoutes = {
     body: reviewFormBody,
     bodyFormat: 'form',
   },
+  getReviewDocument: {
+    method: 'GET',
+    path: '/review/{token}/documents/{documentId}',
+    entry: 'functions/api/review-document.ts',
+    auth: 'link',
+    okStatus: 200,
+    table: 'readWrite',
+    signsLinks: true,
+    documents: 'read',
+    summary:
+      'Open one of the reviewed entry’s documents: checks the link (purpose, expiry, version, round not frozen), records who opened what, and answers 303 to a presigned GET valid for five minutes (PDF inline, others as attachment)',
+    params: z.strictObject({
+      token: z.string().min(1).max(2048),
+      documentId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a document id'),
+    }),
+  },
 } as const satisfies Record<string, RouteSpec>;

@@ -3,7 +3,7 @@ import { assertIntakeOpen } from '../../shared/entry.ts';
 import type { EntryDocument } from '../../shared/documents.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { getDocument } from '../store/documents.ts';
+import { getDocument, listDocuments } from '../store/documents.ts';
 import type { EntryRecord } from '../store/entries.ts';
 
 /** What an applicant (and later a reviewer) sees of a document: never the storage key. */
@@ -26,3 +26,10 @@ export const requireDocument = async (entryId: string, documentId: string) => {
   if (!d) throw notFound('Document');
   return d;
 };
+
+/**
+ * What a reviewer (or a sponsor) may open: the documents scanned clean and not replaced; in a blind
+ * round only the anonymized copies (`blind: true`), elsewhere only the originals.
+ */
+export const readableDocuments = async (entryId: string, blind: boolean) =>
+  (await listDocuments(entryId)).filter((d) => d.status === 'CLEAN' && !d.replacedBy && d.blind === blind);

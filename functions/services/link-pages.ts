@@ -7,7 +7,7 @@ import type { OpenedReview, OpenedSponsorConfirmation } from './signed-links.ts'
 export const reviewPage = (
   link: OpenedReview & { lang: Lang },
   action: string,
-  rest: Pick<ReviewPageModel, 'values' | 'status' | 'errors'>,
+  rest: Pick<ReviewPageModel, 'values' | 'status' | 'errors' | 'files'>,
 ) =>
   renderReviewPage({
     lang: link.lang,

@@ -4,7 +4,7 @@ import type { DocumentStatus, EntryDocument } from '../../shared/documents.ts';
 import { conflict } from '../../shared/errors.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { transactWithAudit } from './audit.ts';
-import { documentKey, stripKeys } from './keys.ts';
+import { documentAccessKey, documentKey, stripKeys } from './keys.ts';
 import { queryAll } from './query.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -184,3 +184,34 @@ export const markDeleted = async (d: EntryDocument, at: string): Promise<void> =
     throw e;
   }
 };
+
+export interface DocumentAccess {
+  documentId: string;
+  /** Who opened it: the assignment (and its expert) whose link was used. */
+  assignmentId: string;
+  expertEmail: string;
+  roundId: string;
+  at: string;
+}
+
+/** Records that a reviewer opened a document (organizers see who opened what, and when). */
+export const recordDocumentAccess = async (entryId: string, access: DocumentAccess): Promise<void> => {
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...documentAccessKey(entryId, access.at, access.assignmentId, access.documentId), entryId, ...access },
+    }),
+  );
+};
+
+export const listDocumentAccesses = async (entryId: string): Promise<DocumentAccess[]> =>
+  (
+    await queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': documentKey(entryId, '').pk, ':s': 'DOCREAD#' },
+      ConsistentRead: true,
+    })
+  ).map((i) => {
+    const { entryId: _e, ...a } = stripKeys(i) as unknown as DocumentAccess & { entryId: string };
+    return a;
+  });

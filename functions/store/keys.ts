@@ -11,6 +11,7 @@ import { validationError } from '../../shared/errors.ts';
  * | entry                | ENTRY#<entryId>                      | ENTRY            | COMP#<cid>#TRACK#<tid>#STATUS#<status>   | <entryId>            |
  * | submission register  | SUBMITTED#<cid>#<tid>#<shard 0-7>   | <entryId>        |                                          |                      |
  * | entry document       | ENTRY#<entryId>                      | DOC#<documentId> |                                          |                      |
+ * | document opened      | ENTRY#<entryId>                      | DOCREAD#<at>#<assignmentId>#<documentId> |                  |                      |
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
@@ -38,6 +39,10 @@ export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENT
 export const documentKey = (entryId: string, documentId: string) => ({
   pk: `ENTRY#${entryId}`,
   sk: `DOC#${documentId}`,
+});
+export const documentAccessKey = (entryId: string, at: string, assignmentId: string, documentId: string) => ({
+  pk: `ENTRY#${entryId}`,
+  sk: `DOCREAD#${at}#${assignmentId}#${documentId}`,
 });
 export const entryIndexKey = (competitionId: string, trackId: string, status: string) =>
   `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;

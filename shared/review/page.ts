@@ -17,6 +17,7 @@ const T = {
     solution: '解决方案',
     keywords: '关键词',
     documents: '材料',
+    noDocuments: '暂无已通过安全扫描的材料',
     applicant: '申报主体',
     blind: '本轮为盲评：申报人信息已隐去。',
     rubric: '评分',
@@ -44,6 +45,7 @@ const T = {
     solution: 'Proposed solution',
     keywords: 'Keywords',
     documents: 'Documents',
+    noDocuments: 'No document has passed the malware scan yet',
     applicant: 'Applicant',
     blind: 'This round is blind: applicant details are hidden.',
     rubric: 'Scores',
@@ -78,6 +80,8 @@ export interface ReviewPageModel {
   /** The round has been tallied: its reviews are frozen (shown instead of the form). */
   frozen?: boolean;
   entry: ReturnType<typeof reviewerView>;
+  /** The entry's uploaded documents scanned clean (in a blind round, only the anonymized copies), each with its link. */
+  files?: Array<{ type: string; name?: string; size: number; href: string }>;
   criteria: Array<Criterion & { name: { zh: string; en?: string } }>;
   values: { scores: Record<string, number | string>; comment?: string };
   status?: 'saved' | 'submitted' | 'declined';
@@ -109,6 +113,9 @@ export const layout = (lang: Lang, title: string, body: string) => `<!doctype ht
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
 
+const sizeLabel = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
 export const renderReviewPage = (m: ReviewPageModel): string => {
   const t = T[m.lang];
   const err = new Map((m.errors ?? []).map((e) => [e.path, e.message]));
@@ -137,7 +144,11 @@ ${entry.applicant ? `<p><b>${h(t.applicant)}:</b> ${h(entry.applicant.organizati
 ${entry.summary ? `<h3>${h(t.summary)}</h3><p>${h(entry.summary)}</p>` : ''}
 ${entry.solution ? `<h3>${h(t.solution)}</h3><p>${h(entry.solution)}</p>` : ''}
 ${entry.keywords.length ? `<p><b>${h(t.keywords)}:</b> ${entry.keywords.map(h).join(', ')}</p>` : ''}
-${entry.documents.length ? `<p><b>${h(t.documents)}:</b> ${entry.documents.map((d) => h(d.name ? `${documentLabel(d.type, m.lang)} · ${d.name}` : documentLabel(d.type, m.lang))).join('; ')}</p>` : ''}
+${
+  m.files?.length
+    ? `<h3>${h(t.documents)}</h3><ul class="files">${m.files.map((f) => `<li><a href="${h(f.href)}" rel="noopener" target="_blank">${h(documentLabel(f.type, m.lang))}${f.name ? ` · ${h(f.name)}` : ''}</a> <span class="muted">(${h(sizeLabel(f.size))})</span></li>`).join('')}</ul>`
+    : `<p><b>${h(t.documents)}:</b> ${h(t.noDocuments)}</p>`
+}
 </section>
 ${
   m.open

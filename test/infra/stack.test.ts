@@ -177,6 +177,7 @@ describe('CDK stack', () => {
     expect(withLinkKey.sort()).toEqual([
       'DeliverOutboxFn',
       'GetAppointmentFunctionFn',
+      'GetReviewDocumentFunctionFn',
       'GetReviewPageFunctionFn',
       'GetSponsorConfirmationFunctionFn',
       'PostAppointmentFunctionFn',

@@ -6,6 +6,10 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { signLink } from '../../shared/links.ts';
+import { assignmentIdOf, createAssignments } from '../../functions/store/reviews.ts';
+import { advanceRound, freezeRound } from '../../functions/store/rounds.ts';
 
 /**
  * Documents end to end on the local stack: the upload request, the browser-form
@@ -262,5 +266,54 @@ describe('documents: upload, check, scan, download', () => {
       token: withPlan.token,
     });
     expect(gone.status).toBe(409);
+  });
+
+  it('lets a reviewer open the entry’s clean document from the review page (a blind round: only the anonymized copy), and records it', async () => {
+    // The preliminary round is blind: upload an anonymized copy beside the original.
+    const blindCopy = Buffer.concat([PDF, Buffer.from('% anonymized copy\n')]);
+    const r = await upload(blindCopy, { fileName: '商业计划书（匿名版）.pdf', blind: true });
+    expect((await settled(r.document.documentId)).status).toBe('CLEAN');
+    const expert = 'reader@example.com';
+    await createAssignments(
+      CID,
+      'preliminary',
+      [{ entryId: entry.entryId, trackId: 'ic', expertEmail: expert }],
+      new Date(),
+    );
+    await advanceRound(CID, 'preliminary', 'REVIEWING', {});
+    const secret = await new SecretsManagerClient({}).send(
+      new GetSecretValueCommand({ SecretId: process.env.LINK_KEY_SECRET_ARN! }),
+    );
+    const assignmentId = assignmentIdOf(CID, 'preliminary', entry.entryId, expert);
+    const competition = (await s.req('GET', `/admin/competitions/${CID}`, { admin: true })).body.competition;
+    const token = signLink(
+      {
+        purpose: 'review',
+        subject: assignmentId,
+        version: 1,
+        expiresAt: new Date(competition.rounds[1].reviewClosesAt),
+      },
+      JSON.parse(secret.SecretString!).current,
+    );
+    const page = await (await fetch(`${s.apiUrl}/review/${token}`)).text();
+    const hrefs = [...page.matchAll(/href="(\/review\/[^"]+\/documents\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(hrefs).toEqual([`/review/${token}/documents/${r.document.documentId}`]); // the original is not listed
+    expect(page).not.toContain('商业计划书（匿名版）.pdf'); // nor any file name, in a blind round
+    const opened = await fetch(`${s.apiUrl}${hrefs[0]}`, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const bytes = Buffer.from(await (await fetch(opened.headers.get('location')!)).arrayBuffer());
+    expect(sha(bytes)).toBe(sha(blindCopy));
+    // The original (not anonymized) cannot be opened through the link, even by guessing its id.
+    const original = (await documents()).find((x) => x.status === 'CLEAN' && !x.blind)!;
+    expect(
+      (await fetch(`${s.apiUrl}/review/${token}/documents/${original.documentId}`, { redirect: 'manual' })).status,
+    ).toBe(404);
+    const seen = (await s.req('GET', `/admin/entries/${entry.entryId}/documents`, { admin: true })).body.accesses;
+    expect(seen).toEqual([
+      expect.objectContaining({ documentId: r.document.documentId, assignmentId, expertEmail: expert }),
+    ]);
+    // Once the round is tallied (frozen), its documents are closed too.
+    await freezeRound(CID, 'preliminary', new Date());
+    expect((await fetch(`${s.apiUrl}${hrefs[0]}`, { redirect: 'manual' })).status).toBe(409);
   });
 });
