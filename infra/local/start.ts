@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'dynamodb-port': { type: 'string', default: process.env.DYNAMODB_PORT ?? '8000' },
     'sfn-port': { type: 'string', default: process.env.SFN_PORT ?? '8083' },
+    's3-port': { type: 'string', default: process.env.S3_PORT ?? '8084' },
   },
 });
 
@@ -25,6 +26,7 @@ if (args.fresh) {
   rmSync(path.join(LOCAL, 'dynamodb'), { recursive: true, force: true });
   rmSync(path.join(LOCAL, 'stepfunctions'), { recursive: true, force: true });
   rmSync(path.join(LOCAL, 'mail.jsonl'), { force: true });
+  rmSync(path.join(LOCAL, 's3'), { recursive: true, force: true });
 }
 mkdirSync(LOCAL, { recursive: true });
 const keyFile = path.join(LOCAL, 'admin-key');
@@ -38,6 +40,7 @@ const main = async () => {
     httpPort: Number(args.port),
     dynamoPort: Number(args['dynamodb-port']),
     sfnPort: Number(args['sfn-port']),
+    s3Port: Number(args['s3-port']),
     adminKey,
     // Every e-mail the delivery function sends through the local SES, as one console line with its links.
     onMail: (m) => {
@@ -71,6 +74,10 @@ Innovation challenge — local stack is up
                     ${stack.intakeStateMachineArn}
                     ${stack.reviewStateMachineArn}
   Outbox (mail)     ${stack.sfnEndpoint}/mail   (what SES would have sent; also printed below as ✉)
+  S3 (documents)    ${stack.s3Endpoint}   bucket ${stack.documentsBucket}
+                    an EMULATION of S3: presigned POST policies and presigned GETs enforced, versions, tags;
+                    malware scanning is EMULATED too (no GuardDuty here): the EICAR test file is "infected",
+                    everything else "clean", tagged and announced in GuardDuty's shapes
   Admin key         ${adminKey}   (header X-Admin-Key; stored in .local/admin-key)
   Data              .local/  (npm start -- --fresh wipes it)
 ${interrupted.length ? `\n  Interrupted by the last shutdown, now ABORTED (Local.EngineRestarted): ${interrupted.map((x) => x.name).join(', ')}\n` : ''}
@@ -79,6 +86,13 @@ Submit an entry to the demo competition:
   curl -s -X POST ${stack.apiUrl}/competitions/${DEMO_COMPETITION_ID}/entries \\
     -H 'content-type: application/json' -H 'Idempotency-Key: demo-0001' \\
     -d '${entry}'
+
+Then upload its business plan (the demo requires one; only a file scanned clean counts):
+
+  curl -s -X POST ${stack.apiUrl}/entries/<entryId>/documents -H 'authorization: Bearer <accessToken>' \\
+    -H 'content-type: application/json' \\
+    -d '{"type":"BUSINESS_PLAN","fileName":"商业计划书.pdf","contentType":"application/pdf","size":<bytes>}'
+  # then post the file with the returned upload.url and upload.fields (see the README: curl -F)
 
 Start the intake round with the AWS CLI (any credentials work locally):
 
