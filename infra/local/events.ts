@@ -55,6 +55,10 @@ export class LocalEventBus {
     }
   }
 
+  report(message: string, detail: unknown) {
+    this.onError(message, detail);
+  }
+
   /** Waits until every event put so far has been delivered (or given up on). */
   async drain() {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
@@ -85,6 +89,14 @@ export const wireUploads = (model: LocalModel, s3: () => LocalS3, bus: LocalEven
   );
   if (!plan) return;
   setTimeout(() => {
+    try {
+      scan();
+    } catch (err) {
+      // The object is gone (the stack stopped, or it was removed): GuardDuty would skip it too.
+      bus.report(`malware scan emulation skipped ${e.key}`, err);
+    }
+  }, 200);
+  const scan = () => {
     const infected = s3().read(e.bucket, e.key, e.versionId).includes(EICAR);
     const status = infected ? 'THREATS_FOUND' : 'NO_THREATS_FOUND';
     if (plan.tagging) {
@@ -113,5 +125,5 @@ export const wireUploads = (model: LocalModel, s3: () => LocalS3, bus: LocalEven
       },
       [`arn:aws:guardduty:${LOCAL_REGION}:${LOCAL_ACCOUNT}:malware-protection-plan/local`],
     );
-  }, 200);
+  };
 };

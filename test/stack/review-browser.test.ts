@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
@@ -22,12 +23,40 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
   let browser: Browser;
   let token: string;
   let assignmentId: string;
+  /** The anonymized business plan the applicant uploaded (the preliminary round is blind). */
+  const plan = Buffer.concat([
+    Buffer.from('%PDF-1.4\n% 商业计划书（匿名版）\n'),
+    Buffer.alloc(4096, 32),
+    Buffer.from('\n%%EOF\n'),
+  ]);
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
   beforeAll(async () => {
     s = await startTestStack();
     const config = competitionFixture({ id: 'browser' });
     expect((await s.req('POST', '/admin/competitions', { admin: true, body: config })).status).toBe(201);
-    const entry = (await s.req('POST', '/competitions/browser/entries', { body: demoEntry() })).body.entry;
+    const created = (await s.req('POST', '/competitions/browser/entries', { body: demoEntry() })).body;
+    const entry = created.entry;
+    const requested = await s.req('POST', `/entries/${entry.entryId}/documents`, {
+      token: created.accessToken,
+      body: {
+        type: 'BUSINESS_PLAN',
+        fileName: 'bp.pdf',
+        contentType: 'application/pdf',
+        size: plan.length,
+        blind: true,
+      },
+    });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(requested.body.upload.fields as Record<string, string>)) form.append(k, v);
+    form.append('file', new Blob([plan]), 'bp.pdf');
+    expect((await fetch(requested.body.upload.url, { method: 'POST', body: form })).status).toBe(204);
+    for (let i = 0; ; i++) {
+      const docs = (await s.req('GET', `/entries/${entry.entryId}/documents`, { token: created.accessToken })).body;
+      if (docs.documents[0].status === 'CLEAN') break;
+      if (i > 150) throw new Error(`the business plan did not become CLEAN: ${JSON.stringify(docs)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await createAssignments(
       'browser',
       'preliminary',
@@ -86,6 +115,29 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
       scores: { innovation: 88, feasibility: 76, market: 70, team: 8 },
     });
     await page.close();
+  });
+
+  it('opens the business plan from the page and receives the very bytes the applicant uploaded', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${s.apiUrl}/review/${token}`);
+    const link = page.locator('ul.files a');
+    await expect(link.count()).resolves.toBe(1);
+    await expect(link.textContent()).resolves.toContain('商业计划书');
+    // The click goes through our route (303) to the presigned S3 GET. Chromium shows a PDF in its viewer,
+    // so the bytes are taken from the network: the request is fetched (following the redirect, as the
+    // browser would) and handed to the browser unchanged.
+    let received: { status: number; type?: string; body: Buffer } | undefined;
+    await context.route(`${s.apiUrl}/review/**/documents/**`, async (route) => {
+      const r = await route.fetch();
+      received = { status: r.status(), type: r.headers()['content-type'], body: await r.body() };
+      await route.fulfill({ response: r });
+    });
+    await link.click();
+    await expect.poll(() => received?.status, { timeout: 10_000 }).toBe(200);
+    expect(received!.type).toBe('application/pdf');
+    expect(sha(received!.body)).toBe(sha(plan));
+    await context.close();
   });
 
   it('switches to English', async () => {
