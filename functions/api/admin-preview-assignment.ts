@@ -5,6 +5,7 @@ import { solveAssignment } from '../../shared/assignment/solve.ts';
 import { roundInstance } from '../../shared/review/round-instance.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { activeExperts, reviewRoundOf, roundEntries } from '../services/round-data.ts';
+import { missingBlindCopies } from '../services/document-access.ts';
 
 export const handler = api(roundRoutes.adminPreviewAssignment, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
@@ -19,6 +20,8 @@ export const handler = api(roundRoutes.adminPreviewAssignment, async ({ params }
       roundId: round.roundId,
       entries: entries.length,
       experts: experts.length,
+      // A blind round shows reviewers only anonymized copies: which entries lack one, and of what.
+      missingBlindCopies: round.blind ? await missingBlindCopies(entries.map((e) => e.entryId)) : [],
       ...describeSolution(instance, problem, reasons, solution, 'optimal'),
     },
   };

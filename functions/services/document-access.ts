@@ -33,3 +33,23 @@ export const requireDocument = async (entryId: string, documentId: string) => {
  */
 export const readableDocuments = async (entryId: string, blind: boolean) =>
   (await listDocuments(entryId)).filter((d) => d.status === 'CLEAN' && !d.replacedBy && d.blind === blind);
+
+/**
+ * Before a blind round: the entries that have a clean original of a document type but no clean
+ * anonymized copy of it — reviewers of a blind round would see nothing of that type. Organizers get
+ * the list from the assignment preview and the round start.
+ */
+export const missingBlindCopies = async (entryIds: string[]) => {
+  const out: Array<{ entryId: string; types: string[] }> = [];
+  for (let i = 0; i < entryIds.length; i += 25) {
+    const batch = entryIds.slice(i, i + 25);
+    const lists = await Promise.all(batch.map((id) => listDocuments(id)));
+    lists.forEach((docs, k) => {
+      const current = docs.filter((d) => d.status === 'CLEAN' && !d.replacedBy);
+      const blind = new Set(current.filter((d) => d.blind).map((d) => d.type));
+      const types = [...new Set(current.filter((d) => !d.blind && !blind.has(d.type)).map((d) => d.type))];
+      if (types.length) out.push({ entryId: batch[k]!, types });
+    });
+  }
+  return out;
+};

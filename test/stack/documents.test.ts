@@ -266,6 +266,9 @@ describe('documents: upload, check, scan, download', () => {
       token: withPlan.token,
     });
     expect(gone.status).toBe(409);
+    // The preliminary round is blind and this entry has no anonymized copy: the organizer is told before it starts.
+    const preview = await s.req('GET', `/admin/competitions/${cid}/rounds/preliminary/assignment-preview`, { admin: true });
+    expect(preview.body.missingBlindCopies).toEqual([{ entryId: withPlan.entryId, types: ['BUSINESS_PLAN'] }]);
   });
 
   it('lets a reviewer open the entry’s clean document from the review page (a blind round: only the anonymized copy), and records it', async () => {
