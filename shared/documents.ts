@@ -126,8 +126,12 @@ export interface EntryDocument {
   /** The document of the same type this one replaces (kept for the record, no longer counted). */
   replaces?: string;
   replacedBy?: string;
+  /** A scan verdict that arrived before the byte check finished; the byte check applies it. */
+  pendingScan?: ScanOutcome;
   version: number;
 }
+
+export type ScanOutcome = { status: 'CLEAN' | 'INFECTED' | 'REJECTED'; reason?: string };
 
 /** Issues with an upload request against the rules; field paths as the API reports them. */
 export const uploadIssues = (

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { now } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
-import { task, TaskError } from '../runtime/task.ts';
+import { task } from '../runtime/task.ts';
 import { parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
-import { getDocument, recordScan } from '../store/documents.ts';
+import { getDocument, parkScanResult, recordScan } from '../store/documents.ts';
 
 /** GuardDuty Malware Protection for S3's result event (only the fields used). */
 const scanResult = z.object({
@@ -25,8 +25,8 @@ const scanResult = z.object({
  * Records GuardDuty's verdict on a document: NO_THREATS_FOUND → CLEAN,
  * THREATS_FOUND → INFECTED (with the threats' names); a scan that could not
  * complete (UNSUPPORTED, ACCESS_DENIED, FAILED) → REJECTED with that reason,
- * never silently passed. A result that overtakes the upload check fails, so
- * Lambda retries it once the document is SCANNING.
+ * never silently passed. A result that overtakes the byte check is parked on
+ * the document, and the byte check applies it when it has run.
  */
 export const handler = task(scanResult, async ({ detail }) => {
   const ids = parseDocumentObjectKey(detail.s3ObjectDetails.objectKey);
@@ -35,8 +35,6 @@ export const handler = task(scanResult, async ({ detail }) => {
     logger.info('scan result for an object that is no document; ignored', { key: detail.s3ObjectDetails.objectKey });
     return { recorded: false };
   }
-  if (d.status === 'AWAITING_UPLOAD') throw new TaskError('NotReady', 'the upload check has not run yet; retry');
-  if (d.status !== 'SCANNING') return { recorded: false, status: d.status };
   const verdict = detail.scanResultDetails.scanResultStatus;
   const outcome =
     verdict === 'NO_THREATS_FOUND'
@@ -47,7 +45,14 @@ export const handler = task(scanResult, async ({ detail }) => {
             reason: `malware: ${detail.scanResultDetails.threats.map((t) => t.name).join(', ') || 'unnamed threat'}`,
           } as const)
         : ({ status: 'REJECTED', reason: `the malware scan could not complete (${verdict})` } as const);
-  const recorded = await recordScan(d, outcome, now().toISOString());
+  const at = now().toISOString();
+  let current = d;
+  if (current.status === 'AWAITING_UPLOAD') {
+    if (await parkScanResult(current, outcome, at)) return { recorded: false, status: 'PARKED' };
+    current = (await getDocument(current.entryId, current.documentId))!; // the byte check ran meanwhile
+  }
+  if (current.status !== 'SCANNING') return { recorded: false, status: current.status };
+  const recorded = await recordScan(current, outcome, at);
   if (outcome.status !== 'CLEAN') await tagRefused(d.key, detail.s3ObjectDetails.versionId, outcome.status);
   return { recorded, status: outcome.status };
 });

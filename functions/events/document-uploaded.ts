@@ -5,7 +5,7 @@ import { logger } from '../runtime/logger.ts';
 import { task } from '../runtime/task.ts';
 import { inspectObject, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
 import { getCompetition } from '../store/competitions.ts';
-import { getDocument, recordUpload } from '../store/documents.ts';
+import { getDocument, recordScan, recordUpload } from '../store/documents.ts';
 
 /** S3's "Object Created" event as EventBridge delivers it (only the fields used). */
 const objectCreated = z.object({
@@ -52,5 +52,12 @@ export const handler = task(objectCreated, async ({ detail }) => {
     now().toISOString(),
   );
   if (reason) await tagRefused(d.key, found.versionId, 'REJECTED');
+  // The scan's verdict may have arrived first and been parked on the document: apply it now.
+  const after = recorded && !reason ? await getDocument(d.entryId, d.documentId) : undefined;
+  if (after?.status === 'SCANNING' && after.pendingScan) {
+    await recordScan(after, after.pendingScan, now().toISOString());
+    if (after.pendingScan.status !== 'CLEAN') await tagRefused(d.key, found.versionId, after.pendingScan.status);
+    return { recorded, status: after.pendingScan.status };
+  }
   return { recorded, status: reason ? 'REJECTED' : 'SCANNING' };
 });

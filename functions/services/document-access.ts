@@ -8,7 +8,7 @@ import type { EntryRecord } from '../store/entries.ts';
 
 /** What an applicant (and later a reviewer) sees of a document: never the storage key. */
 export const documentView = (d: EntryDocument) => {
-  const { key: _k, version: _v, competitionId: _c, ...view } = d;
+  const { key: _k, version: _v, competitionId: _c, pendingScan: _p, ...view } = d;
   return view;
 };
 

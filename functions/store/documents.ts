@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { DocumentStatus, EntryDocument } from '../../shared/documents.ts';
+import type { DocumentStatus, EntryDocument, ScanOutcome } from '../../shared/documents.ts';
 import { conflict } from '../../shared/errors.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { transactWithAudit } from './audit.ts';
@@ -110,15 +110,29 @@ export const recordUpload = async (
 };
 
 /**
+ * A scan verdict that overtook the byte check is parked on the document (only while it still awaits
+ * its upload); the byte check applies it once it has run. False when the document moved on meanwhile.
+ */
+export const parkScanResult = async (d: EntryDocument, outcome: ScanOutcome, at: string): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [move(d, ['AWAITING_UPLOAD'], { status: 'AWAITING_UPLOAD', pendingScan: outcome }, at)],
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return false;
+    throw e;
+  }
+};
+
+/**
  * The malware scan's result. A clean document replaces the earlier clean one
  * of the same type (and blind flag) in the same transaction; both the result
  * and the replacement go on the audit record with the file's SHA-256.
  */
-export const recordScan = async (
-  d: EntryDocument,
-  outcome: { status: 'CLEAN' | 'INFECTED' | 'REJECTED'; reason?: string },
-  at: string,
-): Promise<boolean> => {
+export const recordScan = async (d: EntryDocument, outcome: ScanOutcome, at: string): Promise<boolean> => {
   const replaced =
     outcome.status === 'CLEAN'
       ? (await listDocuments(d.entryId)).filter(

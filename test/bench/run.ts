@@ -12,6 +12,7 @@ import { buildApp } from '../../infra/app-factory.ts';
 import { REPO_ROOT } from '../../infra/function.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
+import { documentsBurst } from './documents-burst.ts';
 import { auditBurst } from './audit-burst.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 
@@ -321,6 +322,7 @@ try {
   assignmentsList = [];
 
   await auditBurst(500);
+  await documentsBurst(local, 200, 5 * 1024 * 1024, 8);
 } finally {
   await local.stop();
 }

@@ -113,6 +113,23 @@ describe('DocumentUploaded (S3 Object Created → the byte check)', () => {
     expect(JSON.stringify(written()[0])).toContain('over the 1048576-byte limit');
   });
 
+  it('applies a scan verdict that arrived before it (parked on the document) once the bytes check out', async () => {
+    const parked = doc('AWAITING_UPLOAD', { pendingScan: { status: 'INFECTED', reason: 'malware: EICAR' } });
+    ddb
+      .on(GetCommand, { Key: { pk: `ENTRY#${ENTRY}`, sk: `DOC#${DOC}` } })
+      .resolvesOnce({ Item: parked })
+      .resolves({ Item: { ...parked, status: 'SCANNING', sha256: 'b'.repeat(64) } });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    s3.on(GetObjectCommand).resolves(body(PDF));
+    const { handler } = await import('../../functions/events/document-uploaded.ts');
+    expect(await handler(uploadedEvent, ctx)).toEqual({ recorded: true, status: 'INFECTED' });
+    expect(written().map((v) => Object.values(v!).find((x) => x === 'SCANNING' || x === 'INFECTED'))).toEqual([
+      'SCANNING',
+      'INFECTED',
+    ]);
+    expect(tagged()[0]).toContainEqual({ Key: 'document-status', Value: 'INFECTED' });
+  });
+
   it('changes nothing for a redelivered event (the document is past AWAITING_UPLOAD)', async () => {
     stored(doc('SCANNING'));
     const { handler } = await import('../../functions/events/document-uploaded.ts');
@@ -156,11 +173,11 @@ describe('DocumentScanned (GuardDuty’s result → the verdict)', () => {
     expect(JSON.stringify(written()[0])).toContain('could not complete (UNSUPPORTED)');
   });
 
-  it('fails a result that overtook the byte check, so Lambda retries it', async () => {
+  it('parks a result that overtook the byte check on the document', async () => {
     stored(doc('AWAITING_UPLOAD'));
     const { handler } = await import('../../functions/events/document-scanned.ts');
-    await expect(handler(scanEvent('NO_THREATS_FOUND'), ctx)).rejects.toThrow(/upload check has not run yet/);
-    expect(written()).toEqual([]);
+    expect(await handler(scanEvent('NO_THREATS_FOUND'), ctx)).toEqual({ recorded: false, status: 'PARKED' });
+    expect(written()[0]).toMatchObject({ ':f1': { status: 'CLEAN' } });
   });
 
   it('changes nothing for a redelivered result', async () => {

@@ -267,7 +267,9 @@ describe('documents: upload, check, scan, download', () => {
     });
     expect(gone.status).toBe(409);
     // The preliminary round is blind and this entry has no anonymized copy: the organizer is told before it starts.
-    const preview = await s.req('GET', `/admin/competitions/${cid}/rounds/preliminary/assignment-preview`, { admin: true });
+    const preview = await s.req('GET', `/admin/competitions/${cid}/rounds/preliminary/assignment-preview`, {
+      admin: true,
+    });
     expect(preview.body.missingBlindCopies).toEqual([{ entryId: withPlan.entryId, types: ['BUSINESS_PLAN'] }]);
   });
 
