@@ -1,6 +1,6 @@
 import {
   DeleteItemCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignmentIdOf, createAssignments, submitReview } from '../../functions/store/reviews.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
-import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
 /**
  * The hash-chained audit record on the local stack: written with every review in the same transaction,
@@ -44,11 +44,7 @@ const longChain = async () => {
 
 beforeAll(async () => {
   s = await startTestStack();
-  ddb = new DynamoDBClient({
-    endpoint: s.dynamoEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
+  ddb = rawDynamo(s);
   expect(
     (await s.req('POST', '/admin/competitions', { admin: true, body: { ...competitionFixture({ id: CID }) } })).status,
   ).toBe(201);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
-import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
 
 /**
@@ -338,13 +337,7 @@ describe('awards and the hand-off into a funded project', () => {
       'AWARDS_PUBLISHED:published',
     ]);
     // Someone with table access drops an award from the stored publication: the replay names it.
-    const ddb = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: s.dynamoEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      }),
-    );
+    const ddb = DynamoDBDocumentClient.from(rawDynamo(s));
     const Key = { pk: `COMP#${CID}`, sk: 'AWARDS' };
     const { Item } = await ddb.send(new GetCommand({ TableName: s.tableName, Key }));
     await ddb.send(new PutCommand({ TableName: s.tableName, Item: { ...Item, published: Item!.published.slice(1) } }));

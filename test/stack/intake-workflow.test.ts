@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
-import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
 /**
  * Runs the synthesized intake state machine end to end on the local stack:
@@ -30,7 +30,7 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
   });
-  deadline = Date.now() + 14_000; // room for 125 creations while other suites load the machine
+  deadline = Date.now() + 25_000; // room for 125 creations (and an index edit) while other suites load the machine
   expect(
     (await s.req('POST', '/admin/competitions', { admin: true, body: competitionFixture({ id: CID, deadline }) }))
       .status,
@@ -56,11 +56,7 @@ beforeAll(async () => {
   await s.req('POST', `/entries/${ids.withdrawn!.entryId}/withdraw`, { token: ids.withdrawn!.token });
   // An entry committed just before the close that the eventually consistent index has not
   // caught up with yet: present in the table, absent from GSI1. Screening must still see it.
-  const ddb = new DynamoDBClient({
-    endpoint: s.dynamoEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
+  const ddb = rawDynamo(s);
   await ddb.send(
     new UpdateItemCommand({
       TableName: s.tableName,

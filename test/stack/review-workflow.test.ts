@@ -1,9 +1,9 @@
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
-import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
 
 /**
@@ -198,11 +198,7 @@ describe('review round workflow', () => {
     expect(report.certificate).toBeDefined();
     expect(round.run.assignment).toMatchObject({ mode: 'assigned', totalAffinity: report.totalAffinity });
     expect(round.run.assignmentReportParts).toBe(1);
-    const ddb = new DynamoDBClient({
-      endpoint: s.dynamoEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    const ddb = rawDynamo(s);
     await ddb.send(
       new UpdateItemCommand({
         TableName: s.tableName,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditRecord, auditHash, GENESIS_HASH } from '../../shared/audit.ts';
+import { at, chain, type ChainEvent } from '../fixtures/audit-chain.ts';
 import {
   type Amendment,
   type AwardPlanInput,
@@ -11,19 +11,8 @@ import { replayAwards } from '../../shared/awards/replay.ts';
 import { type TallyRules, tallyRound } from '../../shared/review/scoring.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
 
-type Event = Omit<AuditRecord, 'shard' | 'seq' | 'prevHash' | 'hash' | 'competitionId'>;
+type Event = ChainEvent;
 
-/** Records on one chain, in order, as the store would write them. */
-const chain = (events: Event[]) => {
-  let prevHash = GENESIS_HASH;
-  return events.map((e, k) => {
-    const content = { ...e, competitionId: 'c', shard: 0, seq: k + 1, prevHash };
-    const record = { ...content, hash: auditHash(content) };
-    prevHash = record.hash;
-    return record;
-  });
-};
-const at = (m: number) => `2026-07-01T00:${String(m).padStart(2, '0')}:00.000Z`;
 const hashOf = (v: unknown) => sha256(canonicalJson(v));
 
 const rules: TallyRules = {

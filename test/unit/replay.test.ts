@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AuditRecord, auditHash, GENESIS_HASH } from '../../shared/audit.ts';
+import { at, chain } from '../fixtures/audit-chain.ts';
 import { replayRound } from '../../shared/review/replay.ts';
 import { type TallyRules, tallyRound } from '../../shared/review/scoring.ts';
 
@@ -13,17 +13,6 @@ const rules: TallyRules = {
   carryPreviousWeight: 0,
 };
 
-/** Records on one chain, in order, as the store would write them. */
-const chain = (events: Array<Omit<AuditRecord, 'shard' | 'seq' | 'prevHash' | 'hash' | 'competitionId'>>) => {
-  let prevHash = GENESIS_HASH;
-  return events.map((e, k) => {
-    const content = { ...e, competitionId: 'c', shard: 0, seq: k + 1, prevHash };
-    const record = { ...content, hash: auditHash(content) };
-    prevHash = record.hash;
-    return record;
-  });
-};
-const at = (m: number) => `2026-07-01T00:${String(m).padStart(2, '0')}:00.000Z`;
 const review = (
   type: string,
   assignment: string,
