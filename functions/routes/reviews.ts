@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { reviewFormBody } from '../../shared/review/review-form.ts';
-import type { RouteSpec } from './spec.ts';
+import { documentId, type RouteSpec } from './spec.ts';
 
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
 export const reviewRoutes = {
@@ -48,7 +48,7 @@ export const reviewRoutes = {
       'Open one of the reviewed entry’s documents: checks the link (purpose, expiry, version, round not frozen), records who opened what, and answers 303 to a presigned GET valid for five minutes (PDF inline, others as attachment)',
     params: z.strictObject({
       token: z.string().min(1).max(2048),
-      documentId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a document id'),
+      documentId,
     }),
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -32,10 +32,8 @@ export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 export const competitionParams = z.strictObject({ competitionId: slug });
 const entryId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an entry id');
 export const entryParams = z.strictObject({ entryId });
-export const documentParams = z.strictObject({
-  entryId,
-  documentId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a document id'),
-});
+export const documentId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a document id');
+export const documentParams = z.strictObject({ entryId, documentId });
 export const roundParams = z.strictObject({ competitionId: slug, roundId: roundSlug });
 export const page = {
   limit: z.coerce.number().int().min(1).max(100).default(25),
