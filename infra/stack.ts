@@ -390,8 +390,10 @@ export class CompetitionStack extends Stack {
     const scanned = new AppFunction(this, 'DocumentScanned', {
       entry: 'functions/events/document-scanned.ts',
       environment: env,
-      timeout: Duration.seconds(30),
-      description: 'Records the GuardDuty malware scan result on a document',
+      // A clean PDF is read once more to count its pages (up to 64 MB).
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+      description: 'Records the GuardDuty malware scan result on a document and a clean PDF’s page count',
     });
     for (const f of [uploaded, scanned]) grantTable(f.role, this.table.tableArn, [], 'readWrite');
     uploaded.role.addToPrincipalPolicy(
@@ -407,6 +409,9 @@ export class CompetitionStack extends Stack {
           's3:PutObjectVersionTagging',
           's3:GetObjectTagging',
           's3:GetObjectVersionTagging',
+          // Reading is still gated by the bucket policy: only objects tagged NO_THREATS_FOUND.
+          's3:GetObject',
+          's3:GetObjectVersion',
         ],
         resources: [bucket.arnForObjects('entries/*')],
       }),

@@ -73,6 +73,16 @@ export const documentRules = z.strictObject({
   allowVideo: z.boolean().default(false),
   /** Documents an entry may hold at once (a replacement does not count twice). */
   maxPerEntry: z.number().int().min(1).max(50).default(10),
+  /**
+   * The document types a blind round needs an anonymized copy of (its reviewers see only copies);
+   * an entry holding an original of one of these without a copy is reported before the round starts.
+   * Every type unless the competition narrows it (a patent, say, names its holder by nature).
+   */
+  blindCopies: z
+    .array(z.enum(DOCUMENT_TYPES))
+    .max(DOCUMENT_TYPES.length)
+    .refine((t) => new Set(t).size === t.length, 'must not repeat a type')
+    .default([...DOCUMENT_TYPES]),
 });
 export type DocumentRules = z.infer<typeof documentRules>;
 
@@ -121,6 +131,8 @@ export interface EntryDocument {
   sha256?: string;
   versionId?: string;
   scannedAt?: string;
+  /** A clean PDF's page count, where it could be read (shown to reviewers and sponsors). */
+  pages?: number;
   /** Why a document was rejected or what the scan found. */
   reason?: string;
   /** The document of the same type this one replaces (kept for the record, no longer counted). */

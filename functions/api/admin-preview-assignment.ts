@@ -21,7 +21,12 @@ export const handler = api(roundRoutes.adminPreviewAssignment, async ({ params }
       entries: entries.length,
       experts: experts.length,
       // A blind round shows reviewers only anonymized copies: which entries lack one, and of what.
-      missingBlindCopies: round.blind ? await missingBlindCopies(entries.map((e) => e.entryId)) : [],
+      missingBlindCopies: round.blind
+        ? await missingBlindCopies(
+            competition,
+            entries.map((e) => e.entryId),
+          )
+        : [],
       ...describeSolution(instance, problem, reasons, solution, 'optimal'),
     },
   };

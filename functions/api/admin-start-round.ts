@@ -42,6 +42,12 @@ export const handler = idempotentApi(roundRoutes.adminStartRound, async ({ param
   const entries = await roundEntries(competition, round.roundId);
   return {
     ...started,
-    body: { ...started.body, missingBlindCopies: await missingBlindCopies(entries.map((e) => e.entryId)) },
+    body: {
+      ...started.body,
+      missingBlindCopies: await missingBlindCopies(
+        competition,
+        entries.map((e) => e.entryId),
+      ),
+    },
   };
 });

@@ -23,6 +23,7 @@ export const handler = api(reviewRoutes.getReviewDocument, async ({ params }) =>
   if (!d) throw new AppError(404, 'NOT_FOUND', 'Document was not found');
   await recordDocumentAccess(link.entry.entryId, {
     documentId: d.documentId,
+    reader: 'REVIEWER',
     assignmentId: link.assignment.assignmentId,
     expertEmail: link.assignment.expertEmail,
     roundId: link.assignment.roundId,

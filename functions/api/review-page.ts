@@ -20,6 +20,7 @@ export const handler = api(reviewRoutes.getReviewPage, async ({ params, query, e
     type: d.type,
     ...(blind ? {} : { name: d.fileName }),
     size: d.actualSize ?? d.size,
+    ...(d.pages ? { pages: d.pages } : {}),
     href: `${event.rawPath}/documents/${d.documentId}`,
   }));
   return {

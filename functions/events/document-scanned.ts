@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { now } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
 import { task } from '../runtime/task.ts';
-import { parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
+import { notePageCount, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
 import { getDocument, parkScanResult, recordScan } from '../store/documents.ts';
 
 /** GuardDuty Malware Protection for S3's result event (only the fields used). */
@@ -54,5 +54,6 @@ export const handler = task(scanResult, async ({ detail }) => {
   if (current.status !== 'SCANNING') return { recorded: false, status: current.status };
   const recorded = await recordScan(current, outcome, at);
   if (outcome.status !== 'CLEAN') await tagRefused(d.key, detail.s3ObjectDetails.versionId, outcome.status);
+  else if (recorded) await notePageCount(current);
   return { recorded, status: outcome.status };
 });

@@ -3,7 +3,7 @@ import { contentMismatch, limitBytes } from '../../shared/documents.ts';
 import { now } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
 import { task } from '../runtime/task.ts';
-import { inspectObject, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
+import { inspectObject, notePageCount, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getDocument, recordScan, recordUpload } from '../store/documents.ts';
 
@@ -57,6 +57,7 @@ export const handler = task(objectCreated, async ({ detail }) => {
   if (after?.status === 'SCANNING' && after.pendingScan) {
     await recordScan(after, after.pendingScan, now().toISOString());
     if (after.pendingScan.status !== 'CLEAN') await tagRefused(d.key, found.versionId, after.pendingScan.status);
+    else await notePageCount(after);
     return { recorded, status: after.pendingScan.status };
   }
   return { recorded, status: reason ? 'REJECTED' : 'SCANNING' };

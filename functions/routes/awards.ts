@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { awardDecision, meetingDecision, projectEventBody } from '../../shared/awards/decision.ts';
 import { slug } from '../../shared/ids.ts';
-import { competitionParams, type RouteSpec } from './spec.ts';
+import { competitionParams, documentId, type RouteSpec } from './spec.ts';
 
 const tokenParams = z.strictObject({ token: z.string().min(1).max(2048) });
 const projectParams = z.strictObject({
@@ -83,6 +83,19 @@ export const awardRoutes = {
     summary: 'The sponsor’s confirmation page for its challenge track’s winners (HTML; changes nothing)',
     params: tokenParams,
     query: langQuery,
+  },
+  getSponsorDocument: {
+    method: 'GET',
+    path: '/sponsor-confirmations/{token}/documents/{documentId}',
+    entry: 'functions/api/sponsor-document.ts',
+    auth: 'link',
+    okStatus: 200,
+    table: 'readWrite',
+    signsLinks: true,
+    documents: 'read',
+    summary:
+      'Open a document of one of the winners the sponsor confirms: checks the link (purpose, expiry, version), records the opening, and answers 303 to a presigned GET valid for five minutes',
+    params: z.strictObject({ token: tokenParams.shape.token, documentId }),
   },
   postSponsorConfirmation: {
     method: 'POST',

@@ -35,11 +35,20 @@ export const readableDocuments = async (entryId: string, blind: boolean) =>
   (await listDocuments(entryId)).filter((d) => d.status === 'CLEAN' && !d.replacedBy && d.blind === blind);
 
 /**
- * Before a blind round: the entries that have a clean original of a document type but no clean
- * anonymized copy of it — reviewers of a blind round would see nothing of that type. Organizers get
- * the list from the assignment preview and the round start.
+ * A challenge sponsor confirming its winners (揭榜挂帅) reads the solutions' originals, like a
+ * reviewer of an open round: clean and current documents of exactly the winners its link names.
  */
-export const missingBlindCopies = async (entryIds: string[]) => {
+export const winnersDocuments = async (entryIds: string[]) =>
+  new Map(await Promise.all(entryIds.map(async (id) => [id, await readableDocuments(id, false)] as const)));
+
+/**
+ * Before a blind round: the entries that have a clean original of a document type the competition
+ * wants anonymized (`documents.blindCopies`) but no clean anonymized copy of it — reviewers of a blind
+ * round would see nothing of that type. Organizers get the list from the assignment preview and the
+ * round start.
+ */
+export const missingBlindCopies = async (competition: Competition, entryIds: string[]) => {
+  const wanted = new Set<string>(competition.documents.blindCopies);
   const out: Array<{ entryId: string; types: string[] }> = [];
   for (let i = 0; i < entryIds.length; i += 25) {
     const batch = entryIds.slice(i, i + 25);
@@ -47,7 +56,8 @@ export const missingBlindCopies = async (entryIds: string[]) => {
     lists.forEach((docs, k) => {
       const current = docs.filter((d) => d.status === 'CLEAN' && !d.replacedBy);
       const blind = new Set(current.filter((d) => d.blind).map((d) => d.type));
-      const types = [...new Set(current.filter((d) => !d.blind && !blind.has(d.type)).map((d) => d.type))];
+      const originals = current.filter((d) => !d.blind && wanted.has(d.type) && !blind.has(d.type));
+      const types = [...new Set(originals.map((d) => d.type))];
       if (types.length) out.push({ entryId: batch[k]!, types });
     });
   }

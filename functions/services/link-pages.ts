@@ -1,4 +1,5 @@
 import type { SponsorPageModel } from '../../shared/awards/pages.ts';
+import type { EntryDocument } from '../../shared/documents.ts';
 import { renderReviewPage, type Lang, type ReviewPageModel } from '../../shared/review/page.ts';
 import { reviewerView } from '../../shared/review/review-form.ts';
 import type { OpenedReview, OpenedSponsorConfirmation } from './signed-links.ts';
@@ -23,8 +24,16 @@ export const reviewPage = (
     ...rest,
   });
 
-/** What the sponsor's page shows: the track's need and the proposed tier winners with their final scores. */
-export const sponsorPageModel = (link: OpenedSponsorConfirmation, lang: Lang, action: string): SponsorPageModel => {
+/**
+ * What the sponsor's page shows: the track's need and the proposed tier winners with their final
+ * scores and the solutions' documents (`documents` by entry id, from `winnersDocuments`).
+ */
+export const sponsorPageModel = (
+  link: OpenedSponsorConfirmation,
+  lang: Lang,
+  action: string,
+  documents: Map<string, EntryDocument[]>,
+): SponsorPageModel => {
   const { competition, awards, confirmation: c } = link;
   const track = competition.tracks.find((t) => t.trackId === c.trackId)!;
   const score = new Map(awards.proposal.ranking.map((r) => [r.entryId, r.score]));
@@ -45,6 +54,13 @@ export const sponsorPageModel = (link: OpenedSponsorConfirmation, lang: Lang, ac
         title: awards.entries[id]?.title ?? id,
         organizationName: awards.entries[id]?.organizationName ?? '',
         score: score.get(id) ?? 0,
+        files: (documents.get(id) ?? []).map((d) => ({
+          type: d.type,
+          name: d.fileName,
+          size: d.actualSize ?? d.size,
+          ...(d.pages ? { pages: d.pages } : {}),
+          href: `${action}/documents/${d.documentId}`,
+        })),
       };
     }),
     closesAt: awards.confirmationClosesAt ?? '',

@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DocumentStatus, EntryDocument, ScanOutcome } from '../../shared/documents.ts';
 import { conflict } from '../../shared/errors.ts';
@@ -199,21 +205,34 @@ export const markDeleted = async (d: EntryDocument, at: string): Promise<void> =
   }
 };
 
-export interface DocumentAccess {
-  documentId: string;
-  /** Who opened it: the assignment (and its expert) whose link was used. */
-  assignmentId: string;
-  expertEmail: string;
-  roundId: string;
-  at: string;
-}
+/** Notes a clean document's page count (informational: no status change, no audit entry). */
+export const recordPages = async (d: EntryDocument, pages: number): Promise<void> => {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: documentKey(d.entryId, d.documentId),
+      UpdateExpression: 'SET pages = :p',
+      ConditionExpression: '#s = :clean',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':p': pages, ':clean': 'CLEAN' },
+    }),
+  );
+};
 
-/** Records that a reviewer opened a document (organizers see who opened what, and when). */
+/** Who opened a document, and through which link: a reviewer's assignment or a sponsor's confirmation. */
+export type DocumentAccess = { documentId: string; at: string } & (
+  | { reader: 'REVIEWER'; assignmentId: string; expertEmail: string; roundId: string }
+  | { reader: 'SPONSOR'; trackId: string; sponsorName: string; sponsorEmail?: string }
+);
+
+const readerId = (a: DocumentAccess) => (a.reader === 'REVIEWER' ? a.assignmentId : `SPONSOR-${a.trackId}`);
+
+/** Records that a reviewer or a sponsor opened a document (organizers see who opened what, and when). */
 export const recordDocumentAccess = async (entryId: string, access: DocumentAccess): Promise<void> => {
   await documentClient().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...documentAccessKey(entryId, access.at, access.assignmentId, access.documentId), entryId, ...access },
+      Item: { ...documentAccessKey(entryId, access.at, readerId(access), access.documentId), entryId, ...access },
     }),
   );
 };

@@ -11,7 +11,7 @@ import { validationError } from '../../shared/errors.ts';
  * | entry                | ENTRY#<entryId>                      | ENTRY            | COMP#<cid>#TRACK#<tid>#STATUS#<status>   | <entryId>            |
  * | submission register  | SUBMITTED#<cid>#<tid>#<shard 0-7>   | <entryId>        |                                          |                      |
  * | entry document       | ENTRY#<entryId>                      | DOC#<documentId> |                                          |                      |
- * | document opened      | ENTRY#<entryId>                      | DOCREAD#<at>#<assignmentId>#<documentId> |                  |                      |
+ * | document opened      | ENTRY#<entryId>                      | DOCREAD#<at>#<readerId>#<documentId>     |                  |                      |
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
@@ -40,9 +40,10 @@ export const documentKey = (entryId: string, documentId: string) => ({
   pk: `ENTRY#${entryId}`,
   sk: `DOC#${documentId}`,
 });
-export const documentAccessKey = (entryId: string, at: string, assignmentId: string, documentId: string) => ({
+/** One opening of a document; `readerId` is the review assignment or `SPONSOR-<trackId>` whose link was used. */
+export const documentAccessKey = (entryId: string, at: string, readerId: string, documentId: string) => ({
   pk: `ENTRY#${entryId}`,
-  sk: `DOCREAD#${at}#${assignmentId}#${documentId}`,
+  sk: `DOCREAD#${at}#${readerId}#${documentId}`,
 });
 export const entryIndexKey = (competitionId: string, trackId: string, status: string) =>
   `COMP#${competitionId}#TRACK#${trackId}#STATUS#${status}`;

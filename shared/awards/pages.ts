@@ -1,5 +1,5 @@
 import { escapeHtml as h } from '../text.ts';
-import { layout, type Lang } from '../review/page.ts';
+import { fileList, layout, type Lang, type PageFile } from '../review/page.ts';
 
 /**
  * The two signed-link pages of the award stage, server-rendered and usable
@@ -18,7 +18,14 @@ export interface SponsorPageModel {
   competitionTitle: { zh: string; en?: string };
   trackName: { zh: string; en?: string };
   need: { zh: string; en?: string };
-  winners: Array<{ awardName: { zh: string; en?: string }; title: string; organizationName: string; score: number }>;
+  /** Each proposed winner with the solution's clean documents, opened through the sponsor's own link. */
+  winners: Array<{
+    awardName: { zh: string; en?: string };
+    title: string;
+    organizationName: string;
+    score: number;
+    files: PageFile[];
+  }>;
   closesAt: string;
   status: 'PENDING' | 'CONFIRMED' | 'DECLINED' | 'TIMED_OUT';
   reason?: string;
@@ -29,7 +36,7 @@ export const renderSponsorPage = (m: SponsorPageModel) => {
   const winners = m.winners
     .map(
       (w) =>
-        `<li><strong>${h(pick(w.awardName, m.lang))}</strong> — ${h(w.title)} (${h(w.organizationName)}) · ${en ? 'final score' : '决赛得分'} ${w.score}</li>`,
+        `<li><strong>${h(pick(w.awardName, m.lang))}</strong> — ${h(w.title)} (${h(w.organizationName)}) · ${en ? 'final score' : '决赛得分'} ${w.score}${w.files.length ? fileList(w.files, m.lang) : `<p class="muted">${en ? 'No documents' : '未提交材料'}</p>`}</li>`,
     )
     .join('');
   const answered =

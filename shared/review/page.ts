@@ -69,6 +69,16 @@ const T = {
   },
 } as const;
 
+/** A document a link page lists: opened through the link's own document route. */
+export interface PageFile {
+  type: string;
+  name?: string;
+  size: number;
+  /** A PDF's page count, where it could be read. */
+  pages?: number;
+  href: string;
+}
+
 export interface ReviewPageModel {
   lang: Lang;
   action: string;
@@ -81,7 +91,7 @@ export interface ReviewPageModel {
   frozen?: boolean;
   entry: ReturnType<typeof reviewerView>;
   /** The entry's uploaded documents scanned clean (in a blind round, only the anonymized copies), each with its link. */
-  files?: Array<{ type: string; name?: string; size: number; href: string }>;
+  files?: PageFile[];
   criteria: Array<Criterion & { name: { zh: string; en?: string } }>;
   values: { scores: Record<string, number | string>; comment?: string };
   status?: 'saved' | 'submitted' | 'declined';
@@ -116,6 +126,15 @@ export const layout = (lang: Lang, title: string, body: string) => `<!doctype ht
 const sizeLabel = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
+/** The list of documents on a link page (review, sponsor confirmation). */
+export const fileList = (files: PageFile[], lang: Lang) =>
+  `<ul class="files">${files
+    .map(
+      (f) =>
+        `<li><a href="${h(f.href)}" rel="noopener" target="_blank">${h(documentLabel(f.type, lang))}${f.name ? ` · ${h(f.name)}` : ''}</a> <span class="muted">(${f.pages ? `${f.pages} ${lang === 'en' ? (f.pages === 1 ? 'page' : 'pages') : '页'} · ` : ''}${h(sizeLabel(f.size))})</span></li>`,
+    )
+    .join('')}</ul>`;
+
 export const renderReviewPage = (m: ReviewPageModel): string => {
   const t = T[m.lang];
   const err = new Map((m.errors ?? []).map((e) => [e.path, e.message]));
@@ -146,7 +165,7 @@ ${entry.solution ? `<h3>${h(t.solution)}</h3><p>${h(entry.solution)}</p>` : ''}
 ${entry.keywords.length ? `<p><b>${h(t.keywords)}:</b> ${entry.keywords.map(h).join(', ')}</p>` : ''}
 ${
   m.files?.length
-    ? `<h3>${h(t.documents)}</h3><ul class="files">${m.files.map((f) => `<li><a href="${h(f.href)}" rel="noopener" target="_blank">${h(documentLabel(f.type, m.lang))}${f.name ? ` · ${h(f.name)}` : ''}</a> <span class="muted">(${h(sizeLabel(f.size))})</span></li>`).join('')}</ul>`
+    ? `<h3>${h(t.documents)}</h3>${fileList(m.files, m.lang)}`
     : `<p><b>${h(t.documents)}:</b> ${h(t.noDocuments)}</p>`
 }
 </section>

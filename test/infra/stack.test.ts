@@ -180,6 +180,7 @@ describe('CDK stack', () => {
       'GetReviewDocumentFunctionFn',
       'GetReviewPageFunctionFn',
       'GetSponsorConfirmationFunctionFn',
+      'GetSponsorDocumentFunctionFn',
       'PostAppointmentFunctionFn',
       'PostReviewFunctionFn',
       'PostSponsorConfirmationFunctionFn',

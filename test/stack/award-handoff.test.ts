@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
+import { documentClient, PDF } from '../fixtures/documents.ts';
 import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
 
@@ -20,6 +21,8 @@ let s: TestStack;
 let sfn: SFNClient;
 const CID = 'aw-e2e';
 const ids: Record<string, { entryId: string; token: string }> = {};
+/** The challenge solver's business plan, which the sponsor reads before confirming. */
+const SOLUTION_PDF = Buffer.concat([PDF, Buffer.from('% 药丁公司的方案\n')]);
 
 const post = async (url: string, form: Record<string, string>) =>
   fetch(url, {
@@ -40,7 +43,7 @@ const setupCompetition = async (
   const CID = cid;
   const ids = out;
   const now = Date.now();
-  const base = competitionFixture({ id: CID, deadline: now + 3000 });
+  const base = competitionFixture({ id: CID, deadline: now + 4000 });
   const iso = (t: number) => new Date(t).toISOString();
   const config = {
     ...base,
@@ -49,7 +52,7 @@ const setupCompetition = async (
       base.rounds[0],
       {
         ...(base.rounds[1] as object),
-        reviewOpensAt: iso(now + 3001),
+        reviewOpensAt: iso(now + 4001),
         reviewClosesAt: iso(now + 600_000),
         reviewersPerEntry: 2,
         aggregation: { kind: 'mean' },
@@ -101,6 +104,8 @@ const setupCompetition = async (
     });
     expect(r.status).toBe(201);
     ids[key] = { entryId: r.body.entry.entryId, token: r.body.accessToken };
+    // The challenge solver and one open-track entry upload a business plan before the deadline.
+    if (key === 'B' || key === 'D') await documentClient(s).upload(ids[key], key === 'D' ? SOLUTION_PDF : PDF);
   }
   const intake = await s.req('POST', `/admin/competitions/${CID}/rounds/intake/start`, { admin: true });
   expect((await s.sfn.waitFor(intake.body.executionArn, 60_000)).status).toBe('SUCCEEDED');
@@ -265,7 +270,29 @@ describe('awards and the hand-off into a funded project', () => {
     expect(request!.expertEmail).toBe('needs@example.com');
     const page = await fetch(request!.links[0]!.url!);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('药丁公司的方案');
+    const html = await page.text();
+    expect(html).toContain('药丁公司的方案');
+    // The sponsor reads the winning solution's business plan through its own link (揭榜挂帅).
+    const [solution] = await documentClient(s).list(ids.D!);
+    const href = new URL(`${new URL(request!.links[0]!.url!).pathname}/documents/${solution!.documentId}`, s.apiUrl);
+    expect(html).toContain(`${href.pathname}`);
+    const opened = await fetch(href, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    const bytes = Buffer.from(await (await fetch(opened.headers.get('location')!)).arrayBuffer());
+    expect(bytes.equals(SOLUTION_PDF)).toBe(true);
+    // … and nothing of an entry its track did not award.
+    const [other] = await documentClient(s).list(ids.B!);
+    const refused = await fetch(new URL(`${href.pathname.replace(/[^/]+$/, '')}${other!.documentId}`, s.apiUrl));
+    expect(refused.status).toBe(404);
+    const { accesses } = (await s.req('GET', `/admin/entries/${ids.D!.entryId}/documents`, { admin: true })).body;
+    expect(accesses).toEqual([
+      expect.objectContaining({
+        reader: 'SPONSOR',
+        trackId: 'biomed-need-01',
+        sponsorEmail: 'needs@example.com',
+        documentId: solution!.documentId,
+      }),
+    ]);
     const tampered = await fetch(`${request!.links[0]!.url!.slice(0, -3)}AAA`);
     expect(tampered.status).toBe(404);
     expect((await post(request!.links[0]!.url!, { action: 'decline' })).status).toBe(422); // a reason is required

@@ -6,6 +6,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { documentClient, PDF, pdfWithPages, postForm, type EntryAccess } from '../fixtures/documents.ts';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { signLink } from '../../shared/links.ts';
 import { assignmentIdOf, createAssignments } from '../../functions/store/reviews.ts';
@@ -19,13 +20,9 @@ import { advanceRound, freezeRound } from '../../functions/store/rounds.ts';
  */
 let s: TestStack;
 const CID = 'docs-test';
-let entry: { entryId: string; token: string };
+let entry: EntryAccess;
+let docs: ReturnType<typeof documentClient>;
 
-const PDF = Buffer.concat([
-  Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj\n'),
-  Buffer.alloc(2000, 32),
-  Buffer.from('\n%%EOF\n'),
-]);
 /** A real 1×1 PNG. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -34,51 +31,14 @@ const PNG = Buffer.from(
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const request = (body: Record<string, unknown>, e = entry) =>
-  s.req('POST', `/entries/${e.entryId}/documents`, { token: e.token, body });
-const documents = async (e = entry) =>
-  (await s.req('GET', `/entries/${e.entryId}/documents`, { token: e.token })).body.documents as Array<
-    Record<string, any>
-  >;
-/** What `curl -F` sends: the policy's fields, then the file. */
-const postForm = async (
-  upload: { url: string; fields: Record<string, string> },
-  file: Buffer,
-  extra: Record<string, string> = {},
-) => {
-  const form = new FormData();
-  for (const [k, v] of Object.entries({ ...upload.fields, ...extra })) form.append(k, v);
-  form.append('file', new Blob([file]), 'upload.bin');
-  const r = await fetch(upload.url, { method: 'POST', body: form });
-  return { status: r.status, text: await r.text() };
-};
-const settled = async (documentId: string, e = entry) => {
-  let d: Record<string, any> | undefined;
-  await expect
-    .poll(
-      async () => {
-        d = (await documents(e)).find((x) => x.documentId === documentId);
-        return d?.status;
-      },
-      { timeout: 15_000, interval: 100 },
-    )
-    .toMatch(/^(CLEAN|INFECTED|REJECTED)$/);
-  return d!;
-};
-const upload = async (file: Buffer, body: Record<string, unknown> = {}) => {
-  const r = await request({
-    type: 'BUSINESS_PLAN',
-    fileName: '商业计划书.pdf',
-    contentType: 'application/pdf',
-    size: file.length,
-    ...body,
-  });
-  expect(r.status).toBe(201);
-  return { ...r.body, posted: await postForm(r.body.upload, file) };
-};
+const request = (body: Record<string, unknown>, e = entry) => docs.request(e, body);
+const documents = (e = entry) => docs.list(e);
+const settled = (documentId: string, e = entry) => docs.settled(e, documentId);
+const upload = (file: Buffer, body: Record<string, unknown> = {}) => docs.upload(entry, file, body);
 
 beforeAll(async () => {
   s = await startTestStack();
+  docs = documentClient(s);
   const competition = { ...competitionFixture({ id: CID }), documents: { limitsMb: { BUSINESS_PLAN: 1 } } };
   expect((await s.req('POST', '/admin/competitions', { admin: true, body: competition })).status).toBe(201);
   const r = await s.req('POST', `/competitions/${CID}/entries`, { body: demoEntry({ submit: false }) });
@@ -100,6 +60,7 @@ describe('documents: upload, check, scan, download', () => {
     expect(r.posted.status).toBe(204);
     const d = await settled(r.document.documentId);
     expect(d).toMatchObject({ status: 'CLEAN', actualSize: PDF.length, sha256: sha(PDF) });
+    expect(d.pages).toBeUndefined(); // this minimal PDF has no page tree: its page count is not known
     const download = await fetch(`${s.apiUrl}/entries/${entry.entryId}/documents/${d.documentId}/download`, {
       headers: { authorization: `Bearer ${entry.token}` },
       redirect: 'manual',
@@ -230,7 +191,11 @@ describe('documents: upload, check, scan, download', () => {
   it('screening counts only a clean upload; after the deadline documents can no longer change', async () => {
     const cid = 'docs-screen';
     const deadline = Date.now() + 8000;
-    const competition = competitionFixture({ id: cid, deadline, requireBusinessPlan: true });
+    const competition = {
+      ...competitionFixture({ id: cid, deadline, requireBusinessPlan: true }),
+      // Blind rounds need an anonymized business plan; a patent names its holder by nature and is not asked for.
+      documents: { blindCopies: ['BUSINESS_PLAN'] },
+    };
     expect((await s.req('POST', '/admin/competitions', { admin: true, body: competition })).status).toBe(201);
     const create = async (name: string) => {
       const r = await s.req('POST', `/competitions/${cid}/entries`, {
@@ -247,6 +212,8 @@ describe('documents: upload, check, scan, download', () => {
     );
     expect((await postForm(r.body.upload, PDF)).status).toBe(204);
     expect((await settled(r.body.document.documentId, withPlan)).status).toBe('CLEAN');
+    const patent = await docs.upload(withPlan, PDF, { type: 'PATENT', fileName: 'patent.pdf' });
+    expect((await settled(patent.document.documentId, withPlan)).status).toBe('CLEAN');
 
     const start = await s.req('POST', `/admin/competitions/${cid}/rounds/intake/start`, { admin: true });
     expect((await s.sfn.waitFor(start.body.executionArn, 60_000)).status).toBe('SUCCEEDED');
@@ -266,7 +233,8 @@ describe('documents: upload, check, scan, download', () => {
       token: withPlan.token,
     });
     expect(gone.status).toBe(409);
-    // The preliminary round is blind and this entry has no anonymized copy: the organizer is told before it starts.
+    // The preliminary round is blind and this entry has no anonymized business plan: the organizer is told
+    // before it starts (the patent's missing copy is not asked for).
     const preview = await s.req('GET', `/admin/competitions/${cid}/rounds/preliminary/assignment-preview`, {
       admin: true,
     });
@@ -275,9 +243,13 @@ describe('documents: upload, check, scan, download', () => {
 
   it('lets a reviewer open the entry’s clean document from the review page (a blind round: only the anonymized copy), and records it', async () => {
     // The preliminary round is blind: upload an anonymized copy beside the original.
-    const blindCopy = Buffer.concat([PDF, Buffer.from('% anonymized copy\n')]);
+    const blindCopy = await pdfWithPages(3, 'anonymized copy');
     const r = await upload(blindCopy, { fileName: '商业计划书（匿名版）.pdf', blind: true });
     expect((await settled(r.document.documentId)).status).toBe('CLEAN');
+    // After the clean verdict the scan step reads the PDF's page count (shown to the reviewer below).
+    await expect
+      .poll(async () => (await documents()).find((x) => x.documentId === r.document.documentId)?.pages)
+      .toBe(3);
     const expert = 'reader@example.com';
     await createAssignments(
       CID,
@@ -304,6 +276,7 @@ describe('documents: upload, check, scan, download', () => {
     const hrefs = [...page.matchAll(/href="(\/review\/[^"]+\/documents\/[^"]+)"/g)].map((m) => m[1]!);
     expect(hrefs).toEqual([`/review/${token}/documents/${r.document.documentId}`]); // the original is not listed
     expect(page).not.toContain('商业计划书（匿名版）.pdf'); // nor any file name, in a blind round
+    expect(page).toContain('3 页');
     const opened = await fetch(`${s.apiUrl}${hrefs[0]}`, { redirect: 'manual' });
     expect(opened.status).toBe(303);
     const bytes = Buffer.from(await (await fetch(opened.headers.get('location')!)).arrayBuffer());
@@ -315,7 +288,12 @@ describe('documents: upload, check, scan, download', () => {
     ).toBe(404);
     const seen = (await s.req('GET', `/admin/entries/${entry.entryId}/documents`, { admin: true })).body.accesses;
     expect(seen).toEqual([
-      expect.objectContaining({ documentId: r.document.documentId, assignmentId, expertEmail: expert }),
+      expect.objectContaining({
+        reader: 'REVIEWER',
+        documentId: r.document.documentId,
+        assignmentId,
+        expertEmail: expert,
+      }),
     ]);
     // Once the round is tallied (frozen), its documents are closed too.
     await freezeRound(CID, 'preliminary', new Date());
