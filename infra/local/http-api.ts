@@ -5,8 +5,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { LocalLambdas } from './lambdas.ts';
 import type { LocalRoute } from './template.ts';
 
-/** API Gateway's own payload cap for HTTP APIs. */
+/** API Gateway's own payload cap for HTTP APIs (413 above it; the function's 6 MB apply below it). */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+const TIMED_OUT = Symbol('integration timeout');
 const LOCAL_ADMIN_ARN = 'arn:aws:iam::000000000000:user/local-admin';
 const TEXT_TYPES = /^(text\/|application\/(json|.*\+json|xml|x-www-form-urlencoded|javascript))/i;
 
@@ -150,11 +151,20 @@ export const startHttpApi = async (opts: {
         body: raw.length ? (isText ? raw.toString('utf8') : raw.toString('base64')) : undefined,
         isBase64Encoded: raw.length > 0 && !isText,
       };
+      // The integration timeout (30 s): API Gateway answers 503 and stops waiting; the function runs on.
+      let timer: NodeJS.Timeout | undefined;
+      const integrationTimeout = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), route.timeoutMs);
+      });
       try {
-        const result = (await opts.lambdas.invoke(route.functionArn, event)) as
+        const invoked = opts.lambdas.invoke(route.functionArn, event);
+        invoked.catch(() => undefined); // settled after the timeout: nobody waits any more
+        const result = (await Promise.race([invoked, integrationTimeout])) as
           | APIGatewayProxyStructuredResultV2
           | string
-          | null;
+          | null
+          | typeof TIMED_OUT;
+        if (result === TIMED_OUT) return send(503, JSON.stringify({ message: 'Service Unavailable' }));
         if (result && typeof result === 'object' && 'statusCode' in result) {
           const body = result.body ?? '';
           const out: Record<string, string> = { ...(result.headers as Record<string, string>) };
@@ -166,7 +176,10 @@ export const startHttpApi = async (opts: {
           send(200, typeof result === 'string' ? result : JSON.stringify(result));
         }
       } catch {
+        // A failed invocation — an error, a timeout, a request or response over Lambda's 6 MB limits.
         send(500, JSON.stringify({ message: 'Internal Server Error' }));
+      } finally {
+        clearTimeout(timer);
       }
     });
   });

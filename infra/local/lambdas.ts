@@ -7,6 +7,10 @@ import type { LocalFunction } from './template.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** Lambda's synchronous invocation limits: 6 MB for the request and for the response payload. */
+export const LAMBDA_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+export const LAMBDA_MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+
 /** What a failed invocation looks like to callers, as in Lambda's error payload. */
 export class LambdaInvocationError extends Error {
   constructor(
@@ -63,10 +67,20 @@ export class LocalLambdas {
     return h;
   }
 
-  /** Invokes like Lambda: the handler's result, or a LambdaInvocationError (including a timeout). */
+  /**
+   * Invokes like Lambda (synchronously): the handler's result, or a LambdaInvocationError — a
+   * timeout, or a request or response over Lambda's 6 MB payload limits, as Lambda refuses them.
+   */
   async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
     const f = this.byArn.get(this.key(nameOrArn));
     if (!f) throw new LambdaInvocationError('ResourceNotFoundException', `Function not found: ${nameOrArn}`);
+    // Events cross a JSON boundary in AWS; do the same so no object is shared by reference.
+    const payload = JSON.stringify(event ?? null);
+    if (Buffer.byteLength(payload) > LAMBDA_MAX_REQUEST_BYTES)
+      throw new LambdaInvocationError(
+        'RequestEntityTooLargeException',
+        `${Buffer.byteLength(payload)} byte payload is too large for the RequestResponse invocation type (limit ${LAMBDA_MAX_REQUEST_BYTES} bytes)`,
+      );
     const handler = await this.handler(f);
     const deadline = Date.now() + f.timeoutSeconds * 1000;
     const context = {
@@ -90,10 +104,10 @@ export class LocalLambdas {
         f.timeoutSeconds * 1000,
       );
     });
+    let out: string;
     try {
-      // Events cross a JSON boundary in AWS; do the same so no object is shared by reference.
-      const result = await Promise.race([handler(JSON.parse(JSON.stringify(event ?? null)), context), timeout]);
-      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      const result = await Promise.race([handler(JSON.parse(payload), context), timeout]);
+      out = JSON.stringify(result ?? null);
     } catch (e) {
       if (e instanceof LambdaInvocationError) throw e;
       const err = e as Error;
@@ -101,5 +115,11 @@ export class LocalLambdas {
     } finally {
       clearTimeout(timer);
     }
+    if (Buffer.byteLength(out) > LAMBDA_MAX_RESPONSE_BYTES)
+      throw new LambdaInvocationError(
+        'Function.ResponseSizeTooLarge',
+        `Response payload size exceeded maximum allowed payload size (${LAMBDA_MAX_RESPONSE_BYTES} bytes).`,
+      );
+    return JSON.parse(out);
   }
 }

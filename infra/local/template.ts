@@ -20,6 +20,9 @@ export interface Template {
   Resources: Record<string, Resource>;
 }
 
+/** An HTTP API's integration timeout when the template sets none (also its maximum). */
+export const HTTP_API_MAX_INTEGRATION_MS = 30_000;
+
 export interface LocalFunction {
   logicalId: string;
   arn: string;
@@ -32,6 +35,8 @@ export interface LocalRoute {
   path: string;
   iam: boolean;
   functionArn: string;
+  /** The integration's timeout (HTTP APIs: at most and by default 30 s). */
+  timeoutMs: number;
 }
 export interface LocalTable {
   logicalId: string;
@@ -218,16 +223,19 @@ export const readModel = (t: Template): LocalModel => {
   const integrations = new Map(
     ofType(t, 'AWS::ApiGatewayV2::Integration').map(([id, r]) => [
       id,
-      resolve(t, r.Properties!.IntegrationUri!) as string,
+      {
+        functionArn: resolve(t, r.Properties!.IntegrationUri!) as string,
+        timeoutMs: Number(r.Properties!.TimeoutInMillis ?? HTTP_API_MAX_INTEGRATION_MS),
+      },
     ]),
   );
   const routes = ofType(t, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = r.Properties!;
     const [method, path] = (p.RouteKey as string).split(' ') as [string, string];
     const target = resolve(t, p.Target!) as string; // "integrations/<IntegrationId>"
-    const functionArn = integrations.get(target.replace(/^integrations\//, ''));
-    if (!functionArn) throw new Error(`route ${id} targets an unknown integration ${target}`);
-    return { method, path, iam: p.AuthorizationType === 'AWS_IAM', functionArn };
+    const integration = integrations.get(target.replace(/^integrations\//, ''));
+    if (!integration) throw new Error(`route ${id} targets an unknown integration ${target}`);
+    return { method, path, iam: p.AuthorizationType === 'AWS_IAM', ...integration };
   });
 
   const tables = [...ofType(t, 'AWS::DynamoDB::GlobalTable'), ...ofType(t, 'AWS::DynamoDB::Table')].map(([id, r]) => {
