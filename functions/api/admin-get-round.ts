@@ -4,7 +4,10 @@ import { AppError } from '../../shared/errors.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { getRoundRun } from '../store/rounds.ts';
 import { getReviewProgress } from '../store/reviews.ts';
-import { listDecisions } from '../store/decisions.ts';
+import { listDecisionsPage } from '../store/decisions.ts';
+
+/** Decisions the status answer carries; the rest page through …/decisions. */
+const FIRST_DECISIONS = 25;
 
 export const handler = api(roundRoutes.adminGetRound, async ({ params }) => {
   const competition = await requireCompetition(params.competitionId);
@@ -12,10 +15,18 @@ export const handler = api(roundRoutes.adminGetRound, async ({ params }) => {
   if (!round) throw new AppError(404, 'NOT_FOUND', 'Round was not found');
   const run = await getRoundRun(params.competitionId, params.roundId);
   if (round.kind === 'INTAKE') return { body: { round, run: run ?? { status: 'NOT_STARTED' } } };
-  // Review rounds: progress while reviews arrive, decisions with their explanation once tallied.
+  // Review rounds: progress (counters) while reviews arrive; once tallied, the first page of decisions.
   const [progress, decisions] = await Promise.all([
     getReviewProgress(params.competitionId, params.roundId),
-    listDecisions(params.competitionId, params.roundId),
+    listDecisionsPage(params.competitionId, params.roundId, FIRST_DECISIONS),
   ]);
-  return { body: { round, run: run ?? { status: 'NOT_STARTED' }, progress, decisions } };
+  return {
+    body: {
+      round,
+      run: run ?? { status: 'NOT_STARTED' },
+      progress,
+      decisions: decisions.items,
+      decisionsNextCursor: decisions.cursor ?? null,
+    },
+  };
 });

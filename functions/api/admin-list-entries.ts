@@ -7,5 +7,5 @@ import { ownerView } from '../services/entry-access.ts';
 export const handler = api(organizerRoutes.adminListEntries, async ({ params, query }) => {
   await requireCompetition(params.competitionId);
   const page = await listEntries(params.competitionId, query.trackId, query.status, query.limit, query.cursor);
-  return { body: { items: page.items.map(ownerView), cursor: page.cursor ?? null } };
+  return { body: { items: page.items.map(ownerView), nextCursor: page.cursor ?? null } };
 });

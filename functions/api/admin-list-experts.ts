@@ -4,5 +4,5 @@ import { listExperts } from '../store/experts.ts';
 
 export const handler = api(expertRoutes.adminListExperts, async ({ query }) => {
   const page = await listExperts(query.limit, query.cursor);
-  return { body: { items: page.items, cursor: page.cursor ?? null } };
+  return { body: { items: page.items, nextCursor: page.cursor ?? null } };
 });

@@ -1,13 +1,14 @@
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
-import { listProjects } from '../store/projects.ts';
+import { listProjectsPage } from '../store/projects.ts';
 
-/** Funded projects with their status and money figures (all, or one competition's). */
+/** Funded projects with their status and money figures (all, or one competition's), a page at a time. */
 export const handler = api(awardRoutes.adminListProjects, async ({ query }) => {
-  const projects = await listProjects(query.competitionId);
+  const page = await listProjectsPage(query.competitionId, query.limit, query.cursor);
   return {
     body: {
-      projects: projects.map((p) => ({
+      nextCursor: page.cursor ?? null,
+      items: page.items.map((p) => ({
         projectId: p.projectId,
         competitionId: p.competitionId,
         entryId: p.entryId,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { awardDecision, meetingDecision, projectEventBody } from '../../shared/awards/decision.ts';
 import { slug } from '../../shared/ids.ts';
-import { competitionParams, documentId, type RouteSpec } from './spec.ts';
+import { competitionParams, documentId, page, type RouteSpec } from './spec.ts';
 
 const tokenParams = z.strictObject({ token: z.string().min(1).max(2048) });
 const projectParams = z.strictObject({
@@ -59,8 +59,9 @@ export const awardRoutes = {
     auth: 'public',
     okStatus: 200,
     table: 'read',
-    summary: 'The published awards (public once published)',
+    summary: 'The published awards (public once published), a page at a time (at most 100)',
     params: competitionParams,
+    query: z.strictObject(page),
   },
   adminResultsCsv: {
     method: 'GET',
@@ -153,8 +154,8 @@ export const awardRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
-    summary: 'Funded projects, all or one competition’s',
-    query: z.strictObject({ competitionId: slug.optional() }),
+    summary: 'Funded projects, all or one competition’s, a page at a time (at most 100)',
+    query: z.strictObject({ competitionId: slug.optional(), ...page }),
   },
   adminGetProject: {
     method: 'GET',

@@ -1,4 +1,5 @@
-import { competitionParams, roundParams, type RouteSpec } from './spec.ts';
+import * as z from 'zod';
+import { competitionParams, page, pageOf, roundParams, type RouteSpec } from './spec.ts';
 
 /**
  * Organizer routes about a competition's rounds, in their own group: their
@@ -27,8 +28,20 @@ export const roundRoutes = {
     okStatus: 200,
     table: 'read',
     summary:
-      'Round progress and results: screening counts per track (intake); reviews expected/received and the decisions with their explanation (review rounds)',
+      'Round progress and results: screening counts per track (intake); reviews expected/received, the tally summary and the first page of decisions (review rounds; the rest through …/decisions)',
     params: roundParams,
+  },
+  adminListDecisions: {
+    method: 'GET',
+    path: '/admin/competitions/{competitionId}/rounds/{roundId}/decisions',
+    entry: 'functions/api/admin-list-decisions.ts',
+    auth: 'admin',
+    okStatus: 200,
+    table: 'read',
+    summary:
+      'A tallied round’s decisions with their explanation, a page at a time (at most 100; entry-id order, each with its overall and track rank)',
+    params: roundParams,
+    query: z.strictObject(page),
   },
   adminGetOutbox: {
     method: 'GET',
@@ -38,8 +51,9 @@ export const roundRoutes = {
     okStatus: 200,
     table: 'read',
     summary:
-      'Messages queued for a round (or the awards / hand-off): recipients, what each link is for, delivery state',
+      'Messages queued for a round (or the awards / hand-off), a page at a time (at most 50): recipients, what each link is for, delivery state',
     params: roundParams,
+    query: z.strictObject(pageOf(50)),
   },
   adminGetAssignmentReport: {
     method: 'GET',

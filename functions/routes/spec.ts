@@ -35,10 +35,15 @@ export const entryParams = z.strictObject({ entryId });
 export const documentId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a document id');
 export const documentParams = z.strictObject({ entryId, documentId });
 export const roundParams = z.strictObject({ competitionId: slug, roundId: roundSlug });
-export const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+/**
+ * `limit` and `cursor` of a list route: at most `max` items a page (documented per route, chosen so a
+ * page stays well under 1 MB), the cursor as the previous page's `nextCursor` answered it.
+ */
+export const pageOf = (max: number, fallback = Math.min(25, max)) => ({
+  limit: z.coerce.number().int().min(1).max(max).default(fallback),
   cursor: z.string().max(2000).optional(),
-};
+});
+export const page = pageOf(100);
 
 /** Bodies above this are refused with 413 before parsing (API Gateway's own cap is 10 MB). */
 export const MAX_BODY_BYTES = 256 * 1024;

@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../shared/review/scoring.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { advancedIndexKey, decisionKey, stripKeys } from './keys.ts';
-import { queryAll, queryIndexAll } from './query.ts';
+import { queryAll, queryIndexAll, queryPage } from './query.ts';
 
 /** A review round's decisions (one item per entry) and the index of the entries it advanced. */
 export type DecisionWithCriteria = Decision & { criteria: Record<string, number> };
@@ -42,6 +42,13 @@ export const listDecisions = async (competitionId: string, roundId: string): Pro
     ExpressionAttributeValues: { ':p': decisionKey(competitionId, roundId, '').pk, ':s': `DECISION#${roundId}#` },
   });
   return items.map((i) => stripKeys(i) as unknown as StoredDecision).sort((a, b) => a.overallRank - b.overallRank);
+};
+
+/** One page of a round's decisions, in entry-id order (each carries its overall and track rank). */
+export const listDecisionsPage = async (competitionId: string, roundId: string, limit: number, cursor?: string) => {
+  const list = { partition: decisionKey(competitionId, roundId, '').pk, sortPrefix: `DECISION#${roundId}#` };
+  const page = await queryPage(list, limit, cursor);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as StoredDecision), cursor: page.cursor };
 };
 
 /** Entries that advanced from a round: the next round reviews these. */

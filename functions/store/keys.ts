@@ -27,7 +27,7 @@ import { validationError } from '../../shared/errors.ts';
  * | audit record         | AUDIT#<cid>#<shard>                  | REC#<seq, 12 digits> |                                      |                      |
  * | audit chain head     | AUDIT#<cid>#<shard>                  | HEAD             |                                          |                      |
  */
-export const GSI1 = 'gsi1';
+export const GSI1 = 'gsi1' as const;
 
 export const competitionKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'COMP' });
 export const competitionListKey = (status: string) => `COMPS#${status}`;
@@ -109,9 +109,42 @@ export const stripKeys = <T extends Record<string, unknown>>(item: T) => {
 export const encodeCursor = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
 
-/** A cursor is only valid for the partition it was issued for; anything else is a client error. */
-export const decodeCursor = (cursor: string | undefined, gsi1pk: string): Record<string, unknown> | undefined => {
+/** A cursor into a list held in one item (bounded by the item's size): the list's name and an offset. */
+export const encodeOffsetCursor = (list: string, offset: number, total: number) =>
+  offset < total ? Buffer.from(JSON.stringify({ list, offset }), 'utf8').toString('base64url') : undefined;
+export const decodeOffsetCursor = (cursor: string | undefined, list: string): number => {
+  if (!cursor) return 0;
+  let v: { list?: unknown; offset?: unknown } | undefined;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    v = undefined;
+  }
+  if (v?.list !== list || !Number.isInteger(v.offset) || (v.offset as number) < 0)
+    throw validationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'not a cursor issued for this list', code: 'invalid_cursor' },
+    ]);
+  return v.offset as number;
+};
+
+/** Which items a page is read from: a partition of the table or of GSI1, optionally a sort-key prefix. */
+export interface PagedList {
+  index?: typeof GSI1;
+  partition: string;
+  sortPrefix?: string;
+}
+
+/**
+ * A cursor is only valid for the list it was issued for (its partition and sort-key prefix);
+ * anything else is a client error, never a query DynamoDB would refuse.
+ */
+export const decodeCursor = (
+  cursor: string | undefined,
+  list: PagedList | string,
+): Record<string, unknown> | undefined => {
   if (!cursor) return undefined;
+  const { index, partition, sortPrefix } = typeof list === 'string' ? { index: GSI1, partition: list } : list;
+  const [pkName, skName] = index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
   let v: unknown;
   try {
     v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -122,7 +155,8 @@ export const decodeCursor = (cursor: string | undefined, gsi1pk: string): Record
   if (
     !key ||
     typeof key !== 'object' ||
-    key.gsi1pk !== gsi1pk ||
+    key[pkName] !== partition ||
+    (sortPrefix !== undefined && !String(key[skName] ?? '').startsWith(sortPrefix)) ||
     Object.values(key).some((x) => typeof x !== 'string')
   ) {
     throw validationError('Invalid cursor', [

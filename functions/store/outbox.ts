@@ -3,7 +3,7 @@ import type { LinkPurpose } from '../../shared/links.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { outboxKey, stripKeys } from './keys.ts';
-import { queryAll } from './query.ts';
+import { queryAll, queryPage } from './query.ts';
 
 /**
  * The outbox: every message the system sends (review links, reminders, sponsor
@@ -147,6 +147,12 @@ export const getOutboxMessage = async (
     }),
   );
   return r.Item ? (stripKeys(r.Item) as unknown as OutboxMessage) : undefined;
+};
+
+/** One page of a round's (or stage's) outbox, in message-key order. */
+export const listOutboxPage = async (competitionId: string, roundId: string, limit: number, cursor?: string) => {
+  const page = await queryPage({ partition: outboxKey(competitionId, roundId, '').pk }, limit, cursor);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as OutboxMessage), cursor: page.cursor };
 };
 
 export const listOutbox = async (competitionId: string, roundId: string): Promise<OutboxMessage[]> => {

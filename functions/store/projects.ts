@@ -1,6 +1,6 @@
 import type { Project } from '../../shared/funding/project.ts';
-import { PROJECT_LIST, projectKey, stripKeys } from './keys.ts';
-import { queryIndexAll } from './query.ts';
+import { GSI1, PROJECT_LIST, projectKey, stripKeys } from './keys.ts';
+import { queryIndexAll, queryPage } from './query.ts';
 import type { TokenSlot, WaitSlot } from './task-tokens.ts';
 import { type Audit, createOnce, getVersioned, type LineLog, updateVersioned } from './versioned.ts';
 
@@ -72,6 +72,13 @@ export const updateProject = (projectId: string, change: (current: ProjectRecord
 export type ProjectSummary = Omit<ProjectRecord, 'log'> & { logCount: number };
 
 /** Every project, or a competition's (GSI1, never a Scan). */
+/** One page of the funded projects (all, or one competition's), in competition and project-id order. */
+export const listProjectsPage = async (competitionId: string | undefined, limit: number, cursor?: string) => {
+  const list = { index: GSI1, partition: PROJECT_LIST, ...(competitionId ? { sortPrefix: `${competitionId}#` } : {}) };
+  const page = await queryPage(list, limit, cursor);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as ProjectSummary), cursor: page.cursor };
+};
+
 export const listProjects = async (competitionId?: string): Promise<ProjectSummary[]> =>
   (await queryIndexAll(PROJECT_LIST, competitionId && `${competitionId}#`)).map(
     (i) => stripKeys(i) as unknown as ProjectSummary,

@@ -1,30 +1,42 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { GSI1, decodeCursor, encodeCursor } from './keys.ts';
+import { GSI1, decodeCursor, encodeCursor, type PagedList } from './keys.ts';
 
 type Item = Record<string, unknown>;
 type Query = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
 
-/** One page of a GSI1 partition, with an opaque cursor bound to that partition. */
-export const queryIndexPage = async (
-  gsi1pk: string,
+/** One page of a list and the opaque cursor of the next (bound to that list), if there is one. */
+export interface Page<T> {
+  items: T[];
+  cursor: string | undefined;
+}
+
+/** One page of a partition (of the table or GSI1), optionally only sort keys with a prefix. */
+export const queryPage = async (
+  list: PagedList,
   limit: number,
   cursor: string | undefined,
   newestFirst = false,
-) => {
+): Promise<Page<Item>> => {
+  const [pkName, skName] = list.index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
   const r = await documentClient().send(
     new QueryCommand({
       TableName: tableName(),
-      IndexName: GSI1,
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': gsi1pk },
+      ...(list.index ? { IndexName: list.index } : {}),
+      KeyConditionExpression: list.sortPrefix ? '#p = :p AND begins_with(#s, :s)' : '#p = :p',
+      ExpressionAttributeNames: { '#p': pkName, ...(list.sortPrefix ? { '#s': skName } : {}) },
+      ExpressionAttributeValues: { ':p': list.partition, ...(list.sortPrefix ? { ':s': list.sortPrefix } : {}) },
       ScanIndexForward: !newestFirst,
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, gsi1pk),
+      ExclusiveStartKey: decodeCursor(cursor, list),
     }),
   );
   return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };
 };
+
+/** One page of a GSI1 partition, with an opaque cursor bound to that partition. */
+export const queryIndexPage = (gsi1pk: string, limit: number, cursor: string | undefined, newestFirst = false) =>
+  queryPage({ index: GSI1, partition: gsi1pk }, limit, cursor, newestFirst);
 
 /** Every item a query matches, reading page after page (the only such loop in the store). */
 export const queryAll = async (query: Query): Promise<Item[]> => {

@@ -279,9 +279,13 @@ describe('expert pool (专家库)', () => {
       updated: 1,
       unchanged: 1,
     });
-    const list = (await s.req('GET', '/admin/experts', { admin: true })).body.items;
+    // One expert a page: the pages add up to the pool, in e-mail order, and the last names no next page.
+    const list = await s.all('/admin/experts', { admin: true, limit: 1 });
     expect(list.map((e: { email: string }) => e.email)).toEqual(['chen@example.com', 'wang.fang@example.com']);
     expect(list[1].maxLoadPerRound).toBe(25);
+    const first = await s.req('GET', '/admin/experts?limit=1', { admin: true });
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect((await s.req('GET', '/admin/experts?limit=101', { admin: true })).status).toBe(422); // over the maximum
   });
 
   it('imports CSV; a file with any bad row imports nothing and names the cells', async () => {

@@ -388,7 +388,7 @@ describe('awards and the hand-off into a funded project', () => {
     expect(page).toContain('5000000.00 CNY');
     expect((await post(offer!.links[0]!.url!, { action: 'accept' })).status).toBe(303);
     expect((await post(offer!.links[0]!.url!, { action: 'decline' })).status).toBe(409); // answered already
-    const list = (await s.req('GET', `/admin/projects?competitionId=${CID}`, { admin: true })).body.projects;
+    const list = (await s.req('GET', `/admin/projects?competitionId=${CID}`, { admin: true })).body.items;
     expect(list).toHaveLength(1);
     projectId = list[0].projectId;
     await expect
@@ -560,7 +560,8 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
     expect((await post(request!.links[0]!.url!, { action: 'confirm' })).status).toBe(409); // no change of mind after answering
     const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
     expect(JSON.parse(done.output!)).toMatchObject({ published: 4, handOffs: 1 });
-    const results = (await s.req('GET', `/competitions/${cid}/results`)).body.awards;
+    const results = await s.all(`/competitions/${cid}/results`, { limit: 1 });
+    expect(results).toHaveLength(4);
     expect(results.some((a: { entryId: string }) => a.entryId === alt.D!.entryId)).toBe(false);
 
     // Nobody answers the appointment: the hand-off ends and the organizer is told.
@@ -574,7 +575,7 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
           (e.stateEnteredEventDetails as { name: string }).name === 'AppointmentExpired',
       ),
     ).toBe(true);
-    const project = (await s.req('GET', `/admin/projects?competitionId=${cid}`, { admin: true })).body.projects[0];
+    const project = (await s.req('GET', `/admin/projects?competitionId=${cid}`, { admin: true })).body.items[0];
     expect(project.status).toBe('APPOINTMENT_EXPIRED');
     const notices = (await outbox2(cid, 'handoff')).filter((m) => m.kind === 'ORGANIZER_NOTICE');
     expect(notices.map((m) => m.expertEmail)).toEqual(['office@example.com']);

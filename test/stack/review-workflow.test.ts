@@ -106,8 +106,9 @@ const submit = (path: string, score: number) =>
   });
 
 type Message = { kind: string; expertEmail: string; links: Array<{ assignmentId: string; purpose?: string }> };
+/** The round's outbox, read two messages a page (so every round here pages through it). */
 const messagesOf = async (id: string): Promise<Message[]> =>
-  (await s.req('GET', `/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true })).body.messages;
+  s.all(`/admin/competitions/${id}/rounds/preliminary/outbox`, { admin: true, limit: 2 });
 const statesOf = (events: Array<{ type: string; stateEnteredEventDetails?: unknown }>) =>
   events
     .filter((e) => e.type.endsWith('StateEntered'))
@@ -285,8 +286,7 @@ describe('review round workflow', () => {
       'AllReviewsIn?',
       'Tally',
     ]);
-    const after = (await s.req('GET', '/admin/competitions/rw-remind/rounds/preliminary/outbox', { admin: true })).body
-      .messages;
+    const after = await s.all('/admin/competitions/rw-remind/rounds/preliminary/outbox');
     const reminders = after.filter((m: { kind?: string }) => m.kind === 'REMINDER');
     expect(reminders).toHaveLength(1);
     // The organizer sees what each link is for, never a working link: that exists only in the e-mail.
@@ -514,11 +514,25 @@ describe('review round workflow', () => {
     for (const [k, l] of finalLinks.entries()) await submit(l.path!, finalScore.get(held[k]!.entryId)!);
     const done = await s.sfn.waitFor(final.body.executionArn, 30_000);
     expect(JSON.parse(done.output!)).toMatchObject({ entries: 2, scored: 2, reviewsExpected: 4, reviewsReceived: 4 });
-    const decisions = (await s.req('GET', `/admin/competitions/${id}/rounds/final`, { admin: true })).body.decisions;
+    // The decisions page (one a page here), each with its rank; the status carries the first page.
+    const decisions = (await s.all(`/admin/competitions/${id}/rounds/final/decisions`, { admin: true, limit: 1 })).sort(
+      (a, b) => a.overallRank - b.overallRank,
+    );
     // 0.5 · final + 0.5 · preliminary: 多轮二 0.5·100 + 0.5·80 = 90 beats 多轮一 0.5·60 + 0.5·90 = 75.
     expect(decisions.map((d: { entryId: string; aggregate: number }) => [d.entryId, d.aggregate])).toEqual([
       [ids.多轮二, 90],
       [ids.多轮一, 75],
     ]);
+    const status = (await s.req('GET', `/admin/competitions/${id}/rounds/final`, { admin: true })).body;
+    expect(status.decisions).toHaveLength(2);
+    expect(status.decisionsNextCursor).toBeNull();
+    const other = await s.req('GET', `/admin/competitions/${id}/rounds/final/decisions?limit=1`, { admin: true });
+    // A cursor of one round's decisions is refused for another's.
+    const wrong = await s.req(
+      'GET',
+      `/admin/competitions/${id}/rounds/preliminary/decisions?cursor=${other.body.nextCursor}`,
+      { admin: true },
+    );
+    expect([wrong.status, wrong.body.error?.details?.issues?.[0]?.path]).toEqual([422, 'query.cursor']);
   });
 });

@@ -140,6 +140,13 @@ describe('entry store (DynamoDB Local)', () => {
     expect(decodeCursor(mine, 'P')).toMatchObject({ gsi1pk: 'P' });
     expect(() => decodeCursor(mine, 'Q')).toThrow(AppError);
     expect(() => decodeCursor('%%%', 'P')).toThrow(AppError);
+    // Base-table lists are bound to their partition and sort-key prefix (one round's decisions, not another's).
+    const decision = Buffer.from(JSON.stringify({ pk: 'COMP#c', sk: 'DECISION#r1#E1' })).toString('base64url');
+    expect(decodeCursor(decision, { partition: 'COMP#c', sortPrefix: 'DECISION#r1#' })).toMatchObject({
+      sk: 'DECISION#r1#E1',
+    });
+    expect(() => decodeCursor(decision, { partition: 'COMP#c', sortPrefix: 'DECISION#r2#' })).toThrow(AppError);
+    expect(() => decodeCursor(decision, { partition: 'COMP#d' })).toThrow(AppError);
   });
 });
 
