@@ -473,7 +473,10 @@ export const nextWake = (deadline: string, now: Date): string =>
 export const findTrack = (c: Pick<CompetitionConfig, 'tracks'>, trackId: string) =>
   c.tracks.find((t) => t.trackId === trackId);
 
-/** What the public sees: no sponsor contact details. */
+/**
+ * What the public sees: the rules, never a person's contact — no sponsor contact, no organizer
+ * address (a test walks every public response for e-mail- and phone-like strings).
+ */
 export const publicView = (c: Competition) => ({
   competitionId: c.competitionId,
   title: c.title,
@@ -486,7 +489,7 @@ export const publicView = (c: Competition) => ({
   rubric: c.rubric,
   eligibility: c.eligibility,
   entryPolicy: c.entryPolicy,
-  awardPlan: c.awardPlan,
+  awardPlan: (({ organizerEmail: _private, ...funding }) => ({ ...c.awardPlan, funding }))(c.awardPlan.funding),
 });
 
 /**

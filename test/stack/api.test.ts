@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, systemClock, useClock } from '../../functions/runtime/clock.ts';
-import { demoEntry } from '../../infra/local/demo.ts';
+import { demoCompetition, demoEntry } from '../../infra/local/demo.ts';
+import { personalStrings, publicResponses } from '../fixtures/privacy.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
@@ -41,6 +42,16 @@ describe('public competition routes', () => {
     expect(list.body.items.map((c: { competitionId: string }) => c.competitionId)).toEqual([CID]);
     expect((await s.req('GET', `/competitions/${CID}`)).body.competition.tracks).toHaveLength(3);
     expect((await s.req('GET', '/competitions/hidden-draft')).status).toBe(404);
+  });
+
+  it('shows nothing personal of the demo competition on any public route (its sponsor and organizer have e-mails)', async () => {
+    const demo = { ...demoCompetition(), competitionId: 'privacy-demo' };
+    expect((await s.req('POST', '/admin/competitions', { admin: true, body: demo })).status).toBe(201);
+    expect(personalStrings(JSON.stringify(demo)).length).toBeGreaterThan(0);
+    const walked = await publicResponses(s, 'privacy-demo');
+    expect(walked.find((r) => r.path === '/competitions/privacy-demo')?.status).toBe(200);
+    for (const r of walked)
+      expect({ path: r.path, personal: personalStrings(r.text) }).toEqual({ path: r.path, personal: [] });
   });
 
   it('refuses a cursor that was not issued for the list', async () => {

@@ -5,6 +5,7 @@ import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
 import { documentClient, PDF } from '../fixtures/documents.ts';
+import { personalStrings, publicResponses } from '../fixtures/privacy.ts';
 import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
 
@@ -315,6 +316,25 @@ describe('awards and the hand-off into a funded project', () => {
       by: 'arn:aws:iam::000000000000:user/organizer',
       reason: '评奖委员会审定',
     });
+  });
+
+  it('shows nothing personal on any public route: no organizer, sponsor or applicant e-mail or phone', async () => {
+    const { competition } = (await s.req('GET', `/admin/competitions/${CID}`, { admin: true })).body;
+    // The organizer's view holds contacts (so the walk below would find them if they leaked) …
+    expect(personalStrings(JSON.stringify(competition))).toEqual(
+      expect.arrayContaining(['needs@example.com', 'office@example.com']),
+    );
+    const walked = await publicResponses(s, CID);
+    expect(walked.map((r) => [r.path, r.status])).toEqual(
+      expect.arrayContaining([
+        [`/competitions/${CID}`, 200],
+        [`/competitions/${CID}/results`, 200],
+        ['/competitions', 200],
+      ]),
+    );
+    // … and no public answer does.
+    for (const r of walked)
+      expect({ path: r.path, personal: personalStrings(r.text) }).toEqual({ path: r.path, personal: [] });
   });
 
   it('shows the results: the public list, each applicant’s own result, and the CSV with per-criterion scores', async () => {
