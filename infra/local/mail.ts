@@ -19,6 +19,9 @@ export interface LocalMailMessage {
   html?: string;
 }
 
+/** Messages on one page of the local /mail page (after two competitions it held 8 MB as one page). */
+export const MAIL_PAGE_SIZE = 50;
+
 export class MailRequestError extends Error {
   override name = 'MailRequestError';
 }
@@ -71,9 +74,18 @@ export class LocalMail {
     return [...this.messages];
   }
 
-  page(): string {
+  /** One page of the mailbox, newest first, MAIL_PAGE_SIZE messages a page (`page` from 1). */
+  page(page = 1): string {
     const linkify = (s: string) => escapeHtml(s).replace(/https?:\/\/[^\s<]+/g, (u) => `<a href="${u}">${u}</a>`);
-    const items = [...this.messages]
+    const pages = Math.max(1, Math.ceil(this.messages.length / MAIL_PAGE_SIZE));
+    const current = Number.isInteger(page) ? Math.min(Math.max(page, 1), pages) : 1;
+    const newestFirst = this.messages.length - (current - 1) * MAIL_PAGE_SIZE;
+    const nav =
+      pages > 1
+        ? `<nav>${current > 1 ? `<a rel="prev" href="/mail?page=${current - 1}">← newer 较新</a> ` : ''}page ${current} / ${pages}${current < pages ? ` <a rel="next" href="/mail?page=${current + 1}">older 较早 →</a>` : ''}</nav>`
+        : '';
+    const items = this.messages
+      .slice(Math.max(0, newestFirst - MAIL_PAGE_SIZE), newestFirst)
       .reverse()
       .map(
         (m) =>
@@ -82,6 +94,6 @@ export class LocalMail {
       .join('\n');
     return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Local outbox · 本地发件箱</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}article{border-bottom:1px solid #ddd;padding:.5rem 0}.meta{color:#555;font-size:.9rem}pre{white-space:pre-wrap;font-family:inherit}</style></head>
-<body><h1>Local outbox · 本地发件箱 (${this.messages.length})</h1><p>What SES would have sent, newest first. 以下为本地模拟 SES 发出的邮件，最新在前。</p>${items || '<p>No mail yet. 暂无邮件。</p>'}</body></html>`;
+<body><h1>Local outbox · 本地发件箱 (${this.messages.length})</h1><p>What SES would have sent, newest first. 以下为本地模拟 SES 发出的邮件，最新在前。</p>${nav}${items || '<p>No mail yet. 暂无邮件。</p>'}${nav}</body></html>`;
   }
 }

@@ -91,7 +91,7 @@ export const startSfnEndpoint = (sfn: LocalStepFunctions, port: number) =>
  * on one local port; errors as the SDKs expect them (__type + x-amzn-errortype).
  */
 /** A REST-protocol operation ("POST /v2/email/outbound-emails") or a plain page ("GET /mail"). */
-export type RestOperation = (body: Body) => { status?: number; json?: unknown; html?: string };
+export type RestOperation = (body: Body, query: URLSearchParams) => { status?: number; json?: unknown; html?: string };
 
 export const startAwsJsonEndpoint = async (
   services: Record<string, Record<string, (b: Body) => unknown>>,
@@ -106,7 +106,7 @@ export const startAwsJsonEndpoint = async (
       if (restOp) {
         try {
           const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body) : {};
-          const out = restOp(body);
+          const out = restOp(body, new URL(req.url ?? '/', 'http://localhost').searchParams);
           res.writeHead(out.status ?? 200, {
             'content-type': out.html !== undefined ? 'text/html; charset=utf-8' : 'application/json',
           });

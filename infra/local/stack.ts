@@ -126,7 +126,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     Object.assign(services, { AWSStepFunctions: sfnOperations(sfn), secretsmanager: secrets.operations() });
     Object.assign(restOperations, {
       'POST /v2/email/outbound-emails': (body: Record<string, unknown>) => ({ json: mail.send(body) }),
-      'GET /mail': () => ({ html: mail.page() }),
+      'GET /mail': (_body: unknown, query: URLSearchParams) => ({ html: mail.page(Number(query.get('page') ?? 1)) }),
     });
     const api = await startHttpApi({
       routes: model.routes,

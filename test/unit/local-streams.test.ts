@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, passesFilters } from '../../infra/local/streams.ts';
-import { LocalMail } from '../../infra/local/mail.ts';
+import { LocalMail, MAIL_PAGE_SIZE } from '../../infra/local/mail.ts';
 
 describe('local stream runner: Lambda filter patterns', () => {
   const outboxInsert = { eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'OUTBOX#c#r' }, sk: { S: 'a@x' } } } };
@@ -37,5 +37,24 @@ describe('local SES', () => {
       /ToAddresses/,
     );
     expect(mail.list()).toHaveLength(1);
+  });
+
+  it('pages the mailbox, newest first, so it stays small however much mail there is', () => {
+    const mail = new LocalMail();
+    const total = MAIL_PAGE_SIZE * 2 + 3;
+    for (let i = 1; i <= total; i++)
+      mail.send({
+        FromEmailAddress: 'a@x.cn',
+        Destination: { ToAddresses: ['b@y.cn'] },
+        Content: { Simple: { Subject: { Data: `邮件 #${i}#` }, Body: { Text: { Data: 'x' } } } },
+      });
+    const subjects = (html: string) => [...html.matchAll(/邮件 #(\d+)#/g)].map((m) => Number(m[1]));
+    const first = mail.page();
+    expect(subjects(first)).toEqual(Array.from({ length: MAIL_PAGE_SIZE }, (_, k) => total - k));
+    expect(first).toContain('href="/mail?page=2"');
+    const last = mail.page(3);
+    expect(subjects(last)).toEqual([3, 2, 1]);
+    expect(last).not.toContain('href="/mail?page=4"');
+    expect(subjects(mail.page(99))).toEqual([3, 2, 1]); // past the end: the last page
   });
 });
