@@ -20,6 +20,8 @@ export interface FunctionNeeds {
    * presigned GETs and reads uploads (s3:GetObject); the bucket policy still refuses unscanned objects.
    */
   documents?: 'upload' | 'read';
+  /** Signs presigned POSTs for bulk import files (s3:PutObject under imports/ of the documents bucket). */
+  imports?: 'upload';
   /** Reads the link signing key (Secrets Manager) to sign or verify links. */
   signsLinks?: boolean;
   /** Reads the entry token key (Secrets Manager) to derive applicant access tokens. */

@@ -2,6 +2,7 @@ import { awardRoutes } from './routes/awards.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { expertRoutes } from './routes/experts.ts';
+import { importRoutes } from './routes/imports.ts';
 import { organizerRoutes } from './routes/organizer.ts';
 import { publicRoutes } from './routes/public.ts';
 import { reviewRoutes } from './routes/reviews.ts';
@@ -23,6 +24,7 @@ export const routes = {
   ...organizerRoutes,
   ...roundRoutes,
   ...expertRoutes,
+  ...importRoutes,
   ...reviewRoutes,
   ...awardRoutes,
 } as const satisfies Record<string, RouteSpec>;

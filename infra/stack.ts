@@ -362,8 +362,8 @@ export class CompetitionStack extends Stack {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'Document keys are entries/<entryId>/<documentId>, created at run time; the grant is limited to that prefix.',
-          appliesTo: [{ regex: '/^Resource::<Documents[0-9A-F]+\\.Arn>\\/entries\\/\\*$/g' }],
+            'Object keys are created at run time (entries/<entryId>/<documentId>, imports/<importId>, exports/<exportId>); each grant is limited to its prefix.',
+          appliesTo: [{ regex: '/^Resource::<Documents[0-9A-F]+\\.Arn>\\/(entries|imports|exports)\\/\\*$/g' }],
         },
       ],
       true,
@@ -491,7 +491,8 @@ export class CompetitionStack extends Stack {
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [bucket.arnForObjects('*')],
+        // Documents (entries/) are scanned; import files are parsed as text and never served.
+        resources: [bucket.arnForObjects('entries/*')],
         conditions: {
           StringNotEquals: { [`s3:ExistingObjectTag/${SCAN_STATUS_TAG}`]: 'NO_THREATS_FOUND' },
           ArnNotEquals: { 'aws:PrincipalArn': exempt },
@@ -545,8 +546,43 @@ export class CompetitionStack extends Stack {
       },
       targets: [target(scanned)],
     });
+    this.addBulkImports(tableEnv, target);
     new CfnOutput(this, 'DocumentsBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'DocumentEventDeadLetterQueueUrl', { value: failed.queueUrl });
+  }
+
+  /**
+   * Bulk imports: a file uploaded under imports/ (presigned POST minted by `POST /admin/imports`)
+   * reaches `ImportUploaded` through S3's Object Created event; it validates the whole file and
+   * applies it in chunks (up to 15 minutes; a retry continues from the job's progress).
+   */
+  private addBulkImports(tableEnv: Record<string, string>, target: (f: AppFunction) => targets.LambdaFunction) {
+    const bucket = this.documents;
+    const imported = new AppFunction(this, 'ImportUploaded', {
+      entry: 'functions/events/import-uploaded.ts',
+      environment: { ...tableEnv, DOCUMENTS_BUCKET: bucket.bucketName },
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      description: 'Validates an uploaded bulk-import file all-or-nothing and applies it in chunks',
+    });
+    grantTable(imported.role, this.table.tableArn, [], 'readWrite');
+    imported.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [bucket.arnForObjects('imports/*')],
+      }),
+    );
+    this.suppressDocumentObjects(imported.role);
+    imported.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
+    new events.Rule(this, 'ImportUploadedRule', {
+      description: 'A bulk-import file arrived in the documents bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [bucket.bucketName] }, object: { key: [{ prefix: 'imports/' }] } },
+      },
+      targets: [target(imported)],
+    });
   }
 
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
@@ -561,6 +597,13 @@ export class CompetitionStack extends Stack {
           actions: needs.documents === 'upload' ? ['s3:PutObject'] : ['s3:GetObject', 's3:GetObjectVersion'],
           resources: [this.documents.arnForObjects('entries/*')],
         }),
+      );
+      this.suppressDocumentObjects(f.role);
+    }
+    if (needs.imports) {
+      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
+      f.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects('imports/*')] }),
       );
       this.suppressDocumentObjects(f.role);
     }

@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { expertImportBody } from '../../shared/review/experts.ts';
 import { page, type RouteSpec } from './spec.ts';
 
+/** 2,000 experts with long conflict lists fit; the request stays far under Lambda's 6 MB. */
+const SYNC_IMPORT_BYTES = 2 * 1024 * 1024;
+
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
 export const expertRoutes = {
   adminImportExperts: {
@@ -12,7 +15,9 @@ export const expertRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
-    summary: 'Import experts into the pool (JSON); idempotent: matched by e-mail, unchanged rows are not rewritten',
+    summary:
+      'Import up to 2,000 experts into the pool (JSON, up to 2 MB; larger pools through POST /admin/imports); idempotent: matched by e-mail, unchanged rows are not rewritten',
+    maxBodyBytes: SYNC_IMPORT_BYTES,
     body: expertImportBody,
   },
   adminImportExpertsCsv: {
@@ -24,7 +29,8 @@ export const expertRoutes = {
     okStatus: 200,
     table: 'readWrite',
     summary:
-      'Import experts from CSV (header: email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants; lists separated by ;)',
+      'Import up to 2,000 experts from CSV, up to 2 MB (header: email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants; lists separated by ;)',
+    maxBodyBytes: SYNC_IMPORT_BYTES,
     body: z.string().min(1),
     bodyFormat: 'csv',
   },

@@ -24,6 +24,8 @@ export interface RouteSpec extends FunctionNeeds {
   okStatus: 200 | 201 | 202;
   /** Honours `Idempotency-Key`: a retry with the same key and request answers the first answer, changing nothing. */
   idempotent?: boolean;
+  /** A larger body limit than MAX_BODY_BYTES for this route (well under Lambda's 6 MB request limit). */
+  maxBodyBytes?: number;
 }
 
 /** What an `Idempotency-Key` header may hold. */

@@ -82,10 +82,9 @@ const NO_BODY = z.strictObject({});
 const readBody = (route: RouteSpec, event: APIGatewayProxyEventV2): unknown => {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) {
-    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes`, {
-      limitBytes: MAX_BODY_BYTES,
-    });
+  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (bytes.length > limit) {
+    throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${limit} bytes`, { limitBytes: limit });
   }
   if (bytes.length === 0) {
     if (route.body)

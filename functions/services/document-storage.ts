@@ -34,7 +34,7 @@ export const UPLOAD_SECONDS = 15 * 60;
 export const DOWNLOAD_SECONDS = 5 * 60;
 
 /** A presigned POST that lets exactly this file in: its key, its content type, at most `maxBytes`. */
-export const uploadForm = async (d: EntryDocument, maxBytes: number, nowMs: number) => {
+export const uploadForm = async (d: { key: string; contentType: string }, maxBytes: number, nowMs: number) => {
   const { url, fields } = await createPresignedPost(s3Client(), {
     Bucket: documentsBucket(),
     Key: d.key,

@@ -14,6 +14,18 @@ export interface ImportResult {
 
 const PARALLEL_WRITES = 16;
 
+/** The pool's item for an expert; `contentHash` lets a re-import of the same row write nothing. */
+export const expertItem = (e: ExpertInput, at: string) => ({
+  ...expertKey(e.email),
+  gsi1pk: EXPERT_LIST,
+  gsi1sk: e.email,
+  ...e,
+  contentHash: expertContentHash(e),
+  importedAt: at,
+  updatedAt: at,
+});
+export const expertContentHash = (e: ExpertInput) => sha256(canonicalJson(e));
+
 /**
  * Upserts experts by e-mail. A row whose content is unchanged is not written at
  * all (condition on the content hash), so re-importing a list — or retrying a
@@ -26,22 +38,14 @@ export const importExperts = async (experts: ExpertInput[], now: Date): Promise<
   const worker = async () => {
     while (next < experts.length) {
       const e = experts[next++]!;
-      const contentHash = sha256(canonicalJson(e));
+      const item = expertItem(e, at);
       try {
         const r = await documentClient().send(
           new PutCommand({
             TableName: tableName(),
-            Item: {
-              ...expertKey(e.email),
-              gsi1pk: EXPERT_LIST,
-              gsi1sk: e.email,
-              ...e,
-              contentHash,
-              importedAt: at,
-              updatedAt: at,
-            },
+            Item: item,
             ConditionExpression: 'attribute_not_exists(pk) OR contentHash <> :h',
-            ExpressionAttributeValues: { ':h': contentHash },
+            ExpressionAttributeValues: { ':h': item.contentHash },
             ReturnValues: 'ALL_OLD',
           }),
         );

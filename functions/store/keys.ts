@@ -15,6 +15,7 @@ import { validationError } from '../../shared/errors.ts';
  * | org-per-track guard  | GUARD#<cid>#<tid>#<organizationKey>  | GUARD            |                                          |                      |
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
+ * | bulk import job      | IMPORT#<importId>                    | IMPORT           |                                          |                      |
  * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
  * | review revision      | ASSIGN#<assignmentId>                | REV#<n, 6 digits> |                                         |                      |
  * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
@@ -66,6 +67,7 @@ export const guardKey = (competitionId: string, trackId: string, organizationKey
   sk: 'GUARD',
 });
 export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPERT' });
+export const importJobKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' });
 export const EXPERT_LIST = 'EXPERTS';
 export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
 export const reviewRevisionKey = (assignmentId: string, n: number) => ({

@@ -20,8 +20,8 @@ import Busboy from 'busboy';
  */
 export interface LocalBucket {
   name: string;
-  /** A Deny on GetObject unless this tag has this value (from the template's bucket policy). */
-  readRequiresTag?: { key: string; value: string };
+  /** A Deny on GetObject unless this tag has this value (from the template's bucket policy), for keys under `prefix`. */
+  readRequiresTag?: { key: string; value: string; prefix: string };
 }
 
 interface Version {
@@ -296,7 +296,7 @@ export class LocalS3 {
         'The request signature we calculated does not match the signature you provided.',
       );
     const rule = bucket.readRequiresTag;
-    if (rule && this.tags(bucket.name, key, versionId)[rule.key] !== rule.value)
+    if (rule && key.startsWith(rule.prefix) && this.tags(bucket.name, key, versionId)[rule.key] !== rule.value)
       throw new S3Error(403, 'AccessDenied', 'Access Denied');
   }
 

@@ -96,7 +96,7 @@ export interface LocalModel {
    */
   edge?: { originHeaders: Record<string, string> };
   /** Buckets, with the tag a read needs where the bucket policy denies reads without it. */
-  buckets: Array<{ name: string; readRequiresTag?: { key: string; value: string } }>;
+  buckets: Array<{ name: string; readRequiresTag?: { key: string; value: string; prefix: string } }>;
   /** EventBridge rules on the default bus: their pattern and the functions they invoke. */
   eventRules: Array<{ logicalId: string; pattern: Record<string, unknown>; functionArns: string[] }>;
   /** GuardDuty Malware Protection plans: the bucket and prefixes each scans. */
@@ -318,7 +318,12 @@ export const readModel = (t: Template): LocalModel => {
     ),
   };
 
-  type Statement = { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, string>> };
+  type Statement = {
+    Effect: string;
+    Action: string | string[];
+    Resource?: Json;
+    Condition?: Record<string, Record<string, string>>;
+  };
   const policies = ofType(t, 'AWS::S3::BucketPolicy').map(([, r]) => ({
     bucket: String(resolve(t, r.Properties!.Bucket!)),
     statements: ((r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement ?? []) as Statement[],
@@ -333,10 +338,13 @@ export const readModel = (t: Template): LocalModel => {
       );
     const [tagKey, tagValue] =
       Object.entries(deny?.Condition?.StringNotEquals ?? {}).find(([k]) => k.startsWith('s3:ExistingObjectTag/')) ?? [];
+    // The statement's object resource, "arn:aws:s3:::<bucket>/<prefix>*": the keys it covers.
+    const resource = [deny?.Resource ?? []].flat().map((r) => String(resolve(t, r as Json)))[0] ?? '';
+    const prefix = /^arn:[^:]+:s3:::[^/]+\/(.*)\*$/.exec(resource)?.[1] ?? '';
     return {
       name,
       ...(tagKey
-        ? { readRequiresTag: { key: tagKey.slice('s3:ExistingObjectTag/'.length), value: String(tagValue) } }
+        ? { readRequiresTag: { key: tagKey.slice('s3:ExistingObjectTag/'.length), value: String(tagValue), prefix } }
         : {}),
     };
   });

@@ -124,7 +124,7 @@ const list = (cell: string | undefined) =>
     .filter(Boolean);
 
 /** Parses and validates an expert CSV (header row required); issues name `rows.<line>.<column>`. */
-export const expertsFromCsv = (csv: string): ExpertInput[] => {
+export const expertsFromCsv = (csv: string, maxRows = MAX_EXPERTS_PER_IMPORT): ExpertInput[] => {
   const rows = parseCsv(csv);
   const header = rows[0]?.map((h) => h.trim());
   const missing = CSV_COLUMNS.filter(
@@ -142,9 +142,9 @@ export const expertsFromCsv = (csv: string): ExpertInput[] => {
       ...unknown.map((c) => ({ path: `header.${c}`, message: 'unknown column', code: 'unknown_column' })),
     ]);
   }
-  if (rows.length - 1 > MAX_EXPERTS_PER_IMPORT)
+  if (rows.length - 1 > maxRows)
     throw validationError('Too many rows', [
-      { path: 'rows', message: `at most ${MAX_EXPERTS_PER_IMPORT} experts per import`, code: 'too_big' },
+      { path: 'rows', message: `at most ${maxRows} experts per import`, code: 'too_big' },
     ]);
   const col = (r: string[], name: (typeof CSV_COLUMNS)[number]) => {
     const k = header.indexOf(name);

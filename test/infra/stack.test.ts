@@ -100,8 +100,8 @@ describe('CDK stack', () => {
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = appFunctions().map(([, f]) => f.Properties);
-    // + intake and review round tasks, outbox delivery, award and hand-off tasks, the two document event functions
-    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3 + 2);
+    // + intake and review round tasks, outbox delivery, award and hand-off tasks, the two document event functions, the import
+    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3 + 2 + 1);
     for (const f of fns) {
       expect(f).toMatchObject({
         Runtime: 'nodejs22.x',

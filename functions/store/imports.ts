@@ -1,0 +1,161 @@
+import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ImportJob, ImportStatus } from '../../shared/imports.ts';
+import type { ExpertInput } from '../../shared/review/experts.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import type { TxItem } from './audit.ts';
+import { expertItem } from './experts.ts';
+import { expertKey, importJobKey, stripKeys } from './keys.ts';
+
+/**
+ * Bulk import jobs. A job moves AWAITING_UPLOAD → VALIDATING → REJECTED, or → APPLYING → DONE; rows
+ * are applied in chunks, each chunk's expert writes committed in one transaction with the job's
+ * progress and counts, so a re-run (a redelivered event, a retry after a crash) continues at
+ * `appliedRows` and no row is counted twice.
+ */
+export const createImportJob = async (job: ImportJob): Promise<void> => {
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...importJobKey(job.importId), ...job },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const getImportJob = async (importId: string): Promise<ImportJob | undefined> => {
+  const r = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: importJobKey(importId), ConsistentRead: true }),
+  );
+  return r.Item ? (stripKeys(r.Item) as unknown as ImportJob) : undefined;
+};
+
+/** Moves a job on from one of `from`; false when it is no longer in one of them (someone else did). */
+export const moveImportJob = async (
+  job: ImportJob,
+  from: ImportStatus[],
+  set: Partial<ImportJob> & { status: ImportStatus },
+  at: string,
+): Promise<boolean> => {
+  const names: Record<string, string> = { '#s': 'status' };
+  const values: Record<string, unknown> = { ':at': at, ':one': 1 };
+  const sets = ['updatedAt = :at', 'version = version + :one'];
+  Object.entries(set).forEach(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    sets.push(`#f${i} = :f${i}`);
+  });
+  from.forEach((s, i) => {
+    values[`:from${i}`] = s;
+  });
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: importJobKey(job.importId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+};
+
+/** Rows one chunk applies: its changed experts and the job's progress fit in one transaction (100 items). */
+export const IMPORT_CHUNK_ROWS = 99;
+
+/**
+ * Applies rows [start, start + experts.length) of an APPLYING job: reads the experts' current
+ * content hashes, writes only new and changed experts (each conditioned on what was read) and
+ * advances the job's progress and counts — all in one transaction, conditioned on the job still
+ * being at `start`. Returns false when another run applied this chunk already.
+ */
+export const applyExpertChunk = async (
+  importId: string,
+  start: number,
+  experts: ExpertInput[],
+  at: string,
+): Promise<boolean> => {
+  for (let attempt = 0; ; attempt++) {
+    const r = await documentClient().send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName()]: {
+            Keys: experts.map((e) => expertKey(e.email)),
+            ProjectionExpression: 'pk, contentHash',
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    // Unprocessed keys are read again one by one: a throttled batch must not look like "absent".
+    const found = new Map((r.Responses?.[tableName()] ?? []).map((i) => [String(i.pk), String(i.contentHash)]));
+    for (const k of r.UnprocessedKeys?.[tableName()]?.Keys ?? []) {
+      const one = await documentClient().send(
+        new GetCommand({
+          TableName: tableName(),
+          Key: k,
+          ConsistentRead: true,
+          ProjectionExpression: 'pk, contentHash',
+        }),
+      );
+      if (one.Item) found.set(String(one.Item.pk), String(one.Item.contentHash));
+    }
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const writes: TxItem[] = [];
+    for (const e of experts) {
+      const item = expertItem(e, at);
+      const current = found.get(item.pk);
+      if (current === item.contentHash) {
+        counts.unchanged++;
+        continue;
+      }
+      if (current === undefined) counts.created++;
+      else counts.updated++;
+      writes.push({
+        Put: {
+          TableName: tableName(),
+          Item: item,
+          ...(current === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'contentHash = :h', ExpressionAttributeValues: { ':h': current } }),
+        },
+      });
+    }
+    const progress: TxItem = {
+      Update: {
+        TableName: tableName(),
+        Key: importJobKey(importId),
+        UpdateExpression:
+          'SET appliedRows = :end, created = created + :c, updated = updated + :u, unchanged = unchanged + :n, updatedAt = :at, version = version + :one',
+        ConditionExpression: '#s = :applying AND appliedRows = :start',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':end': start + experts.length,
+          ':start': start,
+          ':c': counts.created,
+          ':u': counts.updated,
+          ':n': counts.unchanged,
+          ':at': at,
+          ':one': 1,
+          ':applying': 'APPLYING',
+        },
+      },
+    };
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: [...writes, progress] }));
+      return true;
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      const job = await getImportJob(importId);
+      if (job?.status !== 'APPLYING' || job.appliedRows !== start) return false; // applied by another run
+      // An expert changed between the read and the write (another import): decide again on fresh data.
+      if (attempt >= 4) throw e;
+    }
+  }
+};
