@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../../infra/function.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
 import { documentsBurst } from './documents-burst.ts';
+import { importsBurst } from './imports-burst.ts';
 import { auditBurst } from './audit-burst.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 
@@ -323,6 +324,7 @@ try {
 
   await auditBurst(500);
   await documentsBurst(local, 200, 5 * 1024 * 1024, 8);
+  await importsBurst(local, 10_000);
 } finally {
   await local.stop();
 }
