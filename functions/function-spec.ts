@@ -22,6 +22,8 @@ export interface FunctionNeeds {
   documents?: 'upload' | 'read';
   /** Signs presigned POSTs for bulk import files (s3:PutObject under imports/ of the documents bucket). */
   imports?: 'upload';
+  /** Signs presigned GETs for finished CSV exports (s3:GetObject under exports/ of the documents bucket). */
+  exports?: 'read';
   /** Reads the link signing key (Secrets Manager) to sign or verify links. */
   signsLinks?: boolean;
   /** Reads the entry token key (Secrets Manager) to derive applicant access tokens. */

@@ -2,6 +2,7 @@ import { awardRoutes } from './routes/awards.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { expertRoutes } from './routes/experts.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { importRoutes } from './routes/imports.ts';
 import { organizerRoutes } from './routes/organizer.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -25,6 +26,7 @@ export const routes = {
   ...roundRoutes,
   ...expertRoutes,
   ...importRoutes,
+  ...exportRoutes,
   ...reviewRoutes,
   ...awardRoutes,
 } as const satisfies Record<string, RouteSpec>;

@@ -23,6 +23,27 @@ export interface AppFunctionProps {
 }
 
 /**
+ * A role whose every grant lands in its own inline policy rather than in a separate
+ * AWS::IAM::Policy resource: the same permissions, one CloudFormation resource instead of two per
+ * function (a stack holds at most 500 resources, and each route is a function). The document is
+ * rendered at synthesis, so grants added after construction are included.
+ */
+export class InlinePolicyRole extends iam.Role {
+  private readonly document: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: iam.RoleProps) {
+    const document = new iam.PolicyDocument();
+    super(scope, id, { ...props, inlinePolicies: { ...props.inlinePolicies, grants: document } });
+    this.document = document;
+  }
+
+  override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.document.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
+/**
  * Every Lambda function of the app, with one set of defaults: Node 22 on arm64,
  * ESM bundle by esbuild (minified, source maps, AWS SDK left to the runtime),
  * its own log group with retention, X-Ray tracing, and a role that may write
@@ -38,7 +59,7 @@ export class AppFunction extends Construct {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.role = new InlinePolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Fn', {

@@ -350,6 +350,19 @@ export class CompetitionStack extends Stack {
           expiration: Duration.days(1),
           noncurrentVersionExpiration: Duration.days(1),
         })),
+        // Exports are copies produced on request; import files are kept for a month, for the record.
+        {
+          id: 'ExpireExports',
+          prefix: 'exports/',
+          expiration: Duration.days(7),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
+          id: 'ExpireImports',
+          prefix: 'imports/',
+          expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -600,6 +613,13 @@ export class CompetitionStack extends Stack {
       );
       this.suppressDocumentObjects(f.role);
     }
+    if (needs.exports) {
+      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
+      f.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.documents.arnForObjects('exports/*')] }),
+      );
+      this.suppressDocumentObjects(f.role);
+    }
     if (needs.imports) {
       f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
       f.role.addToPrincipalPolicy(
@@ -692,7 +712,7 @@ export class CompetitionStack extends Stack {
     NagSuppressions.addResourceSuppressions(failed, [
       {
         id: 'AwsSolutions-SQS3',
-        reason: 'This queue is the dead-letter queue of the outbox delivery; it has none of its own.',
+        reason: 'This queue is the dead-letter queue of the table stream consumers (outbox delivery, CSV exports).',
       },
     ]);
     delivery.fn.addEventSource(
@@ -712,5 +732,38 @@ export class CompetitionStack extends Stack {
       }),
     );
     new CfnOutput(this, 'OutboxDeadLetterQueueUrl', { value: failed.queueUrl });
+    this.addCsvExports(tableEnv, failed);
+  }
+
+  /** CSV exports: new EXPORT# items reach the export worker through the table's stream. */
+  private addCsvExports(tableEnv: Record<string, string>, failed: sqs.IQueue) {
+    const worker = new AppFunction(this, 'ExportCsv', {
+      entry: 'functions/stream/export-csv.ts',
+      environment: { ...tableEnv, DOCUMENTS_BUCKET: this.documents.bucketName },
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      description: 'Produces CSV exports to S3, page by page from the table',
+    });
+    grantTable(worker.role, this.table.tableArn, [GSI1], 'readWrite');
+    worker.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects('exports/*')] }),
+    );
+    this.suppressDocumentObjects(worker.role);
+    worker.fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 1,
+        retryAttempts: 3,
+        reportBatchItemFailures: true,
+        // The stream consumers share one dead-letter queue (one place to look, one alarm).
+        onFailure: new SqsDlq(failed),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith('EXPORT#') } } },
+          }),
+        ],
+      }),
+    );
   }
 }

@@ -1,11 +1,12 @@
-import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportJob, ImportStatus } from '../../shared/imports.ts';
 import type { ExpertInput } from '../../shared/review/experts.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import type { TxItem } from './audit.ts';
 import { expertItem } from './experts.ts';
 import { expertKey, importJobKey, stripKeys } from './keys.ts';
+import { setIfStatus } from './status-update.ts';
 
 /**
  * Bulk import jobs. A job moves AWAITING_UPLOAD → VALIDATING → REJECTED, or → APPLYING → DONE; rows
@@ -31,40 +32,12 @@ export const getImportJob = async (importId: string): Promise<ImportJob | undefi
 };
 
 /** Moves a job on from one of `from`; false when it is no longer in one of them (someone else did). */
-export const moveImportJob = async (
+export const moveImportJob = (
   job: ImportJob,
   from: ImportStatus[],
   set: Partial<ImportJob> & { status: ImportStatus },
   at: string,
-): Promise<boolean> => {
-  const names: Record<string, string> = { '#s': 'status' };
-  const values: Record<string, unknown> = { ':at': at, ':one': 1 };
-  const sets = ['updatedAt = :at', 'version = version + :one'];
-  Object.entries(set).forEach(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:f${i}`] = v;
-    sets.push(`#f${i} = :f${i}`);
-  });
-  from.forEach((s, i) => {
-    values[`:from${i}`] = s;
-  });
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: importJobKey(job.importId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
-};
+) => setIfStatus(importJobKey(job.importId), from, set, at);
 
 /** Rows one chunk applies: its changed experts and the job's progress fit in one transaction (100 items). */
 export const IMPORT_CHUNK_ROWS = 99;

@@ -16,6 +16,7 @@ import { validationError } from '../../shared/errors.ts';
  * | idempotency record   | IDEM#<scope>#<key>                   | IDEM             |                                          |                      |
  * | expert (专家库)       | EXPERT#<email>                       | EXPERT           | EXPERTS                                  | <email>              |
  * | bulk import job      | IMPORT#<importId>                    | IMPORT           |                                          |                      |
+ * | CSV export job       | EXPORT#<exportId>                    | EXPORT           |                                          |                      |
  * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
  * | review revision      | ASSIGN#<assignmentId>                | REV#<n, 6 digits> |                                         |                      |
  * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
@@ -68,6 +69,7 @@ export const guardKey = (competitionId: string, trackId: string, organizationKey
 });
 export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPERT' });
 export const importJobKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' });
+export const exportJobKey = (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' });
 export const EXPERT_LIST = 'EXPERTS';
 export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
 export const reviewRevisionKey = (assignmentId: string, n: number) => ({

@@ -29,9 +29,25 @@ interface Version {
   size: number;
   etag: string;
   contentType: string;
+  contentDisposition?: string;
   lastModified: string;
   tags: Record<string, string>;
 }
+
+/** A body sent with `Content-Encoding: aws-chunked` (the SDK's streaming upload): its data, without the framing. */
+const decodeAwsChunked = (raw: Buffer): Buffer => {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol < 0) throw new S3Error(400, 'IncompleteBody', 'The aws-chunked body is malformed');
+    const size = Number.parseInt(raw.subarray(at, eol).toString('latin1').split(';')[0]!, 16);
+    if (!Number.isFinite(size)) throw new S3Error(400, 'IncompleteBody', 'The aws-chunked body is malformed');
+    if (size === 0) return Buffer.concat(parts);
+    parts.push(raw.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+};
 
 export interface ObjectCreatedEvent {
   bucket: string;
@@ -39,7 +55,7 @@ export interface ObjectCreatedEvent {
   size: number;
   etag: string;
   versionId: string;
-  reason: 'PostObject';
+  reason: 'PostObject' | 'PutObject';
 }
 
 const xmlEscape = (s: string) =>
@@ -162,12 +178,13 @@ export class LocalS3 {
     return this.find(bucket, key, versionId).tags;
   }
 
-  private put(bucket: string, key: string, bytes: Buffer, contentType: string): Version {
+  private put(bucket: string, key: string, bytes: Buffer, contentType: string, contentDisposition?: string): Version {
     const version: Version = {
       versionId: randomUUID().replace(/-/g, ''),
       size: bytes.length,
       etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
       contentType,
+      ...(contentDisposition ? { contentDisposition } : {}),
       lastModified: new Date().toUTCString(),
       tags: {},
     };
@@ -214,6 +231,7 @@ export class LocalS3 {
         return res.end();
       }
     }
+    if (method === 'PUT') return this.putObject(req, res, bucket, key);
     if (method === 'GET' || method === 'HEAD') {
       if (url.searchParams.has('X-Amz-Signature')) this.checkPresignedGet(req, url, bucket, key, versionId);
       else if (!req.headers.authorization) throw new S3Error(403, 'AccessDenied', 'Access Denied');
@@ -227,7 +245,7 @@ export class LocalS3 {
         'x-amz-version-id': v.versionId,
         'accept-ranges': 'bytes',
       };
-      const disposition = url.searchParams.get('response-content-disposition');
+      const disposition = url.searchParams.get('response-content-disposition') ?? v.contentDisposition;
       if (disposition) headers['content-disposition'] = disposition;
       res.writeHead(200, headers);
       return res.end(method === 'HEAD' ? undefined : bytes);
@@ -298,6 +316,32 @@ export class LocalS3 {
     const rule = bucket.readRequiresTag;
     if (rule && key.startsWith(rule.prefix) && this.tags(bucket.name, key, versionId)[rule.key] !== rule.value)
       throw new S3Error(403, 'AccessDenied', 'Access Denied');
+  }
+
+  /** PutObject from an SDK (the stack's own functions, standing for their roles); announced like any new object. */
+  private async putObject(req: http.IncomingMessage, res: http.ServerResponse, bucket: LocalBucket, key: string) {
+    if (!req.headers.authorization) throw new S3Error(403, 'AccessDenied', 'Access Denied');
+    const raw = await readBody(req);
+    const bytes = /aws-chunked/.test(String(req.headers['content-encoding'] ?? '')) ? decodeAwsChunked(raw) : raw;
+    const header = (name: string) =>
+      typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
+    const v = this.put(
+      bucket.name,
+      key,
+      bytes,
+      header('content-type') ?? 'binary/octet-stream',
+      header('content-disposition'),
+    );
+    res.writeHead(200, { etag: v.etag, 'x-amz-version-id': v.versionId });
+    res.end();
+    this.onObjectCreated({
+      bucket: bucket.name,
+      key,
+      size: v.size,
+      versionId: v.versionId,
+      etag: v.etag,
+      reason: 'PutObject',
+    });
   }
 
   /** A browser-form upload (S3 POST Object with a SigV4 POST policy), checked as S3 checks it. */

@@ -338,9 +338,9 @@ export const readModel = (t: Template): LocalModel => {
       );
     const [tagKey, tagValue] =
       Object.entries(deny?.Condition?.StringNotEquals ?? {}).find(([k]) => k.startsWith('s3:ExistingObjectTag/')) ?? [];
-    // The statement's object resource, "arn:aws:s3:::<bucket>/<prefix>*": the keys it covers.
+    // The statement's object resource, "<bucket ARN>/<prefix>*": the keys it covers.
     const resource = [deny?.Resource ?? []].flat().map((r) => String(resolve(t, r as Json)))[0] ?? '';
-    const prefix = /^arn:[^:]+:s3:::[^/]+\/(.*)\*$/.exec(resource)?.[1] ?? '';
+    const prefix = /^[^/]+\/(.*)\*$/.exec(resource)?.[1] ?? '';
     return {
       name,
       ...(tagKey

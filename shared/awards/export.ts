@@ -1,11 +1,5 @@
+import { CSV_BOM, csvRow } from '../csv.ts';
 import type { Award, Proposal } from './allocation.ts';
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; formulas neutralized for spreadsheets. */
-const field = (v: string | number | undefined) => {
-  let s = v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /**
  * The full final ranking as CSV: rank, track rank, entry, title, organization,
@@ -44,5 +38,5 @@ export const rankingCsv = (
       .map((a) => a.awardId)
       .join(';'),
   ]);
-  return `\uFEFF${[header, ...rows].map((row) => row.map(field).join(',')).join('\r\n')}\r\n`;
+  return `${CSV_BOM}${[header, ...rows].map(csvRow).join('')}`;
 };

@@ -18,10 +18,16 @@ beforeAll(() => {
 });
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-const policies = () =>
-  Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
-    Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> };
-  }>;
+type RolePolicy = { Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> } };
+/** Every identity policy: the separate AWS::IAM::Policy resources and each role's inline policies. */
+const policies = (): RolePolicy[] => [
+  ...(Object.values(template.findResources('AWS::IAM::Policy')) as RolePolicy[]),
+  ...Object.entries(template.findResources('AWS::IAM::Role')).flatMap(([id, r]) =>
+    ((r.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>).map((p) => ({
+      Properties: { PolicyDocument: p.PolicyDocument, Roles: [{ Ref: id }] },
+    })),
+  ),
+];
 const actionsOf = (p: ReturnType<typeof policies>[number]) =>
   p.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
@@ -98,10 +104,27 @@ describe('CDK stack', () => {
       expect(r.AuthorizationType === 'AWS_IAM').toBe(r.RouteKey.split(' ')[1]!.startsWith('/admin'));
   });
 
+  it('stays well under CloudFormation’s 500 resources a stack (each route is a function; grants are inline)', () => {
+    const count = Object.keys(template.toJSON().Resources).length;
+    expect(count).toBeLessThan(450);
+    // The app's functions carry their grants inline; separate policies remain only on the other roles.
+    const functionRoles = new Set(
+      appFunctions().map(
+        ([, f]) => JSON.stringify((f.Properties as { Role: unknown }).Role).match(/"(\w+Role[0-9A-F]{8})"/)?.[1],
+      ),
+    );
+    const separate = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref),
+    );
+    expect(separate.filter((r) => functionRoles.has(r))).toEqual([]);
+    expect(functionRoles.size).toBe(appFunctions().length);
+  });
+
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
     const fns = appFunctions().map(([, f]) => f.Properties);
-    // + intake and review round tasks, outbox delivery, award and hand-off tasks, the two document event functions, the import
-    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3 + 2 + 1);
+    // + intake and review round tasks, outbox delivery, award and hand-off tasks, the two document event
+    // functions, the import and the export workers
+    expect(fns).toHaveLength(routeList().length + 4 + 4 + 1 + 5 + 3 + 2 + 2);
     for (const f of fns) {
       expect(f).toMatchObject({
         Runtime: 'nodejs22.x',

@@ -536,3 +536,49 @@ describe('review round workflow', () => {
     expect([wrong.status, wrong.body.error?.details?.issues?.[0]?.path]).toEqual([422, 'query.cursor']);
   });
 });
+
+describe('CSV exports of any size, produced to S3', () => {
+  /** Asks for an export and follows it until done; answers the job and, when DONE, the file. */
+  const exportOf = async (competitionId: string, body: Record<string, unknown>) => {
+    const r = await s.req('POST', `/admin/competitions/${competitionId}/exports`, { admin: true, body });
+    expect(r.status).toBe(202);
+    expect(r.body.export).toMatchObject({ status: 'QUEUED', done: false });
+    let got: { export: Record<string, any>; download?: { url: string; expiresAt: string } } = { export: {} };
+    for (let k = 0; k < 200 && !got.export.done; k++) {
+      got = (await s.req('GET', `/admin/exports/${r.body.export.exportId}`, { admin: true })).body;
+      if (!got.export.done) await new Promise((res) => setTimeout(res, 100));
+    }
+    const file = got.download ? await fetch(got.download.url) : undefined;
+    return { ...got, file, text: file ? await file.text() : undefined };
+  };
+
+  it('exports a tallied round’s decisions in rank order and every entry, through a short-lived link', async () => {
+    const decisions = await s.all('/admin/competitions/rw-full/rounds/preliminary/decisions', { admin: true });
+    const d = await exportOf('rw-full', { kind: 'DECISIONS_CSV', roundId: 'preliminary' });
+    expect(d.export).toMatchObject({ status: 'DONE', rows: decisions.length });
+    expect(d.export.key).toBeUndefined();
+    expect(d.file!.headers.get('content-disposition')).toContain('rw-full-preliminary-decisions.csv');
+    const lines = d
+      .text!.replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('overallRank,trackRank,trackId,entryId,aggregate,advanced,decidedBy,totals');
+    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(decisions.map((_, k) => k + 1));
+    const e = await exportOf('rw-full', { kind: 'ENTRIES_CSV' });
+    expect(e.export).toMatchObject({ status: 'DONE', rows: 7 });
+    expect(e.text).toContain('芯一');
+    // A link is only as good as its signature: tampered, it is refused by the storage.
+    expect((await fetch(`${d.download!.url.slice(0, -4)}0000`)).status).toBe(403);
+  });
+
+  it('fails an export that cannot be made, with the reason; refuses a bad request with 422', async () => {
+    const f = await exportOf('rw-full', { kind: 'DECISIONS_CSV', roundId: 'intake' });
+    expect(f.export).toMatchObject({ status: 'FAILED', error: expect.stringContaining('not a review round') });
+    expect(f.download).toBeUndefined();
+    const bad = await s.req('POST', '/admin/competitions/rw-full/exports', { admin: true, body: { kind: 'ALL' } });
+    expect(bad.status).toBe(422);
+    expect(
+      (await s.req('POST', '/admin/competitions/nope/exports', { admin: true, body: { kind: 'ENTRIES_CSV' } })).status,
+    ).toBe(404);
+  });
+});
