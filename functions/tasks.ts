@@ -24,10 +24,12 @@ export const tasks = {
   ScreenBatch: { ...INTAKE, entry: 'functions/workflow/intake-screen.ts', timeoutSeconds: 240, deletes: [SUBMISSIONS] },
   FinalizeIntake: { ...INTAKE, entry: 'functions/workflow/intake-finalize.ts' },
 
-  ReviewAssign: { ...REVIEW, entry: 'functions/workflow/review-assign.ts', memoryMb: 1024 },
+  // 10,000 entries × 2,000 experts: an exact solve of ~45 s and ~1.1 GB, then 50,000 assignment records.
+  ReviewAssign: { ...REVIEW, entry: 'functions/workflow/review-assign.ts', memoryMb: 3008, timeoutSeconds: 280 },
   ReviewWait: { ...REVIEW, entry: 'functions/workflow/review-wait.ts', resumes: ['review'] },
-  ReviewFollowUp: { ...REVIEW, entry: 'functions/workflow/review-follow-up.ts', memoryMb: 1024 },
-  ReviewTally: { ...REVIEW, entry: 'functions/workflow/review-tally.ts' },
+  ReviewFollowUp: { ...REVIEW, entry: 'functions/workflow/review-follow-up.ts', memoryMb: 3008, timeoutSeconds: 280 },
+  // Reads every review of the round (50,000 at the largest) and writes one decision per entry.
+  ReviewTally: { ...REVIEW, entry: 'functions/workflow/review-tally.ts', memoryMb: 1024, timeoutSeconds: 280 },
 
   HandOffAppoint: { ...HANDOFF, entry: 'functions/workflow/handoff-appoint.ts' },
   HandOffWait: { ...HANDOFF, entry: 'functions/workflow/handoff-wait.ts', resumes: ['handoff'] },

@@ -149,9 +149,13 @@ export const getOutboxMessage = async (
   return r.Item ? (stripKeys(r.Item) as unknown as OutboxMessage) : undefined;
 };
 
+/** A page of outbox messages ends before this many bytes (an expert with hundreds of links makes a large message). */
+export const OUTBOX_PAGE_BYTES = 384 * 1024;
+
 /** One page of a round's (or stage's) outbox, in message-key order. */
 export const listOutboxPage = async (competitionId: string, roundId: string, limit: number, cursor?: string) => {
-  const page = await queryPage({ partition: outboxKey(competitionId, roundId, '').pk }, limit, cursor);
+  const list = { partition: outboxKey(competitionId, roundId, '').pk };
+  const page = await queryPage(list, limit, cursor, false, OUTBOX_PAGE_BYTES);
   return { items: page.items.map((i) => stripKeys(i) as unknown as OutboxMessage), cursor: page.cursor };
 };
 

@@ -11,12 +11,17 @@ export interface Page<T> {
   cursor: string | undefined;
 }
 
-/** One page of a partition (of the table or GSI1), optionally only sort keys with a prefix. */
+/**
+ * One page of a partition (of the table or GSI1), optionally only sort keys with a prefix. With
+ * `maxBytes`, the page also ends before the item that would take it past that many bytes (one item
+ * is at most DynamoDB's 400 KB, so a page stays under `maxBytes` + 400 KB), its cursor right there.
+ */
 export const queryPage = async (
   list: PagedList,
   limit: number,
   cursor: string | undefined,
   newestFirst = false,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<Page<Item>> => {
   const [pkName, skName] = list.index ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
   const r = await documentClient().send(
@@ -31,7 +36,22 @@ export const queryPage = async (
       ExclusiveStartKey: decodeCursor(cursor, list),
     }),
   );
-  return { items: r.Items ?? [], cursor: encodeCursor(r.LastEvaluatedKey) };
+  const items: Item[] = [];
+  let bytes = 0;
+  for (const item of r.Items ?? []) {
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (items.length && bytes + size > maxBytes) {
+      // The next page starts after the last item this one holds: its key is the cursor.
+      const last = items.at(-1)!;
+      const key = Object.fromEntries(
+        (list.index ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk']).map((k) => [k, last[k]]),
+      );
+      return { items, cursor: encodeCursor(key) };
+    }
+    items.push(item);
+    bytes += size;
+  }
+  return { items, cursor: encodeCursor(r.LastEvaluatedKey) };
 };
 
 /** One page of a GSI1 partition, with an opaque cursor bound to that partition. */

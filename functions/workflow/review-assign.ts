@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
+import { missingBlindCopies } from '../services/document-access.ts';
 import { queueReviewMessage } from '../services/notifications.ts';
 import { activeExperts, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
@@ -50,6 +51,12 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
     // The same report as the dry run (`npm run assign`, the preview route), without the pair list.
     report = { mode: 'assigned', ...describeSolution(instance, problem, reasons, solution, 'optimal').report };
   }
+  // A blind round shows reviewers only anonymized copies: which entries lack one, and of what (on the report).
+  if (round.blind)
+    report.missingBlindCopies = await missingBlindCopies(
+      competition,
+      entries.map((e) => e.entryId),
+    );
   await createAssignments(competitionId, roundId, pairs, at);
 
   const byExpert = new Map<string, string[]>();

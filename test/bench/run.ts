@@ -17,6 +17,12 @@ import { importsBurst } from './imports-burst.ts';
 import { auditBurst } from './audit-burst.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 
+// `npm run bench -- --full`: one whole competition at 10,000 entries instead of the usual parts.
+if (process.argv.includes('--full')) {
+  await import('./full-competition.ts');
+  process.exit(0);
+}
+
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const INIT_RUNS = 5;

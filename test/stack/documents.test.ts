@@ -239,6 +239,24 @@ describe('documents: upload, check, scan, download', () => {
       admin: true,
     });
     expect(preview.body.missingBlindCopies).toEqual([{ entryId: withPlan.entryId, types: ['BUSINESS_PLAN'] }]);
+    // Once the round starts, the assignment step puts the same list on the round's assignment report.
+    const experts = ['甲', '乙'].map((n, k) => ({
+      email: `blind-reader${k}@example.com`,
+      name: `评委${n}`,
+      institution: `评审院${n}`,
+      fields: ['IC', 'AI'],
+      maxLoadPerRound: 10,
+    }));
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
+    expect((await s.req('POST', `/admin/competitions/${cid}/rounds/preliminary/start`, { admin: true })).status).toBe(
+      202,
+    );
+    let run: Record<string, any> = {};
+    for (let k = 0; k < 100 && run.status !== 'REVIEWING'; k++) {
+      run = (await s.req('GET', `/admin/competitions/${cid}/rounds/preliminary`, { admin: true })).body.run;
+      if (run.status !== 'REVIEWING') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(run.assignment.missingBlindCopies).toEqual([{ entryId: withPlan.entryId, types: ['BUSINESS_PLAN'] }]);
   });
 
   it('lets a reviewer open the entry’s clean document from the review page (a blind round: only the anonymized copy), and records it', async () => {

@@ -12,7 +12,8 @@ import {
 import { advanceRound, getRoundRun } from '../../functions/store/rounds.ts';
 import { decodeCursor } from '../../functions/store/keys.ts';
 import { createOnce, getVersioned, type LineLog, updateVersioned } from '../../functions/store/versioned.ts';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { listOutboxPage, OUTBOX_PAGE_BYTES } from '../../functions/store/outbox.ts';
 import { documentClient } from '../../functions/runtime/aws.ts';
 import { createEntryBody, organizationKey, type Screening } from '../../shared/entry.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -147,6 +148,36 @@ describe('entry store (DynamoDB Local)', () => {
     });
     expect(() => decodeCursor(decision, { partition: 'COMP#c', sortPrefix: 'DECISION#r2#' })).toThrow(AppError);
     expect(() => decodeCursor(decision, { partition: 'COMP#d' })).toThrow(AppError);
+  });
+});
+
+describe('pages bounded by bytes (DynamoDB Local)', () => {
+  it('ends an outbox page before it would pass its byte budget, and the pages add up to the whole list', async () => {
+    // Six messages of ~150 KB (an expert with many links): a page of 50 would be 900 KB.
+    for (let k = 0; k < 6; k++)
+      await documentClient().send(
+        new PutCommand({
+          TableName: process.env.TABLE_NAME,
+          Item: {
+            pk: 'OUTBOX#bytes#r1',
+            sk: `m${k}`,
+            messageKey: `m${k}`,
+            links: Array.from({ length: 1000 }, (_, i) => ({ assignmentId: `a-${k}-${i}`.padEnd(140, '.') })),
+          },
+        }),
+      );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listOutboxPage('bytes', 'r1', 50, cursor);
+      expect(Buffer.byteLength(JSON.stringify(page.items))).toBeLessThan(OUTBOX_PAGE_BYTES + 400 * 1024);
+      seen.push(...page.items.map((m) => m.messageKey));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+    expect(pages).toBeGreaterThanOrEqual(3);
   });
 });
 

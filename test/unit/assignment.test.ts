@@ -158,8 +158,8 @@ describe('exact reviewer assignment', () => {
 
 describe('round size limit', () => {
   it('refuses, before building anything, a round with more entry × expert pairs than the solver takes in its memory', () => {
-    expect(() => assertSolvableSize(4000, 2000)).not.toThrow(); // 8,000,000 pairs: the limit itself
-    expect(() => assertSolvableSize(4001, 2000)).toThrow(
+    expect(() => assertSolvableSize(10_000, 2000)).not.toThrow(); // 20,000,000 pairs: the limit itself
+    expect(() => assertSolvableSize(10_001, 2000)).toThrow(
       expect.objectContaining({ code: 'ROUND_TOO_LARGE', status: 409 }) as unknown as Error,
     );
     expect(() => assertSolvableSize(MAX_ASSIGNMENT_PAIRS + 1, 1)).toThrow(/split the round/);
