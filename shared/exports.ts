@@ -15,6 +15,8 @@ export const exportRequest = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ENTRIES_CSV') }),
   /** The award proposal's full final ranking (as GET …/results.csv). */
   z.strictObject({ kind: z.literal('RANKING_CSV') }),
+  /** A review round's assignment dry run (JSON, as GET …/assignment-preview answers), for rounds of any size. */
+  z.strictObject({ kind: z.literal('ASSIGNMENT_PREVIEW'), roundId: roundSlug }),
 ]);
 export type ExportRequest = z.infer<typeof exportRequest>;
 
@@ -44,8 +46,20 @@ export const exportView = (j: ExportJob) => {
   return { ...view, done: j.status === 'DONE' || j.status === 'FAILED' };
 };
 
-export const exportFileName = (j: Pick<ExportJob, 'competitionId' | 'request'>) =>
-  `${j.competitionId}-${j.request.kind === 'DECISIONS_CSV' ? `${j.request.roundId}-decisions` : j.request.kind === 'ENTRIES_CSV' ? 'entries' : 'ranking'}.csv`;
+export const exportFileName = (j: Pick<ExportJob, 'competitionId' | 'request'>) => {
+  const r = j.request;
+  const name = {
+    DECISIONS_CSV: () => `${'roundId' in r ? r.roundId : ''}-decisions.csv`,
+    ENTRIES_CSV: () => 'entries.csv',
+    RANKING_CSV: () => 'ranking.csv',
+    ASSIGNMENT_PREVIEW: () => `${'roundId' in r ? r.roundId : ''}-assignment-preview.json`,
+  }[r.kind]();
+  return `${j.competitionId}-${name}`;
+};
+
+/** What an export's file is. */
+export const exportContentType = (r: ExportRequest) =>
+  r.kind === 'ASSIGNMENT_PREVIEW' ? ('application/json' as const) : ('text/csv' as const);
 
 export const DECISION_HEADER = csvRow([
   'overallRank',

@@ -1,5 +1,5 @@
 import { notFound } from '../../shared/errors.ts';
-import { exportFileName, exportView } from '../../shared/exports.ts';
+import { exportContentType, exportFileName, exportView } from '../../shared/exports.ts';
 import { exportRoutes } from '../routes/exports.ts';
 import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
@@ -11,7 +11,11 @@ export const handler = api(exportRoutes.adminGetExport, async ({ params }) => {
   const job = await getExportJob(params.exportId);
   if (!job) throw notFound('Export');
   if (job.status !== 'DONE') return { body: { export: exportView(job) } };
-  const url = await downloadUrl({ key: job.key, fileName: exportFileName(job), contentType: 'text/csv' });
+  const url = await downloadUrl({
+    key: job.key,
+    fileName: exportFileName(job),
+    contentType: exportContentType(job.request),
+  });
   const expiresAt = new Date(now().getTime() + DOWNLOAD_SECONDS * 1000).toISOString();
   return { body: { export: exportView(job), download: { url, expiresAt } } };
 });

@@ -13,7 +13,7 @@ export const exportRoutes = {
     okStatus: 202,
     table: 'readWrite',
     summary:
-      'Export a CSV of any size — a round’s decisions (DECISIONS_CSV), every entry (ENTRIES_CSV) or the final ranking (RANKING_CSV): produced to S3 by a worker; follow it with GET /admin/exports/{exportId}',
+      'Export a CSV of any size — a round’s decisions (DECISIONS_CSV), every entry (ENTRIES_CSV), the final ranking (RANKING_CSV) — or a review round’s assignment dry run of any size (ASSIGNMENT_PREVIEW, JSON): produced to S3 by a worker; follow it with GET /admin/exports/{exportId}',
     params: competitionParams,
     body: exportRequest,
   },

@@ -74,9 +74,10 @@ export const roundRoutes = {
     okStatus: 200,
     table: 'read',
     summary:
-      'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored',
+      'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored. Up to 2,000,000 entry × expert pairs (409 PREVIEW_TOO_LARGE_FOR_A_REQUEST above: ask for the ASSIGNMENT_PREVIEW export)',
     params: roundParams,
-    timeoutSeconds: 60,
+    // The HTTP API answers within 30 s: rounds that fit a request solve in a few seconds.
+    timeoutSeconds: 29,
     memoryMb: 1024,
   },
   adminVerifyAudit: {

@@ -8,6 +8,7 @@ import {
   type ExportJob,
   decisionRow,
   entryRow,
+  exportContentType,
   exportFileName,
 } from '../../shared/exports.ts';
 import { s3Client } from '../runtime/aws.ts';
@@ -17,17 +18,18 @@ import { getCompetition } from '../store/competitions.ts';
 import { listDecisionsPage, type StoredDecision } from '../store/decisions.ts';
 import { listEntries } from '../store/entries.ts';
 import { getExportJob, updateExportJob } from '../store/exports.ts';
+import { previewAssignment } from './assignment-preview.ts';
 import { documentsBucket } from './document-storage.ts';
 
 /** Where an export's file goes (the documents bucket's exports/ prefix; removed by lifecycle after a week). */
-export const exportObjectKey = (exportId: string) => `exports/${exportId}.csv`;
+export const exportObjectKey = (exportId: string) => `exports/${exportId}`;
 
 const PAGE = 500;
 
 class ExportRefused extends Error {}
 
 /**
- * The export's rows, page by page from DynamoDB; `progress` is told the rows so far. Decisions are
+ * The export's rows (or, for an assignment preview, its JSON), page by page from DynamoDB; `progress` is told the rows so far. Decisions are
  * written in rank order (sorted here: the table keeps them by entry id).
  */
 const produce = async (
@@ -37,6 +39,13 @@ const produce = async (
   const competition = await getCompetition(job.competitionId);
   if (!competition) throw new ExportRefused('the competition no longer exists');
   const r = job.request;
+  if (r.kind === 'ASSIGNMENT_PREVIEW') {
+    if (!competition.rounds.some((x) => x.roundId === r.roundId && x.kind !== 'INTAKE'))
+      throw new ExportRefused(`"${r.roundId}" is not a review round of this competition`);
+    const preview = await previewAssignment(competition, r.roundId);
+    await progress(preview.assignments.length);
+    return { csv: JSON.stringify(preview), rows: preview.assignments.length };
+  }
   if (r.kind === 'RANKING_CSV') {
     const a = await getAwards(job.competitionId);
     if (!a) throw new ExportRefused('no award proposal yet');
@@ -97,7 +106,7 @@ export const runExport = async (exportId: string, now: () => Date) => {
         Bucket: documentsBucket(),
         Key: job.key,
         Body: body,
-        ContentType: 'text/csv; charset=utf-8',
+        ContentType: `${exportContentType(job.request)}; charset=utf-8`,
         ContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
       }),
     );

@@ -56,7 +56,9 @@ export const uploadForm = async (d: { key: string; contentType: string }, maxByt
 
 /** A short-lived link to the stored version: a PDF opens in the browser, anything else downloads. */
 export const downloadUrl = (
-  d: Pick<EntryDocument, 'fileName' | 'key' | 'versionId'> & { contentType: EntryDocument['contentType'] | 'text/csv' },
+  d: Pick<EntryDocument, 'fileName' | 'key' | 'versionId'> & {
+    contentType: EntryDocument['contentType'] | 'text/csv' | 'application/json';
+  },
 ) => {
   const name = safeDownloadName(d.fileName);
   const disposition = d.contentType === 'application/pdf' ? 'inline' : 'attachment';

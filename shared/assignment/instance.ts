@@ -251,6 +251,25 @@ export const describeSolution = (
  */
 export const MAX_ASSIGNMENT_PAIRS = 20_000_000;
 
+/**
+ * The largest round the assignment preview solves inside an API request: the HTTP API answers within
+ * 30 s and Lambda within 6 MB, and the answer lists every entry's reviewers (2,000 entries × 1,000
+ * experts solve in about a second; 10,000 × 2,000 take ~45 s and 5 MB of pairs). Larger rounds are
+ * previewed asynchronously (`POST …/exports {"kind":"ASSIGNMENT_PREVIEW"}`), with the same result.
+ */
+export const MAX_REQUEST_PREVIEW_PAIRS = 2_000_000;
+
+export const assertPreviewFitsRequest = (entries: number, experts: number): void => {
+  if (entries * experts <= MAX_REQUEST_PREVIEW_PAIRS) return;
+  throw conflict(
+    'PREVIEW_TOO_LARGE_FOR_A_REQUEST',
+    `${entries} entries × ${experts} experts = ${entries * experts} pairs: more than the ${MAX_REQUEST_PREVIEW_PAIRS} ` +
+      'a request previews within the API’s 30 seconds; ask for it as an export ' +
+      '(POST /admin/competitions/{competitionId}/exports {"kind":"ASSIGNMENT_PREVIEW","roundId":…})',
+    { entries, experts, pairs: entries * experts, maxPairs: MAX_REQUEST_PREVIEW_PAIRS },
+  );
+};
+
 export const assertSolvableSize = (entries: number, experts: number): void => {
   if (entries * experts <= MAX_ASSIGNMENT_PAIRS) return;
   throw conflict(

@@ -571,6 +571,18 @@ describe('CSV exports of any size, produced to S3', () => {
     expect((await fetch(`${d.download!.url.slice(0, -4)}0000`)).status).toBe(403);
   });
 
+  it('previews a round’s assignment as an export too (the same answer as the request, for rounds of any size)', async () => {
+    const inRequest = (
+      await s.req('GET', '/admin/competitions/rw-full/rounds/preliminary/assignment-preview', { admin: true })
+    ).body;
+    const p = await exportOf('rw-full', { kind: 'ASSIGNMENT_PREVIEW', roundId: 'preliminary' });
+    expect(p.export).toMatchObject({ status: 'DONE', rows: inRequest.assignments.length });
+    expect(p.file!.headers.get('content-type')).toContain('application/json');
+    const preview = JSON.parse(p.text!);
+    expect(preview.report.totalAffinity).toBe(inRequest.report.totalAffinity);
+    expect(preview.assignments).toEqual(inRequest.assignments);
+  });
+
   it('fails an export that cannot be made, with the reason; refuses a bad request with 422', async () => {
     const f = await exportOf('rw-full', { kind: 'DECISIONS_CSV', roundId: 'intake' });
     expect(f.export).toMatchObject({ status: 'FAILED', error: expect.stringContaining('not a review round') });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AFFINITY_SCALE, solveAssignment, type AssignmentProblem } from '../../shared/assignment/solve.ts';
-import { assertSolvableSize, MAX_ASSIGNMENT_PAIRS } from '../../shared/assignment/instance.ts';
+import {
+  assertPreviewFitsRequest,
+  assertSolvableSize,
+  MAX_ASSIGNMENT_PAIRS,
+} from '../../shared/assignment/instance.ts';
 
 /** Exhaustive search over every subset of conflict-free pairs: the reference optimum. */
 const bruteForce = (p: AssignmentProblem) => {
@@ -163,5 +167,13 @@ describe('round size limit', () => {
       expect.objectContaining({ code: 'ROUND_TOO_LARGE', status: 409 }) as unknown as Error,
     );
     expect(() => assertSolvableSize(MAX_ASSIGNMENT_PAIRS + 1, 1)).toThrow(/split the round/);
+  });
+
+  it('previews in a request only rounds that fit one (30 s, 6 MB); larger ones point to the export', () => {
+    expect(() => assertPreviewFitsRequest(2000, 1000)).not.toThrow(); // 2,000,000 pairs: the limit itself
+    expect(() => assertPreviewFitsRequest(2001, 1000)).toThrow(
+      expect.objectContaining({ code: 'PREVIEW_TOO_LARGE_FOR_A_REQUEST', status: 409 }) as unknown as Error,
+    );
+    expect(() => assertPreviewFitsRequest(10_000, 2000)).toThrow(/ASSIGNMENT_PREVIEW/);
   });
 });
