@@ -1,5 +1,6 @@
 import { createDocumentBody } from '../../shared/documents.ts';
-import { documentParams, entryParams, type RouteSpec } from './spec.ts';
+import * as z from 'zod';
+import { documentParams, entryParams, page, type RouteSpec } from './spec.ts';
 
 /** An applicant's documents (routes of the route table; their own group keeps the other bundles small). */
 export const documentRoutes = {
@@ -56,7 +57,9 @@ export const documentRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
-    summary: 'An entry’s documents in every state, and who opened which document when (reviewers through their links)',
+    summary:
+      'An entry’s documents in every state, and who opened which document when (reviewers and sponsors through their links), the openings a page at a time (at most 100, oldest first)',
     params: entryParams,
+    query: z.strictObject(page),
   },
 } as const satisfies Record<string, RouteSpec>;

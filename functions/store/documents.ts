@@ -11,7 +11,7 @@ import { conflict } from '../../shared/errors.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { transactWithAudit } from './audit.ts';
 import { documentAccessKey, documentKey, stripKeys } from './keys.ts';
-import { queryAll } from './query.ts';
+import { queryAll, queryPage } from './query.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -237,14 +237,14 @@ export const recordDocumentAccess = async (entryId: string, access: DocumentAcce
   );
 };
 
-export const listDocumentAccesses = async (entryId: string): Promise<DocumentAccess[]> =>
-  (
-    await queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
-      ExpressionAttributeValues: { ':p': documentKey(entryId, '').pk, ':s': 'DOCREAD#' },
-      ConsistentRead: true,
-    })
-  ).map((i) => {
-    const { entryId: _e, ...a } = stripKeys(i) as unknown as DocumentAccess & { entryId: string };
-    return a;
-  });
+/** One page of the openings of an entry's documents, oldest first. */
+export const listDocumentAccessesPage = async (entryId: string, limit: number, cursor?: string) => {
+  const page = await queryPage({ partition: documentKey(entryId, '').pk, sortPrefix: 'DOCREAD#' }, limit, cursor);
+  return {
+    items: page.items.map((i) => {
+      const { entryId: _e, ...a } = stripKeys(i) as unknown as DocumentAccess & { entryId: string };
+      return a;
+    }),
+    cursor: page.cursor,
+  };
+};

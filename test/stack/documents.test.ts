@@ -313,6 +313,10 @@ describe('documents: upload, check, scan, download', () => {
         expertEmail: expert,
       }),
     ]);
+    // Every opening is kept; organizers page through them (here one a page).
+    await fetch(`${s.apiUrl}${hrefs[0]}`, { redirect: 'manual' });
+    const openings = await s.all(`/admin/entries/${entry.entryId}/documents`, { admin: true, limit: 1 });
+    expect(openings).toHaveLength(2);
     // Once the round is tallied (frozen), its documents are closed too.
     await freezeRound(CID, 'preliminary', new Date());
     expect((await fetch(`${s.apiUrl}${hrefs[0]}`, { redirect: 'manual' })).status).toBe(409);
