@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { conflict } from './errors.ts';
 
 export const DOCUMENT_TYPES = [
   'BUSINESS_PLAN',
@@ -85,6 +86,22 @@ export const documentRules = z.strictObject({
     .default([...DOCUMENT_TYPES]),
 });
 export type DocumentRules = z.infer<typeof documentRules>;
+
+/**
+ * Upload requests one entry may make in all. Replaced, deleted and refused documents stay on the
+ * record, so without a bound the lists an entry's routes read (and the blind-copy check) could grow
+ * without end; 200 is twenty times the default number of documents an entry holds.
+ */
+export const MAX_DOCUMENT_RECORDS = 200;
+
+export const assertDocumentHistoryRoom = (records: number): void => {
+  if (records < MAX_DOCUMENT_RECORDS) return;
+  throw conflict(
+    'DOCUMENT_HISTORY_FULL',
+    `This entry has made ${records} upload requests, the most one entry may make; ask the organizer for help`,
+    { records, maxRecords: MAX_DOCUMENT_RECORDS },
+  );
+};
 
 export const limitBytes = (rules: DocumentRules, type: DocumentType) =>
   (rules.limitsMb[type] ?? DEFAULT_LIMIT_MB[type]) * MB;

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { type EntryDocument, limitBytes, uploadIssues } from '../../shared/documents.ts';
+import { assertDocumentHistoryRoom, type EntryDocument, limitBytes, uploadIssues } from '../../shared/documents.ts';
 import { conflict, validationError } from '../../shared/errors.ts';
 import { documentRoutes } from '../routes/documents.ts';
 import { now } from '../runtime/clock.ts';
@@ -21,7 +21,9 @@ export const handler = idempotentApi(documentRoutes.createDocument, async ({ par
   const rules = competition.documents;
   const issues = uploadIssues(body, rules);
   if (issues.length) throw validationError('The document cannot be uploaded', issues);
-  const held = (await listDocuments(entry.entryId)).filter((d) => holdsSlot(d, at.getTime()));
+  const all = await listDocuments(entry.entryId);
+  assertDocumentHistoryRoom(all.length);
+  const held = all.filter((d) => holdsSlot(d, at.getTime()));
   // A new upload of a type the entry holds replaces it once clean: it does not need a slot of its own.
   const replacing = held.some((d) => d.type === body.type && d.blind === body.blind && d.status === 'CLEAN');
   if (!replacing && held.length >= rules.maxPerEntry)
