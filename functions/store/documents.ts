@@ -12,6 +12,7 @@ import { documentClient, tableName } from '../runtime/aws.ts';
 import { transactWithAudit } from './audit.ts';
 import { documentAccessKey, documentKey, stripKeys } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
+import { statusUpdate } from './status-update.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -69,27 +70,13 @@ const move = (
   set: Partial<EntryDocument> & { status: DocumentStatus },
   at: string,
 ): TxItem => {
-  const names: Record<string, string> = { '#s': 'status', '#ttl': 'ttl' };
-  const values: Record<string, unknown> = { ':at': at };
-  const sets = ['updatedAt = :at', 'version = version + :one'];
-  values[':one'] = 1;
-  Object.entries(set).forEach(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:f${i}`] = v;
-    sets.push(`#f${i} = :f${i}`);
-  });
-  from.forEach((s, i) => {
-    values[`:from${i}`] = s;
-  });
+  const update = statusUpdate(documentKey(d.entryId, d.documentId), from, set, at);
   return {
     Update: {
-      TableName: tableName(),
-      Key: documentKey(d.entryId, d.documentId),
+      ...update,
       // Once the bytes arrived the document is part of the record: it no longer expires.
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE #ttl`,
-      ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      UpdateExpression: `${update.UpdateExpression} REMOVE #ttl`,
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#ttl': 'ttl' },
     },
   };
 };

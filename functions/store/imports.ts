@@ -1,12 +1,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportJob, ImportStatus } from '../../shared/imports.ts';
 import type { ExpertInput } from '../../shared/review/experts.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import type { TxItem } from './audit.ts';
 import { expertItem } from './experts.ts';
-import { expertKey, importJobKey, stripKeys } from './keys.ts';
+import { expertKey, importJobKey } from './keys.ts';
 import { setIfStatus } from './status-update.ts';
+import { createOnce, getVersioned } from './versioned.ts';
 
 /**
  * Bulk import jobs. A job moves AWAITING_UPLOAD → VALIDATING → REJECTED, or → APPLYING → DONE; rows
@@ -15,21 +16,10 @@ import { setIfStatus } from './status-update.ts';
  * `appliedRows` and no row is counted twice.
  */
 export const createImportJob = async (job: ImportJob): Promise<void> => {
-  await documentClient().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...importJobKey(job.importId), ...job },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await createOnce(importJobKey(job.importId), job);
 };
 
-export const getImportJob = async (importId: string): Promise<ImportJob | undefined> => {
-  const r = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: importJobKey(importId), ConsistentRead: true }),
-  );
-  return r.Item ? (stripKeys(r.Item) as unknown as ImportJob) : undefined;
-};
+export const getImportJob = (id: string) => getVersioned<ImportJob>(importJobKey(id));
 
 /** Moves a job on from one of `from`; false when it is no longer in one of them (someone else did). */
 export const moveImportJob = (

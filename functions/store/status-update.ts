@@ -3,15 +3,15 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
 
 /**
- * Sets fields of a job item (an import, an export) while its `status` is one of `from`, bumping
- * `version` and `updatedAt`; false when it is no longer in one of them (another run moved it on).
+ * The update that sets fields of an item with a `status` (a document, an import, an export) while that
+ * status is one of `from`, bumping `version` and `updatedAt`. For a transaction item or an UpdateItem.
  */
-export const setIfStatus = async (
+export const statusUpdate = (
   key: { pk: string; sk: string },
   from: readonly string[],
   set: Record<string, unknown>,
   at: string,
-): Promise<boolean> => {
+) => {
   const names: Record<string, string> = { '#s': 'status' };
   const values: Record<string, unknown> = { ':at': at, ':one': 1 };
   const sets = ['updatedAt = :at', 'version = version + :one'];
@@ -23,17 +23,25 @@ export const setIfStatus = async (
   from.forEach((s, i) => {
     values[`:from${i}`] = s;
   });
+  return {
+    TableName: tableName(),
+    Key: key,
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+};
+
+/** Applies a `statusUpdate`; false when the item is no longer in one of `from` (another run moved it on). */
+export const setIfStatus = async (
+  key: { pk: string; sk: string },
+  from: readonly string[],
+  set: Record<string, unknown>,
+  at: string,
+): Promise<boolean> => {
   try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: key,
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `#s IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await documentClient().send(new UpdateCommand(statusUpdate(key, from, set, at)));
     return true;
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;
