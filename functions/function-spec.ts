@@ -11,10 +11,18 @@ export interface FunctionNeeds {
   /** Least privilege on the table: read (GetItem, BatchGetItem, Query) or also write (PutItem, UpdateItem, ConditionCheckItem). */
   table: 'read' | 'readWrite';
   /**
-   * May delete items, but only under these partition-key prefixes (an IAM condition on
-   * `dynamodb:LeadingKeys`): the submission register's items leave when an entry stops being SUBMITTED.
+   * The partitions of the table it reads (and writes): its base-table grant carries an IAM condition on
+   * `dynamodb:LeadingKeys`, so every item a request touches must lie in one of them. Queries on GSI1
+   * are granted apart, read only (see README, "Least privilege").
    */
-  deletes?: readonly string[];
+  partitions: readonly Partition[];
+  /**
+   * May delete items, but only in these partitions (`dynamodb:LeadingKeys` again): the submission
+   * register's items leave when an entry stops being SUBMITTED.
+   */
+  deletes?: readonly Partition[];
+  /** May Query GSI1 (read only, on the index; see `partitions`). */
+  queriesIndex?: boolean;
   /**
    * The documents bucket: `upload` signs presigned POSTs (s3:PutObject under entries/), `read` signs
    * presigned GETs and reads uploads (s3:GetObject); the bucket policy still refuses unscanned objects.
@@ -46,5 +54,22 @@ export const machineArnVariable: Record<MachineId, string> = {
   handoff: 'HANDOFF_STATE_MACHINE_ARN',
 };
 
-/** The partition-key prefix of the submission register (see store/keys.ts). */
-export const SUBMISSIONS = 'SUBMITTED#';
+/**
+ * The partition-key prefixes of the single table: store/keys.ts builds every key from them, and the
+ * stack grants each function the partitions it declares (`partitions`, `deletes`).
+ */
+export const PARTITION = {
+  competition: 'COMP#',
+  entry: 'ENTRY#',
+  submissions: 'SUBMITTED#',
+  guard: 'GUARD#',
+  expert: 'EXPERT#',
+  importJob: 'IMPORT#',
+  exportJob: 'EXPORT#',
+  assignment: 'ASSIGN#',
+  outbox: 'OUTBOX#',
+  project: 'PROJECT#',
+  audit: 'AUDIT#',
+  idempotency: 'IDEM#',
+} as const;
+export type Partition = keyof typeof PARTITION;

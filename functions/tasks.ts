@@ -1,4 +1,4 @@
-import { type FunctionNeeds, type MachineId, SUBMISSIONS } from './function-spec.ts';
+import type { FunctionNeeds, MachineId } from './function-spec.ts';
 
 /**
  * The one task table: every function a state machine invokes, declared once.
@@ -19,28 +19,86 @@ const AWARDS = { machine: 'awards', table: 'readWrite', timeoutSeconds: 120 } as
 const HANDOFF = { machine: 'handoff', table: 'readWrite', timeoutSeconds: 120 } as const;
 
 export const tasks = {
-  OpenIntake: { ...INTAKE, entry: 'functions/workflow/intake-open.ts' },
-  CloseIntake: { ...INTAKE, entry: 'functions/workflow/intake-close.ts' },
-  ScreenBatch: { ...INTAKE, entry: 'functions/workflow/intake-screen.ts', timeoutSeconds: 240, deletes: [SUBMISSIONS] },
-  FinalizeIntake: { ...INTAKE, entry: 'functions/workflow/intake-finalize.ts' },
+  OpenIntake: { ...INTAKE, entry: 'functions/workflow/intake-open.ts', partitions: ['competition'] },
+  CloseIntake: { ...INTAKE, entry: 'functions/workflow/intake-close.ts', partitions: ['competition'] },
+  ScreenBatch: {
+    ...INTAKE,
+    entry: 'functions/workflow/intake-screen.ts',
+    timeoutSeconds: 240,
+    deletes: ['submissions'],
+    partitions: ['competition', 'entry', 'submissions', 'audit'],
+  },
+  FinalizeIntake: { ...INTAKE, entry: 'functions/workflow/intake-finalize.ts', partitions: ['competition'] },
 
   // 10,000 entries × 2,000 experts: an exact solve of ~45 s and ~1.1 GB, then 50,000 assignment records.
-  ReviewAssign: { ...REVIEW, entry: 'functions/workflow/review-assign.ts', memoryMb: 3008, timeoutSeconds: 280 },
-  ReviewWait: { ...REVIEW, entry: 'functions/workflow/review-wait.ts', resumes: ['review'] },
-  ReviewFollowUp: { ...REVIEW, entry: 'functions/workflow/review-follow-up.ts', memoryMb: 3008, timeoutSeconds: 280 },
+  ReviewAssign: {
+    ...REVIEW,
+    entry: 'functions/workflow/review-assign.ts',
+    memoryMb: 3008,
+    timeoutSeconds: 280,
+    partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit'],
+    queriesIndex: true,
+  },
+  ReviewWait: {
+    ...REVIEW,
+    entry: 'functions/workflow/review-wait.ts',
+    resumes: ['review'],
+    partitions: ['competition'],
+  },
+  ReviewFollowUp: {
+    ...REVIEW,
+    entry: 'functions/workflow/review-follow-up.ts',
+    memoryMb: 3008,
+    timeoutSeconds: 280,
+    partitions: ['competition', 'assignment', 'outbox', 'audit'],
+    queriesIndex: true,
+  },
   // Reads every review of the round (50,000 at the largest) and writes one decision per entry.
-  ReviewTally: { ...REVIEW, entry: 'functions/workflow/review-tally.ts', memoryMb: 1024, timeoutSeconds: 280 },
+  ReviewTally: {
+    ...REVIEW,
+    entry: 'functions/workflow/review-tally.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 280,
+    partitions: ['competition', 'entry', 'audit'],
+    queriesIndex: true,
+  },
 
-  HandOffAppoint: { ...HANDOFF, entry: 'functions/workflow/handoff-appoint.ts' },
-  HandOffWait: { ...HANDOFF, entry: 'functions/workflow/handoff-wait.ts', resumes: ['handoff'] },
-  HandOffStep: { ...HANDOFF, entry: 'functions/workflow/handoff-step.ts' },
+  HandOffAppoint: {
+    ...HANDOFF,
+    entry: 'functions/workflow/handoff-appoint.ts',
+    partitions: ['competition', 'entry', 'outbox', 'project', 'audit'],
+  },
+  HandOffWait: {
+    ...HANDOFF,
+    entry: 'functions/workflow/handoff-wait.ts',
+    resumes: ['handoff'],
+    partitions: ['project'],
+  },
+  HandOffStep: {
+    ...HANDOFF,
+    entry: 'functions/workflow/handoff-step.ts',
+    partitions: ['competition', 'outbox', 'project', 'audit'],
+  },
 
-  AwardPropose: { ...AWARDS, entry: 'functions/workflow/award-propose.ts' },
-  AwardWait: { ...AWARDS, entry: 'functions/workflow/award-wait.ts', resumes: ['awards'] },
-  AwardDecide: { ...AWARDS, entry: 'functions/workflow/award-decide.ts' },
-  AwardConfirm: { ...AWARDS, entry: 'functions/workflow/award-confirm.ts' },
+  AwardPropose: {
+    ...AWARDS,
+    entry: 'functions/workflow/award-propose.ts',
+    partitions: ['competition', 'entry', 'audit'],
+  },
+  AwardWait: { ...AWARDS, entry: 'functions/workflow/award-wait.ts', resumes: ['awards'], partitions: ['competition'] },
+  AwardDecide: { ...AWARDS, entry: 'functions/workflow/award-decide.ts', partitions: ['competition', 'audit'] },
+  AwardConfirm: {
+    ...AWARDS,
+    entry: 'functions/workflow/award-confirm.ts',
+    partitions: ['competition', 'outbox', 'audit'],
+  },
   // Publication starts one hand-off per funded winner.
-  AwardPublish: { ...AWARDS, entry: 'functions/workflow/award-publish.ts', starts: ['handoff'] },
+  AwardPublish: {
+    ...AWARDS,
+    entry: 'functions/workflow/award-publish.ts',
+    starts: ['handoff'],
+    partitions: ['competition', 'audit'],
+  },
 } as const satisfies Record<string, TaskSpec>;
 
 export type TaskId = keyof typeof tasks;

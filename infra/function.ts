@@ -7,6 +7,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PARTITION, type Partition } from '../functions/function-spec.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -111,28 +112,55 @@ export class AppFunction extends Construct {
   }
 }
 
-/** Least-privilege table access, spelled out action by action (no grantReadWriteData: it adds Scan and Delete). */
-export const grantTable = (role: iam.IRole, tableArn: string, indexNames: string[], access: 'read' | 'readWrite') => {
-  const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-  const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: access === 'read' ? read : [...read, ...write],
-      resources: [tableArn, ...indexNames.map((i) => `${tableArn}/index/${i}`)],
-    }),
-  );
-};
+/**
+ * `dynamodb:LeadingKeys` holds the partition key of every item a request touches (each item of a
+ * batch or a transaction): all of them must lie in these partitions. The Null test refuses a request
+ * that names no partition at all, which ForAllValues alone would let through.
+ */
+export const inPartitions = (partitions: readonly Partition[]) => ({
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions.map((p) => `${PARTITION[p]}*`) },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+});
+
+export interface TableAccess {
+  access: 'read' | 'readWrite';
+  /** The partitions of the base table it reads and writes. */
+  partitions: readonly Partition[];
+  /** GSI1 and the like: Query only. */
+  indexes?: readonly string[];
+  /** DeleteItem, in these partitions only. */
+  deletes?: readonly Partition[];
+}
 
 /**
- * DeleteItem (alone or in a transaction) only on items whose partition key starts with one of
- * `prefixes`: `dynamodb:LeadingKeys` holds the partition key of every item the request touches.
+ * Least-privilege table access, spelled out action by action (no grantReadWriteData: it adds Scan and
+ * Delete) and narrowed to the partitions the function declares. Index queries are granted on the index
+ * alone, without a LeadingKeys condition: the index's partitions are lists, not records.
  */
-export const grantDeletes = (role: iam.IRole, tableArn: string, prefixes: readonly string[]) => {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['dynamodb:DeleteItem'],
-      resources: [tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } },
-    }),
-  );
+export const grantTable = (role: iam.IRole, tableArn: string, grant: TableAccess) => {
+  const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+  const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+  if (grant.partitions.length)
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: grant.access === 'read' ? read : [...read, ...write],
+        resources: [tableArn],
+        conditions: inPartitions(grant.partitions),
+      }),
+    );
+  if (grant.indexes?.length)
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: grant.indexes.map((i) => `${tableArn}/index/${i}`),
+      }),
+    );
+  if (grant.deletes?.length)
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [tableArn],
+        conditions: inPartitions(grant.deletes),
+      }),
+    );
 };

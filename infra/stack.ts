@@ -29,7 +29,7 @@ import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
 import { ProjectHandOffWorkflow } from '../workflows/project-handoff.ts';
 import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
 import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
-import { AppFunction, grantDeletes, grantTable } from './function.ts';
+import { AppFunction, grantTable } from './function.ts';
 import { EDGE_REGION, WEB_ACL_PARAMETER } from './edge-stack.ts';
 import { DOCUMENT_STATUS_TAG, REFUSED_DOCUMENT_STATUSES, SCAN_STATUS_TAG } from '../shared/documents.ts';
 
@@ -122,7 +122,7 @@ export class CompetitionStack extends Stack {
     }
 
     // Step Functions tasks, from the task table; each workflow takes its own.
-    const declared: Array<{ fn: AppFunction; needs: FunctionNeeds }> = [];
+    const declared: Array<{ fn: AppFunction; needs: FunctionNeeds & { idempotent?: boolean } }> = [];
     const taskFunctions = {} as TaskFunctions;
     for (const t of taskList()) {
       const fn = new AppFunction(this, t.id, {
@@ -408,7 +408,8 @@ export class CompetitionStack extends Stack {
       memorySize: 1024,
       description: 'Records the GuardDuty malware scan result on a document and a clean PDF’s page count',
     });
-    for (const f of [uploaded, scanned]) grantTable(f.role, this.table.tableArn, [], 'readWrite');
+    grantTable(uploaded.role, this.table.tableArn, { access: 'readWrite', partitions: ['competition', 'entry'] });
+    grantTable(scanned.role, this.table.tableArn, { access: 'readWrite', partitions: ['entry', 'audit'] });
     uploaded.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
@@ -578,7 +579,7 @@ export class CompetitionStack extends Stack {
       memorySize: 1024,
       description: 'Validates an uploaded bulk-import file all-or-nothing and applies it in chunks',
     });
-    grantTable(imported.role, this.table.tableArn, [], 'readWrite');
+    grantTable(imported.role, this.table.tableArn, { access: 'readWrite', partitions: ['expert', 'importJob'] });
     imported.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:GetObjectVersion'],
@@ -599,9 +600,15 @@ export class CompetitionStack extends Stack {
   }
 
   /** Turns a function's declared needs (route or task table) into its grants and environment. */
-  private grantNeeds(f: AppFunction, needs: FunctionNeeds) {
-    grantTable(f.role, this.table.tableArn, [GSI1], needs.table);
-    if (needs.deletes?.length) grantDeletes(f.role, this.table.tableArn, needs.deletes);
+  private grantNeeds(f: AppFunction, needs: FunctionNeeds & { idempotent?: boolean }) {
+    grantTable(f.role, this.table.tableArn, {
+      access: needs.table,
+      partitions: needs.partitions,
+      indexes: needs.queriesIndex ? [GSI1] : [],
+      deletes: needs.deletes,
+    });
+    // Idempotency-Key: the route claims, completes or releases its record, even when it otherwise only reads.
+    if (needs.idempotent) grantTable(f.role, this.table.tableArn, { access: 'readWrite', partitions: ['idempotency'] });
     if (needs.documents) {
       f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
       f.role.addToPrincipalPolicy(
@@ -686,7 +693,7 @@ export class CompetitionStack extends Stack {
       timeout: Duration.seconds(60),
       description: 'Sends outbox messages (review links, reminders) by e-mail through SES',
     });
-    grantTable(delivery.role, this.table.tableArn, [], 'readWrite');
+    grantTable(delivery.role, this.table.tableArn, { access: 'readWrite', partitions: ['competition', 'outbox'] });
     // The outbox stores what a link is for; the link itself is signed here, at send time.
     delivery.fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkSigningKey.secretArn);
     this.linkSigningKey.grantRead(delivery.role);
@@ -745,7 +752,11 @@ export class CompetitionStack extends Stack {
       memorySize: 3008,
       description: 'Produces exports to S3 (CSV page by page from the table; assignment previews of any size)',
     });
-    grantTable(worker.role, this.table.tableArn, [GSI1], 'readWrite');
+    grantTable(worker.role, this.table.tableArn, {
+      access: 'readWrite',
+      partitions: ['competition', 'entry', 'exportJob'],
+      indexes: [GSI1],
+    });
     worker.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects('exports/*')] }),
     );

@@ -12,6 +12,7 @@ export const documentRoutes = {
     auth: 'applicant',
     okStatus: 201,
     table: 'readWrite',
+    partitions: ['competition', 'entry'],
     documents: 'upload',
     summary:
       'Ask to upload a document: answers the document (AWAITING_UPLOAD) and an S3 presigned POST (url, fields) that takes exactly this file — its key, its content type, at most its type’s size limit — until expiresAt',
@@ -25,6 +26,7 @@ export const documentRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'read',
+    partitions: ['entry'],
     summary:
       'The entry’s documents with status (AWAITING_UPLOAD, SCANNING, CLEAN, INFECTED, REJECTED, DELETED), size, SHA-256 and times',
     params: entryParams,
@@ -36,6 +38,7 @@ export const documentRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition', 'entry'],
     summary: 'Remove a document before the deadline (its item and stored versions stay for the record)',
     params: documentParams,
   },
@@ -46,6 +49,7 @@ export const documentRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'read',
+    partitions: ['entry'],
     documents: 'read',
     summary: 'Download the applicant’s own clean document: 303 to a presigned GET valid for five minutes',
     params: documentParams,
@@ -57,6 +61,7 @@ export const documentRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['entry'],
     summary:
       'An entry’s documents in every state, and who opened which document when (reviewers and sponsors through their links), the openings a page at a time (at most 100, oldest first)',
     params: entryParams,

@@ -1,5 +1,4 @@
 import { createEntryBody, entryContent } from '../../shared/entry.ts';
-import { SUBMISSIONS } from '../function-spec.ts';
 import { competitionParams, entryParams, type RouteSpec } from './spec.ts';
 
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
@@ -13,6 +12,7 @@ export const entryRoutes = {
     auth: 'public',
     okStatus: 201,
     table: 'readWrite',
+    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit'],
     summary:
       'Create an entry (draft, or submitted with submit=true); honours Idempotency-Key; returns the entry id and the applicant access token',
     params: competitionParams,
@@ -25,6 +25,7 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition', 'entry'],
     summary: "The applicant's own entry, with its status and screening result",
     params: entryParams,
   },
@@ -35,6 +36,7 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition', 'entry'],
     summary: 'Replace the content of a draft or submitted entry before the deadline',
     params: entryParams,
     body: entryContent,
@@ -46,6 +48,7 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition', 'entry', 'submissions', 'audit'],
     summary: 'Submit a draft before the deadline (idempotent)',
     params: entryParams,
   },
@@ -56,7 +59,8 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'readWrite',
-    deletes: [SUBMISSIONS],
+    partitions: ['entry', 'submissions', 'guard', 'audit'],
+    deletes: ['submissions'],
     summary: 'Withdraw an entry (idempotent); frees the organization’s slot in the track',
     params: entryParams,
   },

@@ -15,6 +15,7 @@ export const expertRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['expert'],
     summary:
       'Import up to 2,000 experts into the pool (JSON, up to 2 MB; larger pools through POST /admin/imports); idempotent: matched by e-mail, unchanged rows are not rewritten',
     maxBodyBytes: SYNC_IMPORT_BYTES,
@@ -30,6 +31,7 @@ export const expertRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['expert'],
     summary:
       'Import up to 2,000 experts from CSV, up to 2 MB (header: email,name,institution,fields,keywords,languages,maxLoadPerRound,conflictOrganizations,conflictApplicants; lists separated by ;)',
     maxBodyBytes: SYNC_IMPORT_BYTES,
@@ -45,6 +47,8 @@ export const expertRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: [],
+    queriesIndex: true,
     summary: 'The expert pool, by e-mail',
     query: z.strictObject(page),
   },

@@ -16,6 +16,7 @@ export const importRoutes = {
     auth: 'admin',
     okStatus: 201,
     table: 'readWrite',
+    partitions: ['importJob'],
     imports: 'upload',
     summary:
       'Start a bulk import (experts: CSV or JSON, up to 20,000 rows, 20 MB): answers the job (AWAITING_UPLOAD) and an S3 presigned POST for its file; the file is validated all-or-nothing and applied asynchronously',
@@ -28,6 +29,7 @@ export const importRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['importJob'],
     summary:
       'A bulk import’s status: AWAITING_UPLOAD, VALIDATING, REJECTED (with the first 100 issues by row and column, and their count), APPLYING (rows applied so far), DONE (created / updated / unchanged)',
     params: importParams,

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { createCompetitionBody, competitionConfig } from '../../shared/competition.ts';
 import { ENTRY_STATUSES, organizerWithdrawalBody, screeningOverrideBody } from '../../shared/entry.ts';
 import { slug } from '../../shared/ids.ts';
-import { SUBMISSIONS } from '../function-spec.ts';
 import { competitionParams, entryParams, page, type RouteSpec } from './spec.ts';
 
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
@@ -15,6 +14,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 201,
     table: 'readWrite',
+    partitions: ['competition'],
     summary: 'Create a competition (idempotent for an identical body)',
     body: createCompetitionBody,
   },
@@ -26,6 +26,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition'],
     summary: 'Replace a competition configuration',
     params: competitionParams,
     body: competitionConfig,
@@ -37,6 +38,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition'],
     summary: 'A competition in any status, with its version and full sponsor data',
     params: competitionParams,
   },
@@ -47,6 +49,8 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition'],
+    queriesIndex: true,
     summary: 'Entries of one track in one status',
     params: competitionParams,
     query: z.strictObject({ trackId: slug, status: z.enum(ENTRY_STATUSES), ...page }),
@@ -59,6 +63,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition', 'entry', 'audit'],
     summary: 'Override an eligibility-screening outcome with a recorded reason',
     params: entryParams,
     body: screeningOverrideBody,
@@ -71,7 +76,8 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
-    deletes: [SUBMISSIONS],
+    partitions: ['entry', 'submissions', 'guard', 'audit'],
+    deletes: ['submissions'],
     summary:
       'Withdraw or disqualify an entry with a recorded reason: it leaves every round and award, frees its organization’s slot, and goes on the audit record',
     params: entryParams,

@@ -11,6 +11,7 @@ export const reviewRoutes = {
     auth: 'link',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition', 'entry', 'expert', 'assignment'],
     signsLinks: true,
     summary:
       'The reviewer page for the one assignment a signed link names (HTML; changes nothing, so mail scanners may prefetch it)',
@@ -27,6 +28,7 @@ export const reviewRoutes = {
     auth: 'link',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition', 'entry', 'expert', 'assignment', 'audit'],
     signsLinks: true,
     resumes: ['review'],
     summary:
@@ -42,6 +44,7 @@ export const reviewRoutes = {
     auth: 'link',
     okStatus: 200,
     table: 'readWrite',
+    partitions: ['competition', 'entry', 'expert', 'assignment'],
     signsLinks: true,
     documents: 'read',
     summary:

@@ -15,6 +15,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 202,
     table: 'read',
+    partitions: ['competition'],
     summary: 'Start the round workflow (idempotent: the execution name is derived from competition and round)',
     params: roundParams,
     starts: ['intake', 'review'],
@@ -27,6 +28,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition'],
     summary:
       'Round progress and results: screening counts per track (intake); reviews expected/received, the tally summary and the first page of decisions (review rounds; the rest through …/decisions)',
     params: roundParams,
@@ -38,6 +40,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition'],
     summary:
       'A tallied round’s decisions with their explanation, a page at a time (at most 100; entry-id order, each with its overall and track rank)',
     params: roundParams,
@@ -50,6 +53,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition', 'outbox'],
     summary:
       'Messages queued for a round (or the awards / hand-off), a page at a time (at most 50): recipients, what each link is for, delivery state',
     params: roundParams,
@@ -62,6 +66,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition'],
     summary:
       'The full assignment report of a review round (affinities, load histogram, every entry with only weak reviewers, every shortfall, the optimality certificate); the round route carries a summary',
     params: roundParams,
@@ -73,6 +78,8 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition', 'entry'],
+    queriesIndex: true,
     summary:
       'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored. Up to 2,000,000 entry × expert pairs (409 PREVIEW_TOO_LARGE_FOR_A_REQUEST above: ask for the ASSIGNMENT_PREVIEW export)',
     params: roundParams,
@@ -87,6 +94,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition', 'audit'],
     summary:
       'Walks the competition’s hash-chained audit record and names the first record that was changed, removed or reordered',
     params: competitionParams,
@@ -99,6 +107,8 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
+    partitions: ['competition', 'audit'],
+    queriesIndex: true,
     summary:
       'Recomputes a tallied round’s decisions from the audit record alone and reports any difference from what the tally recorded and stored',
     params: roundParams,

@@ -1,4 +1,5 @@
 import { validationError } from '../../shared/errors.ts';
+import { PARTITION as P } from '../function-spec.ts';
 
 /**
  * Single-table key design (see README "Data model"). Every access pattern is a
@@ -31,20 +32,20 @@ import { validationError } from '../../shared/errors.ts';
  */
 export const GSI1 = 'gsi1' as const;
 
-export const competitionKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'COMP' });
+export const competitionKey = (competitionId: string) => ({ pk: `${P.competition}${competitionId}`, sk: 'COMP' });
 export const competitionListKey = (status: string) => `COMPS#${status}`;
 export const roundKey = (competitionId: string, roundId: string) => ({
-  pk: `COMP#${competitionId}`,
+  pk: `${P.competition}${competitionId}`,
   sk: `ROUND#${roundId}`,
 });
-export const entryKey = (entryId: string) => ({ pk: `ENTRY#${entryId}`, sk: 'ENTRY' });
+export const entryKey = (entryId: string) => ({ pk: `${P.entry}${entryId}`, sk: 'ENTRY' });
 export const documentKey = (entryId: string, documentId: string) => ({
-  pk: `ENTRY#${entryId}`,
+  pk: `${P.entry}${entryId}`,
   sk: `DOC#${documentId}`,
 });
 /** One opening of a document; `readerId` is the review assignment or `SPONSOR-<trackId>` whose link was used. */
 export const documentAccessKey = (entryId: string, at: string, readerId: string, documentId: string) => ({
-  pk: `ENTRY#${entryId}`,
+  pk: `${P.entry}${entryId}`,
   sk: `DOCREAD#${at}#${readerId}#${documentId}`,
 });
 export const entryIndexKey = (competitionId: string, trackId: string, status: string) =>
@@ -58,42 +59,42 @@ export const SUBMISSION_SHARDS = 8;
 export const submissionShard = (entryId: string) =>
   [...entryId].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % SUBMISSION_SHARDS;
 export const submissionRegisterPk = (competitionId: string, trackId: string, shard: number) =>
-  `SUBMITTED#${competitionId}#${trackId}#${shard}`;
+  `${P.submissions}${competitionId}#${trackId}#${shard}`;
 export const submissionKey = (competitionId: string, trackId: string, entryId: string) => ({
   pk: submissionRegisterPk(competitionId, trackId, submissionShard(entryId)),
   sk: entryId,
 });
 export const guardKey = (competitionId: string, trackId: string, organizationKey: string) => ({
-  pk: `GUARD#${competitionId}#${trackId}#${organizationKey}`,
+  pk: `${P.guard}${competitionId}#${trackId}#${organizationKey}`,
   sk: 'GUARD',
 });
-export const expertKey = (email: string) => ({ pk: `EXPERT#${email}`, sk: 'EXPERT' });
-export const importJobKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'IMPORT' });
-export const exportJobKey = (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' });
+export const expertKey = (email: string) => ({ pk: `${P.expert}${email}`, sk: 'EXPERT' });
+export const importJobKey = (importId: string) => ({ pk: `${P.importJob}${importId}`, sk: 'IMPORT' });
+export const exportJobKey = (exportId: string) => ({ pk: `${P.exportJob}${exportId}`, sk: 'EXPORT' });
 export const EXPERT_LIST = 'EXPERTS';
-export const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGN#${assignmentId}`, sk: 'ASSIGN' });
+export const assignmentKey = (assignmentId: string) => ({ pk: `${P.assignment}${assignmentId}`, sk: 'ASSIGN' });
 export const reviewRevisionKey = (assignmentId: string, n: number) => ({
-  pk: `ASSIGN#${assignmentId}`,
+  pk: `${P.assignment}${assignmentId}`,
   sk: `REV#${String(n).padStart(6, '0')}`,
 });
 export const roundReviewsKey = (competitionId: string, roundId: string) => `REVIEWS#${competitionId}#${roundId}`;
 export const outboxKey = (competitionId: string, roundId: string, messageKey: string) => ({
-  pk: `OUTBOX#${competitionId}#${roundId}`,
+  pk: `${P.outbox}${competitionId}#${roundId}`,
   sk: messageKey,
 });
 export const decisionKey = (competitionId: string, roundId: string, entryId: string) => ({
-  pk: `COMP#${competitionId}`,
+  pk: `${P.competition}${competitionId}`,
   sk: `DECISION#${roundId}#${entryId}`,
 });
 export const advancedIndexKey = (competitionId: string, roundId: string) => `ADV#${competitionId}#${roundId}`;
 export const assignmentReportKey = (competitionId: string, roundId: string, part: number) => ({
-  pk: `COMP#${competitionId}`,
+  pk: `${P.competition}${competitionId}`,
   sk: `REPORT#${roundId}#ASSIGNMENT#${String(part).padStart(3, '0')}`,
 });
-export const awardsKey = (competitionId: string) => ({ pk: `COMP#${competitionId}`, sk: 'AWARDS' });
-export const projectKey = (projectId: string) => ({ pk: `PROJECT#${projectId}`, sk: 'PROJECT' });
+export const awardsKey = (competitionId: string) => ({ pk: `${P.competition}${competitionId}`, sk: 'AWARDS' });
+export const projectKey = (projectId: string) => ({ pk: `${P.project}${projectId}`, sk: 'PROJECT' });
 export const PROJECT_LIST = 'PROJECTS';
-export const auditShardKey = (competitionId: string, shard: number) => `AUDIT#${competitionId}#${shard}`;
+export const auditShardKey = (competitionId: string, shard: number) => `${P.audit}${competitionId}#${shard}`;
 export const auditRecordKey = (competitionId: string, shard: number, seq: number) => ({
   pk: auditShardKey(competitionId, shard),
   sk: `REC#${String(seq).padStart(12, '0')}`,
@@ -102,7 +103,7 @@ export const auditHeadKey = (competitionId: string, shard: number) => ({
   pk: auditShardKey(competitionId, shard),
   sk: 'HEAD',
 });
-export const idempotencyKey = (scope: string, key: string) => ({ pk: `IDEM#${scope}#${key}`, sk: 'IDEM' });
+export const idempotencyKey = (scope: string, key: string) => ({ pk: `${P.idempotency}${scope}#${key}`, sk: 'IDEM' });
 
 /** Strips storage attributes before an item leaves the store. */
 export const stripKeys = <T extends Record<string, unknown>>(item: T) => {

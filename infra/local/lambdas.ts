@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { REPO_ROOT } from '../function.ts';
+import { invokingFunction } from './dynamodb-gate.ts';
 import type { LocalFunction } from './template.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -106,7 +107,9 @@ export class LocalLambdas {
     });
     let out: string;
     try {
-      const result = await Promise.race([handler(JSON.parse(payload), context), timeout]);
+      const identity = { logicalId: f.logicalId, roleName: f.roleName ?? f.logicalId };
+      const run = invokingFunction.run(identity, () => handler(JSON.parse(payload), context));
+      const result = await Promise.race([run, timeout]);
       out = JSON.stringify(result ?? null);
     } catch (e) {
       if (e instanceof LambdaInvocationError) throw e;

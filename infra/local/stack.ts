@@ -1,7 +1,9 @@
 import './long-timers.ts';
 import net from 'node:net';
 import path from 'node:path';
+import { documentClient } from '../../functions/runtime/aws.ts';
 import { ensureTables, startDynamo } from './dynamodb.ts';
+import { identifyInvoker, startDynamoGate } from './dynamodb-gate.ts';
 import { startHttpApi } from './http-api.ts';
 import { LocalLambdas } from './lambdas.ts';
 import { LocalMail, type LocalMailMessage } from './mail.ts';
@@ -70,12 +72,21 @@ export const freePort = (): Promise<number> =>
 export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalStack> => {
   const model = readModel(synthTemplate());
   const dynamo = await startDynamo({
-    port: opts.dynamoPort ?? (await freePort()),
+    port: await freePort(),
     dataDir: opts.dataDir && path.join(opts.dataDir, 'dynamodb'),
   });
   const stops: Array<() => Promise<void> | void> = [() => dynamo.stop()];
   try {
     await ensureTables(dynamo.client, model.tables);
+    // Functions reach DynamoDB through a gate that checks each request against the function's role.
+    const gate = await startDynamoGate({
+      upstream: dynamo.endpoint,
+      tables: model.tables,
+      policies: new Map(model.functions.map((f) => [f.logicalId, f.policy ?? []])),
+      port: opts.dynamoPort ?? 0,
+    });
+    stops.unshift(() => gate.close());
+    identifyInvoker(documentClient());
     // The AWS endpoint listens first (port 0 unless one is asked for), so no other process can take its port
     // between choosing it and binding it; its services are registered below, once they exist.
     const services: Parameters<typeof startAwsJsonEndpoint>[0] = {};
@@ -87,7 +98,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: gate.endpoint,
       AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
       // Secrets Manager is served on the same local port as Step Functions.
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${sfnPort}`,
@@ -160,7 +171,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     return {
       model,
       apiUrl: api.url,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamoEndpoint: gate.endpoint,
       sfnEndpoint: sfnServer.endpoint,
       sfn,
       lambdas,

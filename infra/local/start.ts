@@ -69,7 +69,7 @@ const main = async () => {
 Innovation challenge — local stack is up
 
   HTTP API          ${stack.apiUrl}        (OpenAPI: ${stack.apiUrl}/openapi.json)
-  DynamoDB Local    ${stack.dynamoEndpoint}   table ${stack.tableName}
+  DynamoDB          ${stack.dynamoEndpoint}   table ${stack.tableName} (DynamoDB Local behind a gate that checks each function's role)
   Step Functions    ${stack.sfnEndpoint}   (also Secrets Manager and SES)  state machines:
                     ${stack.intakeStateMachineArn}
                     ${stack.reviewStateMachineArn}

@@ -1,5 +1,6 @@
 import { buildApp } from '../app-factory.ts';
 import { ENTRY_METADATA } from '../function.ts';
+import type { PolicyStatement } from './iam.ts';
 
 /**
  * Reads what the local stack runs from the synthesized CloudFormation template
@@ -9,6 +10,8 @@ import { ENTRY_METADATA } from '../function.ts';
  */
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = process.env.AWS_REGION ?? 'us-east-1';
+/** The ARN the local stack gives a resource (a table, a queue…) that has no ARN format of its own here. */
+export const localResourceArn = (logicalId: string) => `arn:aws:local:::${logicalId}`;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 interface Resource {
@@ -29,6 +32,9 @@ export interface LocalFunction {
   entry: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
+  /** Its execution role's name (the role's logical id locally) and identity-based policy statements. */
+  roleName?: string;
+  policy?: PolicyStatement[];
 }
 export interface LocalRoute {
   method: string;
@@ -161,7 +167,7 @@ export const resolve = (t: Template, v: Json): Json => {
         if (attr === 'Arn')
           return r.Type === 'AWS::Lambda::Function' || r.Type === 'AWS::StepFunctions::StateMachine'
             ? physicalName(id, r)
-            : `arn:aws:local:::${id}`;
+            : localResourceArn(id);
         if (attr === 'Name') return id;
         // The local stack points this at its own HTTP API (PUBLIC_BASE_URL) once the server listens.
         if (attr === 'ApiEndpoint') return `https://${id}.execute-api.local`;
@@ -199,6 +205,20 @@ export const resolve = (t: Template, v: Json): Json => {
 
 const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 
+/** A role's identity-based statements: its inline policies and the AWS::IAM::Policy resources attached to it. */
+const rolePolicy = (t: Template, roleId: string): PolicyStatement[] => {
+  type Document = { Statement?: Json[] };
+  const inline = ((t.Resources[roleId]?.Properties?.Policies ?? []) as Array<{ PolicyDocument: Document }>).map(
+    (p) => p.PolicyDocument,
+  );
+  const attached = ofType(t, 'AWS::IAM::Policy')
+    .filter(([, r]) => ((r.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((x) => x.Ref === roleId))
+    .map(([, r]) => r.Properties!.PolicyDocument as Document);
+  return [...inline, ...attached].flatMap(
+    (d) => (d.Statement ?? []).map((st) => resolve(t, st)) as unknown as PolicyStatement[],
+  );
+};
+
 export const readModel = (t: Template): LocalModel => {
   const functions = ofType(t, 'AWS::Lambda::Function')
     .filter(([id]) => !DEPLOY_TIME_FUNCTION.test(id))
@@ -211,12 +231,14 @@ export const readModel = (t: Template): LocalModel => {
         string,
         string
       >;
+      const roleName = ((p.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'] ?? [])[0];
       return {
         logicalId: id,
         arn: physicalName(id, r),
         entry,
         environment: env,
         timeoutSeconds: Number(p.Timeout ?? 3),
+        ...(roleName ? { roleName, policy: rolePolicy(t, roleName) } : {}),
       };
     });
 

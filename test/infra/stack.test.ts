@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app-factory.ts';
 import { routeList } from '../../functions/routes.ts';
-import { SUBMISSIONS } from '../../functions/function-spec.ts';
+import { PARTITION } from '../../functions/function-spec.ts';
 import { submissionKey } from '../../functions/store/keys.ts';
 import { DEPLOY_TIME_FUNCTION, readModel, type Template as LocalTemplate } from '../../infra/local/template.ts';
 
@@ -17,6 +17,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
 });
 
+const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 type RolePolicy = { Properties: { PolicyDocument: { Statement: Statement[] }; Roles: Array<{ Ref: string }> } };
 /** Every identity policy: the separate AWS::IAM::Policy resources and each role's inline policies. */
@@ -137,14 +138,36 @@ describe('CDK stack', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  it('grants least privilege: no Scan, no wildcard DynamoDB actions, deletes only in the submission register; read routes cannot write', () => {
+  it('grants least privilege: no Scan, no wildcard DynamoDB actions, each table grant narrowed to partitions, deletes only in the submission register; read routes cannot write', () => {
     const all = policies().flatMap(actionsOf);
     expect(all.filter((a) => /dynamodb:(Scan|BatchWriteItem|\*)/.test(a))).toEqual([]);
-    const deletes = policies().flatMap((p) =>
-      p.Properties.PolicyDocument.Statement.filter((st) => [st.Action].flat().includes('dynamodb:DeleteItem')).map(
-        (st) => ({ role: String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, ''), st }),
-      ),
+    const roleOf = (p: RolePolicy) => String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, '');
+    const tableStatements = policies().flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')))
+        .filter((st) => !JSON.stringify(st.Resource).includes('StreamArn'))
+        .map((st) => ({
+          role: roleOf(p),
+          st: st as Statement & { Condition?: Record<string, Record<string, unknown>> },
+        })),
     );
+    const onIndex = (st: Statement) => JSON.stringify(st.Resource).includes('/index/');
+    // Base-table statements: every one names its partitions (and refuses requests that name none).
+    for (const { role, st } of tableStatements.filter(({ st }) => !onIndex(st))) {
+      const leading = st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+      expect(leading?.length, role).toBeGreaterThan(0);
+      for (const prefix of leading!) expect(Object.values(PARTITION).map((p) => `${p}*`)).toContain(prefix);
+      expect(st.Condition?.Null).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+    }
+    // Index statements: Query only.
+    for (const { st } of tableStatements.filter(({ st }) => onIndex(st)))
+      expect([st.Action].flat()).toEqual(['dynamodb:Query']);
+    // The public review page reads what a reviewer sees, and no idempotency record, import job or project.
+    const reviewPage = tableStatements.filter(({ role }) => role === 'GetReviewPageFunctionRole');
+    const reviewPartitions = reviewPage.flatMap(
+      ({ st }) => (st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[]) ?? [],
+    );
+    expect(reviewPartitions.sort()).toEqual(['ASSIGN#*', 'COMP#*', 'ENTRY#*', 'EXPERT#*']);
+    const deletes = tableStatements.filter(({ st }) => [st.Action].flat().includes('dynamodb:DeleteItem'));
     expect(deletes.map((d) => d.role).sort()).toEqual([
       'AdminWithdrawEntryFunctionRole',
       'ScreenBatchRole',
@@ -152,17 +175,27 @@ describe('CDK stack', () => {
     ]);
     for (const { st } of deletes) {
       expect([st.Action].flat()).toEqual(['dynamodb:DeleteItem']);
-      expect((st as unknown as { Condition: unknown }).Condition).toEqual({
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${SUBMISSIONS}*`] },
+      expect(st.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PARTITION.submissions}*`] },
+        Null: { 'dynamodb:LeadingKeys': 'false' },
       });
     }
-    expect(submissionKey('c', 't', 'E1').pk.startsWith(SUBMISSIONS)).toBe(true);
+    expect(submissionKey('c', 't', 'E1').pk.startsWith(PARTITION.submissions)).toBe(true);
     expect(all.filter((a) => a.endsWith(':*') || a === '*')).toEqual([]);
-    const readOnly = routeList().filter((r) => r.table === 'read').length;
-    const withoutWrites = policies().filter(
-      (p) => actionsOf(p).includes('dynamodb:GetItem') && !actionsOf(p).includes('dynamodb:PutItem'),
+    // A read route writes nowhere but in its idempotency records (when it honours Idempotency-Key).
+    const readRoles = new Set(
+      routeList()
+        .filter((r) => r.table === 'read')
+        .map((r) => `${pascal(r.id)}FunctionRole`),
     );
-    expect(withoutWrites).toHaveLength(readOnly);
+    const readRouteWrites = tableStatements.filter(
+      ({ role, st }) => readRoles.has(role) && [st.Action].flat().includes('dynamodb:PutItem'),
+    );
+    for (const { st } of readRouteWrites)
+      expect(st.Condition?.['ForAllValues:StringLike']).toEqual({
+        'dynamodb:LeadingKeys': [`${PARTITION.idempotency}*`],
+      });
+    expect(readRouteWrites.length).toBe(routeList().filter((r) => r.table === 'read' && r.idempotent).length);
     // Only the start routes and the award publication (which starts hand-offs) may start executions.
     const starters = policies().filter((p) => actionsOf(p).includes('states:StartExecution'));
     expect(starters.map((p) => String(p.Properties.Roles[0]!.Ref).replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([

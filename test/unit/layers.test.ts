@@ -40,7 +40,7 @@ const layerOf = (file: string): Layer => {
 const MAY_IMPORT: Record<Exclude<Layer, 'other'>, Layer[]> = {
   handler: ['service', 'store', 'runtime', 'table', 'shared'],
   service: ['service', 'store', 'runtime', 'table', 'shared'],
-  store: ['store', 'runtime', 'shared'],
+  store: ['store', 'runtime', 'table', 'shared'],
   runtime: ['runtime', 'table', 'shared'],
   table: ['table', 'shared'],
   shared: ['shared'],
