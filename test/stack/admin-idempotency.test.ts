@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, getProject, type ProjectRecord } from '../../functions/store/projects.ts';
+import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
 /** Mutating organizer routes honour Idempotency-Key: a retried request changes nothing twice. */
@@ -87,6 +88,22 @@ describe('Idempotency-Key on organizer routes', () => {
     const retried = await s.req('POST', path, { admin: true, headers, body: accept });
     expect(retried.status).toBe(200);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('a route that otherwise only reads claims and releases its key (its role may write IDEM# and nothing else)', async () => {
+    const created = await s.req('POST', '/admin/competitions', {
+      admin: true,
+      body: competitionFixture({ id: 'idem-awards' }),
+    });
+    expect(created.status).toBe(201);
+    const headers = { 'idempotency-key': 'awards-start-0001' };
+    const path = '/admin/competitions/idem-awards/awards/start';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await s.req('POST', path, { admin: true, headers });
+      expect(r.status).toBe(409); // the final is not tallied; the key was released, so the retry runs again
+      expect(r.body.error.code).toBe('FINAL_ROUND_NOT_TALLIED');
+      expect(r.headers.get('idempotent-replayed')).toBeNull();
+    }
   });
 
   it('a malformed key is a 422 and runs nothing', async () => {
