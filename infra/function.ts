@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -45,10 +45,26 @@ export class InlinePolicyRole extends iam.Role {
 }
 
 /**
+ * The stack's one log group for its functions: Lambda names each function's log streams
+ * `YYYY/MM/DD/<function name>[<version>]<environment id>` in a shared group, so nothing is mixed up,
+ * and one group instead of one per function keeps the stack well under CloudFormation's 500 resources.
+ */
+const functionLogs = (scope: Construct): logs.LogGroup => {
+  const stack = Stack.of(scope);
+  return (
+    (stack.node.tryFindChild('FunctionLogs') as logs.LogGroup | undefined) ??
+    new logs.LogGroup(stack, 'FunctionLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    })
+  );
+};
+
+/**
  * Every Lambda function of the app, with one set of defaults: Node 22 on arm64,
  * ESM bundle by esbuild (minified, source maps, AWS SDK left to the runtime),
- * its own log group with retention, X-Ray tracing, and a role that may write
- * only to that log group until a grant adds more.
+ * the stack's function log group with retention, X-Ray tracing, and a role that
+ * may write only to that log group until a grant adds more.
  */
 export class AppFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -56,10 +72,7 @@ export class AppFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const logGroup = functionLogs(this);
     this.role = new InlinePolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(this.role);
 
