@@ -54,6 +54,7 @@ export const documentsBurst = async (local: LocalStack, count: number, bytes: nu
           document: { documentId: string };
           upload: { url: string; fields: Record<string, string> };
         };
+        if (!b.upload) throw new Error(`upload request refused: ${r.status} ${JSON.stringify(b)}`);
         mint.push(performance.now() - t);
         const form = new FormData();
         for (const [k, v] of Object.entries(b.upload.fields)) form.append(k, v);

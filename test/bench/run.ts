@@ -12,6 +12,7 @@ import { buildApp } from '../../infra/app-factory.ts';
 import { REPO_ROOT } from '../../infra/function.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
+import { DEPLOY_TIME_FUNCTION } from '../../infra/local/template.ts';
 import { documentsBurst } from './documents-burst.ts';
 import { importsBurst } from './imports-burst.ts';
 import { auditBurst } from './audit-burst.ts';
@@ -47,7 +48,8 @@ const template = app.synth().getStackByName(stack.stackName).template as {
   Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
 };
 const bundles = Object.entries(template.Resources)
-  .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+  // CDK's deploy-time helpers (inline code, no asset) are not the app's functions.
+  .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !DEPLOY_TIME_FUNCTION.test(id))
   .map(([id, r]) => ({
     id: id.replace(/Fn[0-9A-F]{8}$/, '').replace(/Function$/, ''),
     file: path.join(outdir, r.Metadata!['aws:asset:path']!, 'index.mjs'),
