@@ -21,8 +21,8 @@ export interface FunctionNeeds {
    * register's items leave when an entry stops being SUBMITTED.
    */
   deletes?: readonly Partition[];
-  /** May Query GSI1 (read only, on the index; see `partitions`). */
-  queriesIndex?: boolean;
+  /** May Query these indexes (read only, on the index; see `partitions`). */
+  indexes?: readonly IndexId[];
   /**
    * The documents bucket: `upload` signs presigned POSTs (s3:PutObject under entries/), `read` signs
    * presigned GETs and reads uploads (s3:GetObject); the bucket policy still refuses unscanned objects.
@@ -71,5 +71,15 @@ export const PARTITION = {
   project: 'PROJECT#',
   audit: 'AUDIT#',
   idempotency: 'IDEM#',
+  need: 'NEED#',
 } as const;
 export type Partition = keyof typeof PARTITION;
+
+/** The table's global secondary indexes, by what they are for (store/keys.ts and the stack use these names). */
+export const INDEX = {
+  /** GSI1: lists (competitions by status, entries by track and status, experts, reviews, needs by status…). */
+  list: 'gsi1',
+  /** The needs catalogue: published needs of a competition, by publication (a projection of what it shows). */
+  catalogue: 'catalogue',
+} as const;
+export type IndexId = keyof typeof INDEX;

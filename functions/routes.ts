@@ -4,6 +4,7 @@ import { entryRoutes } from './routes/entries.ts';
 import { expertRoutes } from './routes/experts.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { importRoutes } from './routes/imports.ts';
+import { needRoutes } from './routes/needs.ts';
 import { organizerRoutes } from './routes/organizer.ts';
 import { publicRoutes } from './routes/public.ts';
 import { reviewRoutes } from './routes/reviews.ts';
@@ -29,6 +30,7 @@ export const routes = {
   ...exportRoutes,
   ...reviewRoutes,
   ...awardRoutes,
+  ...needRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof routes;

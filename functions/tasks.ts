@@ -37,7 +37,7 @@ export const tasks = {
     memoryMb: 3008,
     timeoutSeconds: 280,
     partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit'],
-    queriesIndex: true,
+    indexes: ['list'],
   },
   ReviewWait: {
     ...REVIEW,
@@ -50,8 +50,8 @@ export const tasks = {
     entry: 'functions/workflow/review-follow-up.ts',
     memoryMb: 3008,
     timeoutSeconds: 280,
-    partitions: ['competition', 'assignment', 'outbox', 'audit'],
-    queriesIndex: true,
+    partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit'],
+    indexes: ['list'],
   },
   // Reads every review of the round (50,000 at the largest) and writes one decision per entry.
   ReviewTally: {
@@ -60,7 +60,7 @@ export const tasks = {
     memoryMb: 1024,
     timeoutSeconds: 280,
     partitions: ['competition', 'entry', 'audit'],
-    queriesIndex: true,
+    indexes: ['list'],
   },
 
   HandOffAppoint: {

@@ -22,7 +22,9 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { machineArnVariable, type FunctionNeeds, type MachineId } from '../functions/function-spec.ts';
 import { ORIGIN_VERIFY_HEADER } from '../functions/routes/spec.ts';
 import { routeList } from '../functions/routes.ts';
+import { INDEX } from '../functions/function-spec.ts';
 import { GSI1 } from '../functions/store/keys.ts';
+import { CATALOGUE_PROJECTION } from '../functions/store/needs.ts';
 import { taskList } from '../functions/tasks.ts';
 import { AwardRoundWorkflow } from '../workflows/award-round.ts';
 import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
@@ -94,6 +96,14 @@ export class CompetitionStack extends Stack {
           indexName: GSI1,
           partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
           sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+        },
+        {
+          // The needs catalogue: only what a catalogue line shows and filters on, so a filtered page reads little.
+          indexName: INDEX.catalogue,
+          partitionKey: { name: 'catpk', type: dynamodb.AttributeType.STRING },
+          sortKey: { name: 'catsk', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: CATALOGUE_PROJECTION,
         },
       ],
     });
@@ -408,7 +418,11 @@ export class CompetitionStack extends Stack {
       memorySize: 1024,
       description: 'Records the GuardDuty malware scan result on a document and a clean PDF’s page count',
     });
-    grantTable(uploaded.role, this.table.tableArn, { access: 'readWrite', partitions: ['competition', 'entry'] });
+    // A verdict parked before the byte check is applied by it, with its audit record.
+    grantTable(uploaded.role, this.table.tableArn, {
+      access: 'readWrite',
+      partitions: ['competition', 'entry', 'audit'],
+    });
     grantTable(scanned.role, this.table.tableArn, { access: 'readWrite', partitions: ['entry', 'audit'] });
     uploaded.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -604,7 +618,7 @@ export class CompetitionStack extends Stack {
     grantTable(f.role, this.table.tableArn, {
       access: needs.table,
       partitions: needs.partitions,
-      indexes: needs.queriesIndex ? [GSI1] : [],
+      indexes: (needs.indexes ?? []).map((i) => INDEX[i]),
       deletes: needs.deletes,
     });
     // Idempotency-Key: the route claims, completes or releases its record, even when it otherwise only reads.

@@ -11,6 +11,12 @@ export const deriveAccessToken = (entryId: string, key: string): string => {
   return createHmac('sha256', key).update(`entry-access:v1:${entryId}`, 'utf8').digest('base64url');
 };
 
+/** A need's sponsor token: the same construction under the same key, in its own domain ("need-sponsor"). */
+export const deriveNeedToken = (needId: string, key: string): string => {
+  if (key.length < 32) throw new Error('a token key needs at least 32 characters');
+  return createHmac('sha256', key).update(`need-sponsor:v1:${needId}`, 'utf8').digest('base64url');
+};
+
 export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Constant-time comparison of the presented token against the stored hash. */

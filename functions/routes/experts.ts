@@ -48,7 +48,7 @@ export const expertRoutes = {
     okStatus: 200,
     table: 'read',
     partitions: [],
-    queriesIndex: true,
+    indexes: ['list'],
     summary: 'The expert pool, by e-mail',
     query: z.strictObject(page),
   },

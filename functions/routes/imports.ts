@@ -16,7 +16,7 @@ export const importRoutes = {
     auth: 'admin',
     okStatus: 201,
     table: 'readWrite',
-    partitions: ['importJob'],
+    partitions: ['importJob', 'audit'],
     imports: 'upload',
     summary:
       'Start a bulk import (experts: CSV or JSON, up to 20,000 rows, 20 MB): answers the job (AWAITING_UPLOAD) and an S3 presigned POST for its file; the file is validated all-or-nothing and applied asynchronously',

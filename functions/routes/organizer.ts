@@ -50,7 +50,7 @@ export const organizerRoutes = {
     okStatus: 200,
     table: 'read',
     partitions: ['competition'],
-    queriesIndex: true,
+    indexes: ['list'],
     summary: 'Entries of one track in one status',
     params: competitionParams,
     query: z.strictObject({ trackId: slug, status: z.enum(ENTRY_STATUSES), ...page }),
@@ -76,7 +76,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['entry', 'submissions', 'guard', 'audit'],
+    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit'],
     deletes: ['submissions'],
     summary:
       'Withdraw or disqualify an entry with a recorded reason: it leaves every round and award, frees its organization’s slot, and goes on the audit record',

@@ -21,7 +21,7 @@ export const publicRoutes = {
     okStatus: 200,
     table: 'read',
     partitions: [],
-    queriesIndex: true,
+    indexes: ['list'],
     summary: 'Published competitions, newest first',
     query: z.strictObject(page),
   },

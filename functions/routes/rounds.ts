@@ -79,7 +79,7 @@ export const roundRoutes = {
     okStatus: 200,
     table: 'read',
     partitions: ['competition', 'entry'],
-    queriesIndex: true,
+    indexes: ['list'],
     summary:
       'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored. Up to 2,000,000 entry × expert pairs (409 PREVIEW_TOO_LARGE_FOR_A_REQUEST above: ask for the ASSIGNMENT_PREVIEW export)',
     params: roundParams,
@@ -108,7 +108,7 @@ export const roundRoutes = {
     okStatus: 200,
     table: 'read',
     partitions: ['competition', 'audit'],
-    queriesIndex: true,
+    indexes: ['list'],
     summary:
       'Recomputes a tallied round’s decisions from the audit record alone and reports any difference from what the tally recorded and stored',
     params: roundParams,

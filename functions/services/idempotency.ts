@@ -34,7 +34,15 @@ const holdSecondsOf = (route: RouteSpec) => (route.timeoutSeconds ?? 15) + 5;
  * 422; while the first attempt still runs, a twin gets a 409. A failed attempt
  * releases the key. Without the header the route runs as usual.
  */
-export const idempotentApi = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => Promise<ApiResponse>) =>
+export const idempotentApi = <R extends RouteSpec>(
+  route: R,
+  run: (req: ApiRequest<R>) => Promise<ApiResponse>,
+  /**
+   * For an answer that carries a bearer secret: what of it is kept at rest (the secret removed), and how
+   * a replay restores it (derives it again).
+   */
+  secret?: { atRest: (body: never) => unknown; fromRest: (body: never) => Promise<unknown> },
+) =>
   api(route, async (req) => {
     const key = idempotencyKeyOf(req.headers);
     if (!key) return run(req);
@@ -47,7 +55,8 @@ export const idempotentApi = <R extends RouteSpec>(route: R, run: (req: ApiReque
       const stored = await getIdempotency(scope, key);
       if (stored && stored.requestHash !== requestHash) throw keyReused();
       if (stored?.state === 'COMPLETED') {
-        return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
+        const body = secret ? await secret.fromRest(stored.body as never) : stored.body;
+        return { status: stored.status, body, headers: { 'idempotent-replayed': 'true' } };
       }
       claimed = await claimIdempotency(scope, key, requestHash, now(), holdSecondsOf(route));
     }
@@ -66,6 +75,7 @@ export const idempotentApi = <R extends RouteSpec>(route: R, run: (req: ApiReque
       );
       throw e;
     }
-    await completeIdempotency(scope, key, { status: response.status ?? route.okStatus, body: response.body });
+    const kept = secret ? secret.atRest(response.body as never) : response.body;
+    await completeIdempotency(scope, key, { status: response.status ?? route.okStatus, body: kept });
     return response;
   });

@@ -1,5 +1,5 @@
 import { validationError } from '../../shared/errors.ts';
-import { PARTITION as P } from '../function-spec.ts';
+import { INDEX, PARTITION as P } from '../function-spec.ts';
 
 /**
  * Single-table key design (see README "Data model"). Every access pattern is a
@@ -29,8 +29,10 @@ import { PARTITION as P } from '../function-spec.ts';
  * | project log line     | PROJECT#<projectId>                  | LOG#<n, 6 digits> |                                         |                      |
  * | audit record         | AUDIT#<cid>#<shard>                  | REC#<seq, 12 digits> |                                      |                      |
  * | audit chain head     | AUDIT#<cid>#<shard>                  | HEAD             |                                          |                      |
+ * | enterprise need      | NEED#<needId>                        | NEED             | NEEDS#<cid>#<status>                     | <updatedAt>#<id> (PUBLISHED: <investment>#<id>) |
+ *   … and, while PUBLISHED, on the catalogue index: catpk NEEDCAT#<cid>, catsk <publishedAt>#<id>
  */
-export const GSI1 = 'gsi1' as const;
+export const GSI1 = INDEX.list;
 
 export const competitionKey = (competitionId: string) => ({ pk: `${P.competition}${competitionId}`, sk: 'COMP' });
 export const competitionListKey = (status: string) => `COMPS#${status}`;
@@ -104,6 +106,11 @@ export const auditHeadKey = (competitionId: string, shard: number) => ({
   sk: 'HEAD',
 });
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `${P.idempotency}${scope}#${key}`, sk: 'IDEM' });
+export const needKey = (needId: string) => ({ pk: `${P.need}${needId}`, sk: 'NEED' });
+/** GSI1: a competition's needs in one status. */
+export const needListKey = (competitionId: string, status: string) => `NEEDS#${competitionId}#${status}`;
+/** The catalogue index: a competition's published needs. */
+export const needCatalogueKey = (competitionId: string) => `NEEDCAT#${competitionId}`;
 
 /** Strips storage attributes before an item leaves the store. */
 export const stripKeys = <T extends Record<string, unknown>>(item: T) => {

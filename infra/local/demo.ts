@@ -1,3 +1,4 @@
+import { creditCodeCheck } from '../../shared/credit-code.ts';
 /** The demo competition `npm start` creates on first start (dates relative to that moment). */
 export const DEMO_COMPETITION_ID = 'yrd-challenge-2026';
 
@@ -163,3 +164,79 @@ export const demoEntry = (overrides: Record<string, unknown> = {}) => ({
   submit: true,
   ...overrides,
 });
+
+/** Needs of the demo catalogue: varied, deterministic, like the real challenge's (fields, regions, money). */
+const NEED_TOPICS: Record<'IC' | 'AI' | 'BIOMED', Array<[string, string, string]>> = {
+  IC: [
+    ['车规级激光雷达接收芯片', 'Automotive LiDAR receiver chip', '半导体'],
+    ['12 英寸晶圆缺陷检测算法', '12-inch wafer defect inspection', '半导体'],
+    ['高速 SerDes 接口 IP', 'High-speed SerDes interface IP', '集成电路设计'],
+    ['功率器件碳化硅外延工艺', 'SiC epitaxy for power devices', '功率半导体'],
+    ['存算一体 AI 推理芯片', 'Compute-in-memory AI inference chip', '集成电路设计'],
+    ['先进封装热管理方案', 'Thermal management for advanced packaging', '封装测试'],
+  ],
+  AI: [
+    ['工业视觉质检大模型', 'Vision foundation model for industrial inspection', '智能制造'],
+    ['港口集卡自动驾驶调度', 'Autonomous truck dispatch for ports', '智慧物流'],
+    ['电网负荷预测与调度优化', 'Grid load forecasting and dispatch', '能源'],
+    ['多模态病历结构化', 'Multimodal medical record structuring', '医疗信息化'],
+    ['纺织面料瑕疵识别', 'Fabric defect recognition', '纺织'],
+    ['具身智能机械臂抓取', 'Embodied-AI robotic grasping', '机器人'],
+  ],
+  BIOMED: [
+    ['高通量抗体筛选平台', 'High-throughput antibody screening', '生物医药'],
+    ['mRNA 递送脂质纳米颗粒', 'Lipid nanoparticles for mRNA delivery', '生物医药'],
+    ['细胞治疗自动化生产', 'Automated cell-therapy manufacturing', '细胞治疗'],
+    ['可降解心血管支架材料', 'Biodegradable cardiovascular stent material', '医疗器械'],
+    ['肿瘤早筛液体活检', 'Liquid biopsy for early cancer screening', '体外诊断'],
+    ['中药有效成分连续制造', 'Continuous manufacturing of TCM actives', '中医药'],
+  ],
+};
+const NEED_SPONSORS: Array<[string, string, string]> = [
+  ['CN-SH', '310000', '上海'],
+  ['CN-JS', '320500', '苏州'],
+  ['CN-JS', '320200', '无锡'],
+  ['CN-ZJ', '330100', '杭州'],
+  ['CN-ZJ', '330200', '宁波'],
+  ['CN-AH', '340100', '合肥'],
+  ['CN-GD', '440300', '深圳'],
+  ['CN-BJ', '110000', '北京'],
+];
+const COOPERATIONS = [
+  ['TECH_DEVELOPMENT'],
+  ['TECH_TRANSFER'],
+  ['JOINT_RESEARCH', 'TECH_DEVELOPMENT'],
+  ['TECH_LICENSE'],
+  ['EQUITY', 'JOINT_RESEARCH'],
+];
+
+export const demoNeeds = (count: number, now = Date.now()) =>
+  Array.from({ length: count }, (_, n) => {
+    const field = (['IC', 'AI', 'BIOMED'] as const)[n % 3]!;
+    const topics = NEED_TOPICS[field];
+    const [zh, en, industry] = topics[Math.floor(n / 3) % topics.length]!;
+    const [region, adcode, city] = NEED_SPONSORS[(n * 5) % NEED_SPONSORS.length]!;
+    const first17 = `91${adcode}MA${String(n + 1).padStart(7, '0')}`;
+    // Intended investment between 0.5 and 50 million CNY, in steps of 50,000.
+    const amount = ((((n * 7919) % 999) + 10) * 50_000).toFixed(2);
+    return {
+      sponsor: {
+        name: `${city}示例${industry}企业${n + 1}有限公司`,
+        creditCode: first17 + creditCodeCheck(first17),
+        region,
+        industry,
+      },
+      contact: { name: '联系人', email: `needs${n + 1}@example.com`, phone: '021-55550000' },
+      title: { zh: `${zh}（需求 ${n + 1}）`, en: `${en} (need ${n + 1})` },
+      description: {
+        zh: `${city}企业寻求${zh}的解决方案，要求在一年内完成样机验证并具备量产条件。`,
+        en: `A company in ${city} seeks a solution for: ${en.toLowerCase()}, with a prototype validated within a year.`,
+      },
+      field,
+      indicators: [{ name: '交付周期', target: '≤ 12', unit: '月' }],
+      intendedInvestment: { amount, currency: 'CNY' },
+      cooperation: COOPERATIONS[n % COOPERATIONS.length]!,
+      answerDeadline: new Date(now + 10 * DAY).toISOString(),
+      submit: true,
+    };
+  });

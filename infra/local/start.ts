@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../function.ts';
-import { demoCompetition, demoEntry, DEMO_COMPETITION_ID } from './demo.ts';
+import { demoCompetition, demoEntry, demoNeeds, DEMO_COMPETITION_ID } from './demo.ts';
 import { assertJava } from './dynamodb.ts';
 import { startLocalStack } from './stack.ts';
 
@@ -61,6 +61,7 @@ const main = async () => {
       body: JSON.stringify(demoCompetition()),
     });
     if (!r.ok) throw new Error(`could not create the demo competition: ${r.status} ${await r.text()}`);
+    await seedDemoNeeds(stack.apiUrl, admin);
   }
   const interrupted = stack.sfn.interrupted;
 
@@ -113,6 +114,37 @@ Press Ctrl+C to stop.
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+};
+
+/** The demo catalogue: companies post needs through the API, the organizer publishes them 100 at a time. */
+const DEMO_NEEDS = 300;
+const seedDemoNeeds = async (api: string, admin: Record<string, string>) => {
+  const needs = demoNeeds(DEMO_NEEDS);
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < needs.length) {
+        const k = next++;
+        const r = await fetch(`${api}/competitions/${DEMO_COMPETITION_ID}/needs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `demo-need-${k}` },
+          body: JSON.stringify(needs[k]),
+        });
+        if (r.status !== 201) throw new Error(`could not post demo need ${k}: ${r.status} ${await r.text()}`);
+        ids[k] = ((await r.json()) as { need: { needId: string } }).need.needId;
+      }
+    }),
+  );
+  for (let i = 0; i < ids.length; i += 100) {
+    const decisions = ids.slice(i, i + 100).map((needId) => ({ needId, action: 'PUBLISH' }));
+    const r = await fetch(`${api}/admin/competitions/${DEMO_COMPETITION_ID}/needs/decisions`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ decisions }),
+    });
+    if (!r.ok) throw new Error(`could not publish the demo needs: ${r.status} ${await r.text()}`);
+  }
 };
 
 main().catch((e: Error) => {

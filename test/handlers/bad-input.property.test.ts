@@ -12,6 +12,10 @@ import { handler as createEntry } from '../../functions/api/create-entry.ts';
 import { handler as createCompetition } from '../../functions/api/admin-create-competition.ts';
 import { handler as projectEvent } from '../../functions/api/admin-project-event.ts';
 import { handler as awardDecision } from '../../functions/api/admin-award-decision.ts';
+import { handler as postNeed } from '../../functions/api/post-need.ts';
+import { handler as needDecision } from '../../functions/api/admin-need-decision.ts';
+import { handler as needDecisions } from '../../functions/api/admin-need-decisions.ts';
+import { creditCodeCheck } from '../../shared/credit-code.ts';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { allocateAwards } from '../../shared/awards/allocation.ts';
@@ -79,6 +83,35 @@ const awards = {
   ),
 };
 const competition = { ...competitionFixture({ id: 'prop' }), version: 1, createdAt: '', updatedAt: '' };
+const NEED = '01J0000000000000000000000N';
+const validNeed = {
+  sponsor: {
+    name: '示例企业',
+    creditCode: `91310000MA1000001${creditCodeCheck('91310000MA1000001')}`,
+    region: 'CN-JS',
+    industry: '装备',
+  },
+  contact: { name: '李工', email: 'li@example.com', phone: '+86 25 5555 0000' },
+  title: { zh: '高精度减速器' },
+  description: { zh: '机器人关节用高精度减速器。' },
+  field: 'IC',
+  indicators: [{ name: '回差', target: '≤ 1 arcmin' }],
+  intendedInvestment: { amount: '3000000.00', currency: 'CNY' },
+  cooperation: ['TECH_DEVELOPMENT'],
+  answerDeadline: new Date(Date.now() + 3 * 86400_000).toISOString(),
+};
+const storedNeed = {
+  ...validNeed,
+  needId: NEED,
+  competitionId: 'prop',
+  status: 'SUBMITTED',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  history: [],
+  tokenHash: 'x',
+  searchText: '高精度减速器',
+  version: 1,
+};
 
 beforeEach(() => {
   ddb.reset();
@@ -88,6 +121,7 @@ beforeEach(() => {
   ddb.on(PutCommand).resolves({});
   ddb.on(GetCommand, { Key: { pk: `PROJECT#PRJ-${ENTRY}`, sk: 'PROJECT' } }).resolves({ Item: project });
   ddb.on(GetCommand, { Key: { pk: 'COMP#prop', sk: 'AWARDS' } }).resolves({ Item: awards });
+  ddb.on(GetCommand, { Key: { pk: `NEED#${NEED}`, sk: 'NEED' } }).resolves({ Item: storedNeed });
   // The project's log and the awards' history are line items of their own.
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb
@@ -219,6 +253,83 @@ describe('bad input never causes a 5xx or a write', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('POST /competitions/{id}/needs', async () => {
+    const paths = [
+      'sponsor',
+      'sponsor.creditCode',
+      'sponsor.region',
+      'contact.email',
+      'title',
+      'field',
+      'indicators',
+      'intendedInvestment',
+      'intendedInvestment.amount',
+      'cooperation',
+      'answerDeadline',
+      'submit',
+    ];
+    const mutated = fc.tuple(fc.constantFrom(...paths), fc.jsonValue()).map(([path, value]) => {
+      const body = structuredClone(validNeed) as Record<string, any>;
+      const keys = path.split('.');
+      let at = body;
+      for (const k of keys.slice(0, -1)) at = at[k];
+      at[keys.at(-1)!] = value;
+      return JSON.stringify(body);
+    });
+    const ok = await call(
+      postNeed,
+      httpEvent({
+        method: 'POST',
+        params: { competitionId: 'prop' },
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(validNeed),
+      }),
+    );
+    expect(ok.status).toBe(201); // the property's base case is a need the route accepts
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutated, fc.json(), fc.constant(JSON.stringify(validNeed))), (body) =>
+        assertSafe(postNeed, { competitionId: 'prop' }, body, 201),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('POST /admin/needs/{id}/decision and the bulk decisions', async () => {
+    const decision = fc
+      .tuple(fc.constantFrom('PUBLISH', 'RETURN', 'REJECT', 'publish', 1, null), fc.option(fc.jsonValue()))
+      .map(([action, reason]) => JSON.stringify(reason === null ? { action } : { action, reason }));
+    const ok = await call(
+      needDecision,
+      httpEvent({
+        method: 'POST',
+        params: { needId: NEED },
+        headers: { 'content-type': 'application/json' },
+        body: '{"action":"PUBLISH"}',
+      }),
+    );
+    expect(ok.status).toBe(200);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(decision, fc.json()), (body) => assertSafe(needDecision, { needId: NEED }, body, 200)),
+      { numRuns: 200 },
+    );
+    const bulk = fc
+      .array(
+        fc.record({
+          needId: fc.constantFrom(NEED, 'nope', 7),
+          action: fc.constantFrom('PUBLISH', 'REJECT'),
+          reason: fc.option(fc.string()),
+        }),
+        { maxLength: 120 },
+      )
+      .map((decisions) => JSON.stringify({ decisions }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(bulk, fc.json()), (body) =>
+        assertSafe(needDecisions, { competitionId: 'prop' }, body, 200),
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, systemClock, useClock } from '../../functions/runtime/clock.ts';
-import { demoCompetition, demoEntry } from '../../infra/local/demo.ts';
+import { demoCompetition, demoEntry, demoNeeds } from '../../infra/local/demo.ts';
 import { personalStrings, publicResponses } from '../fixtures/privacy.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
@@ -48,8 +48,15 @@ describe('public competition routes', () => {
     const demo = { ...demoCompetition(), competitionId: 'privacy-demo' };
     expect((await s.req('POST', '/admin/competitions', { admin: true, body: demo })).status).toBe(201);
     expect(personalStrings(JSON.stringify(demo)).length).toBeGreaterThan(0);
+    // A published need whose contact has an e-mail and a phone number.
+    const need = demoNeeds(1)[0]!;
+    expect(personalStrings(JSON.stringify(need.contact)).length).toBe(2);
+    const posted = await s.req('POST', '/competitions/privacy-demo/needs', { body: need });
+    const needId = posted.body.need.needId as string;
+    await s.req('POST', `/admin/needs/${needId}/decision`, { admin: true, body: { action: 'PUBLISH' } });
     const walked = await publicResponses(s, 'privacy-demo');
     expect(walked.find((r) => r.path === '/competitions/privacy-demo')?.status).toBe(200);
+    expect(walked.find((r) => r.path === `/needs/${needId}`)?.status).toBe(200);
     for (const r of walked)
       expect({ path: r.path, personal: personalStrings(r.text) }).toEqual({ path: r.path, personal: [] });
   });

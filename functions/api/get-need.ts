@@ -1,0 +1,14 @@
+import { AppError } from '../../shared/errors.ts';
+import { publicNeedView } from '../../shared/needs.ts';
+import { api } from '../runtime/http.ts';
+import { needRoutes } from '../routes/needs.ts';
+import { loadSponsorNeed, ownerNeedView } from '../services/needs.ts';
+import { getNeed } from '../store/needs.ts';
+
+/** Anyone sees a published need's public part; its sponsor (bearer token) sees all of it, in any status. */
+export const handler = api(needRoutes.getNeed, async ({ params, headers }) => {
+  if (headers.authorization) return { body: { need: ownerNeedView(await loadSponsorNeed(params.needId, headers)) } };
+  const need = await getNeed(params.needId);
+  if (need?.status !== 'PUBLISHED') throw new AppError(404, 'NOT_FOUND', 'Need was not found');
+  return { body: { need: publicNeedView(need) } };
+});

@@ -1,0 +1,130 @@
+import { intakeRoundOf, type Competition } from '../../shared/competition.ts';
+import { AppError, isAppError, validationError } from '../../shared/errors.ts';
+import {
+  MAX_NEED_EVENTS,
+  type NeedContent,
+  type NeedEvent,
+  needContent,
+  nextStatus,
+  searchText,
+} from '../../shared/needs.ts';
+import { canonicalJson, deriveNeedToken, tokenMatches } from '../../shared/tokens.ts';
+import { bearerToken, type ApiRequest } from '../runtime/http.ts';
+import { entryTokenKeys } from '../runtime/secret-keys.ts';
+import type { RouteSpec } from '../routes/spec.ts';
+import { getNeed, type NeedRecord, updateNeed } from '../store/needs.ts';
+
+/** The sponsor's bearer token for a need: derived (HMAC) from its id, never stored; only its hash is kept. */
+export const sponsorTokenOf = async (needId: string) => deriveNeedToken(needId, (await entryTokenKeys()).current);
+
+/** The need the bearer token grants; an unknown id and a wrong token give the same 404 (no enumeration). */
+export const loadSponsorNeed = async (needId: string, headers: ApiRequest<RouteSpec>['headers']) => {
+  const token = bearerToken(headers);
+  const record = await getNeed(needId);
+  if (!record || !tokenMatches(token, record.tokenHash)) throw new AppError(404, 'NOT_FOUND', 'Need was not found');
+  return record;
+};
+
+/** What the company (and the organizer) sees: everything but the token hash and the search text. */
+export const ownerNeedView = (r: NeedRecord) => {
+  const { tokenHash: _t, searchText: _s, ...need } = r;
+  return need;
+};
+
+/**
+ * What the competition asks of a need's content: its field is one of the competition's fields, and
+ * answers close in the future, no later than the intake (answers are entries).
+ */
+export const assertFitsCompetition = (content: NeedContent, c: Competition, at: Date) => {
+  const issues = [];
+  const fields = new Set(c.tracks.map((t) => t.field));
+  if (!fields.has(content.field))
+    issues.push({
+      path: 'field',
+      message: `must be one of this competition's fields: ${[...fields].join(', ')}`,
+      code: 'invalid_value',
+    });
+  const deadline = Date.parse(content.answerDeadline);
+  const intakeCloses = Date.parse(intakeRoundOf(c).submissionDeadline);
+  if (deadline <= at.getTime())
+    issues.push({ path: 'answerDeadline', message: 'must be in the future', code: 'too_small' });
+  else if (deadline > intakeCloses)
+    issues.push({
+      path: 'answerDeadline',
+      message: `must be no later than the intake's submission deadline (${intakeRoundOf(c).submissionDeadline}): answers are entries`,
+      code: 'too_big',
+    });
+  if (issues.length) throw validationError('The need does not fit this competition', issues);
+};
+
+/** Content as stored: the deadline in UTC (so it compares as a string) and the search text derived. */
+export const normalizedContent = (content: NeedContent) => {
+  const c = { ...content, answerDeadline: new Date(content.answerDeadline).toISOString() };
+  return { ...c, searchText: searchText(c) };
+};
+
+const CONTENT_KEYS = Object.keys(needContent.shape) as Array<keyof NeedContent>;
+
+/** Whether a revision would change nothing (a retried edit). */
+export const sameContent = (n: NeedRecord, content: NeedContent) =>
+  CONTENT_KEYS.every((k) => canonicalJson(n[k] ?? null) === canonicalJson(content[k] ?? null));
+
+/** The need with its content replaced (optional parts left out are removed). */
+export const withContent = (n: NeedRecord, content: ReturnType<typeof normalizedContent>): NeedRecord => {
+  const rest = { ...n } as Partial<NeedRecord>;
+  for (const k of CONTENT_KEYS) delete rest[k];
+  return { ...(rest as NeedRecord), ...content };
+};
+
+export const appendEvent = (n: NeedRecord, event: Omit<NeedEvent, 'status'>, status = n.status): NeedRecord => {
+  if (n.history.length >= MAX_NEED_EVENTS)
+    throw new AppError(409, 'NEED_HISTORY_FULL', `A need keeps at most ${MAX_NEED_EVENTS} steps of history`);
+  return { ...n, status, updatedAt: event.at, history: [...n.history, { ...event, status }] };
+};
+
+/**
+ * An organizer's vetting decision (PUBLISH / RETURN / REJECT) under the need's guarded transitions, on
+ * the audit record. Repeating the decision that was just taken changes nothing (a retried request).
+ */
+export const decideNeed = async (
+  needId: string,
+  decision: { action: 'PUBLISH' | 'RETURN' | 'REJECT'; reason?: string },
+  principal: string,
+  at: Date,
+  competitionId?: string,
+) => {
+  const iso = at.toISOString();
+  const result = await updateNeed(
+    needId,
+    (n) => {
+      if (competitionId && n.competitionId !== competitionId)
+        throw new AppError(404, 'NOT_FOUND', 'Need was not found');
+      const last = n.history.at(-1);
+      if (last?.by === 'ORGANIZER' && last.action === decision.action && last.reason === decision.reason)
+        return undefined;
+      const status = nextStatus(n.status, decision.action);
+      const next = appendEvent(
+        n,
+        {
+          at: iso,
+          by: 'ORGANIZER',
+          principal,
+          action: decision.action,
+          ...(decision.reason ? { reason: decision.reason } : {}),
+        },
+        status,
+      );
+      return {
+        ...next,
+        lastDecision: { action: decision.action, at: iso, ...(decision.reason ? { reason: decision.reason } : {}) },
+        ...(status === 'PUBLISHED' ? { publishedAt: iso } : {}),
+      };
+    },
+    principal,
+  ).catch((e: unknown) => {
+    // The same answer for an unknown need as for one of another competition.
+    if (isAppError(e) && e.status === 404) throw new AppError(404, 'NOT_FOUND', 'Need was not found');
+    throw e;
+  });
+  return result.after;
+};

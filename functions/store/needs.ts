@@ -1,0 +1,277 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../shared/audit.ts';
+import { validationError } from '../../shared/errors.ts';
+import {
+  type Need,
+  type NeedEvent,
+  type NeedStatus,
+  type RegionFilter,
+  investmentSortKey,
+  regionBucket,
+} from '../../shared/needs.ts';
+import { INDEX } from '../function-spec.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import { needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
+import { type Page, queryPage } from './query.ts';
+import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
+
+/** A need as stored: the record, the sponsor token's hash, and its history (bounded, see MAX_NEED_EVENTS). */
+export interface NeedRecord extends Need {
+  tokenHash: string;
+  history: NeedEvent[];
+}
+
+/**
+ * Index attributes: every need is listed by competition and status on GSI1 — most recent change first,
+ * except PUBLISHED needs, listed by intended investment (the catalogue's "largest first"). A PUBLISHED
+ * need is also in the catalogue index (by publication), which projects only what the catalogue shows and
+ * filters on. Leaving PUBLISHED removes these attributes, and with them the catalogue lines.
+ */
+const indexAttributes = (n: NeedRecord) => {
+  const investment = investmentSortKey(n.intendedInvestment.amount);
+  const published = n.status === 'PUBLISHED';
+  return {
+    gsi1pk: needListKey(n.competitionId, n.status),
+    gsi1sk: published ? `${investment}#${n.needId}` : `${n.updatedAt}#${n.needId}`,
+    ...(published
+      ? {
+          catpk: needCatalogueKey(n.competitionId),
+          catsk: `${n.publishedAt}#${n.needId}`,
+          regionBucket: regionBucket(n.sponsor.region),
+          investmentKey: investment,
+        }
+      : {}),
+  };
+};
+
+/** The record without the index attributes derived from it (they are written anew with every change). */
+const withoutIndexAttributes = (item: Record<string, unknown>): NeedRecord => {
+  const { catpk: _p, catsk: _s, regionBucket: _r, investmentKey: _i, ...record } = stripKeys(item);
+  return record as unknown as NeedRecord;
+};
+
+export const createNeed = (record: NeedRecord) => createOnce(needKey(record.needId), record, indexAttributes(record));
+
+export const getNeed = async (needId: string) => {
+  const item = await getVersioned<Record<string, unknown>>(needKey(needId));
+  return item && withoutIndexAttributes(item);
+};
+
+const vettingAudit =
+  (by: string) =>
+  (before: NeedRecord | undefined, after: NeedRecord): AuditEvent | undefined => {
+    const step = after.history.at(-1);
+    if (step?.by !== 'ORGANIZER' || before?.history.length === after.history.length) return undefined;
+    return {
+      competitionId: after.competitionId,
+      type: `NEED_${step.action}`,
+      subject: after.needId,
+      by,
+      at: step.at,
+      data: { status: after.status, ...(step.reason ? { reason: step.reason } : {}) },
+    };
+  };
+
+/**
+ * Changes a need under optimistic concurrency (`version`); organizer decisions go on the competition's
+ * audit record in the same transaction.
+ */
+export const updateNeed = (
+  needId: string,
+  change: (current: NeedRecord) => NeedRecord | undefined,
+  organizer?: string,
+) =>
+  updateVersioned<NeedRecord>(
+    needKey(needId),
+    (current) => change(withoutIndexAttributes(current as unknown as Record<string, unknown>)),
+    indexAttributes,
+    organizer ? vettingAudit(organizer) : undefined,
+  );
+
+/** The organizer's list of a competition's needs in one status: most recently changed first (PUBLISHED: largest investment first). */
+export const listNeedsByStatus = async (
+  competitionId: string,
+  status: NeedStatus,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<NeedRecord>> => {
+  const page = await queryPage(
+    { index: INDEX.list, partition: needListKey(competitionId, status) },
+    limit,
+    cursor,
+    true,
+    256 * 1024,
+  );
+  return { items: page.items.map(withoutIndexAttributes), cursor: page.cursor };
+};
+
+export interface CatalogueQuery {
+  competitionId: string;
+  sort: 'newest' | 'investment';
+  field?: string;
+  region?: RegionFilter;
+  minInvestment?: string;
+  maxInvestment?: string;
+  /** OPEN: still taking answers; CLOSED: past the answer deadline. */
+  status?: 'OPEN' | 'CLOSED';
+  /** Every term must occur in the need's search text. */
+  terms: string[];
+  limit: number;
+  cursor?: string;
+  now: Date;
+}
+
+/** What the catalogue indexes project: one line per published need. */
+export type CatalogueItem = Pick<
+  Need,
+  | 'needId'
+  | 'title'
+  | 'sponsor'
+  | 'field'
+  | 'intendedInvestment'
+  | 'cooperation'
+  | 'answerDeadline'
+  | 'publishedAt'
+  | 'status'
+>;
+
+/** Where each sort reads: the catalogue index (newest first) or GSI1's published list (largest first). */
+const listingOf = (q: CatalogueQuery) =>
+  q.sort === 'newest'
+    ? { index: INDEX.catalogue, pkName: 'catpk', skName: 'catsk', partition: needCatalogueKey(q.competitionId) }
+    : { index: INDEX.list, pkName: 'gsi1pk', skName: 'gsi1sk', partition: needListKey(q.competitionId, 'PUBLISHED') };
+
+const decodeCatalogueCursor = (cursor: string | undefined, listing: ReturnType<typeof listingOf>) => {
+  if (!cursor) return undefined;
+  let v: Record<string, unknown> | undefined;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    v = undefined;
+  }
+  const valid =
+    v &&
+    v[listing.pkName] === listing.partition &&
+    typeof v[listing.skName] === 'string' &&
+    typeof v.pk === 'string' &&
+    v.sk === 'NEED' &&
+    Object.keys(v).length === 4;
+  if (!valid)
+    throw validationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'is not a cursor of this catalogue listing and sort', code: 'invalid_cursor' },
+    ]);
+  return v;
+};
+
+/**
+ * One page of the catalogue, from the index of the chosen sort (no Scan): the investment range narrows
+ * the key condition when sorting by investment; the other filters and the keyword terms are filter
+ * expressions. Reads continue until `limit` lines match or the listing ends; the cursor is the key of
+ * the last line returned, so a page never skips or repeats a line.
+ */
+export const queryCatalogue = async (q: CatalogueQuery): Promise<Page<CatalogueItem>> => {
+  const listing = listingOf(q);
+  const names: Record<string, string> = { '#p': listing.pkName };
+  const values: Record<string, unknown> = { ':p': listing.partition };
+  let keyCondition = '#p = :p';
+  const filters: string[] = [];
+  const lo = q.minInvestment !== undefined ? investmentSortKey(q.minInvestment) : undefined;
+  const hi = q.maxInvestment !== undefined ? investmentSortKey(q.maxInvestment) : undefined;
+  if (q.sort === 'investment' && (lo || hi)) {
+    names['#s'] = listing.skName;
+    values[':lo'] = `${lo ?? ''}#`;
+    values[':hi'] = `${hi ?? '9'.repeat(17)}#\uffff`;
+    keyCondition += ' AND #s BETWEEN :lo AND :hi';
+  } else {
+    if (lo) {
+      filters.push('investmentKey >= :lo');
+      values[':lo'] = lo;
+    }
+    if (hi) {
+      filters.push('investmentKey <= :hi');
+      values[':hi'] = hi;
+    }
+  }
+  if (q.field) {
+    filters.push('#field = :field');
+    names['#field'] = 'field';
+    values[':field'] = q.field;
+  }
+  if (q.region) {
+    filters.push('regionBucket = :region');
+    values[':region'] = q.region;
+  }
+  if (q.status) {
+    filters.push(q.status === 'OPEN' ? 'answerDeadline > :now' : 'answerDeadline <= :now');
+    values[':now'] = q.now.toISOString();
+  }
+  q.terms.forEach((t, i) => {
+    filters.push(`contains(searchText, :t${i})`);
+    values[`:t${i}`] = t;
+  });
+
+  const items: CatalogueItem[] = [];
+  let start = decodeCatalogueCursor(q.cursor, listing);
+  for (;;) {
+    const r = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: listing.index,
+        KeyConditionExpression: keyCondition,
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        // Newest first; the largest investment first.
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const found = r.Items ?? [];
+    for (const [k, item] of found.entries()) {
+      items.push(toLine(item));
+      if (items.length === q.limit) {
+        // More may follow: the cursor names this line, unless the listing ended exactly here.
+        const more = r.LastEvaluatedKey !== undefined || k < found.length - 1;
+        const key = {
+          pk: item.pk,
+          sk: item.sk,
+          [listing.pkName]: item[listing.pkName],
+          [listing.skName]: item[listing.skName],
+        };
+        return { items, cursor: more ? encode(key) : undefined };
+      }
+    }
+    if (!r.LastEvaluatedKey) return { items, cursor: undefined };
+    start = r.LastEvaluatedKey;
+  }
+};
+
+const encode = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+const toLine = (item: Record<string, unknown>): CatalogueItem => ({
+  needId: item.needId as string,
+  title: item.title as Need['title'],
+  sponsor: item.sponsor as Need['sponsor'],
+  field: item.field as Need['field'],
+  intendedInvestment: item.intendedInvestment as Need['intendedInvestment'],
+  cooperation: item.cooperation as Need['cooperation'],
+  answerDeadline: item.answerDeadline as string,
+  publishedAt: item.publishedAt as string,
+  status: item.status as NeedStatus,
+});
+
+/** The attributes the catalogue index projects (besides its keys). */
+export const CATALOGUE_PROJECTION = [
+  'needId',
+  'title',
+  'sponsor',
+  'field',
+  'intendedInvestment',
+  'cooperation',
+  'answerDeadline',
+  'publishedAt',
+  'status',
+  'regionBucket',
+  'investmentKey',
+  'searchText',
+];
