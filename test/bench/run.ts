@@ -24,6 +24,12 @@ if (process.argv.includes('--full')) {
   process.exit(0);
 }
 
+// `npm run bench -- --needs`: enterprise needs and their catalogue at 2,000 and 5,000 needs.
+if (process.argv.includes('--needs')) {
+  await import('./needs-catalogue.ts');
+  process.exit(0);
+}
+
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const INIT_RUNS = 5;

@@ -28,15 +28,19 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => s?.stop());
 
-/** A competition whose intake closes in `intakeMs` and whose preliminary round closes `reviewMs` later. */
+/**
+ * A competition whose intake closes in `intakeMs` (or later, so that its entries can all be created
+ * before the deadline on a loaded machine) and whose preliminary round closes `reviewMs` later.
+ */
 const setup = async (
   id: string,
-  intakeMs: number,
+  shortestIntakeMs: number,
   reviewMs: number,
   entries: Array<{ track: string; name: string }>,
   reminderHoursBefore: number[] = [48, 24],
   extra: Record<string, unknown> = {},
 ) => {
+  const intakeMs = Math.max(shortestIntakeMs, 1500 + 800 * entries.length);
   const now = Date.now();
   const base = competitionFixture({ id, deadline: now + intakeMs });
   const iso = (t: number) => new Date(t).toISOString();
