@@ -212,6 +212,9 @@ export const queryCatalogue = async (q: CatalogueQuery): Promise<Page<CatalogueI
 
   const items: CatalogueItem[] = [];
   let start = decodeCatalogueCursor(q.cursor, listing);
+  // Without filters one more line than asked tells whether a next page exists. With filters, the lines
+  // read per request start small (dense matches: little read) and double (sparse matches: few requests).
+  let evaluate = filters.length ? Math.max(q.limit * 2, 10) : q.limit + 1;
   for (;;) {
     const r = await documentClient().send(
       new QueryCommand({
@@ -224,8 +227,10 @@ export const queryCatalogue = async (q: CatalogueQuery): Promise<Page<CatalogueI
         // Newest first; the largest investment first.
         ScanIndexForward: false,
         ExclusiveStartKey: start,
+        Limit: evaluate,
       }),
     );
+    if (filters.length) evaluate = Math.min(evaluate * 2, 6400);
     const found = r.Items ?? [];
     for (const [k, item] of found.entries()) {
       items.push(toLine(item));
