@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { now } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
 import { task } from '../runtime/task.ts';
-import { notePageCount, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
+import { parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
+import { notePageCount } from '../services/pdf-pages.ts';
 import { getDocument, parkScanResult, recordScan } from '../store/documents.ts';
 
 /** GuardDuty Malware Protection for S3's result event (only the fields used). */

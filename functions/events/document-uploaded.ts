@@ -3,7 +3,8 @@ import { contentMismatch, limitBytes } from '../../shared/documents.ts';
 import { now } from '../runtime/clock.ts';
 import { logger } from '../runtime/logger.ts';
 import { task } from '../runtime/task.ts';
-import { inspectObject, notePageCount, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
+import { inspectObject, parseDocumentObjectKey, tagRefused } from '../services/document-storage.ts';
+import { notePageCount } from '../services/pdf-pages.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getDocument, recordScan, recordUpload } from '../store/documents.ts';
 

@@ -4,7 +4,6 @@ import { GetObjectCommand, GetObjectTaggingCommand, PutObjectTaggingCommand } fr
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { fileTypeFromBuffer } from 'file-type';
-import { PDFDocument } from 'pdf-lib';
 import {
   DOCUMENT_STATUS_TAG,
   type EntryDocument,
@@ -13,7 +12,6 @@ import {
 } from '../../shared/documents.ts';
 import { requiredEnv, s3Client } from '../runtime/aws.ts';
 import { logger } from '../runtime/logger.ts';
-import { recordPages } from '../store/documents.ts';
 
 /**
  * The documents bucket: browser-form uploads (S3 presigned POST, whose policy
@@ -101,41 +99,6 @@ export const inspectObject = async (key: string, versionId?: string) => {
   }
   const detected = await fileTypeFromBuffer(Buffer.concat(head));
   return { size, sha256: hash.digest('hex'), detectedMime: detected?.mime, versionId: r.VersionId };
-};
-
-/** PDFs larger than this are not opened to count their pages (the count is informational). */
-export const PAGE_COUNT_MAX_BYTES = 64 * 1024 * 1024;
-
-/**
- * A clean PDF's page count, or undefined where it cannot be read (too large, damaged, not a PDF
- * after all). Runs only after GuardDuty tagged the object clean: the bucket policy allows nothing else.
- */
-export const countPdfPages = async (d: EntryDocument): Promise<number | undefined> => {
-  if (d.contentType !== 'application/pdf' || (d.actualSize ?? d.size) > PAGE_COUNT_MAX_BYTES) return undefined;
-  const r = await s3Client().send(
-    new GetObjectCommand({ Bucket: documentsBucket(), Key: d.key, ...(d.versionId ? { VersionId: d.versionId } : {}) }),
-  );
-  const bytes = await r.Body!.transformToByteArray();
-  try {
-    const pdf = await PDFDocument.load(bytes, {
-      ignoreEncryption: true,
-      updateMetadata: false,
-      throwOnInvalidObject: false,
-    });
-    return pdf.getPageCount();
-  } catch {
-    return undefined;
-  }
-};
-
-/** After a clean verdict: note the page count where it can be read; a failure only loses the count. */
-export const notePageCount = async (d: EntryDocument) => {
-  try {
-    const pages = await countPdfPages(d);
-    if (pages !== undefined) await recordPages(d, pages);
-  } catch (e) {
-    logger.warn('could not count the pages of a clean document', { documentId: d.documentId, error: String(e) });
-  }
 };
 
 /**
