@@ -1,11 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportJob, ImportStatus } from '../../shared/imports.ts';
 import type { ExpertInput } from '../../shared/review/experts.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import type { TxItem } from './audit.ts';
-import { expertItem } from './experts.ts';
-import { expertKey, importJobKey } from './keys.ts';
+import { planExpertWrites } from './experts.ts';
+import { importJobKey } from './keys.ts';
 import { setIfStatus } from './status-update.ts';
 import { createOnce, getVersioned } from './versioned.ts';
 
@@ -45,51 +45,7 @@ export const applyExpertChunk = async (
   at: string,
 ): Promise<boolean> => {
   for (let attempt = 0; ; attempt++) {
-    const r = await documentClient().send(
-      new BatchGetCommand({
-        RequestItems: {
-          [tableName()]: {
-            Keys: experts.map((e) => expertKey(e.email)),
-            ProjectionExpression: 'pk, contentHash',
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    // Unprocessed keys are read again one by one: a throttled batch must not look like "absent".
-    const found = new Map((r.Responses?.[tableName()] ?? []).map((i) => [String(i.pk), String(i.contentHash)]));
-    for (const k of r.UnprocessedKeys?.[tableName()]?.Keys ?? []) {
-      const one = await documentClient().send(
-        new GetCommand({
-          TableName: tableName(),
-          Key: k,
-          ConsistentRead: true,
-          ProjectionExpression: 'pk, contentHash',
-        }),
-      );
-      if (one.Item) found.set(String(one.Item.pk), String(one.Item.contentHash));
-    }
-    const counts = { created: 0, updated: 0, unchanged: 0 };
-    const writes: TxItem[] = [];
-    for (const e of experts) {
-      const item = expertItem(e, at);
-      const current = found.get(item.pk);
-      if (current === item.contentHash) {
-        counts.unchanged++;
-        continue;
-      }
-      if (current === undefined) counts.created++;
-      else counts.updated++;
-      writes.push({
-        Put: {
-          TableName: tableName(),
-          Item: item,
-          ...(current === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: 'contentHash = :h', ExpressionAttributeValues: { ':h': current } }),
-        },
-      });
-    }
+    const { writes, counts } = await planExpertWrites(experts, at);
     const progress: TxItem = {
       Update: {
         TableName: tableName(),
