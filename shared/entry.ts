@@ -70,6 +70,11 @@ export type EntryContent = z.infer<typeof entryContent>;
 
 export const createEntryBody = entryContent.extend({
   trackId: slug,
+  /** 揭榜: the enterprise need this entry answers (published, open for answers, in the track's field). */
+  needId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a need id')
+    .optional(),
   /** Create and submit in one call, or keep a draft. */
   submit: z.boolean().default(false),
 });
@@ -95,6 +100,8 @@ export interface Entry extends EntryContent {
   entryId: string;
   competitionId: string;
   trackId: string;
+  /** The enterprise need it answers (揭榜), fixed at creation. */
+  needId?: string;
   status: EntryStatus;
   /** Key of the applicant organization used by the one-entry-per-track rule. */
   organizationKey: string;

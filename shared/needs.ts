@@ -249,3 +249,31 @@ export const catalogueLine = (
   answerDeadline: n.answerDeadline,
   publishedAt: n.publishedAt,
 });
+
+/** 揭榜: an entry that answers a need, as its sponsor sees and decides it (入围 or not). */
+export const ANSWER_STATUSES = ['ANSWERED', 'SHORTLISTED', 'DECLINED'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+
+export interface NeedAnswer {
+  needId: string;
+  entryId: string;
+  competitionId: string;
+  answeredAt: string;
+  status: AnswerStatus;
+  /** The sponsor's decisions: when, what, why (bounded like a need's history). */
+  history: Array<{ at: string; action: 'SHORTLIST' | 'DECLINE'; reason?: string; status: AnswerStatus }>;
+  version: number;
+}
+
+export const answerDecisionBody = z
+  .strictObject({ action: z.enum(['SHORTLIST', 'DECLINE']), reason: text(1000).optional() })
+  .refine((d) => d.action === 'SHORTLIST' || d.reason !== undefined, {
+    message: 'a reason is required to decline an answer',
+    path: ['reason'],
+  });
+
+/** What an answering solver sees of the need: the public part and the part shown only to answerers. */
+export const answererNeedView = (n: Need) => ({
+  ...publicNeedView(n),
+  ...(n.confidential ? { confidential: n.confidential } : {}),
+});

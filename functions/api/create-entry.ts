@@ -23,6 +23,7 @@ import {
   type IdempotentResponse,
 } from '../store/entries.ts';
 import { ownerView } from '../services/entry-access.ts';
+import { assertAnswerableNeed } from '../services/needs.ts';
 import { idempotencyKeyOf, keyReused } from '../services/idempotency.ts';
 
 /** The stored answer holds no token: the replay derives it again from the entry id. */
@@ -61,8 +62,9 @@ const createOnce = async (
   if (!competition || competition.status === 'DRAFT') throw notFound('Competition');
   assertIntakeOpen(competition, at);
   assertTrackExists(competition, body.trackId);
-  const { submit, trackId, ...content } = body;
+  const { submit, trackId, needId, ...content } = body;
   if (submit) assertSubmittable(content, competition, trackId);
+  if (needId) await assertAnswerableNeed(needId, competition, trackId, at);
 
   const entryId = ulid(at.getTime());
   const token = deriveAccessToken(entryId, (await entryTokenKeys()).current);
@@ -73,6 +75,7 @@ const createOnce = async (
     competitionId: competition.competitionId,
     trackId,
     status: submit ? 'SUBMITTED' : 'DRAFT',
+    ...(needId ? { needId } : {}),
     organizationKey: organizationKey(content.applicant),
     version: 1,
     createdAt: iso,
@@ -88,6 +91,17 @@ const createOnce = async (
       ? { scope: idem.scope, key: idem.key, now: at, response: { ...stored, requestHash: idem.requestHash } }
       : undefined,
     intakeRoundOf(competition).roundId,
+    needId
+      ? {
+          needId,
+          entryId,
+          competitionId: competition.competitionId,
+          answeredAt: iso,
+          status: 'ANSWERED',
+          history: [],
+          version: 1,
+        }
+      : undefined,
   );
   return { status: 201, body: { ...stored.body, accessToken: token } };
 };

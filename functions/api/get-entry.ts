@@ -3,12 +3,17 @@ import { entryRoutes } from '../routes/entries.ts';
 import { loadOwnedEntry, ownerView } from '../services/entry-access.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getAwards } from '../store/awards.ts';
+import { answererNeedView } from '../../shared/needs.ts';
+import { getNeed } from '../store/needs.ts';
 
 /** The applicant's own entry; once the awards are published, with its result (rank, score, awards). */
 export const handler = api(entryRoutes.getEntry, async ({ params, headers }) => {
   const entry = await loadOwnedEntry(params.entryId, headers);
+  // 揭榜: the need it answers, with the part shown only to answering solvers.
+  const answered = entry.needId ? await getNeed(entry.needId) : undefined;
+  const need = answered ? { need: answererNeedView(answered) } : {};
   const awards = await getAwards(entry.competitionId);
-  if (awards?.status !== 'PUBLISHED') return { body: { entry: ownerView(entry) } };
+  if (awards?.status !== 'PUBLISHED') return { body: { entry: ownerView(entry), ...need } };
   const competition = await getCompetition(entry.competitionId);
   const names = new Map([
     ...(competition?.awardPlan.tiers ?? []).map((t) => [t.tierId, t.name] as const),
@@ -23,5 +28,5 @@ export const handler = api(entryRoutes.getEntry, async ({ params, headers }) => 
       .filter((a) => a.entryId === entry.entryId)
       .map((a) => ({ awardId: a.awardId, kind: a.kind, name: names.get(a.awardId) })),
   };
-  return { body: { entry: ownerView(entry), result } };
+  return { body: { entry: ownerView(entry), ...need, result } };
 });

@@ -12,7 +12,7 @@ export const entryRoutes = {
     auth: 'public',
     okStatus: 201,
     table: 'readWrite',
-    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit'],
+    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit', 'need'],
     summary:
       'Create an entry (draft, or submitted with submit=true); honours Idempotency-Key; returns the entry id and the applicant access token',
     params: competitionParams,
@@ -25,7 +25,7 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'read',
-    partitions: ['competition', 'entry'],
+    partitions: ['competition', 'entry', 'need'],
     summary: "The applicant's own entry, with its status and screening result",
     params: entryParams,
   },

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { FIELDS } from '../../shared/competition.ts';
 import {
+  answerDecisionBody,
   bulkNeedDecisionBody,
   cnyAmount,
   NEED_STATUSES,
@@ -11,7 +12,12 @@ import {
 } from '../../shared/needs.ts';
 import { competitionParams, pageOf, type RouteSpec } from './spec.ts';
 
-const needParams = z.strictObject({ needId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a need id') });
+const needId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a need id');
+const needParams = z.strictObject({ needId });
+const answerParams = z.strictObject({
+  needId,
+  entryId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an entry id'),
+});
 
 /** Enterprise needs (企业出题): posted by companies, vetted by organizers, published in a catalogue. */
 export const needRoutes = {
@@ -75,6 +81,32 @@ export const needRoutes = {
     partitions: ['need', 'audit'],
     summary: 'The sponsor withdraws its need (it leaves the catalogue); idempotent',
     params: needParams,
+  },
+  listAnswers: {
+    method: 'GET',
+    path: '/needs/{needId}/answers',
+    entry: 'functions/api/list-answers.ts',
+    auth: 'applicant',
+    okStatus: 200,
+    table: 'read',
+    partitions: ['entry', 'need'],
+    summary:
+      'The sponsor sees the answers to its need (揭榜): each answering entry (title, summary, solution, organization, region, status) and its own decision; at most 50 a page',
+    params: needParams,
+    query: z.strictObject(pageOf(50, 25)),
+  },
+  decideAnswer: {
+    method: 'POST',
+    path: '/needs/{needId}/answers/{entryId}/decision',
+    entry: 'functions/api/decide-answer.ts',
+    auth: 'applicant',
+    okStatus: 200,
+    table: 'readWrite',
+    partitions: ['need', 'audit'],
+    summary:
+      'The sponsor shortlists (入围) an answer or declines it with a reason; repeating a decision changes nothing',
+    params: answerParams,
+    body: answerDecisionBody,
   },
   listNeeds: {
     method: 'GET',

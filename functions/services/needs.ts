@@ -5,6 +5,7 @@ import {
   type NeedContent,
   type NeedEvent,
   needContent,
+  assertAnswerable,
   nextStatus,
   searchText,
 } from '../../shared/needs.ts';
@@ -127,4 +128,23 @@ export const decideNeed = async (
     throw e;
   });
   return result.after;
+};
+
+/**
+ * 揭榜: the need an entry answers is a published need of the same competition, still open, in the field of
+ * the entry's track. An unknown need and another competition's look the same (422 on `needId`).
+ */
+export const assertAnswerableNeed = async (needId: string, c: Competition, trackId: string, at: Date) => {
+  const need = await getNeed(needId);
+  if (need?.competitionId !== c.competitionId || need.status !== 'PUBLISHED')
+    throw validationError('The entry names no open need of this competition', [
+      { path: 'needId', message: 'is not a published need of this competition', code: 'invalid_value' },
+    ]);
+  assertAnswerable(need, at);
+  const track = c.tracks.find((t) => t.trackId === trackId);
+  if (track?.field !== need.field)
+    throw validationError("The track is not in the need's field", [
+      { path: 'trackId', message: `must be a track of the need's field (${need.field})`, code: 'invalid_value' },
+    ]);
+  return need;
 };

@@ -9,6 +9,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
 import type { AuditEvent } from '../../shared/audit.ts';
+import type { NeedAnswer } from '../../shared/needs.ts';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
 import { transactWithAudit } from './audit.ts';
@@ -18,6 +19,8 @@ import {
   entryKey,
   guardKey,
   idempotencyKey,
+  needAnswerKey,
+  needKey,
   roundKey,
   stripKeys,
   SUBMISSION_SHARDS,
@@ -115,6 +118,17 @@ const registerChanges = (previous: Entry | undefined, next: Entry): TxItem[] => 
   ];
 };
 
+/** The need is still published and its answer deadline has not passed (checked in the entry's transaction). */
+const needStillOpen = (needId: string, at: string): TxItem => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: needKey(needId),
+    ConditionExpression: '#status = :published AND answerDeadline > :at',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':published': 'PUBLISHED', ':at': at },
+  },
+});
+
 const intakeClosed = () => conflict('INTAKE_CLOSED', 'The intake round has closed: the submission deadline has passed');
 
 const limitReached = (max: number) =>
@@ -185,6 +199,8 @@ export const createEntry = async (
   maxActive: number,
   idempotency?: { scope: string; key: string; response: IdempotentResponse; now: Date },
   intakeRoundId?: string,
+  /** 揭榜: the answer recorded beside the need, which must still be published and open at commit. */
+  answer?: NeedAnswer,
 ): Promise<void> => {
   const items: TxItem[] = [
     { Put: { TableName: tableName(), Item: entryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -207,12 +223,22 @@ export const createEntry = async (
     intakeRoundId && entry.status === 'SUBMITTED'
       ? items.push(intakeStillOpen(entry.competitionId, intakeRoundId)) - 1
       : -1;
+  const needCheck = answer ? items.push(needStillOpen(answer.needId, entry.createdAt)) - 1 : -1;
+  if (answer)
+    items.push({
+      Put: {
+        TableName: tableName(),
+        Item: { ...needAnswerKey(answer.needId, answer.entryId), ...answer },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
   items.push(...registerChanges(undefined, entry));
   try {
     await transact(items, entryEvent(undefined, entry, 'applicant'));
   } catch (e) {
     const failed = failedConditions(e);
     if (failed?.includes(closeCheck)) throw intakeClosed();
+    if (failed?.includes(needCheck)) throw conflict('NEED_CLOSED', 'This need no longer takes answers');
     if (idempotency && failed?.includes(2)) throw new IdempotencyRace('idempotency key used concurrently');
     if (failed?.includes(1)) throw limitReached(maxActive);
     throw e;
@@ -304,7 +330,7 @@ export const listSubmittedForScreening = async (
 };
 
 /** Entries by id, strongly consistent, in the order asked (BatchGet takes 100 keys; unprocessed keys are retried). */
-const getEntryRecords = async (ids: string[]): Promise<EntryRecord[]> => {
+export const getEntryRecords = async (ids: string[]): Promise<EntryRecord[]> => {
   const found = new Map<string, EntryRecord>();
   for (let i = 0; i < ids.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(entryKey);

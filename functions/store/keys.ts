@@ -31,6 +31,7 @@ import { INDEX, PARTITION as P } from '../function-spec.ts';
  * | audit chain head     | AUDIT#<cid>#<shard>                  | HEAD             |                                          |                      |
  * | enterprise need      | NEED#<needId>                        | NEED             | NEEDS#<cid>#<status>                     | <updatedAt>#<id> (PUBLISHED: <investment>#<id>) |
  *   … and, while PUBLISHED, on the catalogue index: catpk NEEDCAT#<cid>, catsk <publishedAt>#<id>
+ * | answer to a need     | NEED#<needId>                        | ANSWER#<entryId> |                                          |                      |
  */
 export const GSI1 = INDEX.list;
 
@@ -107,6 +108,11 @@ export const auditHeadKey = (competitionId: string, shard: number) => ({
 });
 export const idempotencyKey = (scope: string, key: string) => ({ pk: `${P.idempotency}${scope}#${key}`, sk: 'IDEM' });
 export const needKey = (needId: string) => ({ pk: `${P.need}${needId}`, sk: 'NEED' });
+/** 揭榜: an entry's answer to a need, beside the need (its sponsor lists them with one Query). */
+export const needAnswerKey = (needId: string, entryId: string) => ({
+  pk: `${P.need}${needId}`,
+  sk: `ANSWER#${entryId}`,
+});
 /** GSI1: a competition's needs in one status. */
 export const needListKey = (competitionId: string, status: string) => `NEEDS#${competitionId}#${status}`;
 /** The catalogue index: a competition's published needs. */

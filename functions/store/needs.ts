@@ -4,6 +4,7 @@ import { validationError } from '../../shared/errors.ts';
 import {
   type Need,
   type NeedEvent,
+  type NeedAnswer,
   type NeedStatus,
   type RegionFilter,
   investmentSortKey,
@@ -11,7 +12,7 @@ import {
 } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
+import { needAnswerKey, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
 import { type Page, queryPage } from './query.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
@@ -280,3 +281,17 @@ export const CATALOGUE_PROJECTION = [
   'investmentKey',
   'searchText',
 ];
+
+/** The answers to one need, in entry-id (answer) order. */
+export const listAnswers = async (
+  needId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<NeedAnswer>> => {
+  const page = await queryPage({ partition: needKey(needId).pk, sortPrefix: 'ANSWER#' }, limit, cursor);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as NeedAnswer), cursor: page.cursor };
+};
+
+/** The sponsor's decision on one answer, under optimistic concurrency. */
+export const updateAnswer = (needId: string, entryId: string, change: (a: NeedAnswer) => NeedAnswer | undefined) =>
+  updateVersioned<NeedAnswer>(needAnswerKey(needId, entryId), change);

@@ -36,6 +36,7 @@ const BASE_TABLE_KEYS: Record<string, Partition> = {
   auditHeadKey: 'audit',
   idempotencyKey: 'idempotency',
   needKey: 'need',
+  needAnswerKey: 'need',
 };
 /** Builders of index partition keys: queries on an index are granted apart (no LeadingKeys). */
 const INDEX_KEYS = [

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheck } from '../../shared/credit-code.ts';
+import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
@@ -323,5 +324,85 @@ describe('the catalogue', () => {
       expect((await s.req('GET', `/competitions/${CAT}/needs?${q}`)).status, q).toBe(422);
     }
     expect((await s.req('GET', '/competitions/no-such-competition/needs')).status).toBe(404);
+  });
+});
+
+describe('answers (揭榜) and the sponsor’s shortlist (入围)', () => {
+  let needId: string;
+  let sponsor: string;
+  let other: string;
+  let entryId: string;
+  let entryToken: string;
+  const published = async (n: number, over: Record<string, unknown> = {}) => {
+    const r = await post({ ...need(n, over), submit: true });
+    await s.req('POST', `/admin/needs/${r.body.need.needId}/decision`, { admin: true, body: { action: 'PUBLISH' } });
+    return { needId: r.body.need.needId as string, token: r.body.sponsorToken as string };
+  };
+  const answer = (org: string, over: Record<string, unknown> = {}) =>
+    s.req('POST', `/competitions/${CID}/entries`, {
+      body: demoEntry({ applicant: { ...demoEntry().applicant, organizationName: org }, ...over }),
+    });
+
+  beforeAll(async () => {
+    ({ needId, token: sponsor } = await published(30));
+    ({ token: other } = await published(31));
+  });
+
+  it('a solver answers a published need with an entry in its field, and sees the part shown only to answerers', async () => {
+    const r = await answer('揭榜一号科技有限公司', { trackId: 'ic', needId });
+    expect(r.status).toBe(201);
+    ({ entryId } = r.body.entry);
+    entryToken = r.body.accessToken;
+    expect(r.body.entry.needId).toBe(needId);
+    const own = await s.req('GET', `/entries/${entryId}`, { token: entryToken });
+    expect(own.body.need).toMatchObject({ needId, confidential: { zh: '目标客户与现有工艺数据。' } });
+    expect(own.body.need.contact).toBeUndefined();
+  });
+
+  it('refuses an answer to a need that is unknown, unpublished, of another field, or closed — and records nothing', async () => {
+    const draft = (await post(need(32))).body.need.needId as string;
+    const cases: Array<[Record<string, unknown>, number, string]> = [
+      [{ trackId: 'ic', needId: draft }, 422, 'needId'],
+      [{ trackId: 'ic', needId: '01J00000000000000000000000' }, 422, 'needId'],
+      [{ trackId: 'ai', needId }, 422, 'trackId'],
+    ];
+    for (const [over, status, path] of cases) {
+      const r = await answer(`拒绝${path}${status}`, over);
+      expect(r.status, JSON.stringify(over)).toBe(status);
+      expect(r.body.error.details.issues[0].path).toBe(path);
+    }
+    const closing = await published(33, { answerDeadline: new Date(Date.now() + 2500).toISOString() });
+    await new Promise((res) => setTimeout(res, 2600));
+    const late = await answer('迟到科技有限公司', { trackId: 'ic', needId: closing.needId });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('NEED_CLOSED');
+    expect((await s.all(`/needs/${closing.needId}/answers`, { token: closing.token })).length).toBe(0);
+    expect((await s.all(`/needs/${needId}/answers`, { token: sponsor })).length).toBe(1);
+  });
+
+  it('the sponsor sees the answers to its own need only, shortlists one and declines another with a reason', async () => {
+    const second = await answer('揭榜二号科技有限公司', { trackId: 'ic', needId });
+    const answers = await s.all(`/needs/${needId}/answers`, { token: sponsor, limit: 1 });
+    expect(answers.map((a) => a.entryId).sort()).toEqual([entryId, second.body.entry.entryId].sort());
+    expect(answers.find((a) => a.entryId === entryId)).toMatchObject({
+      status: 'ANSWERED',
+      entry: { title: demoEntry().title, applicant: { organizationName: '揭榜一号科技有限公司' } },
+    });
+    expect(JSON.stringify(answers)).not.toMatch(/@|accessToken|tokenHash/);
+    expect((await s.req('GET', `/needs/${needId}/answers`, { token: other })).status).toBe(404);
+    expect((await s.req('GET', `/needs/${needId}/answers`)).status).toBe(401);
+
+    const decide = (id: string, body: unknown, token = sponsor) =>
+      s.req('POST', `/needs/${needId}/answers/${id}/decision`, { token, body });
+    expect((await decide(entryId, { action: 'DECLINE' })).body.error.details.issues[0].path).toBe('reason');
+    expect((await decide(entryId, { action: 'SHORTLIST' }, other)).status).toBe(404);
+    const shortlisted = await decide(entryId, { action: 'SHORTLIST' });
+    expect(shortlisted.body.answer.status).toBe('SHORTLISTED');
+    expect((await decide(entryId, { action: 'SHORTLIST' })).body.answer.history).toHaveLength(1);
+    const declined = await decide(second.body.entry.entryId, { action: 'DECLINE', reason: '技术路线与需求不符' });
+    expect(declined.body.answer).toMatchObject({ status: 'DECLINED', history: [{ reason: '技术路线与需求不符' }] });
+    // An entry that did not answer this need has no answer to decide.
+    const unrelated = await answer('无关科技有限公司', { trackId: 'ic' });
+    expect((await decide(unrelated.body.entry.entryId, { action: 'SHORTLIST' })).status).toBe(404);
   });
 });
