@@ -11,7 +11,6 @@ import {
   safeDownloadName,
 } from '../../shared/documents.ts';
 import { requiredEnv, s3Client } from '../runtime/aws.ts';
-import { logger } from '../runtime/logger.ts';
 
 /**
  * The documents bucket: browser-form uploads (S3 presigned POST, whose policy

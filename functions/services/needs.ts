@@ -9,8 +9,9 @@ import {
   nextStatus,
   searchText,
 } from '../../shared/needs.ts';
-import { canonicalJson, deriveNeedToken, tokenMatches } from '../../shared/tokens.ts';
-import { bearerToken, type ApiRequest } from '../runtime/http.ts';
+import { canonicalJson, deriveNeedToken } from '../../shared/tokens.ts';
+import type { ApiRequest } from '../runtime/http.ts';
+import { loadByBearerToken } from './bearer.ts';
 import { entryTokenKeys } from '../runtime/secret-keys.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { getNeed, type NeedRecord, updateNeed } from '../store/needs.ts';
@@ -19,12 +20,8 @@ import { getNeed, type NeedRecord, updateNeed } from '../store/needs.ts';
 export const sponsorTokenOf = async (needId: string) => deriveNeedToken(needId, (await entryTokenKeys()).current);
 
 /** The need the bearer token grants; an unknown id and a wrong token give the same 404 (no enumeration). */
-export const loadSponsorNeed = async (needId: string, headers: ApiRequest<RouteSpec>['headers']) => {
-  const token = bearerToken(headers);
-  const record = await getNeed(needId);
-  if (!record || !tokenMatches(token, record.tokenHash)) throw new AppError(404, 'NOT_FOUND', 'Need was not found');
-  return record;
-};
+export const loadSponsorNeed = (needId: string, headers: ApiRequest<RouteSpec>['headers']) =>
+  loadByBearerToken(headers, () => getNeed(needId), 'Need');
 
 /** What the company (and the organizer) sees: everything but the token hash and the search text. */
 export const ownerNeedView = (r: NeedRecord) => {

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImportJob, ImportStatus } from '../../shared/imports.ts';
 import type { ExpertInput } from '../../shared/review/experts.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
