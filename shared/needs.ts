@@ -109,29 +109,24 @@ export type NeedStatus = (typeof NEED_STATUSES)[number];
 export const VETTING_ACTIONS = ['PUBLISH', 'RETURN', 'REJECT'] as const;
 export type VettingAction = (typeof VETTING_ACTIONS)[number];
 
-export const needDecisionBody = z
-  .strictObject({ action: z.enum(VETTING_ACTIONS), reason: text(1000).optional() })
-  .refine((d) => d.action === 'PUBLISH' || d.reason !== undefined, {
+/** A need's id (a ULID). */
+export const needIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a need id');
+
+const decisionFields = { action: z.enum(VETTING_ACTIONS), reason: text(1000).optional() };
+/** Returning or rejecting a need takes a reason; publishing does not. */
+const reasonUnlessPublished = <T extends z.ZodType<{ action: VettingAction; reason?: string }>>(schema: T) =>
+  schema.refine((d) => d.action === 'PUBLISH' || d.reason !== undefined, {
     message: 'a reason is required to return or reject a need',
     path: ['reason'],
   });
+
+export const needDecisionBody = reasonUnlessPublished(z.strictObject(decisionFields));
 export type NeedDecision = z.infer<typeof needDecisionBody>;
 
 export const MAX_BULK_NEED_DECISIONS = 100;
 export const bulkNeedDecisionBody = z.strictObject({
   decisions: z
-    .array(
-      z
-        .strictObject({
-          needId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a need id'),
-          action: z.enum(VETTING_ACTIONS),
-          reason: text(1000).optional(),
-        })
-        .refine((d) => d.action === 'PUBLISH' || d.reason !== undefined, {
-          message: 'a reason is required to return or reject a need',
-          path: ['reason'],
-        }),
-    )
+    .array(reasonUnlessPublished(z.strictObject({ needId: needIdSchema, ...decisionFields })))
     .min(1)
     .max(MAX_BULK_NEED_DECISIONS),
 });

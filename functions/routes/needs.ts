@@ -8,14 +8,14 @@ import {
   REGION_FILTER_VALUES,
   needContent,
   needDecisionBody,
+  needIdSchema,
   postNeedBody,
 } from '../../shared/needs.ts';
 import { competitionParams, pageOf, type RouteSpec } from './spec.ts';
 
-const needId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a need id');
-const needParams = z.strictObject({ needId });
+const needParams = z.strictObject({ needId: needIdSchema });
 const answerParams = z.strictObject({
-  needId,
+  needId: needIdSchema,
   entryId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an entry id'),
 });
 

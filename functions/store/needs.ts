@@ -12,7 +12,7 @@ import {
 } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { needAnswerKey, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
+import { encodeCursor, needAnswerKey, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
 import { type Page, queryPage } from './query.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
@@ -244,15 +244,13 @@ export const queryCatalogue = async (q: CatalogueQuery): Promise<Page<CatalogueI
           [listing.pkName]: item[listing.pkName],
           [listing.skName]: item[listing.skName],
         };
-        return { items, cursor: more ? encode(key) : undefined };
+        return { items, cursor: more ? encodeCursor(key) : undefined };
       }
     }
     if (!r.LastEvaluatedKey) return { items, cursor: undefined };
     start = r.LastEvaluatedKey;
   }
 };
-
-const encode = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
 const toLine = (item: Record<string, unknown>): CatalogueItem => ({
   needId: item.needId as string,
