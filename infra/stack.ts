@@ -8,7 +8,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -31,6 +30,7 @@ import { IntakeRoundWorkflow } from '../workflows/intake-round.ts';
 import { ProjectHandOffWorkflow } from '../workflows/project-handoff.ts';
 import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
 import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
+import { ApiInvokeRole } from './api-integration.ts';
 import { AppFunction, grantTable } from './function.ts';
 import { EDGE_REGION, WEB_ACL_PARAMETER } from './edge-stack.ts';
 import { DOCUMENT_STATUS_TAG, REFUSED_DOCUMENT_STATUSES, SCAN_STATUS_TAG } from '../shared/documents.ts';
@@ -170,6 +170,7 @@ export class CompetitionStack extends Stack {
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
     const iamAuth = new HttpIamAuthorizer();
+    const invoker = new ApiInvokeRole(this, 'ApiInvoke');
 
     for (const route of routeList()) {
       const fn = new AppFunction(this, `${pascal(route.id)}Function`, {
@@ -186,10 +187,11 @@ export class CompetitionStack extends Stack {
       this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn.fn),
+        integration: invoker.integrationFor(`${pascal(route.id)}Integration`, fn.fn),
         authorizer: route.auth === 'admin' ? iamAuth : undefined,
       });
     }
+    invoker.attachPolicies();
     for (const { fn, needs } of declared) this.grantNeeds(fn, needs);
 
     if (this.originVerifyKey) this.distribution = this.addEdge(this.originVerifyKey);

@@ -96,6 +96,11 @@ export const startHttpApi = async (opts: {
       if (route.iam && !sameSecret(headers['x-admin-key'] ?? '', opts.adminKey))
         return send(403, JSON.stringify({ message: 'Forbidden' }));
 
+      // What API Gateway does when it may not invoke the integration's function (its log names the cause).
+      if (!route.invokeAllowed) {
+        console.error(`[http-api] ${route.method} ${route.path}: the API may not invoke ${route.functionArn}`);
+        return send(500, JSON.stringify({ message: 'Internal Server Error' }));
+      }
       const raw = Buffer.concat(chunks);
       const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
       const query: Record<string, string> = {};

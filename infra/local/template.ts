@@ -1,6 +1,6 @@
 import { buildApp } from '../app-factory.ts';
 import { ENTRY_METADATA } from '../function.ts';
-import type { PolicyStatement } from './iam.ts';
+import { evaluate, type PolicyStatement } from './iam.ts';
 
 /**
  * Reads what the local stack runs from the synthesized CloudFormation template
@@ -43,6 +43,11 @@ export interface LocalRoute {
   functionArn: string;
   /** The integration's timeout (HTTP APIs: at most and by default 30 s). */
   timeoutMs: number;
+  /**
+   * Whether API Gateway may invoke the function: through the integration's credentials role, or
+   * (without one) through a Lambda permission for apigateway.amazonaws.com. AWS answers 500 when not.
+   */
+  invokeAllowed: boolean;
 }
 export interface LocalTable {
   logicalId: string;
@@ -211,7 +216,7 @@ const rolePolicy = (t: Template, roleId: string): PolicyStatement[] => {
   const inline = ((t.Resources[roleId]?.Properties?.Policies ?? []) as Array<{ PolicyDocument: Document }>).map(
     (p) => p.PolicyDocument,
   );
-  const attached = ofType(t, 'AWS::IAM::Policy')
+  const attached = [...ofType(t, 'AWS::IAM::Policy'), ...ofType(t, 'AWS::IAM::ManagedPolicy')]
     .filter(([, r]) => ((r.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((x) => x.Ref === roleId))
     .map(([, r]) => r.Properties!.PolicyDocument as Document);
   return [...inline, ...attached].flatMap(
@@ -248,16 +253,41 @@ export const readModel = (t: Template): LocalModel => {
       {
         functionArn: resolve(t, r.Properties!.IntegrationUri!) as string,
         timeoutMs: Number(r.Properties!.TimeoutInMillis ?? HTTP_API_MAX_INTEGRATION_MS),
+        credentialsRole: ((r.Properties!.CredentialsArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+          'Fn::GetAtt'
+        ] ?? [])[0],
       },
     ]),
   );
+  const apiMayInvoke = (functionArn: string, credentialsRole: string | undefined): boolean => {
+    if (credentialsRole)
+      return (
+        evaluate(rolePolicy(t, credentialsRole), {
+          action: 'lambda:InvokeFunction',
+          resource: functionArn,
+          context: {},
+        }) === 'ALLOW'
+      );
+    return ofType(t, 'AWS::Lambda::Permission').some(
+      ([, r]) =>
+        r.Properties?.Principal === 'apigateway.amazonaws.com' &&
+        resolve(t, r.Properties.FunctionName as Json) === functionArn,
+    );
+  };
   const routes = ofType(t, 'AWS::ApiGatewayV2::Route').map(([id, r]) => {
     const p = r.Properties!;
     const [method, path] = (p.RouteKey as string).split(' ') as [string, string];
     const target = resolve(t, p.Target!) as string; // "integrations/<IntegrationId>"
     const integration = integrations.get(target.replace(/^integrations\//, ''));
     if (!integration) throw new Error(`route ${id} targets an unknown integration ${target}`);
-    return { method, path, iam: p.AuthorizationType === 'AWS_IAM', ...integration };
+    const { credentialsRole, ...rest } = integration;
+    return {
+      method,
+      path,
+      iam: p.AuthorizationType === 'AWS_IAM',
+      ...rest,
+      invokeAllowed: apiMayInvoke(integration.functionArn, credentialsRole),
+    };
   });
 
   const tables = [...ofType(t, 'AWS::DynamoDB::GlobalTable'), ...ofType(t, 'AWS::DynamoDB::Table')].map(([id, r]) => {

@@ -105,9 +105,32 @@ describe('CDK stack', () => {
       expect(r.AuthorizationType === 'AWS_IAM').toBe(r.RouteKey.split(' ')[1]!.startsWith('/admin'));
   });
 
+  it('lets the API invoke exactly the route functions, through one role (no per-function permissions)', () => {
+    const model = readModel(template.toJSON() as LocalTemplate);
+    expect(model.routes.length).toBe(routeList().length);
+    expect(model.routes.filter((r) => !r.invokeAllowed)).toEqual([]);
+    const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration'));
+    const roles = new Set(integrations.map((i) => JSON.stringify(i.Properties.CredentialsArn)));
+    expect([...roles]).toHaveLength(1);
+    expect([...roles][0]).toMatch(/ApiInvokeRole/);
+    const apiPermissions = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (p) => p.Properties.Principal === 'apigateway.amazonaws.com',
+    );
+    expect(apiPermissions).toEqual([]);
+    // A task function is not a route: the API's role cannot invoke it.
+    const routeArns = new Set(model.routes.map((r) => r.functionArn));
+    const task = model.functions.find((f) => !routeArns.has(f.arn))!;
+    const invokeRole = [...roles][0]!.match(/"(ApiInvokeRole\w+)"/)![1]!;
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(invokeRole))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(JSON.stringify(statements)).not.toContain(`"${task.logicalId}"`);
+    expect(statements.flatMap((st) => st.Resource).length).toBe(routeList().length);
+  });
+
   it('stays well under CloudFormation’s 500 resources a stack (each route is a function; grants are inline)', () => {
     const count = Object.keys(template.toJSON().Resources).length;
-    expect(count).toBeLessThan(450);
+    expect(count).toBeLessThan(420);
     // The app's functions carry their grants inline; separate policies remain only on the other roles.
     const functionRoles = new Set(
       appFunctions().map(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ApiInvokeRole } from '../../infra/api-integration.ts';
 import { AppFunction } from '../../infra/function.ts';
 import { startHttpApi } from '../../infra/local/http-api.ts';
 import {
@@ -40,6 +41,16 @@ beforeAll(async () => {
     integration: new HttpLambdaIntegration('I', sized.fn, { timeout: Duration.seconds(1) }),
   });
   http.addRoutes({ path: '/short', methods: [HttpMethod.GET], integration: new HttpLambdaIntegration('T', short.fn) });
+  // The app's way: the API invokes with a role (granted), and a role that was never granted.
+  const invoker = new ApiInvokeRole(stack, 'Invoker');
+  http.addRoutes({ path: '/granted', methods: [HttpMethod.GET], integration: invoker.integrationFor('G', short.fn) });
+  invoker.attachPolicies();
+  const ungranted = new ApiInvokeRole(stack, 'Ungranted');
+  http.addRoutes({
+    path: '/ungranted',
+    methods: [HttpMethod.GET],
+    integration: ungranted.integrationFor('U', short.fn),
+  });
   model = readModel(app.synth().getStackByName('LimitsTest').template as Template);
   lambdas = new LocalLambdas(model.functions);
   sizedFn = model.functions.find((f) => f.logicalId.startsWith('Sized'))!.logicalId;
@@ -54,6 +65,22 @@ describe('local limits equal to AWS’s', () => {
   it('reads each integration’s timeout from the template (30 s unless set)', () => {
     const timeout = (path: string) => model.routes.find((r) => r.path === path)?.timeoutMs;
     expect([timeout('/sized'), timeout('/impatient'), timeout('/short')]).toEqual([30_000, 1000, 30_000]);
+  });
+
+  it('invokes a function only where the integration’s role (or a Lambda permission) allows it; else 500 like AWS', async () => {
+    const allowed = Object.fromEntries(model.routes.map((r) => [r.path, r.invokeAllowed]));
+    expect(allowed).toEqual({
+      '/sized': true,
+      '/impatient': true,
+      '/short': true,
+      '/granted': true,
+      '/ungranted': false,
+    });
+    const granted = await fetch(`${api.url}/granted`);
+    expect(granted.status).toBe(200);
+    const refused = await fetch(`${api.url}/ungranted`);
+    expect(refused.status).toBe(500);
+    expect(await refused.json()).toEqual({ message: 'Internal Server Error' });
   });
 
   it('API Gateway refuses a body over 10 MB with 413 before any function runs', async () => {
