@@ -4,6 +4,7 @@ import { entryRoutes } from './routes/entries.ts';
 import { expertRoutes } from './routes/experts.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { importRoutes } from './routes/imports.ts';
+import { matchingRoutes } from './routes/matching.ts';
 import { needRoutes } from './routes/needs.ts';
 import { organizerRoutes } from './routes/organizer.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -31,6 +32,7 @@ export const routes = {
   ...reviewRoutes,
   ...awardRoutes,
   ...needRoutes,
+  ...matchingRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof routes;

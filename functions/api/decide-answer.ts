@@ -3,7 +3,7 @@ import { api } from '../runtime/http.ts';
 import { now } from '../runtime/clock.ts';
 import { needRoutes } from '../routes/needs.ts';
 import { loadSponsorNeed } from '../services/needs.ts';
-import { updateAnswer } from '../store/needs.ts';
+import { updateAnswer } from '../store/matching.ts';
 
 const STATUS = { SHORTLIST: 'SHORTLISTED', DECLINE: 'DECLINED' } as const;
 

@@ -19,7 +19,6 @@ import {
   entryKey,
   guardKey,
   idempotencyKey,
-  needAnswerKey,
   needKey,
   roundKey,
   stripKeys,
@@ -28,6 +27,7 @@ import {
   submissionRegisterPk,
 } from './keys.ts';
 import { queryIndexAll, queryIndexPage } from './query.ts';
+import { answerItem } from './matching.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -228,7 +228,7 @@ export const createEntry = async (
     items.push({
       Put: {
         TableName: tableName(),
-        Item: { ...needAnswerKey(answer.needId, answer.entryId), ...answer },
+        Item: answerItem(answer),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     });

@@ -31,7 +31,9 @@ import { INDEX, PARTITION as P } from '../function-spec.ts';
  * | audit chain head     | AUDIT#<cid>#<shard>                  | HEAD             |                                          |                      |
  * | enterprise need      | NEED#<needId>                        | NEED             | NEEDS#<cid>#<status>                     | <updatedAt>#<id> (PUBLISHED: <investment>#<id>) |
  *   … and, while PUBLISHED, on the catalogue index: catpk NEEDCAT#<cid>, catsk <publishedAt>#<id>
- * | answer to a need     | NEED#<needId>                        | ANSWER#<entryId> |                                          |                      |
+ * | answer to a need     | NEED#<needId>                        | ANSWER#<entryId> | ANSWERS#<cid>                            | <needId>#<entryId>   |
+ * | matchmaking meeting  | NEED#<needId>                        | MEETING#<entryId>#<meetingId> | MEETINGS#<cid>              | <needId>#<meetingId> |
+ * | deal (签约)           | NEED#<needId>                        | DEAL#<dealId>    | DEALS#<cid>                              | <recordedAt>#<dealId> |
  */
 export const GSI1 = INDEX.list;
 
@@ -113,6 +115,16 @@ export const needAnswerKey = (needId: string, entryId: string) => ({
   pk: `${P.need}${needId}`,
   sk: `ANSWER#${entryId}`,
 });
+/** 对接: a meeting the sponsor proposed to the solver of one answer (its sort key groups them by answer). */
+export const meetingKey = (needId: string, entryId: string, meetingId: string) => ({
+  pk: `${P.need}${needId}`,
+  sk: `MEETING#${entryId}#${meetingId}`,
+});
+/** 签约: a deal recorded for a need. */
+export const dealKey = (needId: string, dealId: string) => ({ pk: `${P.need}${needId}`, sk: `DEAL#${dealId}` });
+/** GSI1: every answer, meeting or deal of a competition's needs (statistics; the organizer's deal list). */
+export const needActivityListKey = (kind: 'ANSWERS' | 'MEETINGS' | 'DEALS', competitionId: string) =>
+  `${kind}#${competitionId}`;
 /** GSI1: a competition's needs in one status. */
 export const needListKey = (competitionId: string, status: string) => `NEEDS#${competitionId}#${status}`;
 /** The catalogue index: a competition's published needs. */

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../shared/audit.ts';
+import type { StatNeed } from '../../shared/need-statistics.ts';
 import { validationError } from '../../shared/errors.ts';
 import {
   type Need,
@@ -12,8 +13,8 @@ import {
 } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { encodeCursor, needAnswerKey, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
-import { type Page, queryPage } from './query.ts';
+import { encodeCursor, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
+import { type Page, queryAll, queryPage } from './query.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
 /** A need as stored: the record, the sponsor token's hash, and its history (bounded, see MAX_NEED_EVENTS). */
@@ -290,6 +291,21 @@ export const listAnswers = async (
   return { items: page.items.map((i) => stripKeys(i) as unknown as NeedAnswer), cursor: page.cursor };
 };
 
-/** The sponsor's decision on one answer, under optimistic concurrency. */
-export const updateAnswer = (needId: string, entryId: string, change: (a: NeedAnswer) => NeedAnswer | undefined) =>
-  updateVersioned<NeedAnswer>(needAnswerKey(needId, entryId), change);
+/** A competition's needs in one status, only what statistics read (all of them: a few hundred bytes each). */
+export const listNeedFigures = async (competitionId: string, status: NeedStatus): Promise<StatNeed[]> => {
+  const items = await queryAll({
+    IndexName: INDEX.list,
+    KeyConditionExpression: 'gsi1pk = :p',
+    ExpressionAttributeValues: { ':p': needListKey(competitionId, status) },
+    ProjectionExpression: 'needId, #s, #f, sponsor.#r, intendedInvestment.amount, submittedAt',
+    ExpressionAttributeNames: { '#s': 'status', '#f': 'field', '#r': 'region' },
+  });
+  return items.map((i) => ({
+    needId: i.needId as string,
+    status: i.status as NeedStatus,
+    field: i.field as StatNeed['field'],
+    sponsorRegion: (i.sponsor as { region: string }).region,
+    intendedInvestment: (i.intendedInvestment as { amount: string }).amount,
+    ...(i.submittedAt ? { submittedAt: i.submittedAt as string } : {}),
+  }));
+};

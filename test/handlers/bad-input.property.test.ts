@@ -15,6 +15,12 @@ import { handler as awardDecision } from '../../functions/api/admin-award-decisi
 import { handler as postNeed } from '../../functions/api/post-need.ts';
 import { handler as needDecision } from '../../functions/api/admin-need-decision.ts';
 import { handler as needDecisions } from '../../functions/api/admin-need-decisions.ts';
+import { handler as proposeMeeting } from '../../functions/api/propose-meeting.ts';
+import { handler as respondMeeting } from '../../functions/api/respond-meeting.ts';
+import { handler as meetingOutcome } from '../../functions/api/meeting-outcome.ts';
+import { handler as recordDeal } from '../../functions/api/record-deal.ts';
+import { handler as adminCorrectDeal } from '../../functions/api/admin-correct-deal.ts';
+import { sha256 } from '../../shared/tokens.ts';
 import { creditCodeCheck } from '../../shared/credit-code.ts';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -84,6 +90,7 @@ const awards = {
 };
 const competition = { ...competitionFixture({ id: 'prop' }), version: 1, createdAt: '', updatedAt: '' };
 const NEED = '01J0000000000000000000000N';
+const PUBLISHED_NEED = '01J0000000000000000000000P';
 const validNeed = {
   sponsor: {
     name: '示例企业',
@@ -113,6 +120,74 @@ const storedNeed = {
   version: 1,
 };
 
+/** A published need with its sponsor's token, a shortlisted answer, a meeting and a deal (对接, 签约). */
+const SPONSOR_TOKEN = 'sponsor-token-for-property-tests';
+const SOLVER_TOKEN = 'solver-token-for-property-tests';
+const MEETING = '01J0000000000000000000000M';
+const DEAL = '01J0000000000000000000000D';
+const publishedNeed = {
+  ...storedNeed,
+  status: 'PUBLISHED',
+  publishedAt: '2026-01-02T00:00:00.000Z',
+  tokenHash: sha256(SPONSOR_TOKEN),
+};
+const answerRecord = {
+  needId: NEED,
+  entryId: ENTRY,
+  competitionId: 'prop',
+  answeredAt: '',
+  status: 'SHORTLISTED',
+  history: [],
+  version: 2,
+};
+const solverEntry = {
+  ...demoEntry(),
+  entryId: ENTRY,
+  competitionId: 'prop',
+  status: 'SUBMITTED',
+  needId: NEED,
+  tokenHash: sha256(SOLVER_TOKEN),
+  version: 1,
+};
+const validMeeting = {
+  startsAt: new Date(Date.now() + 86400_000).toISOString(),
+  durationMinutes: 60,
+  format: 'ONLINE',
+  link: 'https://meeting.example.com/j/1',
+  attendees: [{ name: '王工', side: 'SPONSOR' }],
+};
+const meetingRecord = {
+  ...validMeeting,
+  startsAt: '2026-01-03T00:00:00.000Z',
+  meetingId: MEETING,
+  needId: NEED,
+  entryId: ENTRY,
+  competitionId: 'prop',
+  status: 'PROPOSED',
+  proposedAt: '',
+  updatedAt: '',
+  history: [],
+  version: 1,
+};
+const validDeal = {
+  entryId: ENTRY,
+  contractType: 'TECH_LICENSE',
+  amount: { amount: '500000', currency: 'CNY' },
+  signedOn: '2026-11-01',
+  landing: { region: 'CN-SH', city: '上海' },
+};
+const dealRecord = {
+  ...validDeal,
+  dealId: DEAL,
+  needId: NEED,
+  competitionId: 'prop',
+  status: 'SIGNED',
+  recordedAt: '',
+  updatedAt: '',
+  history: [],
+  version: 1,
+};
+
 beforeEach(() => {
   ddb.reset();
   ddb.on(GetCommand).resolves({});
@@ -122,6 +197,17 @@ beforeEach(() => {
   ddb.on(GetCommand, { Key: { pk: `PROJECT#PRJ-${ENTRY}`, sk: 'PROJECT' } }).resolves({ Item: project });
   ddb.on(GetCommand, { Key: { pk: 'COMP#prop', sk: 'AWARDS' } }).resolves({ Item: awards });
   ddb.on(GetCommand, { Key: { pk: `NEED#${NEED}`, sk: 'NEED' } }).resolves({ Item: storedNeed });
+  ddb.on(GetCommand, { Key: { pk: `NEED#${PUBLISHED_NEED}`, sk: 'NEED' } }).resolves({
+    Item: { ...publishedNeed, needId: PUBLISHED_NEED },
+  });
+  ddb
+    .on(GetCommand, { Key: { pk: `ENTRY#${ENTRY}`, sk: 'ENTRY' } })
+    .resolves({ Item: { ...solverEntry, needId: PUBLISHED_NEED } });
+  ddb.on(GetCommand, { Key: { pk: `NEED#${PUBLISHED_NEED}`, sk: `ANSWER#${ENTRY}` } }).resolves({ Item: answerRecord });
+  ddb
+    .on(GetCommand, { Key: { pk: `NEED#${PUBLISHED_NEED}`, sk: `MEETING#${ENTRY}#${MEETING}` } })
+    .resolves({ Item: meetingRecord });
+  ddb.on(GetCommand, { Key: { pk: `NEED#${PUBLISHED_NEED}`, sk: `DEAL#${DEAL}` } }).resolves({ Item: dealRecord });
   // The project's log and the awards' history are line items of their own.
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb
@@ -158,12 +244,18 @@ const mutatedEntry = fc.tuple(fc.constantFrom(...entryPaths), fc.jsonValue()).ma
 });
 const anyBody = fc.oneof(mutatedEntry, fc.json(), fc.string(), fc.constant(JSON.stringify(demoEntry())));
 
-const assertSafe = async (handler: unknown, params: Record<string, string>, body: string, okStatus: number) => {
+const assertSafe = async (
+  handler: unknown,
+  params: Record<string, string>,
+  body: string,
+  okStatus: number,
+  headers: Record<string, string> = {},
+) => {
   ddb.resetHistory();
   sfn.resetHistory();
   const r = await call(
     handler,
-    httpEvent({ method: 'POST', params, headers: { 'content-type': 'application/json' }, body }),
+    httpEvent({ method: 'POST', params, headers: { 'content-type': 'application/json', ...headers }, body }),
   );
   expect(
     r.status === okStatus || (r.status >= 400 && r.status < 500),
@@ -332,4 +424,85 @@ describe('bad input never causes a 5xx or a write', () => {
       { numRuns: 100 },
     );
   });
+
+  /** Valid `base` with the value at one path replaced by arbitrary JSON, arbitrary JSON, or `base` itself. */
+  const around = (base: Record<string, unknown>, paths: string[]) =>
+    fc.oneof(
+      fc.tuple(fc.constantFrom(...paths), fc.jsonValue()).map(([path, value]) => {
+        const body = structuredClone(base) as Record<string, any>;
+        const keys = path.split('.');
+        let at = body;
+        for (const k of keys.slice(0, -1)) at = at[k];
+        at[keys.at(-1)!] = value;
+        return JSON.stringify(body);
+      }),
+      fc.json(),
+      fc.constant(JSON.stringify(base)),
+    );
+  const cases: Array<[string, unknown, Record<string, string>, Record<string, unknown>, string[], number, string]> = [
+    [
+      'POST /needs/{id}/answers/{entryId}/meetings',
+      proposeMeeting,
+      { needId: PUBLISHED_NEED, entryId: ENTRY },
+      validMeeting,
+      ['startsAt', 'durationMinutes', 'format', 'link', 'attendees', 'attendees.0.side'],
+      201,
+      SPONSOR_TOKEN,
+    ],
+    [
+      'POST /entries/{id}/meetings/{meetingId}/response',
+      respondMeeting,
+      { entryId: ENTRY, meetingId: MEETING },
+      { action: 'DECLINE', reason: '时间冲突' },
+      ['action', 'reason'],
+      200,
+      SOLVER_TOKEN,
+    ],
+    [
+      'POST /needs/{id}/answers/{entryId}/meetings/{meetingId}/outcome',
+      meetingOutcome,
+      { needId: PUBLISHED_NEED, entryId: ENTRY, meetingId: MEETING },
+      { outcome: 'CANCELLED', notes: '改期' },
+      ['outcome', 'notes'],
+      200,
+      SPONSOR_TOKEN,
+    ],
+    [
+      'POST /needs/{id}/deals',
+      recordDeal,
+      { needId: PUBLISHED_NEED },
+      validDeal,
+      ['entryId', 'contractType', 'amount', 'amount.amount', 'signedOn', 'landing', 'landing.region'],
+      201,
+      SPONSOR_TOKEN,
+    ],
+    [
+      'POST /admin/needs/{id}/deals/{dealId}/corrections',
+      adminCorrectDeal,
+      { needId: PUBLISHED_NEED, dealId: DEAL },
+      { amount: { amount: '600000', currency: 'CNY' }, reason: '补充协议' },
+      ['amount', 'amount.amount', 'reason', 'status'],
+      200,
+      '',
+    ],
+  ];
+  for (const [name, handler, params, base, paths, okStatus, token] of cases)
+    it(name, async () => {
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      // The property's base case is a body the route accepts.
+      const ok = await call(
+        handler,
+        httpEvent({
+          method: 'POST',
+          params,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(base),
+        }),
+      );
+      expect(ok.status, JSON.stringify(ok.body)).toBe(okStatus);
+      await fc.assert(
+        fc.asyncProperty(around(base, paths), (body) => assertSafe(handler, params, body, okStatus, headers)),
+        { numRuns: 150 },
+      );
+    });
 });

@@ -37,6 +37,8 @@ const BASE_TABLE_KEYS: Record<string, Partition> = {
   idempotencyKey: 'idempotency',
   needKey: 'need',
   needAnswerKey: 'need',
+  meetingKey: 'need',
+  dealKey: 'need',
 };
 /** Builders of index partition keys: queries on an index are granted apart (no LeadingKeys). */
 const INDEX_KEYS = [
@@ -46,6 +48,7 @@ const INDEX_KEYS = [
   'advancedIndexKey',
   'needListKey',
   'needCatalogueKey',
+  'needActivityListKey',
 ];
 
 describe('partitions granted to each function', () => {

@@ -1,35 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditCodeCheck } from '../../shared/credit-code.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { needBody } from '../fixtures/needs.ts';
 
 /** 企业出题 through the API: a company posts a need, the organizer vets it, solvers find it in the catalogue. */
 let s: TestStack;
 const CID = 'needs-demo';
 const DAY = 86400_000;
 
-const creditCode = (n: number) => {
-  const first17 = `91310000MA1${String(n).padStart(6, '0')}`;
-  return first17 + creditCodeCheck(first17);
-};
-
-const need = (n: number, over: Record<string, unknown> = {}) => ({
-  sponsor: { name: `长三角企业${n}有限公司`, creditCode: creditCode(n), region: 'CN-SH', industry: '半导体' },
-  contact: { name: '王工', email: `wang${n}@example.com`, phone: '+86 21 5555 0000' },
-  title: { zh: `高速存算一体芯片设计 ${n}`, en: `Compute-in-memory chip design ${n}` },
-  description: {
-    zh: '面向边缘推理的低功耗存算一体芯片。',
-    en: 'A low-power compute-in-memory chip for edge inference.',
-  },
-  confidential: { zh: '目标客户与现有工艺数据。' },
-  field: 'IC',
-  indicators: [{ name: '能效', target: '≥ 10', unit: 'TOPS/W' }],
-  intendedInvestment: { amount: '5000000.00', currency: 'CNY' },
-  cooperation: ['TECH_DEVELOPMENT', 'JOINT_RESEARCH'],
-  answerDeadline: new Date(Date.now() + 7 * DAY).toISOString(),
-  ...over,
-});
+const need = needBody;
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   s.req('POST', `/competitions/${CID}/needs`, { body, headers });

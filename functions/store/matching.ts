@@ -1,0 +1,233 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict, notFound } from '../../shared/errors.ts';
+import { type Deal, MAX_DEALS_PER_NEED, MAX_MEETINGS_PER_ANSWER, type Meeting } from '../../shared/matching.ts';
+import type { StatEntry } from '../../shared/need-statistics.ts';
+import type { NeedAnswer } from '../../shared/needs.ts';
+import { INDEX } from '../function-spec.ts';
+import { documentClient, tableName } from '../runtime/aws.ts';
+import { dealKey, entryKey, meetingKey, needActivityListKey, needAnswerKey, needKey, stripKeys } from './keys.ts';
+import { type Page, queryAll, queryPage } from './query.ts';
+import { getVersioned, updateVersioned } from './versioned.ts';
+
+/**
+ * Meetings (对接) and deals (签约) live beside their need, like its answers; each is also listed on GSI1
+ * per competition (statistics, the organizer's deal list). The answer counts its meetings and the need
+ * its deals, in the same transaction as the new record, so neither list grows without bound.
+ */
+
+/** An answer as stored: its own keys and its GSI1 listing (the competition's answers). */
+export const answerItem = (a: NeedAnswer) => ({
+  ...needAnswerKey(a.needId, a.entryId),
+  ...answerIndex(a),
+  ...a,
+});
+const answerIndex = (a: NeedAnswer) => ({
+  gsi1pk: needActivityListKey('ANSWERS', a.competitionId),
+  gsi1sk: `${a.needId}#${a.entryId}`,
+});
+
+export const getAnswer = (needId: string, entryId: string) => getVersioned<NeedAnswer>(needAnswerKey(needId, entryId));
+
+/** The sponsor's decision on one answer, under optimistic concurrency. */
+export const updateAnswer = (needId: string, entryId: string, change: (a: NeedAnswer) => NeedAnswer | undefined) =>
+  updateVersioned<NeedAnswer>(needAnswerKey(needId, entryId), change, answerIndex);
+
+const meetingIndex = (m: Meeting) => ({
+  gsi1pk: needActivityListKey('MEETINGS', m.competitionId),
+  gsi1sk: `${m.needId}#${m.meetingId}`,
+});
+const dealIndex = (d: Deal) => ({
+  gsi1pk: needActivityListKey('DEALS', d.competitionId),
+  gsi1sk: `${d.recordedAt}#${d.dealId}`,
+});
+
+/** Why a transaction was refused, by the index of the item whose condition failed. */
+const failedAt = (e: unknown): number[] =>
+  e instanceof TransactionCanceledException
+    ? (e.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []))
+    : [];
+
+/**
+ * Proposes a meeting: the answer must be shortlisted and have room for another meeting (its count goes
+ * up, with its version, so a concurrent decision on the answer is decided again on fresh data).
+ */
+export const createMeeting = async (m: Meeting): Promise<void> => {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...meetingKey(m.needId, m.entryId, m.meetingId), ...meetingIndex(m), ...m },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: needAnswerKey(m.needId, m.entryId),
+              UpdateExpression:
+                'SET meetingCount = if_not_exists(meetingCount, :zero) + :one, version = version + :one',
+              ConditionExpression:
+                'attribute_exists(pk) AND #s = :shortlisted AND (attribute_not_exists(meetingCount) OR meetingCount < :max)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':zero': 0,
+                ':one': 1,
+                ':shortlisted': 'SHORTLISTED',
+                ':max': MAX_MEETINGS_PER_ANSWER,
+              },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (e) {
+    if (!failedAt(e).includes(1)) throw e;
+    const answer = await getAnswer(m.needId, m.entryId);
+    if (!answer) throw notFound('Answer');
+    if (answer.status !== 'SHORTLISTED')
+      throw conflict('ANSWER_NOT_SHORTLISTED', 'Shortlist the answer before proposing a meeting');
+    throw conflict('MEETING_LIMIT', `An answer may have at most ${MAX_MEETINGS_PER_ANSWER} meetings`);
+  }
+};
+
+export const getMeeting = (needId: string, entryId: string, meetingId: string) =>
+  getVersioned<Meeting>(meetingKey(needId, entryId, meetingId));
+
+export const updateMeeting = (
+  needId: string,
+  entryId: string,
+  meetingId: string,
+  change: (m: Meeting) => Meeting | undefined,
+) => updateVersioned<Meeting>(meetingKey(needId, entryId, meetingId), change, meetingIndex);
+
+/** A need's meetings (all answers), grouped by answer, oldest first. */
+export const listNeedMeetings = async (needId: string, limit: number, cursor?: string): Promise<Page<Meeting>> => {
+  const page = await queryPage({ partition: needKey(needId).pk, sortPrefix: 'MEETING#' }, limit, cursor);
+  return { items: page.items.map((i) => stripKeys(i) as unknown as Meeting), cursor: page.cursor };
+};
+
+/** The meetings of one answer (at most MAX_MEETINGS_PER_ANSWER). */
+export const listAnswerMeetings = async (needId: string, entryId: string): Promise<Meeting[]> =>
+  (
+    await queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': needKey(needId).pk, ':s': `MEETING#${entryId}#` },
+    })
+  ).map((i) => stripKeys(i) as unknown as Meeting);
+
+/**
+ * Records a deal: the solver must have answered the need, and the need must have room for another deal
+ * (its count goes up with its version, like an answer's meetings).
+ */
+export const createDeal = async (d: Deal): Promise<void> => {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...dealKey(d.needId, d.dealId), ...dealIndex(d), ...d },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName(),
+              Key: needKey(d.needId),
+              UpdateExpression: 'SET dealCount = if_not_exists(dealCount, :zero) + :one, version = version + :one',
+              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(dealCount) OR dealCount < :max)',
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': MAX_DEALS_PER_NEED },
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: needAnswerKey(d.needId, d.entryId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (e) {
+    const failed = failedAt(e);
+    if (failed.includes(2)) throw notFound('Answer');
+    if (failed.includes(1)) throw conflict('DEAL_LIMIT', `A need may have at most ${MAX_DEALS_PER_NEED} deals`);
+    throw e;
+  }
+};
+
+export const updateDeal = (needId: string, dealId: string, change: (d: Deal) => Deal | undefined) =>
+  updateVersioned<Deal>(dealKey(needId, dealId), change, dealIndex);
+
+/** A need's deals (at most MAX_DEALS_PER_NEED), in the order they were recorded. */
+export const listNeedDeals = async (needId: string): Promise<Deal[]> =>
+  (
+    await queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+      ExpressionAttributeValues: { ':p': needKey(needId).pk, ':s': 'DEAL#' },
+    })
+  ).map((i) => stripKeys(i) as unknown as Deal);
+
+/** The organizer's list of a competition's deals, most recently recorded first. */
+export const listCompetitionDeals = async (
+  competitionId: string,
+  limit: number,
+  cursor?: string,
+): Promise<Page<Deal>> => {
+  const page = await queryPage(
+    { index: INDEX.list, partition: needActivityListKey('DEALS', competitionId) },
+    limit,
+    cursor,
+    true,
+  );
+  return { items: page.items.map((i) => stripKeys(i) as unknown as Deal), cursor: page.cursor };
+};
+
+/** Every record of one kind for a competition's needs, only the attributes statistics read. */
+export const listActivity = (kind: 'ANSWERS' | 'MEETINGS' | 'DEALS', competitionId: string, attributes: string[]) =>
+  queryAll({
+    IndexName: INDEX.list,
+    KeyConditionExpression: 'gsi1pk = :p',
+    ExpressionAttributeValues: { ':p': needActivityListKey(kind, competitionId) },
+    ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
+  });
+
+/** The answering entries as statistics see them: status, organization and region only (100 per BatchGet, 4 at once). */
+export const getAnsweringEntries = async (entryIds: string[]): Promise<Map<string, StatEntry>> => {
+  const found = new Map<string, StatEntry>();
+  const batches: string[][] = [];
+  for (let i = 0; i < entryIds.length; i += 100) batches.push(entryIds.slice(i, i + 100));
+  const fetchBatch = async (ids: string[]) => {
+    let keys: Record<string, unknown>[] | undefined = ids.map(entryKey);
+    for (let attempt = 0; keys?.length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      const r: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: {
+              Keys: keys,
+              ProjectionExpression: 'entryId, #s, organizationKey, applicant.#r',
+              ExpressionAttributeNames: { '#s': 'status', '#r': 'region' },
+            },
+          },
+        }),
+      );
+      for (const item of r.Responses?.[tableName()] ?? [])
+        found.set(String(item.entryId), {
+          status: String(item.status),
+          organizationKey: String(item.organizationKey),
+          region: String((item.applicant as { region?: string } | undefined)?.region ?? ''),
+        });
+      keys = r.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  };
+  for (let i = 0; i < batches.length; i += 4) await Promise.all(batches.slice(i, i + 4).map(fetchBatch));
+  return found;
+};
