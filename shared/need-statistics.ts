@@ -63,11 +63,8 @@ export interface NeedStatistics {
 }
 
 const fen = (amount: string) => BigInt(investmentSortKey(amount));
-export const yuan = (f: bigint): string => {
-  const whole = f / 100n;
-  const cents = f % 100n;
-  return cents === 0n ? String(whole) : `${whole}.${String(cents).padStart(2, '0')}`;
-};
+/** Fen back to a decimal amount in CNY, always with two decimals (as money is written in the records). */
+export const yuan = (f: bigint): string => `${f / 100n}.${String(f % 100n).padStart(2, '0')}`;
 const country = (region: string) => region.split('-')[0];
 /** A Chinese province-level code (CN-xx); a bare CN names no province and is never cross-region. */
 const isProvince = (region: string) => region.startsWith('CN-');

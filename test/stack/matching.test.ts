@@ -272,14 +272,14 @@ describe('the figures the center publishes', () => {
     const { total, byField, bySponsorRegion } = r.body.statistics;
     expect(total).toEqual({
       needs: { collected: 2, published: 2, answered: 2, matched: 1, signed: 1 },
-      intendedInvestment: '5800000',
+      intendedInvestment: '5800000.00',
       answers: 3, // the draft answer to b is not an answer yet
       shortlisted: 1,
       // The Jiangsu org answered a Shanghai need (跨区域); the Singapore org is from abroad.
       answeringOrganizations: { total: 2, crossRegion: 1, fromAbroad: 1 },
       meetingsHeld: 1,
       dealsSigned: 1,
-      contractAmount: '1250000',
+      contractAmount: '1250000.00',
     });
     expect(Object.keys(byField)).toEqual(['AI', 'IC']);
     expect(Object.keys(bySponsorRegion)).toEqual(['CN-JS', 'CN-SH']);
@@ -300,7 +300,7 @@ describe('the figures the center publishes', () => {
     const deals = await s.all(`/admin/competitions/${CID}/needs/deals`);
     const signed = deals.filter((d) => d.status === 'SIGNED');
     expect(signed).toHaveLength(total.dealsSigned);
-    expect(signed.map((d) => d.amount.amount)).toEqual([total.contractAmount]);
+    expect(signed.map((d) => Number(d.amount.amount).toFixed(2))).toEqual([total.contractAmount]);
     const answers = [
       ...(await s.all(`/needs/${a.needId}/answers`, { token: a.token })),
       ...(await s.all(`/needs/${b.needId}/answers`, { token: b.token })),
@@ -317,7 +317,7 @@ describe('the figures the center publishes', () => {
       .trim()
       .split('\r\n');
     expect(rows).toHaveLength(1 + 1 + 2 + 2);
-    expect(rows[1]).toBe('total,,2,2,2,1,1,5800000,3,1,2,1,1,1,1,1250000');
+    expect(rows[1]).toBe('total,,2,2,2,1,1,5800000.00,3,1,2,1,1,1,1,1250000.00');
     expect((await s.req('GET', '/admin/competitions/nope/needs/statistics', { admin: true })).status).toBe(404);
     expect((await s.req('GET', `/admin/competitions/${CID}/needs/statistics`)).status).toBe(403);
   });

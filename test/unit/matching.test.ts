@@ -30,7 +30,7 @@ describe('need statistics', () => {
       ],
     });
     expect(s.total.intendedInvestment).toBe('1000000000000000.29');
-    expect(s.total.contractAmount).toBe('1000000000000000');
+    expect(s.total.contractAmount).toBe('1000000000000000.00');
     expect(s.total.dealsSigned).toBe(2);
     expect(s.total.needs.signed).toBe(1);
     expect(yuan(5n)).toBe('0.05');
@@ -77,7 +77,7 @@ describe('need statistics', () => {
     expect(s.bySponsorRegion['CN-SH']!.answeringOrganizations).toEqual({ total: 4, crossRegion: 1, fromAbroad: 1 });
     const csv = statisticsCsv(s).split('\r\n');
     expect(csv[0]!.startsWith('\uFEFFgroup,key,needs_collected')).toBe(true);
-    expect(csv[1]).toBe('total,,1,1,2,1,0,0.10,5,1,4,1,1,1,0,0');
+    expect(csv[1]).toBe('total,,1,1,2,1,0,0.10,5,1,4,1,1,1,0,0.00');
   });
 });
 
