@@ -2,11 +2,13 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { demoNeeds } from '../../infra/local/demo.ts';
 import { startLocalStack } from '../../infra/local/stack.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
+import { benchMatching } from './needs-matching.ts';
 
 /**
  * `npm run bench -- --needs`: enterprise needs at the scale of the real challenge (issue #11) on the local
  * stack — 2,000 needs posted concurrently by companies and vetted in bulk, then the catalogue's queries
- * at 2,000 and at 5,000 published needs (filters, Chinese and English keywords, deep pagination).
+ * at 2,000 and at 5,000 published needs (filters, Chinese and English keywords, deep pagination); on the
+ * 2,000-need competition, answers, shortlists, meetings, deals and the statistics (./needs-matching.ts).
  */
 const CID = 'bench-needs';
 const CONCURRENCY = 16;
@@ -24,11 +26,12 @@ try {
   const created = await fetch(`${local.apiUrl}/admin/competitions`, {
     method: 'POST',
     headers: admin,
-    body: JSON.stringify(competitionFixture({ id: CID })),
+    body: JSON.stringify(competitionFixture({ id: CID, maxPerTrack: 10 })),
   });
   if (created.status !== 201) throw new Error(`competition refused: ${created.status} ${await created.text()}`);
   const all = demoNeeds(5000);
   const ids: string[] = [];
+  const tokens: string[] = [];
 
   /** Posts needs [from, to) at CONCURRENCY, then publishes them 100 at a time. */
   const postAndVet = async (from: number, to: number) => {
@@ -47,7 +50,9 @@ try {
           });
           latencies.push(performance.now() - t);
           if (r.status !== 201) throw new Error(`need ${k} refused: ${r.status} ${await r.text()}`);
-          ids[k] = ((await r.json()) as { need: { needId: string } }).need.needId;
+          const posted = (await r.json()) as { need: { needId: string }; sponsorToken: string };
+          ids[k] = posted.need.needId;
+          tokens[k] = posted.sponsorToken;
         }
       }),
     );
@@ -128,6 +133,11 @@ try {
   );
   console.log(`| 2,000 vetted (PUBLISH), 100 a request | ${first.vetSeconds.toFixed(1)} s |`);
   await measureCatalogue(2000);
+  await benchMatching(
+    local,
+    CID,
+    ids.slice(0, 2000).map((needId, k) => ({ needId, token: tokens[k]!, field: all[k]!.field })),
+  );
   const more = await postAndVet(2000, 5000);
   console.log(
     `\n3,000 more posted (${(more.count / more.postSeconds).toFixed(0)} /s) and vetted (${more.vetSeconds.toFixed(1)} s).`,
