@@ -595,7 +595,14 @@ export class CompetitionStack extends Stack {
       memorySize: 1024,
       description: 'Validates an uploaded bulk-import file all-or-nothing and applies it in chunks',
     });
-    grantTable(imported.role, this.table.tableArn, { access: 'readWrite', partitions: ['expert', 'importJob'] });
+    // Experts go to the pool; needs to their competition, with an audit record per chunk and each
+    // sponsor's token hash (derived from the need id under the entry token key).
+    grantTable(imported.role, this.table.tableArn, {
+      access: 'readWrite',
+      partitions: ['expert', 'importJob', 'need', 'competition', 'audit'],
+    });
+    imported.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
+    this.entryTokenKey.grantRead(imported.role);
     imported.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:GetObjectVersion'],

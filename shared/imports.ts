@@ -1,15 +1,16 @@
 import * as z from 'zod';
 import { validationError, type FieldIssue } from './errors.ts';
 import { fileName } from './documents.ts';
+import { slug } from './ids.ts';
 import { assertUniqueEmails, expertInput, expertsFromCsv, type ExpertInput } from './review/experts.ts';
 
 /**
- * Bulk imports (experts now; enterprise needs later): a file uploaded to S3 through a presigned
+ * Bulk imports (experts; enterprise needs collected offline): a file uploaded to S3 through a presigned
  * POST, validated all-or-nothing, applied asynchronously in chunks that each commit with the job's
  * progress, so a re-run continues where the last one stopped and counts every row exactly once.
  * Pure: no storage here.
  */
-export const IMPORT_KINDS = ['EXPERTS'] as const;
+export const IMPORT_KINDS = ['EXPERTS', 'NEEDS'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const IMPORT_CONTENT_TYPES = ['text/csv', 'application/json'] as const;
@@ -22,11 +23,30 @@ export const MAX_IMPORT_ROWS = 20_000;
 /** Validation issues kept on the job (the count says how many there were in all). */
 export const MAX_STORED_ISSUES = 100;
 
-export const createImportBody = z.strictObject({
-  kind: z.enum(IMPORT_KINDS),
-  contentType: z.enum(IMPORT_CONTENT_TYPES),
-  fileName: fileName.optional(),
-});
+/**
+ * EXPERTS: the pool (CSV or JSON). NEEDS: one competition's needs (CSV, see shared/needs-import.ts), into
+ * the vetting queue — or published at once with `publish: true` when the organizer vetted them offline.
+ */
+export const createImportBody = z
+  .strictObject({
+    kind: z.enum(IMPORT_KINDS),
+    contentType: z.enum(IMPORT_CONTENT_TYPES),
+    fileName: fileName.optional(),
+    competitionId: slug.optional(),
+    publish: z.boolean().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'NEEDS') {
+      if (!b.competitionId)
+        ctx.addIssue({ code: 'custom', path: ['competitionId'], message: 'a needs import names its competition' });
+      if (b.contentType !== 'text/csv')
+        ctx.addIssue({ code: 'custom', path: ['contentType'], message: 'needs are imported from CSV (text/csv)' });
+    } else {
+      for (const key of ['competitionId', 'publish'] as const)
+        if (b[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'only a needs import takes this' });
+    }
+  });
 
 export const IMPORT_STATUSES = ['AWAITING_UPLOAD', 'VALIDATING', 'REJECTED', 'APPLYING', 'DONE'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
@@ -36,6 +56,9 @@ export interface ImportJob {
   kind: ImportKind;
   contentType: ImportContentType;
   fileName?: string;
+  /** NEEDS: the competition the needs are for, and whether they are published at once. */
+  competitionId?: string;
+  publish?: boolean;
   status: ImportStatus;
   /** Where the file is (bucket key); never shown as a URL. */
   key: string;

@@ -154,6 +154,10 @@ export interface Need extends NeedContent {
   lastDecision?: { action: VettingAction; reason?: string; at: string };
   /** Text the catalogue's keyword search looks in (normalized; see searchText). */
   searchText: string;
+  /** The import that brought the need in, for needs collected offline. */
+  importId?: string;
+  /** Deals recorded for the need (at most MAX_DEALS_PER_NEED). */
+  dealCount?: number;
   version: number;
 }
 

@@ -5,6 +5,7 @@ import { now } from '../runtime/clock.ts';
 import { importObjectKey } from '../services/bulk-import.ts';
 import { uploadForm } from '../services/document-storage.ts';
 import { idempotentApi } from '../services/idempotency.ts';
+import { requireCompetition } from '../store/competitions.ts';
 import { createImportJob } from '../store/imports.ts';
 
 /**
@@ -13,6 +14,8 @@ import { createImportJob } from '../store/imports.ts';
  * starts the validation; `GET /admin/imports/{importId}` follows it.
  */
 export const handler = idempotentApi(importRoutes.adminCreateImport, async ({ body, principal }) => {
+  // A needs import is for an existing competition (404 otherwise, before anything is stored).
+  if (body.competitionId) await requireCompetition(body.competitionId);
   const at = now();
   const importId = ulid(at.getTime());
   const iso = at.toISOString();
@@ -21,6 +24,8 @@ export const handler = idempotentApi(importRoutes.adminCreateImport, async ({ bo
     kind: body.kind,
     contentType: body.contentType,
     ...(body.fileName ? { fileName: body.fileName } : {}),
+    ...(body.competitionId ? { competitionId: body.competitionId } : {}),
+    ...(body.publish ? { publish: true } : {}),
     status: 'AWAITING_UPLOAD',
     key: importObjectKey(importId),
     createdAt: iso,

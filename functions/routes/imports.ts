@@ -16,10 +16,10 @@ export const importRoutes = {
     auth: 'admin',
     okStatus: 201,
     table: 'readWrite',
-    partitions: ['importJob', 'audit'],
+    partitions: ['importJob', 'audit', 'competition'],
     imports: 'upload',
     summary:
-      'Start a bulk import (experts: CSV or JSON, up to 20,000 rows, 20 MB): answers the job (AWAITING_UPLOAD) and an S3 presigned POST for its file; the file is validated all-or-nothing and applied asynchronously',
+      'Start a bulk import (experts: CSV or JSON, up to 20,000 rows; a competition’s needs: CSV, up to 5,000 rows; 20 MB): answers the job (AWAITING_UPLOAD) and an S3 presigned POST for its file; the file is validated all-or-nothing and applied asynchronously',
     body: createImportBody,
   },
   adminGetImport: {

@@ -54,6 +54,9 @@ const withoutIndexAttributes = (item: Record<string, unknown>): NeedRecord => {
 
 export const createNeed = (record: NeedRecord) => createOnce(needKey(record.needId), record, indexAttributes(record));
 
+/** A need as one item (its keys and index attributes), for writes that put many in a transaction. */
+export const needItem = (record: NeedRecord) => ({ ...needKey(record.needId), ...indexAttributes(record), ...record });
+
 export const getNeed = async (needId: string) => {
   const item = await getVersioned<Record<string, unknown>>(needKey(needId));
   return item && withoutIndexAttributes(item);

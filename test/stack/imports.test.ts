@@ -160,7 +160,10 @@ describe('bulk imports through S3', () => {
   });
 
   it('refuses bad import requests with 422 and field paths, storing nothing', async () => {
-    const r = await s.req('POST', '/admin/imports', { admin: true, body: { kind: 'NEEDS', contentType: 'text/html' } });
+    const r = await s.req('POST', '/admin/imports', {
+      admin: true,
+      body: { kind: 'PROJECTS', contentType: 'text/html' },
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['contentType', 'kind']);
     expect((await s.req('GET', `/admin/imports/${ulid()}`, { admin: true })).status).toBe(404);

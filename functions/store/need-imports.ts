@@ -1,0 +1,63 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { tableName } from '../runtime/aws.ts';
+import { type TxItem, transactWithAudit } from './audit.ts';
+import { getImportJob } from './imports.ts';
+import { importJobKey } from './keys.ts';
+import { type NeedRecord, needItem } from './needs.ts';
+
+/**
+ * Needs one chunk of an import writes: a need item may approach 40 KB (two 4,000-character
+ * descriptions, their confidential parts), so 50 of them stay well inside a transaction's 4 MB, with the
+ * job's progress and the chunk's audit record (two items) beside them.
+ */
+export const NEED_IMPORT_CHUNK_ROWS = 50;
+
+/**
+ * Applies rows [start, start + needs.length) of an APPLYING needs import: every need (ids derived from the
+ * import and the row, so a second run writes the same ones) and the job's progress in one transaction with
+ * the chunk's audit record, conditioned on the job still being at `start`. False when another run
+ * applied this chunk already.
+ */
+export const applyNeedChunk = async (
+  job: { importId: string; competitionId: string; by?: string },
+  start: number,
+  needs: NeedRecord[],
+  at: string,
+): Promise<boolean> => {
+  const writes: TxItem[] = needs.map((n) => ({
+    Put: { TableName: tableName(), Item: needItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
+  }));
+  const progress: TxItem = {
+    Update: {
+      TableName: tableName(),
+      Key: importJobKey(job.importId),
+      UpdateExpression: 'SET appliedRows = :end, created = created + :c, updatedAt = :at, version = version + :one',
+      ConditionExpression: '#s = :applying AND appliedRows = :start',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: {
+        ':end': start + needs.length,
+        ':start': start,
+        ':c': needs.length,
+        ':at': at,
+        ':one': 1,
+        ':applying': 'APPLYING',
+      },
+    },
+  };
+  try {
+    await transactWithAudit([...writes, progress], {
+      competitionId: job.competitionId,
+      type: 'NEEDS_IMPORTED',
+      subject: job.importId,
+      by: job.by ?? 'import',
+      at,
+      data: { rows: [start, start + needs.length], status: needs[0]?.status, needIds: needs.map((n) => n.needId) },
+    });
+    return true;
+  } catch (e) {
+    if (!(e instanceof TransactionCanceledException)) throw e;
+    const current = await getImportJob(job.importId);
+    if (current?.status !== 'APPLYING' || current.appliedRows !== start) return false; // applied by another run
+    throw e;
+  }
+};
