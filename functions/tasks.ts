@@ -36,7 +36,7 @@ export const tasks = {
     entry: 'functions/workflow/review-assign.ts',
     memoryMb: 3008,
     timeoutSeconds: 280,
-    partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit'],
+    partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit', 'need'],
     indexes: ['list'],
   },
   ReviewWait: {
@@ -50,7 +50,7 @@ export const tasks = {
     entry: 'functions/workflow/review-follow-up.ts',
     memoryMb: 3008,
     timeoutSeconds: 280,
-    partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit'],
+    partitions: ['competition', 'entry', 'assignment', 'outbox', 'audit', 'need'],
     indexes: ['list'],
   },
   // Reads every review of the round (50,000 at the largest) and writes one decision per entry.

@@ -777,7 +777,7 @@ export class CompetitionStack extends Stack {
     });
     grantTable(worker.role, this.table.tableArn, {
       access: 'readWrite',
-      partitions: ['competition', 'entry', 'exportJob'],
+      partitions: ['competition', 'entry', 'exportJob', 'need'],
       indexes: [GSI1],
     });
     worker.role.addToPrincipalPolicy(

@@ -78,7 +78,7 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'read',
-    partitions: ['competition', 'entry'],
+    partitions: ['competition', 'entry', 'need'],
     indexes: ['list'],
     summary:
       'Dry run of a review round’s reviewer assignment: eligible entries × expert pool, conflicts avoided, exact and certified; nothing is stored. Up to 2,000,000 entry × expert pairs (409 PREVIEW_TOO_LARGE_FOR_A_REQUEST above: ask for the ASSIGNMENT_PREVIEW export)',

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
 import { queueReviewMessage } from '../services/notifications.ts';
-import { activeExperts, reviewRoundOf, roundEntries } from '../services/round-data.ts';
+import { activeExperts, needSponsorsOf, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { solveTopUp } from '../../shared/assignment/top-up.ts';
 import { topUpSlots, windowAllowsNewReviews, type FollowUpRules } from '../../shared/review/follow-up.ts';
@@ -105,7 +105,8 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   let unfilled: Array<{ entryId: string; reason: string; need: unknown }> = [];
   if (slots.length) {
     const experts = await activeExperts();
-    const instance = roundInstance(competition, round, await roundEntriesOnce(), experts);
+    const entries = await roundEntriesOnce();
+    const instance = roundInstance(competition, round, entries, experts, await needSponsorsOf(entries));
     const held = assignments.map((a) => ({
       entryId: a.entryId,
       expertEmail: a.expertEmail,

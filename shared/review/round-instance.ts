@@ -7,7 +7,8 @@ import type { Expert } from './experts.ts';
  * The assignment instance of a review round, from stored records: the round's
  * eligible entries and the expert pool. Conflicts of interest (回避) come from
  * the data — applicant organization vs the expert's institution (with the
- * competition's aliases), the challenge sponsor, the expert's declared
+ * competition's aliases), the challenge sponsor or the sponsor of the need an
+ * entry answers (揭榜: `needSponsors`, by need id), the expert's declared
  * organizations and applicants, and an expert who is the entry's lead.
  * A round too large to solve within the functions' memory is refused here.
  */
@@ -16,6 +17,7 @@ export const roundInstance = (
   round: Extract<Round, { reviewersPerEntry: number }>,
   entries: Entry[],
   experts: Expert[],
+  needSponsors: ReadonlyMap<string, string> = new Map(),
 ): AssignmentInstance => {
   assertSolvableSize(entries.length, experts.length);
   const trackOf = new Map(competition.tracks.map((t) => [t.trackId, t]));
@@ -32,7 +34,9 @@ export const roundInstance = (
         keywords: e.keywords ?? [],
         languages: [e.language ?? 'zh'],
         institution: e.applicant.organizationName,
-        sponsor: track?.kind === 'CHALLENGE' ? track.sponsor.organizationName : undefined,
+        sponsor:
+          (e.needId ? needSponsors.get(e.needId) : undefined) ??
+          (track?.kind === 'CHALLENGE' ? track.sponsor.organizationName : undefined),
         applicants: [e.applicant.lead.email, e.applicant.lead.name],
       };
     }),
