@@ -90,7 +90,7 @@ export const tasks = {
   AwardConfirm: {
     ...AWARDS,
     entry: 'functions/workflow/award-confirm.ts',
-    partitions: ['competition', 'outbox', 'audit'],
+    partitions: ['competition', 'outbox', 'audit', 'need'],
   },
   // Publication starts one hand-off per funded winner.
   AwardPublish: {

@@ -1,3 +1,4 @@
+import { confirmationKey } from '../../shared/awards/sponsor-confirmation.ts';
 import { conflict, validationError } from '../../shared/errors.ts';
 import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
@@ -23,9 +24,9 @@ export const handler = api(awardRoutes.postSponsorConfirmation, async ({ params,
   }
   const status = body.action === 'confirm' ? ('CONFIRMED' as const) : ('DECLINED' as const);
   const { competitionId } = link.awards;
-  const trackId = link.confirmation.trackId;
+  const key = confirmationKey(link.confirmation);
   await updateAwards(competitionId, (current) => {
-    const c = current.confirmations.find((x) => x.trackId === trackId)!;
+    const c = current.confirmations.find((x) => confirmationKey(x) === key)!;
     if (c.status === status) return undefined;
     if (c.status !== 'PENDING')
       throw conflict('ALREADY_ANSWERED', `This confirmation was already answered (${c.status})`);
@@ -33,10 +34,18 @@ export const handler = api(awardRoutes.postSponsorConfirmation, async ({ params,
     const answer = { status, answeredAt: at.toISOString(), by, ...(reason ? { reason } : {}) };
     return {
       ...current,
-      confirmations: current.confirmations.map((x) => (x.trackId === trackId ? { ...x, ...answer } : x)),
+      confirmations: current.confirmations.map((x) => (confirmationKey(x) === key ? { ...x, ...answer } : x)),
       history: [
         ...current.history,
-        { at: at.toISOString(), by, action: `SPONSOR_${status}`, ...(reason ? { reason } : {}), detail: trackId },
+        {
+          at: at.toISOString(),
+          by,
+          action: `SPONSOR_${status}`,
+          ...(reason ? { reason } : {}),
+          detail: key,
+          // A need's sponsor answers for its winners only: the line names them, so the publication replays.
+          ...(c.needId && status === 'DECLINED' ? { entryIds: c.entryIds } : {}),
+        },
       ],
     };
   });

@@ -43,16 +43,21 @@ export const loadCandidates = async (
 ): Promise<{
   finalRoundId: string;
   candidates: Candidate[];
-  entries: Record<string, { title: string; organizationName: string; trackId: string }>;
+  entries: Record<string, { title: string; organizationName: string; trackId: string; needId?: string }>;
 }> => {
   const final = await requireTalliedFinal(c);
   const decisions = await listDecisions(c.competitionId, final.roundId);
   const entries = await Promise.all(decisions.map((d) => getEntryRecord(d.entryId)));
-  const titles: Record<string, { title: string; organizationName: string; trackId: string }> = {};
+  const titles: Record<string, { title: string; organizationName: string; trackId: string; needId?: string }> = {};
   const candidates = decisions.flatMap((d, k) => {
     const e = entries[k];
     if (!e || e.status === 'WITHDRAWN') return [];
-    titles[d.entryId] = { title: e.title, organizationName: e.applicant.organizationName, trackId: e.trackId };
+    titles[d.entryId] = {
+      title: e.title,
+      organizationName: e.applicant.organizationName,
+      trackId: e.trackId,
+      ...(e.needId ? { needId: e.needId } : {}),
+    };
     // Per-criterion means from the tally's snapshot, never from the live reviews.
     const criteria = d.criteria ?? {};
     return [

@@ -35,7 +35,7 @@ export const sponsorPageModel = (
   documents: Map<string, EntryDocument[]>,
 ): SponsorPageModel => {
   const { competition, awards, confirmation: c } = link;
-  const track = competition.tracks.find((t) => t.trackId === c.trackId)!;
+  const track = competition.tracks.find((t) => t.trackId === c.trackId);
   const score = new Map(awards.proposal.ranking.map((r) => [r.entryId, r.score]));
   const tierOf = (entryId: string) => {
     const tierId = awards.proposal.awards.find((a) => a.entryId === entryId && a.kind === 'TIER')?.awardId;
@@ -45,8 +45,9 @@ export const sponsorPageModel = (
     lang,
     action,
     competitionTitle: competition.title,
-    trackName: track.name,
-    need: track.kind === 'CHALLENGE' ? track.need : { zh: '' },
+    // A need's sponsor sees its need; a challenge sponsor its track and the need it posted there.
+    trackName: c.need?.title ?? track?.name ?? { zh: c.trackId },
+    need: c.need?.description ?? (track?.kind === 'CHALLENGE' ? track.need : { zh: '' }),
     winners: c.entryIds.map((id) => {
       const { tierId, tier } = tierOf(id);
       return {

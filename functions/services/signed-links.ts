@@ -1,3 +1,4 @@
+import { confirmationKey } from '../../shared/awards/sponsor-confirmation.ts';
 import type { Competition, ReviewRound } from '../../shared/competition.ts';
 import { renderLinkError, type LinkFailureCode } from '../../shared/link-pages.ts';
 import { checkVersion, signLink, verifyLink, type LinkPurpose } from '../../shared/links.ts';
@@ -72,16 +73,19 @@ export const reviewLinks: LinkSubject<AssignmentRecord, OpenedReview> = {
   language: async ({ assignment }) => ((await getExpert(assignment.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
 };
 
-/** A sponsor's link grants its one challenge track's confirmation (subject `<competitionId>#<trackId>`). */
+/**
+ * A sponsor's link grants its one confirmation: of a challenge track or of a need (subject
+ * `<competitionId>#<trackId>` or `<competitionId>#need-<needId>`).
+ */
 export const sponsorConfirmationLinks: LinkSubject<
   { awards: AwardRecord; confirmation: SponsorConfirmation },
   OpenedSponsorConfirmation
 > = {
   purpose: 'sponsor-confirmation',
   find: async (subject) => {
-    const [competitionId, trackId] = subject.split('#');
+    const [competitionId, key] = subject.split('#');
     const awards = await getAwards(competitionId!);
-    const confirmation = awards?.confirmations.find((c) => c.trackId === trackId);
+    const confirmation = awards?.confirmations.find((c) => confirmationKey(c) === key);
     return awards && confirmation ? { awards, confirmation } : undefined;
   },
   version: ({ confirmation }) => ({ version: confirmation.linkVersion }),

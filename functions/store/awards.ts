@@ -13,7 +13,12 @@ import { type Audit, createOnce, getVersioned, type LineLog, updateVersioned } f
 export type AwardStatus = 'PROPOSED' | 'CONFIRMING' | 'PUBLISHED';
 
 export interface SponsorConfirmation {
+  /** The challenge track, or the track of a need's winners. */
   trackId: string;
+  /** Set for the sponsor of an enterprise need: the winners among the answers to it. */
+  needId?: string;
+  /** The need as the sponsor's page shows it (a snapshot: the page reads nothing else). */
+  need?: { title: { zh: string; en?: string }; description: { zh: string; en?: string } };
   sponsor: string;
   contactEmail?: string;
   /** The entries awarded a tier in the track, which the sponsor confirms or declines. */
@@ -34,7 +39,7 @@ export interface AwardRecord {
   /** The award plan the proposal was allocated with (on the record, so the proposal can be replayed). */
   plan?: AwardPlanInput;
   /** Title and organization of every ranked entry (results are public once published). */
-  entries: Record<string, { title: string; organizationName: string; trackId: string }>;
+  entries: Record<string, { title: string; organizationName: string; trackId: string; needId?: string }>;
   /** Final-round mean per criterion, per entry (for the ranking export). */
   criteria: Record<string, Record<string, number>>;
   /** The organizer's pending decision: the callback token of the workflow's wait (never in a link). */
@@ -46,7 +51,16 @@ export interface AwardRecord {
   confirmations: SponsorConfirmation[];
   /** When the sponsors' confirmation window closes (the wait's timeout). */
   confirmationClosesAt?: string;
-  history: Array<{ at: string; by: string; action: string; reason?: string; amendment?: Amendment; detail?: string }>;
+  history: Array<{
+    at: string;
+    by: string;
+    action: string;
+    reason?: string;
+    amendment?: Amendment;
+    detail?: string;
+    /** SPONSOR_DECLINED for a need: the winners it withholds (so the publication replays). */
+    entryIds?: string[];
+  }>;
   /** The organizer rejected the proposal: the next proposal step computes it again. */
   recomputeRequested?: boolean;
   /** What the last applied decision led to (returned again on a replay). */

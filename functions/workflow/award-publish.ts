@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { confirmationKey, withoutDeclined } from '../../shared/awards/sponsor-confirmation.ts';
 import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
 import { requiredEnv } from '../runtime/aws.ts';
@@ -23,8 +24,12 @@ export const handler = task(input, async ({ competitionId }) => {
     const confirmations = current.confirmations.map((c) =>
       c.status === 'PENDING' ? { ...c, status: 'TIMED_OUT' as const } : c,
     );
-    const declined = new Set(confirmations.filter((c) => c.status === 'DECLINED').map((c) => c.trackId));
-    const published = current.proposal.awards.filter((a) => !(a.kind === 'TIER' && declined.has(a.trackId)));
+    const refused = confirmations.filter((c) => c.status === 'DECLINED');
+    const declined = new Set(refused.map(confirmationKey));
+    const published = withoutDeclined(current.proposal.awards, {
+      tracks: new Set(refused.filter((c) => !c.needId).map((c) => c.trackId)),
+      entries: new Set(refused.filter((c) => c.needId).flatMap((c) => c.entryIds)),
+    });
     return {
       ...current,
       status: 'PUBLISHED',

@@ -3,13 +3,14 @@ import { conflict } from '../errors.ts';
 import { replayRound } from '../review/replay.ts';
 import { canonicalJson, sha256 } from '../tokens.ts';
 import { type Amendment, type AwardPlanInput, allocateAwards, applyAmendment, type Proposal } from './allocation.ts';
+import { withoutDeclined } from './sponsor-confirmation.ts';
 
 /**
  * Replays the awards from the audit record alone: every proposal is allocated
  * again from the final round's replayed decisions (entries withdrawn before it
  * left out) and the plan the proposal recorded; every amendment is applied
  * again in order; the publication withholds the tiers of tracks whose sponsor
- * declined. After each step the result's hash is compared with the hash the
+ * declined, and the winners of needs whose sponsor declined them. After each step the result's hash is compared with the hash the
  * step recorded, so a proposal, amendment or publication that was bent — or a
  * record that was — is named.
  */
@@ -37,6 +38,7 @@ interface HistoryLine {
   action: string;
   amendment?: Amendment;
   detail?: string;
+  entryIds?: string[];
 }
 
 interface AwardsData {
@@ -61,6 +63,7 @@ export const replayAwards = (allRecords: AuditRecord[]): AwardsReplay => {
   let finalRoundId: string | undefined;
   let published: Proposal['awards'] | undefined;
   const declined = new Set<string>();
+  const declinedEntries = new Set<string>();
   for (const record of awards) {
     const d = record.data as unknown as AwardsData;
     for (const line of d.history) {
@@ -72,10 +75,12 @@ export const replayAwards = (allRecords: AuditRecord[]): AwardsReplay => {
         proposal = allocateAwards(candidatesAt(records, finalRoundId, record), plan);
       } else if (line.amendment && proposal && plan) {
         proposal = applyAmendment(proposal, plan, line.amendment);
+      } else if (line.action === 'SPONSOR_DECLINED' && line.entryIds) {
+        for (const id of line.entryIds) declinedEntries.add(id); // a need's sponsor: its winners
       } else if (line.action === 'SPONSOR_DECLINED' && line.detail) {
         declined.add(line.detail);
       } else if (line.action === 'PUBLISHED' && proposal) {
-        published = proposal.awards.filter((a) => !(a.kind === 'TIER' && declined.has(a.trackId)));
+        published = withoutDeclined(proposal.awards, { tracks: declined, entries: declinedEntries });
       }
     }
     if (!proposal) throw conflict('NOT_REPLAYABLE', `${record.type} comes before any proposal on the record`);

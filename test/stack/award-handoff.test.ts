@@ -3,6 +3,7 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
+import { needBody } from '../fixtures/needs.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
 import { documentClient, PDF } from '../fixtures/documents.ts';
 import { personalStrings, publicResponses } from '../fixtures/privacy.ts';
@@ -40,6 +41,8 @@ const setupCompetition = async (
   cid: string,
   out: Record<string, { entryId: string; token: string }>,
   funding: Record<string, unknown> = {},
+  /** An entry (by key) that answers an AI need a company posted (揭榜). */
+  answersNeed?: string,
 ) => {
   const CID = cid;
   const ids = out;
@@ -85,6 +88,19 @@ const setupCompetition = async (
     },
   };
   expect((await s.req('POST', '/admin/competitions', { admin: true, body: config })).status).toBe(201);
+  let needId: string | undefined;
+  if (answersNeed) {
+    const posted = await s.req('POST', `/competitions/${CID}/needs`, {
+      body: {
+        ...needBody(900, { field: 'AI', title: { zh: '港口集卡调度算法', en: 'Port truck dispatch' } }),
+        answerDeadline: base.rounds[0]!.submissionDeadline,
+        submit: true,
+      },
+    });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    needId = posted.body.need.needId;
+    await s.req('POST', `/admin/needs/${needId}/decision`, { admin: true, body: { action: 'PUBLISH' } });
+  }
   for (const [key, trackId, org] of [
     ['A', 'ic', '芯甲公司'],
     ['B', 'ic', '芯乙公司'],
@@ -94,6 +110,7 @@ const setupCompetition = async (
     const r = await s.req('POST', `/competitions/${CID}/entries`, {
       body: demoEntry({
         trackId,
+        ...(key === answersNeed ? { needId } : {}),
         title: `${org}的方案`,
         solution: '方案',
         applicant: {
@@ -603,3 +620,38 @@ describe('awards: reject and recompute, a sponsor who declines, an appointment t
 });
 
 const outbox2 = (cid: string, stage: string) => deliveredOutbox(s, cid, stage);
+
+describe('awards: the sponsor of a need confirms the winners among the answers to it (揭榜挂帅)', () => {
+  const cid = 'aw-need';
+  const ids: Record<string, { entryId: string; token: string }> = {};
+  it('asks the need’s sponsor about its winner, withholds that award when it declines, and replays so', async () => {
+    await setupCompetition(cid, ids, {}, 'C');
+    const start = await s.req('POST', `/admin/competitions/${cid}/awards/start`, { admin: true });
+    const awardsNow = async () =>
+      (await s.req('GET', `/admin/competitions/${cid}/awards`, { admin: true })).body.awards;
+    await expect.poll(async () => (await awardsNow())?.pendingDecisionToken, { timeout: 30_000 }).toBeTruthy();
+    const approve = { admin: true, body: { action: 'APPROVE' } };
+    expect((await s.req('POST', `/admin/competitions/${cid}/awards/decision`, approve)).status).toBe(202);
+    const requests = async () => (await outbox2(cid, 'awards')).filter((m) => m.kind === 'SPONSOR_CONFIRMATION');
+    await expect.poll(requests, { timeout: 30_000 }).toHaveLength(2);
+    const confirmations = (await awardsNow()).confirmations as Array<{ needId?: string; entryIds: string[] }>;
+    const needConfirmation = confirmations.find((c) => c.needId)!;
+    expect(needConfirmation.entryIds).toEqual([ids.C!.entryId]);
+    const toNeedSponsor = (await requests()).find((m) => m.expertEmail === 'wang900@example.com')!;
+    const toChallenge = (await requests()).find((m) => m.expertEmail === 'needs@example.com')!;
+    const page = await (await fetch(toNeedSponsor.links[0]!.url!)).text();
+    expect(page).toContain('港口集卡调度算法');
+    expect(page).toContain('智丙公司的方案');
+    expect(page).not.toContain('药丁公司的方案'); // another sponsor's winner
+    const declined = await post(toNeedSponsor.links[0]!.url!, { action: 'decline', reason: '方案未达到调度规模要求' });
+    expect(declined.status).toBe(303);
+    expect((await post(toChallenge.links[0]!.url!, { action: 'confirm' })).status).toBe(303);
+    const done = await s.sfn.waitFor(start.body.executionArn, 30_000);
+    expect(done.status).toBe('SUCCEEDED');
+    const results = await s.all(`/competitions/${cid}/results`, { limit: 10 });
+    expect(results.some((a: { entryId: string }) => a.entryId === ids.C!.entryId)).toBe(false);
+    expect(results.some((a: { entryId: string }) => a.entryId === ids.D!.entryId)).toBe(true);
+    const replay = (await s.req('GET', `/admin/competitions/${cid}/rounds/awards/replay`, { admin: true })).body;
+    expect(replay).toMatchObject({ matches: true, published: results.length, differences: 0 });
+  });
+});
