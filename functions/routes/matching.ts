@@ -9,7 +9,7 @@ import {
   recordDealBody,
 } from '../../shared/matching.ts';
 import { needIdSchema } from '../../shared/needs.ts';
-import { competitionParams, entryParams, pageOf, type RouteSpec } from './spec.ts';
+import { competitionParams, documentId, entryParams, pageOf, type RouteSpec } from './spec.ts';
 
 const entryId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be an entry id');
 const needParams = z.strictObject({ needId: needIdSchema });
@@ -24,6 +24,19 @@ const dealParams = z.strictObject({ needId: needIdSchema, dealId: dealIdSchema }
  * figures the center publishes.
  */
 export const matchingRoutes = {
+  getAnswerDocument: {
+    method: 'GET',
+    path: '/needs/{needId}/answers/{entryId}/documents/{documentId}',
+    entry: 'functions/api/answer-document.ts',
+    auth: 'applicant',
+    okStatus: 200,
+    table: 'readWrite',
+    partitions: ['need', 'entry'],
+    documents: 'read',
+    summary:
+      'The sponsor opens a document of an answer to its need (a clean original, as the answers list shows it): the opening is recorded, and the answer is 303 to a presigned GET valid for five minutes',
+    params: z.strictObject({ needId: needIdSchema, entryId, documentId }),
+  },
   proposeMeeting: {
     method: 'POST',
     path: '/needs/{needId}/answers/{entryId}/meetings',

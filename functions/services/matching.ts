@@ -116,13 +116,15 @@ const STAT_STATUSES: NeedStatus[] = ['DRAFT', 'SUBMITTED', 'RETURNED', 'PUBLISHE
  * meetings and deals on GSI1, and the answering entries as they stand now.
  */
 export const competitionNeedStatistics = async (competitionId: string): Promise<NeedStatistics> => {
-  const [needs, answers, meetings, deals] = await Promise.all([
+  // The answering entries are read as soon as the answers are known, while the rest is still loading.
+  const answersRead = listActivity('ANSWERS', competitionId, ['needId', 'entryId', 'status']);
+  const [needs, answers, meetings, deals, entries] = await Promise.all([
     Promise.all(STAT_STATUSES.map((s) => listNeedFigures(competitionId, s))).then((lists) => lists.flat()),
-    listActivity('ANSWERS', competitionId, ['needId', 'entryId', 'status']),
+    answersRead,
     listActivity('MEETINGS', competitionId, ['needId', 'status']),
     listActivity('DEALS', competitionId, ['needId', 'status', 'amount']),
+    answersRead.then((list) => getAnsweringEntries(list.map((a) => String(a.entryId)))),
   ]);
-  const entries = await getAnsweringEntries(answers.map((a) => String(a.entryId)));
   return needStatistics({
     needs,
     answers: answers.map((a) => ({

@@ -210,9 +210,12 @@ export const recordPages = async (d: EntryDocument, pages: number): Promise<void
 export type DocumentAccess = { documentId: string; at: string } & (
   | { reader: 'REVIEWER'; assignmentId: string; expertEmail: string; roundId: string }
   | { reader: 'SPONSOR'; trackId: string; sponsorName: string; sponsorEmail?: string }
+  /** The sponsor of a need the entry answers (揭榜), with its need token. */
+  | { reader: 'NEED_SPONSOR'; needId: string; sponsorName: string }
 );
 
-const readerId = (a: DocumentAccess) => (a.reader === 'REVIEWER' ? a.assignmentId : `SPONSOR-${a.trackId}`);
+const readerId = (a: DocumentAccess) =>
+  a.reader === 'REVIEWER' ? a.assignmentId : a.reader === 'SPONSOR' ? `SPONSOR-${a.trackId}` : `NEED-${a.needId}`;
 
 /** Records that a reviewer or a sponsor opened a document (organizers see who opened what, and when). */
 export const recordDocumentAccess = async (entryId: string, access: DocumentAccess): Promise<void> => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
+import { PDF, documentClient } from '../fixtures/documents.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { needBody } from '../fixtures/needs.ts';
 
@@ -69,6 +70,36 @@ beforeAll(async () => {
   solver2 = await answer(a.needId, 'Lion City Photonics Pte Ltd', 'SG');
   solver1b = await answer(b.needId, '苏州揭榜科技有限公司', 'CN-JS', { trackId: 'ai' });
   drafted = await answer(b.needId, '草稿科技有限公司', 'CN-SH', { trackId: 'ai', submit: false });
+});
+
+describe('the sponsor reads the answers’ documents (揭榜)', () => {
+  it('lists each answer’s clean documents and opens one through a recorded five-minute link; nobody else can', async () => {
+    const docs = documentClient(s);
+    const uploaded = await docs.upload(solver1, PDF);
+    expect((await docs.settled(solver1, uploaded.document.documentId)).status).toBe('CLEAN');
+    const answers = await s.all(`/needs/${a.needId}/answers`, { token: a.token });
+    const mine = answers.find((x) => x.entryId === solver1.entryId)!;
+    expect(mine.documents).toHaveLength(1);
+    const [doc] = mine.documents;
+    expect(doc).toMatchObject({ type: 'BUSINESS_PLAN', fileName: '商业计划书.pdf' });
+    expect(answers.find((x) => x.entryId === solver2.entryId)!.documents).toEqual([]);
+    const opened = await fetch(`${s.apiUrl}${doc.href}`, {
+      headers: { authorization: `Bearer ${a.token}` },
+      redirect: 'manual',
+    });
+    expect(opened.status).toBe(303);
+    const bytes = Buffer.from(await (await fetch(opened.headers.get('location')!)).arrayBuffer());
+    expect(bytes.equals(PDF)).toBe(true);
+    const { accesses } = (await s.req('GET', `/admin/entries/${solver1.entryId}/documents`, { admin: true })).body;
+    expect(accesses).toEqual([
+      expect.objectContaining({ reader: 'NEED_SPONSOR', needId: a.needId, documentId: doc.documentId }),
+    ]);
+    // Another company's token, no token, or a path through a need the entry did not answer: nothing.
+    expect((await s.req('GET', doc.href, { token: b.token })).status).toBe(404);
+    expect((await s.req('GET', doc.href)).status).toBe(401);
+    const sideways = `/needs/${b.needId}/answers/${solver1.entryId}/documents/${doc.documentId}`;
+    expect((await s.req('GET', sideways, { token: b.token })).status).toBe(404);
+  });
 });
 afterAll(async () => s?.stop());
 
