@@ -5,6 +5,7 @@ import { expertRoutes } from './routes/experts.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { importRoutes } from './routes/imports.ts';
 import { matchingRoutes } from './routes/matching.ts';
+import { needSponsorRoutes } from './routes/need-sponsor.ts';
 import { needRoutes } from './routes/needs.ts';
 import { organizerRoutes } from './routes/organizer.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -33,6 +34,7 @@ export const routes = {
   ...awardRoutes,
   ...needRoutes,
   ...matchingRoutes,
+  ...needSponsorRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteId = keyof typeof routes;

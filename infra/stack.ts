@@ -595,11 +595,11 @@ export class CompetitionStack extends Stack {
       memorySize: 1024,
       description: 'Validates an uploaded bulk-import file all-or-nothing and applies it in chunks',
     });
-    // Experts go to the pool; needs to their competition, with an audit record per chunk and each
-    // sponsor's token hash (derived from the need id under the entry token key).
+    // Experts go to the pool; needs to their competition, with an audit record per chunk, each
+    // sponsor's token hash (derived from the need id under the entry token key) and its link message.
     grantTable(imported.role, this.table.tableArn, {
       access: 'readWrite',
-      partitions: ['expert', 'importJob', 'need', 'competition', 'audit'],
+      partitions: ['expert', 'importJob', 'need', 'competition', 'audit', 'outbox'],
     });
     imported.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
     this.entryTokenKey.grantRead(imported.role);

@@ -34,6 +34,7 @@ const PAGES: Record<LinkPurpose, { title: { zh: string; en: string }; texts: Tex
   review: { title: { zh: '评审链接', en: 'Review link' }, texts: REVIEW },
   'sponsor-confirmation': { title: { zh: '链接', en: 'Link' }, texts: AWARD },
   appointment: { title: { zh: '链接', en: 'Link' }, texts: AWARD },
+  'need-sponsor': { title: { zh: '企业需求', en: 'Your technology need' }, texts: AWARD },
 };
 
 /** The page a signed link shows when it does not open, in the reader's language. */

@@ -158,6 +158,8 @@ export interface Need extends NeedContent {
   importId?: string;
   /** Deals recorded for the need (at most MAX_DEALS_PER_NEED). */
   dealCount?: number;
+  /** The sponsor's signed link's version: sending a new link bumps it, and older links stop working. */
+  linkVersion?: number;
   version: number;
 }
 

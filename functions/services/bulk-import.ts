@@ -8,6 +8,7 @@ import { logger } from '../runtime/logger.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { IMPORT_CHUNK_ROWS, applyExpertChunk, getImportJob, moveImportJob } from '../store/imports.ts';
 import { NEED_IMPORT_CHUNK_ROWS, applyNeedChunk } from '../store/need-imports.ts';
+import { sponsorLinkMessage } from './matching.ts';
 import { assertRowsFitCompetition, importedNeeds } from './need-import.ts';
 import { documentsBucket } from './document-storage.ts';
 
@@ -117,7 +118,9 @@ const planImport = async (job: ImportJob, text: string, at: Date): Promise<Impor
     applyChunk: async (start, iso) => {
       const chunk = rows.slice(start, start + NEED_IMPORT_CHUNK_ROWS);
       const needs = await importedNeeds(chunk, { ...job, competitionId }, iso);
-      return applyNeedChunk({ importId: job.importId, competitionId, by: job.by }, start, needs, iso);
+      // Each sponsor gets its signed link, written with its need (the companies have no token otherwise).
+      const messages = needs.map((n) => sponsorLinkMessage(n, 1, new Date(iso)));
+      return applyNeedChunk({ importId: job.importId, competitionId, by: job.by }, start, needs, messages, iso);
     },
   };
 };

@@ -7,6 +7,7 @@ import {
   type Meeting,
   type MeetingProposal,
   type RecordDealBody,
+  MAX_MATCHING_EVENTS,
   correctDeal,
 } from '../../shared/matching.ts';
 import { needStatistics, type NeedStatistics } from '../../shared/need-statistics.ts';
@@ -17,9 +18,15 @@ import {
   getAnsweringEntries,
   listActivity,
   listAnswerMeetings,
+  updateAnswer,
   updateDeal,
 } from '../store/matching.ts';
-import { getNeed, listNeedFigures } from '../store/needs.ts';
+import { listAnswers } from '../store/needs.ts';
+import { getEntryRecords } from '../store/entries.ts';
+import { type OutboxMessage, outboxMessageKey, putOutboxMessage } from '../store/outbox.ts';
+import { readableDocuments } from './document-access.ts';
+import { appendEvent } from './needs.ts';
+import { getNeed, listNeedFigures, updateNeed } from '../store/needs.ts';
 import type { NeedRecord } from '../store/needs.ts';
 import type { EntryRecord } from '../store/entries.ts';
 
@@ -166,4 +173,82 @@ export const solverMeetings = async (entry: EntryRecord) => {
     meetings,
     ...(agreed && need ? { sponsorContact: need.contact } : {}),
   };
+};
+
+/** How long a sponsor's link stays valid after its need stops taking answers (matching and deals go on). */
+const SPONSOR_LINK_DAYS_AFTER_DEADLINE = 180;
+
+/** The message that carries a need's sponsor link at a version (the link is signed when it is sent). */
+export const sponsorLinkMessage = (
+  need: Pick<NeedRecord, 'needId' | 'competitionId' | 'contact' | 'title' | 'answerDeadline'>,
+  version: number,
+  at: Date,
+): OutboxMessage => {
+  const expiresAt = new Date(Date.parse(need.answerDeadline) + SPONSOR_LINK_DAYS_AFTER_DEADLINE * 86400_000);
+  return {
+    kind: 'NEED_SPONSOR_LINK',
+    messageKey: outboxMessageKey.needSponsor(need.needId, version),
+    expertEmail: need.contact.email,
+    competitionId: need.competitionId,
+    roundId: 'needs',
+    language: 'zh',
+    details: [need.title.en ? `${need.title.zh}（${need.title.en}）` : need.title.zh],
+    links: [{ assignmentId: need.needId, purpose: 'need-sponsor', version, expiresAt: expiresAt.toISOString() }],
+    closesAt: expiresAt.toISOString(),
+    createdAt: at.toISOString(),
+  };
+};
+
+/**
+ * The organizer sends the need's sponsor a new signed link: the version goes up (every older link stops
+ * working) and the message is written once for that version.
+ */
+export const sendSponsorLink = async (needId: string, principal: string, at: Date) => {
+  const { after } = await updateNeed(
+    needId,
+    (n) =>
+      appendEvent(
+        { ...n, linkVersion: (n.linkVersion ?? 1) + 1 },
+        { at: at.toISOString(), by: 'ORGANIZER', principal, action: 'UPDATED', reason: 'sponsor link sent' },
+      ),
+    principal,
+  ).catch(notFoundAs('Need'));
+  await putOutboxMessage(sponsorLinkMessage(after, after.linkVersion ?? 1, at));
+  return after;
+};
+
+/** The answers to a need, each with its entry as it stands now and its clean documents (one page). */
+export const answersPage = async (needId: string, limit: number, cursor?: string) => {
+  const page = await listAnswers(needId, limit, cursor);
+  const [records, documents] = await Promise.all([
+    getEntryRecords(page.items.map((a) => a.entryId)),
+    Promise.all(page.items.map((a) => readableDocuments(a.entryId, false))),
+  ]);
+  const entries = new Map(records.map((e) => [e.entryId, e]));
+  return {
+    items: page.items.map((answer, k) => ({ answer, entry: entries.get(answer.entryId), documents: documents[k]! })),
+    cursor: page.cursor,
+  };
+};
+
+const DECIDED = { SHORTLIST: 'SHORTLISTED', DECLINE: 'DECLINED' } as const;
+
+/** 入围: the sponsor shortlists an answer to its need or declines it with a reason; a repeat changes nothing. */
+export const decideAnswer = async (
+  needId: string,
+  entryId: string,
+  decision: { action: 'SHORTLIST' | 'DECLINE'; reason?: string },
+  at: Date,
+) => {
+  const iso = at.toISOString();
+  const { after } = await updateAnswer(needId, entryId, (a) => {
+    const last = a.history.at(-1);
+    if (last?.action === decision.action && last.reason === decision.reason) return undefined; // a retry
+    if (a.history.length >= MAX_MATCHING_EVENTS)
+      throw conflict('ANSWER_HISTORY_FULL', `An answer keeps at most ${MAX_MATCHING_EVENTS} decisions`);
+    const status = DECIDED[decision.action];
+    const step = { at: iso, action: decision.action, ...(decision.reason ? { reason: decision.reason } : {}), status };
+    return { ...a, status, history: [...a.history, step] };
+  }).catch(notFoundAs('Answer'));
+  return after;
 };

@@ -53,7 +53,7 @@ export const queueNotice = async (m: {
   to: string;
   language: 'zh' | 'en';
   competitionId: string;
-  stage: 'awards' | 'handoff';
+  stage: 'awards' | 'handoff' | 'needs';
   closesAt: string;
   details: string[];
   link?: { purpose: Exclude<LinkPurpose, 'review'>; subject: string; version: number };

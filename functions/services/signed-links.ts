@@ -8,6 +8,7 @@ import { getAwards, type AwardRecord, type SponsorConfirmation } from '../store/
 import { getCompetition } from '../store/competitions.ts';
 import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
 import { getExpert } from '../store/experts.ts';
+import { getNeed, type NeedRecord } from '../store/needs.ts';
 import { getProject, type ProjectRecord } from '../store/projects.ts';
 import { getAssignment, type AssignmentRecord } from '../store/reviews.ts';
 import { getRoundRun } from '../store/rounds.ts';
@@ -106,11 +107,28 @@ export const appointmentLinks: LinkSubject<ProjectRecord, OpenedAppointment> = {
   },
 };
 
+export interface OpenedNeedSponsor {
+  competition: Competition;
+  need: NeedRecord;
+}
+
+/** A need sponsor's link grants its one need: the answers to it, their documents, the shortlist. */
+export const needSponsorLinks: LinkSubject<NeedRecord, OpenedNeedSponsor> = {
+  purpose: 'need-sponsor',
+  find: getNeed,
+  version: (need) => ({ version: need.linkVersion ?? 1 }),
+  expand: async (need) => {
+    const competition = await getCompetition(need.competitionId);
+    return competition && { competition, need };
+  },
+};
+
 /** Where each purpose's page is served (the token follows). */
 const LINK_PATHS: Record<LinkPurpose, string> = {
   review: '/review/',
   'sponsor-confirmation': '/sponsor-confirmations/',
   appointment: '/appointments/',
+  'need-sponsor': '/need-sponsor/',
 };
 
 export type LinkFailure = { ok: false; purpose: LinkPurpose; code: LinkFailureCode; lang: Lang };

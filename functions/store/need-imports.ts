@@ -3,30 +3,35 @@ import { tableName } from '../runtime/aws.ts';
 import { type TxItem, transactWithAudit } from './audit.ts';
 import { getImportJob } from './imports.ts';
 import { importJobKey } from './keys.ts';
+import { type OutboxMessage, outboxPut } from './outbox.ts';
 import { type NeedRecord, needItem } from './needs.ts';
 
 /**
  * Needs one chunk of an import writes: a need item may approach 40 KB (two 4,000-character
- * descriptions, their confidential parts), so 50 of them stay well inside a transaction's 4 MB, with the
- * job's progress and the chunk's audit record (two items) beside them.
+ * descriptions, their confidential parts), so 45 of them stay well inside a transaction's 4 MB; with each
+ * sponsor's link message, the job's progress and the chunk's audit record (two items): 93 of 100 items.
  */
-export const NEED_IMPORT_CHUNK_ROWS = 50;
+export const NEED_IMPORT_CHUNK_ROWS = 45;
 
 /**
  * Applies rows [start, start + needs.length) of an APPLYING needs import: every need (ids derived from the
- * import and the row, so a second run writes the same ones) and the job's progress in one transaction with
- * the chunk's audit record, conditioned on the job still being at `start`. False when another run
+ * import and the row, so a second run writes the same ones), each sponsor's link message and the job's
+ * progress in one transaction with the chunk's audit record, conditioned on the job still being at `start`. False when another run
  * applied this chunk already.
  */
 export const applyNeedChunk = async (
   job: { importId: string; competitionId: string; by?: string },
   start: number,
   needs: NeedRecord[],
+  messages: OutboxMessage[],
   at: string,
 ): Promise<boolean> => {
-  const writes: TxItem[] = needs.map((n) => ({
-    Put: { TableName: tableName(), Item: needItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
-  }));
+  const writes: TxItem[] = [
+    ...needs.map((n) => ({
+      Put: { TableName: tableName(), Item: needItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
+    })),
+    ...messages.map(outboxPut),
+  ];
   const progress: TxItem = {
     Update: {
       TableName: tableName(),

@@ -24,7 +24,9 @@ export type OutboxKind =
   /** A winner's lead is offered the project-manager appointment (项目经理聘任); roundId "handoff". */
   | 'APPOINTMENT'
   /** Something the organizer must act on (an appointment that timed out). */
-  | 'ORGANIZER_NOTICE';
+  | 'ORGANIZER_NOTICE'
+  /** A need's sponsor gets its signed link (needs imported from CSV; on the organizer's request); roundId "needs". */
+  | 'NEED_SPONSOR_LINK';
 
 export interface OutboxMessage {
   kind: OutboxKind;
@@ -71,7 +73,17 @@ export const outboxMessageKey = {
   sponsor: (trackId: string) => `SPONSOR#${trackId}`,
   appointment: (projectId: string) => `APPOINTMENT#${projectId}`,
   organizer: (subject: string) => `ORGANIZER#${subject}`,
+  needSponsor: (needId: string, version: number) => `NEED#${needId}#v${version}`,
 };
+
+/** A message as the item a transaction puts (once per key, like putOutboxMessage). */
+export const outboxPut = (m: OutboxMessage) => ({
+  Put: {
+    TableName: tableName(),
+    Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
 
 /** Written once per key: a replayed step sends nothing twice. Returns whether this call wrote it. */
 export const putOutboxMessage = async (m: OutboxMessage): Promise<boolean> => {

@@ -41,10 +41,12 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
   const stored = await getOutboxMessage(image.competitionId, image.roundId, image.messageKey);
   if (!stored || stored.deliveredAt || stored.refusedAt) return;
   const competition = await getCompetition(stored.competitionId);
-  // Award and hand-off messages belong to no review round.
-  const stage = { awards: { zh: '评奖', en: 'Awards' }, handoff: { zh: '项目转化', en: 'Project hand-off' } }[
-    stored.roundId
-  ];
+  // Award, hand-off and needs messages belong to no review round.
+  const stage = {
+    awards: { zh: '评奖', en: 'Awards' },
+    handoff: { zh: '项目转化', en: 'Project hand-off' },
+    needs: { zh: '企业需求', en: 'Enterprise needs' },
+  }[stored.roundId];
   const round = competition?.rounds.find((r) => r.roundId === stored.roundId) ?? (stage ? { name: stage } : undefined);
   if (!competition || !round) {
     logger.warn('outbox message for an unknown competition or round; skipped', { messageKey: stored.messageKey });

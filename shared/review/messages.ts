@@ -6,7 +6,15 @@ import { escapeHtml, headerSafe } from '../text.ts';
  * (the API's public base URL in front of the stored path).
  */
 export interface MessageModel {
-  kind: 'ASSIGNED' | 'ADDED' | 'REMINDER' | 'WITHDRAWN' | 'SPONSOR_CONFIRMATION' | 'APPOINTMENT' | 'ORGANIZER_NOTICE';
+  kind:
+    | 'ASSIGNED'
+    | 'ADDED'
+    | 'REMINDER'
+    | 'WITHDRAWN'
+    | 'SPONSOR_CONFIRMATION'
+    | 'APPOINTMENT'
+    | 'ORGANIZER_NOTICE'
+    | 'NEED_SPONSOR_LINK';
   language: 'zh' | 'en';
   competitionTitle: { zh: string; en?: string };
   roundName: { zh: string; en?: string };
@@ -117,6 +125,18 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
               `[${title}] Appointment as project manager`,
               `Congratulations! Your entry won an award selected for grant-then-equity funding, and you are offered the appointment as its project manager. Please accept or decline before ${close}:`,
               'The link is personal; please do not forward it.',
+            ];
+      case 'NEED_SPONSOR_LINK':
+        return zh
+          ? [
+              `【${title}】贵单位的技术需求`,
+              `您好！贵单位的技术需求已收入「${title}」。通过下列专属链接可查看需求状态与揭榜方案、阅读方案材料并决定入围（链接有效期至 ${close}）：`,
+              '链接仅供贵单位使用，请勿转发；如需新链接，请联系组委会（旧链接随即失效）。',
+            ]
+          : [
+              `[${title}] Your technology need`,
+              `Your company's technology need is part of "${title}". Your personal link shows its status and the solutions that answer it, opens their documents and lets you shortlist them (valid until ${close}):`,
+              'The link is for your company only; please do not forward it. The organizer can send a new one (the old one then stops working).',
             ];
       case 'ORGANIZER_NOTICE':
         return zh

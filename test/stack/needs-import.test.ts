@@ -4,6 +4,8 @@ import { competitionFixture } from '../fixtures/competition.ts';
 import { postForm } from '../fixtures/documents.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { needBody } from '../fixtures/needs.ts';
+import { deliveredOutbox } from '../fixtures/mail.ts';
+import { demoEntry } from '../../infra/local/demo.ts';
 
 /**
  * Needs collected offline, imported from one CSV through S3 (`POST /admin/imports` with kind NEEDS):
@@ -105,6 +107,50 @@ describe('importing needs from CSV', () => {
     expect(job).toMatchObject({ status: 'DONE', created: 1 });
     const found = await s.req('GET', `/competitions/${CID}/needs?q=${encodeURIComponent('晶圆键合')}`);
     expect(found.body.items.map((n: { title: { zh: string } }) => n.title.zh)).toEqual(['已凝练需求：晶圆键合设备']);
+  });
+
+  it('mails each imported need’s sponsor a signed link to its page, where it reads and shortlists answers', async () => {
+    const links = async () => (await deliveredOutbox(s, CID, 'needs')).filter((m) => m.kind === 'NEED_SPONSOR_LINK');
+    const mailed = (await links()).find((m) => m.expertEmail === 'wang501@example.com')!;
+    expect(mailed.links[0]).toMatchObject({ purpose: 'need-sponsor', version: 1 });
+    const url = mailed.links[0]!.url!;
+    const needId = mailed.links[0]!.assignmentId;
+    expect((await fetch(url).then((r) => r.text())).includes('已凝练需求：晶圆键合设备')).toBe(true);
+
+    // A solver answers the published need; the sponsor sees it on its page and shortlists it there.
+    const entry = await s.req('POST', `/competitions/${CID}/entries`, {
+      body: demoEntry({ needId, applicant: { ...demoEntry().applicant, organizationName: '键合科技有限公司' } }),
+    });
+    expect(entry.status).toBe(201);
+    const page = await fetch(url).then((r) => r.text());
+    expect(page).toContain(demoEntry().title);
+    expect(page).toContain('键合科技有限公司');
+    expect(page).not.toMatch(/zhangsan@example\.com/); // no solver contact
+    const form = new URLSearchParams({ entryId: entry.body.entry.entryId, action: 'shortlist' });
+    const posted = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(posted.status).toBe(303);
+    expect(await fetch(`${url}?saved=1`).then((r) => r.text())).toContain('已入围');
+    const noReason = new URLSearchParams({ entryId: entry.body.entry.entryId, action: 'decline' });
+    const refused = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: noReason.toString(),
+    });
+    expect(refused.status).toBe(422);
+
+    // The organizer sends a new link: the old one stops working (410), the new one opens.
+    const resent = await s.req('POST', `/admin/needs/${needId}/sponsor-link`, { admin: true });
+    expect(resent.status).toBe(202);
+    expect(resent.body).toMatchObject({ linkVersion: 2, sentTo: 'wang501@example.com' });
+    expect((await fetch(url)).status).toBe(410);
+    const fresh = (await links()).find((m) => m.links[0]!.version === 2)!;
+    expect((await fetch(fresh.links[0]!.url!)).status).toBe(200);
+    expect((await fetch(`${url.slice(0, -4)}AAAA`)).status).toBe(404); // a forged link
   });
 
   it('refuses the whole file for any bad row — schema or competition — with row and column paths', async () => {
