@@ -15,6 +15,7 @@ import type { NeedStatus } from '../../shared/needs.ts';
 import {
   createDeal,
   createMeeting,
+  getAnswer,
   getAnsweringEntries,
   listActivity,
   listAnswerMeetings,
@@ -25,6 +26,8 @@ import { listAnswers } from '../store/needs.ts';
 import { getEntryRecords } from '../store/entries.ts';
 import { type OutboxMessage, outboxMessageKey, putOutboxMessage } from '../store/outbox.ts';
 import { readableDocuments } from './document-access.ts';
+import { downloadUrl } from './document-storage.ts';
+import { recordDocumentAccess } from '../store/documents.ts';
 import { appendEvent } from './needs.ts';
 import { getNeed, listNeedFigures, updateNeed } from '../store/needs.ts';
 import type { NeedRecord } from '../store/needs.ts';
@@ -251,4 +254,28 @@ export const decideAnswer = async (
     return { ...a, status, history: [...a.history, step] };
   }).catch(notFoundAs('Answer'));
   return after;
+};
+
+/**
+ * 揭榜: a need's sponsor opens a solver's document — only of an answer to that need, only a clean current
+ * original. The opening is recorded (the organizer sees who opened what, and when); the answer is the
+ * five-minute presigned GET to redirect to.
+ */
+export const openAnswerDocument = async (
+  need: Pick<NeedRecord, 'needId' | 'sponsor'>,
+  entryId: string,
+  documentId: string,
+  at: Date,
+): Promise<string> => {
+  if (!(await getAnswer(need.needId, entryId))) throw notFound('Document');
+  const document = (await readableDocuments(entryId, false)).find((d) => d.documentId === documentId);
+  if (!document) throw notFound('Document');
+  await recordDocumentAccess(entryId, {
+    documentId: document.documentId,
+    reader: 'NEED_SPONSOR',
+    needId: need.needId,
+    sponsorName: need.sponsor.name,
+    at: at.toISOString(),
+  });
+  return downloadUrl(document);
 };

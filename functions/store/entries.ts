@@ -1,11 +1,4 @@
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
 import type { AuditEvent } from '../../shared/audit.ts';
@@ -26,7 +19,7 @@ import {
   submissionKey,
   submissionRegisterPk,
 } from './keys.ts';
-import { queryIndexAll, queryIndexPage } from './query.ts';
+import { batchGetAll, queryIndexAll, queryIndexPage } from './query.ts';
 import { answerItem } from './matching.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -331,18 +324,8 @@ export const listSubmittedForScreening = async (
 
 /** Entries by id, strongly consistent, in the order asked (BatchGet takes 100 keys; unprocessed keys are retried). */
 export const getEntryRecords = async (ids: string[]): Promise<EntryRecord[]> => {
-  const found = new Map<string, EntryRecord>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(entryKey);
-    for (let attempt = 0; keys?.length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const r: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of r.Responses?.[tableName()] ?? []) found.set(String(item.entryId), toRecord(item));
-      keys = r.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  }
+  const items = await batchGetAll(ids.map(entryKey), { consistent: true });
+  const found = new Map(items.map((item) => [String(item.entryId), toRecord(item)]));
   return ids.flatMap((id) => found.get(id) ?? []);
 };
 

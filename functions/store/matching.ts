@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, type BatchGetCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { type Deal, MAX_DEALS_PER_NEED, MAX_MEETINGS_PER_ANSWER, type Meeting } from '../../shared/matching.ts';
 import type { StatEntry } from '../../shared/need-statistics.ts';
@@ -7,7 +7,7 @@ import type { NeedAnswer } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { dealKey, entryKey, meetingKey, needActivityListKey, needAnswerKey, needKey, stripKeys } from './keys.ts';
-import { type Page, queryAll, queryPage } from './query.ts';
+import { type Page, batchGetAll, queryAll, queryPage } from './query.ts';
 import { getVersioned, updateVersioned } from './versioned.ts';
 
 /**
@@ -201,33 +201,19 @@ export const listActivity = (kind: 'ANSWERS' | 'MEETINGS' | 'DEALS', competition
 
 /** The answering entries as statistics see them: status, organization and region only (100 per BatchGet, 8 at once). */
 export const getAnsweringEntries = async (entryIds: string[]): Promise<Map<string, StatEntry>> => {
-  const found = new Map<string, StatEntry>();
-  const batches: string[][] = [];
-  for (let i = 0; i < entryIds.length; i += 100) batches.push(entryIds.slice(i, i + 100));
-  const fetchBatch = async (ids: string[]) => {
-    let keys: Record<string, unknown>[] | undefined = ids.map(entryKey);
-    for (let attempt = 0; keys?.length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const r: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName()]: {
-              Keys: keys,
-              ProjectionExpression: 'entryId, #s, organizationKey, applicant.#r',
-              ExpressionAttributeNames: { '#s': 'status', '#r': 'region' },
-            },
-          },
-        }),
-      );
-      for (const item of r.Responses?.[tableName()] ?? [])
-        found.set(String(item.entryId), {
-          status: String(item.status),
-          organizationKey: String(item.organizationKey),
-          region: String((item.applicant as { region?: string } | undefined)?.region ?? ''),
-        });
-      keys = r.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  };
-  for (let i = 0; i < batches.length; i += 8) await Promise.all(batches.slice(i, i + 8).map(fetchBatch));
-  return found;
+  const items = await batchGetAll(entryIds.map(entryKey), {
+    projection: 'entryId, #s, organizationKey, applicant.#r',
+    names: { '#s': 'status', '#r': 'region' },
+    parallel: 8,
+  });
+  return new Map(
+    items.map((item) => [
+      String(item.entryId),
+      {
+        status: String(item.status),
+        organizationKey: String(item.organizationKey),
+        region: String((item.applicant as { region?: string } | undefined)?.region ?? ''),
+      },
+    ]),
+  );
 };

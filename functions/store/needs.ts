@@ -1,4 +1,4 @@
-import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../shared/audit.ts';
 import type { StatNeed } from '../../shared/need-statistics.ts';
 import { validationError } from '../../shared/errors.ts';
@@ -14,7 +14,7 @@ import {
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { encodeCursor, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
-import { type Page, queryAll, queryPage } from './query.ts';
+import { type Page, batchGetAll, queryAll, queryPage } from './query.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 
 /** A need as stored: the record, the sponsor token's hash, and its history (bounded, see MAX_NEED_EVENTS). */
@@ -315,26 +315,6 @@ export const listNeedFigures = async (competitionId: string, status: NeedStatus)
 
 /** The sponsor's name of each need (100 a BatchGet), for conflicts of interest in review rounds. */
 export const getNeedSponsors = async (needIds: string[]): Promise<Map<string, string>> => {
-  const found = new Map<string, string>();
-  for (let i = 0; i < needIds.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = needIds.slice(i, i + 100).map(needKey);
-    for (let attempt = 0; keys?.length; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const r: BatchGetCommandOutput = await documentClient().send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName()]: {
-              Keys: keys,
-              ProjectionExpression: 'needId, sponsor.#n',
-              ExpressionAttributeNames: { '#n': 'name' },
-            },
-          },
-        }),
-      );
-      for (const item of r.Responses?.[tableName()] ?? [])
-        found.set(String(item.needId), String((item.sponsor as { name: string }).name));
-      keys = r.UnprocessedKeys?.[tableName()]?.Keys;
-    }
-  }
-  return found;
+  const items = await batchGetAll(needIds.map(needKey), { projection: 'needId, sponsor.#n', names: { '#n': 'name' } });
+  return new Map(items.map((item) => [String(item.needId), String((item.sponsor as { name: string }).name)]));
 };

@@ -1,4 +1,9 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { GSI1, decodeCursor, encodeCursor, type PagedList } from './keys.ts';
 
@@ -79,3 +84,39 @@ export const queryIndexAll = (gsi1pk: string, sortKeyPrefix?: string) =>
     KeyConditionExpression: sortKeyPrefix ? 'gsi1pk = :p AND begins_with(gsi1sk, :s)' : 'gsi1pk = :p',
     ExpressionAttributeValues: { ':p': gsi1pk, ...(sortKeyPrefix ? { ':s': sortKeyPrefix } : {}) },
   });
+
+/**
+ * Every item of `keys` that exists (in no particular order): 100 keys a BatchGet, `parallel` at once,
+ * unprocessed keys retried with backoff (the only such loop in the store).
+ */
+export const batchGetAll = async (
+  keys: Array<Record<string, unknown>>,
+  opts: { projection?: string; names?: Record<string, string>; consistent?: boolean; parallel?: number } = {},
+): Promise<Item[]> => {
+  const out: Item[] = [];
+  const batches: Array<Array<Record<string, unknown>>> = [];
+  for (let i = 0; i < keys.length; i += 100) batches.push(keys.slice(i, i + 100));
+  const fetchBatch = async (batch: Array<Record<string, unknown>>) => {
+    let pending: Array<Record<string, unknown>> | undefined = batch;
+    for (let attempt = 0; pending?.length; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      const r: BatchGetCommandOutput = await documentClient().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName()]: {
+              Keys: pending,
+              ...(opts.consistent ? { ConsistentRead: true } : {}),
+              ...(opts.projection ? { ProjectionExpression: opts.projection } : {}),
+              ...(opts.names ? { ExpressionAttributeNames: opts.names } : {}),
+            },
+          },
+        }),
+      );
+      out.push(...(r.Responses?.[tableName()] ?? []));
+      pending = r.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  };
+  const parallel = opts.parallel ?? 1;
+  for (let i = 0; i < batches.length; i += parallel) await Promise.all(batches.slice(i, i + parallel).map(fetchBatch));
+  return out;
+};
