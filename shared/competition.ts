@@ -313,6 +313,16 @@ export const competitionConfig = z.strictObject({
     .array(z.array(text(200)).min(2).max(20))
     .max(1000)
     .default([]),
+  /**
+   * Enterprise needs: whether a need's sponsor may nominate experts of the pool to review the answers to
+   * its need (they are preferred for those answers; conflicts still apply), and how many.
+   */
+  needs: z
+    .strictObject({
+      sponsorsNominateExperts: z.boolean().default(false),
+      maxNominationsPerNeed: z.int().min(1).max(10).default(3),
+    })
+    .prefault({}),
 });
 export type CompetitionConfig = z.infer<typeof competitionConfig>;
 

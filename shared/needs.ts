@@ -160,6 +160,8 @@ export interface Need extends NeedContent {
   dealCount?: number;
   /** The sponsor's signed link's version: sending a new link bumps it, and older links stop working. */
   linkVersion?: number;
+  /** Experts of the pool the sponsor nominated to review the answers (where the competition allows it). */
+  nominatedExperts?: string[];
   version: number;
 }
 
@@ -277,4 +279,17 @@ export const answerDecisionBody = z
 export const answererNeedView = (n: Need) => ({
   ...publicNeedView(n),
   ...(n.confidential ? { confidential: n.confidential } : {}),
+});
+
+/** A sponsor nominates experts of the pool (by e-mail) to review the answers to its need; the list replaces the last. */
+export const nominateExpertsBody = z.strictObject({
+  experts: z
+    .array(
+      z
+        .email()
+        .max(254)
+        .transform((e) => e.toLowerCase()),
+    )
+    .max(10)
+    .refine((xs) => new Set(xs).size === xs.length, 'each expert once'),
 });

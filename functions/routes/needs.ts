@@ -9,6 +9,7 @@ import {
   needContent,
   needDecisionBody,
   needIdSchema,
+  nominateExpertsBody,
   postNeedBody,
 } from '../../shared/needs.ts';
 import { competitionParams, pageOf, type RouteSpec } from './spec.ts';
@@ -107,6 +108,19 @@ export const needRoutes = {
       'The sponsor shortlists (入围) an answer or declines it with a reason; repeating a decision changes nothing',
     params: answerParams,
     body: answerDecisionBody,
+  },
+  nominateExperts: {
+    method: 'PUT',
+    path: '/needs/{needId}/experts',
+    entry: 'functions/api/nominate-experts.ts',
+    auth: 'applicant',
+    okStatus: 200,
+    table: 'readWrite',
+    partitions: ['competition', 'need', 'expert', 'audit'],
+    summary:
+      'Where the competition allows it, the sponsor names experts of the pool (by e-mail) to review the answers to its need — preferred for those answers, conflicts still apply; the list replaces the last',
+    params: needParams,
+    body: nominateExpertsBody,
   },
   listNeeds: {
     method: 'GET',

@@ -3,7 +3,7 @@ import { solveAssignment } from '../../shared/assignment/solve.ts';
 import type { Competition } from '../../shared/competition.ts';
 import { roundInstance } from '../../shared/review/round-instance.ts';
 import { missingBlindCopies } from './document-access.ts';
-import { activeExperts, needSponsorsOf, reviewRoundOf, roundEntries } from './round-data.ts';
+import { activeExperts, needPanelsOf, reviewRoundOf, roundEntries } from './round-data.ts';
 
 /**
  * The dry run of a review round's assignment: the round's eligible entries × the expert pool, exact
@@ -18,7 +18,7 @@ export const previewAssignment = async (
   const { round } = reviewRoundOf(competition, roundId);
   const [entries, experts] = await Promise.all([roundEntries(competition, round.roundId), activeExperts()]);
   guard(entries.length, experts.length);
-  const instance = roundInstance(competition, round, entries, experts, await needSponsorsOf(entries));
+  const instance = roundInstance(competition, round, entries, experts, await needPanelsOf(entries));
   const { problem, reasons } = buildProblem(instance);
   const solution = solveAssignment(problem);
   return {

@@ -1,5 +1,6 @@
 import { intakeRoundOf, type Competition } from '../../shared/competition.ts';
-import { AppError, isAppError, validationError } from '../../shared/errors.ts';
+import { AppError, conflict, isAppError, validationError } from '../../shared/errors.ts';
+import { normalizeName } from '../../shared/text.ts';
 import {
   MAX_NEED_EVENTS,
   type NeedContent,
@@ -15,6 +16,8 @@ import { loadByBearerToken } from './bearer.ts';
 import { entryTokenKeys } from '../runtime/secret-keys.ts';
 import type { RouteSpec } from '../routes/spec.ts';
 import { getNeed, type NeedRecord, updateNeed } from '../store/needs.ts';
+import { requireCompetition } from '../store/competitions.ts';
+import { getExpert } from '../store/experts.ts';
 
 /** The sponsor's bearer token for a need: derived (HMAC) from its id, never stored; only its hash is kept. */
 export const sponsorTokenOf = async (needId: string) => deriveNeedToken(needId, (await entryTokenKeys()).current);
@@ -144,4 +147,44 @@ export const assertAnswerableNeed = async (needId: string, c: Competition, track
       { path: 'trackId', message: `must be a track of the need's field (${need.field})`, code: 'invalid_value' },
     ]);
   return need;
+};
+
+/**
+ * The sponsor's nominations for its need's panel: allowed only where the competition says so, at most its
+ * number, experts of the pool only (the organizer curates the pool), never the sponsor's own people (they
+ * could not review the answers anyway). The list replaces the last; the same list again changes nothing.
+ */
+export const nominateExperts = async (
+  needId: string,
+  headers: ApiRequest<RouteSpec>['headers'],
+  emails: string[],
+  at: Date,
+) => {
+  const need = await loadSponsorNeed(needId, headers);
+  const competition = await requireCompetition(need.competitionId);
+  const rules = competition.needs ?? { sponsorsNominateExperts: false, maxNominationsPerNeed: 3 };
+  if (!rules.sponsorsNominateExperts)
+    throw conflict('NOMINATION_NOT_ALLOWED', 'This competition does not take experts nominated by sponsors');
+  if (emails.length > rules.maxNominationsPerNeed)
+    throw validationError('Too many experts', [
+      { path: 'experts', message: `at most ${rules.maxNominationsPerNeed} experts a need`, code: 'too_big' },
+    ]);
+  const experts = await Promise.all(emails.map((e) => getExpert(e)));
+  const sponsor = normalizeName(need.sponsor.name);
+  const issues = experts.flatMap((x, k) =>
+    !x
+      ? [{ path: `experts.${k}`, message: 'is not in the expert pool', code: 'unknown_expert' }]
+      : normalizeName(x.institution) === sponsor
+        ? [{ path: `experts.${k}`, message: "is of the sponsor's own organization (回避)", code: 'conflict' }]
+        : [],
+  );
+  if (issues.length) throw validationError('Some experts cannot be nominated', issues);
+  const { after } = await updateNeed(needId, (n) => {
+    if (canonicalJson(n.nominatedExperts ?? []) === canonicalJson(emails)) return undefined;
+    return {
+      ...appendEvent(n, { at: at.toISOString(), by: 'SPONSOR', action: 'UPDATED', reason: 'experts nominated' }),
+      nominatedExperts: emails,
+    };
+  });
+  return after;
 };

@@ -1,6 +1,6 @@
 import type { Competition, ReviewRound } from '../../shared/competition.ts';
 import { AppError, conflict } from '../../shared/errors.ts';
-import { getNeedSponsors } from '../store/needs.ts';
+import { getNeedPanels } from '../store/needs.ts';
 import type { Expert } from '../../shared/review/experts.ts';
 import { getEntryRecord, listAllEntries, type EntryRecord } from '../store/entries.ts';
 import { listAllExperts } from '../store/experts.ts';
@@ -31,6 +31,6 @@ export const roundEntries = async (c: Competition, roundId: string): Promise<Ent
 export const activeExperts = async (): Promise<Expert[]> =>
   (await listAllExperts()).filter((x) => x.maxLoadPerRound > 0);
 
-/** The sponsor of each need the entries answer (揭榜), by need id: its people never review those answers. */
-export const needSponsorsOf = (entries: Array<{ needId?: string }>): Promise<Map<string, string>> =>
-  getNeedSponsors([...new Set(entries.flatMap((e) => (e.needId ? [e.needId] : [])))]);
+/** The needs the entries answer (揭榜): each one's sponsor (recused) and nominated experts (preferred). */
+export const needPanelsOf = (entries: Array<{ needId?: string }>) =>
+  getNeedPanels([...new Set(entries.flatMap((e) => (e.needId ? [e.needId] : [])))]);

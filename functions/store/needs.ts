@@ -313,8 +313,24 @@ export const listNeedFigures = async (competitionId: string, status: NeedStatus)
   }));
 };
 
-/** The sponsor's name of each need (100 a BatchGet), for conflicts of interest in review rounds. */
-export const getNeedSponsors = async (needIds: string[]): Promise<Map<string, string>> => {
-  const items = await batchGetAll(needIds.map(needKey), { projection: 'needId, sponsor.#n', names: { '#n': 'name' } });
-  return new Map(items.map((item) => [String(item.needId), String((item.sponsor as { name: string }).name)]));
+/**
+ * Each need's sponsor name and the experts its sponsor nominated, for review rounds: the sponsor's people
+ * never review its answers, the nominated experts are preferred for them.
+ */
+export const getNeedPanels = async (
+  needIds: string[],
+): Promise<Map<string, { sponsor: string; nominated: string[] }>> => {
+  const items = await batchGetAll(needIds.map(needKey), {
+    projection: 'needId, sponsor.#n, nominatedExperts',
+    names: { '#n': 'name' },
+  });
+  return new Map(
+    items.map((item) => [
+      String(item.needId),
+      {
+        sponsor: String((item.sponsor as { name: string }).name),
+        nominated: (item.nominatedExperts as string[] | undefined) ?? [],
+      },
+    ]),
+  );
 };

@@ -3,7 +3,7 @@ import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
 import { missingBlindCopies } from '../services/document-access.ts';
 import { queueReviewMessage } from '../services/notifications.ts';
-import { activeExperts, needSponsorsOf, reviewRoundOf, roundEntries } from '../services/round-data.ts';
+import { activeExperts, needPanelsOf, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { buildProblem, describeSolution } from '../../shared/assignment/instance.ts';
 import { solvePanels } from '../../shared/assignment/panel.ts';
@@ -29,7 +29,7 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
   const { round } = reviewRoundOf(competition, roundId);
   const at = now();
   const [entries, experts] = await Promise.all([roundEntries(competition, roundId), activeExperts()]);
-  const instance = roundInstance(competition, round, entries, experts, await needSponsorsOf(entries));
+  const instance = roundInstance(competition, round, entries, experts, await needPanelsOf(entries));
   const trackOf = new Map(entries.map((e) => [e.entryId, e.trackId]));
   let pairs: Array<{ entryId: string; trackId: string; expertEmail: string }>;
   let report: Record<string, unknown>;

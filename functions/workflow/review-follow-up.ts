@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { task } from '../runtime/task.ts';
 import { now } from '../runtime/clock.ts';
 import { queueReviewMessage } from '../services/notifications.ts';
-import { activeExperts, needSponsorsOf, reviewRoundOf, roundEntries } from '../services/round-data.ts';
+import { activeExperts, needPanelsOf, reviewRoundOf, roundEntries } from '../services/round-data.ts';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import { solveTopUp } from '../../shared/assignment/top-up.ts';
 import { topUpSlots, windowAllowsNewReviews, type FollowUpRules } from '../../shared/review/follow-up.ts';
@@ -106,7 +106,7 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   if (slots.length) {
     const experts = await activeExperts();
     const entries = await roundEntriesOnce();
-    const instance = roundInstance(competition, round, entries, experts, await needSponsorsOf(entries));
+    const instance = roundInstance(competition, round, entries, experts, await needPanelsOf(entries));
     const held = assignments.map((a) => ({
       entryId: a.entryId,
       expertEmail: a.expertEmail,

@@ -8,7 +8,7 @@ import type { Expert } from './experts.ts';
  * eligible entries and the expert pool. Conflicts of interest (回避) come from
  * the data — applicant organization vs the expert's institution (with the
  * competition's aliases), the challenge sponsor or the sponsor of the need an
- * entry answers (揭榜: `needSponsors`, by need id), the expert's declared
+ * entry answers (揭榜: `needs`, by need id), the expert's declared
  * organizations and applicants, and an expert who is the entry's lead.
  * A round too large to solve within the functions' memory is refused here.
  */
@@ -17,10 +17,12 @@ export const roundInstance = (
   round: Extract<Round, { reviewersPerEntry: number }>,
   entries: Entry[],
   experts: Expert[],
-  needSponsors: ReadonlyMap<string, string> = new Map(),
+  /** The needs the entries answer: each one's sponsor and the experts its sponsor nominated. */
+  needs: ReadonlyMap<string, { sponsor: string; nominated?: string[] }> = new Map(),
 ): AssignmentInstance => {
   assertSolvableSize(entries.length, experts.length);
   const trackOf = new Map(competition.tracks.map((t) => [t.trackId, t]));
+  const pool = new Set(experts.map((x) => x.email));
   return {
     reviewsPerEntry: round.reviewersPerEntry,
     weakThreshold: 0.5,
@@ -35,7 +37,7 @@ export const roundInstance = (
         languages: [e.language ?? 'zh'],
         institution: e.applicant.organizationName,
         sponsor:
-          (e.needId ? needSponsors.get(e.needId) : undefined) ??
+          (e.needId ? needs.get(e.needId)?.sponsor : undefined) ??
           (track?.kind === 'CHALLENGE' ? track.sponsor.organizationName : undefined),
         applicants: [e.applicant.lead.email, e.applicant.lead.name],
       };
@@ -52,6 +54,11 @@ export const roundInstance = (
     })),
     institutionAliases: competition.institutionAliases,
     conflicts: [],
-    affinity: [],
+    // An expert the need's sponsor nominated is the best match for the answers to that need (conflicts
+    // still apply: a nominated expert from the solver's own institution does not review it).
+    affinity: entries.flatMap((e) => {
+      const nominated = e.needId ? (needs.get(e.needId)?.nominated ?? []) : [];
+      return nominated.filter((x) => pool.has(x)).map((x) => ({ entry: e.entryId, reviewer: x, value: 1 }));
+    }),
   };
 };

@@ -58,7 +58,10 @@ let drafted: { entryId: string; token: string }; // a draft answer to b: not cou
 
 beforeAll(async () => {
   s = await startTestStack();
-  const r = await s.req('POST', '/admin/competitions', { admin: true, body: competitionFixture({ id: CID }) });
+  const r = await s.req('POST', '/admin/competitions', {
+    admin: true,
+    body: { ...competitionFixture({ id: CID }), needs: { sponsorsNominateExperts: true, maxNominationsPerNeed: 2 } },
+  });
   expect(r.status).toBe(201);
   a = await published(101);
   b = await published(102, {
@@ -70,6 +73,42 @@ beforeAll(async () => {
   solver2 = await answer(a.needId, 'Lion City Photonics Pte Ltd', 'SG');
   solver1b = await answer(b.needId, '苏州揭榜科技有限公司', 'CN-JS', { trackId: 'ai' });
   drafted = await answer(b.needId, '草稿科技有限公司', 'CN-SH', { trackId: 'ai', submit: false });
+});
+
+describe('experts the sponsor nominates for its need’s panel', () => {
+  it('takes pool experts only, never its own people, at most the competition’s number — and only where allowed', async () => {
+    const experts = [
+      { email: 'chip.prof@example.edu', name: '芯教授', institution: '某某大学', maxLoadPerRound: 5 },
+      { email: 'own@example.com', name: '自家工程师', institution: needBody(101).sponsor.name, maxLoadPerRound: 5 },
+      { email: 'other.prof@example.edu', name: '另一位教授', institution: '另一所大学', maxLoadPerRound: 5 },
+    ];
+    expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
+    const nominate = (emails: string[], token = a.token, needId = a.needId) =>
+      s.req('PUT', `/needs/${needId}/experts`, { token, body: { experts: emails } });
+    const cases: Array<[string[], string, string]> = [
+      [['nobody@example.com'], 'experts.0', 'unknown_expert'],
+      [['chip.prof@example.edu', 'own@example.com'], 'experts.1', 'conflict'],
+      [['chip.prof@example.edu', 'other.prof@example.edu', 'x@example.com'], 'experts', 'too_big'],
+    ];
+    for (const [emails, path, code] of cases) {
+      const r = await nominate(emails);
+      expect(r.status, path).toBe(422);
+      expect(r.body.error.details.issues[0]).toMatchObject({ path, code });
+    }
+    const ok = await nominate(['Chip.Prof@example.edu']);
+    expect(ok.body).toEqual({ needId: a.needId, nominatedExperts: ['chip.prof@example.edu'] });
+    const steps = (await s.req('GET', `/needs/${a.needId}`, { token: a.token })).body.need.history.length;
+    expect((await nominate(['chip.prof@example.edu'])).status).toBe(200);
+    expect((await s.req('GET', `/needs/${a.needId}`, { token: a.token })).body.need.history).toHaveLength(steps);
+    expect((await nominate(['chip.prof@example.edu'], b.token)).status).toBe(404); // b's token, a's need
+
+    const off = 'matching-off';
+    await s.req('POST', '/admin/competitions', { admin: true, body: competitionFixture({ id: off }) });
+    const posted = await s.req('POST', `/competitions/${off}/needs`, { body: needBody(120) });
+    const refused = await nominate(['chip.prof@example.edu'], posted.body.sponsorToken, posted.body.need.needId);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('NOMINATION_NOT_ALLOWED');
+  });
 });
 
 describe('the sponsor reads the answers’ documents (揭榜)', () => {

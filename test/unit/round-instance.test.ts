@@ -19,7 +19,7 @@ const expert = (email: string, institution: string): Expert =>
   }) as unknown as Expert;
 
 describe('conflicts of interest of a review round (回避)', () => {
-  it('keeps the sponsor’s own people off the answers to its need (揭榜), and only those', () => {
+  it('keeps the sponsor’s own people off the answers to its need (揭榜), and prefers the experts it nominated', () => {
     const competition = { ...demoCompetition(Date.now()), institutionAliases: [] } as never;
     const round = demoCompetition(Date.now()).rounds[1] as unknown as ReviewRound;
     const entries = [
@@ -27,10 +27,18 @@ describe('conflicts of interest of a review round (回避)', () => {
       { ...demoEntry({ applicant: { ...demoEntry().applicant, organizationName: '另一家公司' } }), entryId: 'B' },
     ] as unknown as Entry[];
     const experts = [expert('a@x.cn', '长三角企业1有限公司'), expert('b@x.cn', '某大学')];
-    const instance = roundInstance(competition, round, entries, experts, new Map([['N1', '长三角企业1有限公司']]));
+    const instance = roundInstance(
+      competition,
+      round,
+      entries,
+      experts,
+      new Map([['N1', { sponsor: '长三角企业1有限公司', nominated: ['b@x.cn', 'gone@x.cn'] }]]),
+    );
     const { reasons } = buildProblem(instance);
     // Pair index = entry × experts + expert: entry A × expert a is the only conflict.
     expect([...reasons]).toEqual([[0, 'SPONSOR']]);
+    // The expert the sponsor nominated (and who is in the pool) is the best match for the answer.
+    expect(instance.affinity).toEqual([{ entry: 'A', reviewer: 'b@x.cn', value: 1 }]);
     // Without the need's sponsor, nothing keeps them apart.
     expect([...buildProblem(roundInstance(competition, round, entries, experts)).reasons]).toEqual([]);
   });
