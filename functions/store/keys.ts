@@ -34,6 +34,7 @@ import { INDEX, PARTITION as P } from '../function-spec.ts';
  * | answer to a need     | NEED#<needId>                        | ANSWER#<entryId> | ANSWERS#<cid>                            | <needId>#<entryId>   |
  * | matchmaking meeting  | NEED#<needId>                        | MEETING#<entryId>#<meetingId> | MEETINGS#<cid>              | <needId>#<meetingId> |
  * | deal (签约)           | NEED#<needId>                        | DEAL#<dealId>    | DEALS#<cid>                              | <recordedAt>#<dealId> |
+ * | need search block    | COMP#<competitionId>                 | NEEDSIG#<00–31>  | (one attribute s_<needId> per published need: sort keys and signature) |
  */
 export const GSI1 = INDEX.list;
 
@@ -122,6 +123,12 @@ export const meetingKey = (needId: string, entryId: string, meetingId: string) =
 });
 /** 签约: a deal recorded for a need. */
 export const dealKey = (needId: string, dealId: string) => ({ pk: `${P.need}${needId}`, sk: `DEAL#${dealId}` });
+/** The keyword search's signature blocks of a competition's published needs (block 0–31 by need id). */
+export const NEED_SEARCH_BLOCKS = 32;
+export const needSearchBlockKey = (competitionId: string, block: number) => ({
+  pk: `${P.competition}${competitionId}`,
+  sk: `NEEDSIG#${String(block).padStart(2, '0')}`,
+});
 /** GSI1: every answer, meeting or deal of a competition's needs (statistics; the organizer's deal list). */
 export const needActivityListKey = (kind: 'ANSWERS' | 'MEETINGS' | 'DEALS', competitionId: string) =>
   `${kind}#${competitionId}`;

@@ -5,13 +5,15 @@ import { getImportJob } from './imports.ts';
 import { importJobKey } from './keys.ts';
 import { type OutboxMessage, outboxPut } from './outbox.ts';
 import { type NeedRecord, needItem } from './needs.ts';
+import { searchBlockPuts } from './need-search.ts';
 
 /**
  * Needs one chunk of an import writes: a need item may approach 40 KB (two 4,000-character
- * descriptions, their confidential parts), so 45 of them stay well inside a transaction's 4 MB; with each
- * sponsor's link message, the job's progress and the chunk's audit record (two items): 93 of 100 items.
+ * descriptions, their confidential parts), so 30 of them stay well inside a transaction's 4 MB; with each
+ * sponsor's link message, published needs' keyword-search lines (at most one update per block), the job's
+ * progress and the chunk's audit record (two items): at most 93 of a transaction's 100 items.
  */
-export const NEED_IMPORT_CHUNK_ROWS = 45;
+export const NEED_IMPORT_CHUNK_ROWS = 30;
 
 /**
  * Applies rows [start, start + needs.length) of an APPLYING needs import: every need (ids derived from the
@@ -31,6 +33,7 @@ export const applyNeedChunk = async (
       Put: { TableName: tableName(), Item: needItem(n), ConditionExpression: 'attribute_not_exists(pk)' },
     })),
     ...messages.map(outboxPut),
+    ...searchBlockPuts(needs),
   ];
   const progress: TxItem = {
     Update: {

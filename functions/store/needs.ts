@@ -16,6 +16,7 @@ import { documentClient, tableName } from '../runtime/aws.ts';
 import { encodeCursor, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
 import { type Page, batchGetAll, queryAll, queryPage } from './query.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
+import { keywordSearch, searchBlockChanges } from './need-search.ts';
 
 /** A need as stored: the record, the sponsor token's hash, and its history (bounded, see MAX_NEED_EVENTS). */
 export interface NeedRecord extends Need {
@@ -91,6 +92,8 @@ export const updateNeed = (
     (current) => change(withoutIndexAttributes(current as unknown as Record<string, unknown>)),
     indexAttributes,
     organizer ? vettingAudit(organizer) : undefined,
+    undefined,
+    searchBlockChanges,
   );
 
 /** The organizer's list of a competition's needs in one status: most recently changed first (PUBLISHED: largest investment first). */
@@ -175,6 +178,33 @@ const decodeCatalogueCursor = (cursor: string | undefined, listing: ReturnType<t
  * the last line returned, so a page never skips or repeats a line.
  */
 export const queryCatalogue = async (q: CatalogueQuery): Promise<Page<CatalogueItem>> => {
+  if (q.terms.length) {
+    // Keywords: the signatures name the candidates; each is checked exactly here.
+    const lo = q.minInvestment !== undefined ? investmentSortKey(q.minInvestment) : undefined;
+    const hi = q.maxInvestment !== undefined ? investmentSortKey(q.maxInvestment) : undefined;
+    const now = q.now.toISOString();
+    const page = await keywordSearch({
+      competitionId: q.competitionId,
+      sort: q.sort,
+      terms: q.terms,
+      limit: q.limit,
+      cursor: q.cursor,
+      accepts: (item) => {
+        const investment = String(item.investmentKey);
+        const deadline = String(item.answerDeadline);
+        return (
+          item.status === 'PUBLISHED' &&
+          q.terms.every((t) => String(item.searchText).includes(t)) &&
+          (!q.field || item.field === q.field) &&
+          (!q.region || item.regionBucket === q.region) &&
+          (!lo || investment >= lo) &&
+          (!hi || investment <= hi) &&
+          (!q.status || (q.status === 'OPEN' ? deadline > now : deadline <= now))
+        );
+      },
+    });
+    return { items: page.items.map(toLine), cursor: page.cursor };
+  }
   const listing = listingOf(q);
   const names: Record<string, string> = { '#p': listing.pkName };
   const values: Record<string, unknown> = { ':p': listing.partition };

@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../shared/audit.ts';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { transactWithAudit } from './audit.ts';
+import { type TxItem, transactWithAudit } from './audit.ts';
 import { stripKeys } from './keys.ts';
 import { queryAll } from './query.ts';
 
@@ -70,7 +70,7 @@ const put = async (
   ConditionExpression: string,
   values: Record<string, unknown>,
   event: AuditEvent | undefined,
-  lines: Array<{ Put: Record<string, unknown> }>,
+  lines: Array<{ Put: Record<string, unknown> } | TxItem>,
 ) => {
   const item = {
     Put: {
@@ -93,6 +93,8 @@ export const updateVersioned = async <T extends { version: number }>(
   extra: (next: T) => Record<string, unknown> = () => ({}),
   audit?: Audit<T>,
   log?: LineLog,
+  /** Writes of other items that go with the change, in its transaction (e.g. a search signature). */
+  also?: (before: T, after: T) => TxItem[],
 ): Promise<{ before: T; after: T; written: boolean }> => {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await getVersioned<T>(key, log);
@@ -107,7 +109,7 @@ export const updateVersioned = async <T extends { version: number }>(
         'version = :v',
         { ':v': current.version },
         audit?.(current, after),
-        lines,
+        [...lines, ...(also?.(current, after) ?? [])],
       );
       return { before: current, after, written: true };
     } catch (e) {

@@ -62,6 +62,13 @@ const main = async () => {
     });
     if (!r.ok) throw new Error(`could not create the demo competition: ${r.status} ${await r.text()}`);
     await seedDemoNeeds(stack.apiUrl, admin);
+  } else {
+    // Data kept from an earlier version may predate the keyword search's lines: write them (idempotent).
+    const r = await fetch(`${stack.apiUrl}/admin/competitions/${DEMO_COMPETITION_ID}/needs/search-index`, {
+      method: 'POST',
+      headers: admin,
+    });
+    if (!r.ok) throw new Error(`could not index the demo needs: ${r.status} ${await r.text()}`);
   }
   const interrupted = stack.sfn.interrupted;
 

@@ -38,6 +38,7 @@ const BASE_TABLE_KEYS: Record<string, Partition> = {
   needKey: 'need',
   needAnswerKey: 'need',
   meetingKey: 'need',
+  needSearchBlockKey: 'competition',
   dealKey: 'need',
 };
 /** Builders of index partition keys: queries on an index are granted apart (no LeadingKeys). */

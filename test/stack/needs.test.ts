@@ -291,6 +291,24 @@ describe('the catalogue', () => {
     expect((await list(`q=${encodeURIComponent('雷达')}&field=IC`)).every((n) => n.field === 'IC')).toBe(true);
   });
 
+  it('pages a keyword search one line at a time in either sort, without skips or repeats; its cursor is its own', async () => {
+    const q = `q=${encodeURIComponent('芯片')}`;
+    for (const sort of ['newest', 'investment']) {
+      const whole = (await s.req('GET', `/competitions/${CAT}/needs?${q}&sort=${sort}&limit=50`)).body.items;
+      expect(whole.length).toBeGreaterThan(2);
+      const walked = await s.all(`/competitions/${CAT}/needs?${q}&sort=${sort}`, { limit: 1 });
+      expect(walked.map((n) => n.needId)).toEqual(whole.map((n: { needId: string }) => n.needId));
+      const key = (n: { publishedAt: string; intendedInvestment: { amount: string } }) =>
+        sort === 'newest' ? n.publishedAt : Number(n.intendedInvestment.amount);
+      for (let i = 1; i < walked.length; i++) expect(key(walked[i - 1]) >= key(walked[i])).toBe(true);
+    }
+    const cursor = (await s.req('GET', `/competitions/${CAT}/needs?${q}&limit=1`)).body.nextCursor as string;
+    for (const elsewhere of [`/competitions/${CAT}/needs?limit=1`, `/competitions/${CAT}/needs?${q}&sort=investment`]) {
+      const r = await s.req('GET', `${elsewhere}&cursor=${encodeURIComponent(cursor)}`);
+      expect(r.status, elsewhere).toBe(422);
+    }
+  });
+
   it('refuses a cursor of another listing or sort, and bad filters, with 422', async () => {
     const first = await s.req('GET', `/competitions/${CAT}/needs?limit=2`);
     const cursor = first.body.nextCursor as string;
