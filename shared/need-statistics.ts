@@ -30,12 +30,24 @@ export interface StatAnswer {
   entryId: string;
   status: AnswerStatus;
 }
-/** The answering entry as it stands now; undefined when it no longer exists. */
+/**
+ * The answering entry as it stands now (kept on the answer, see `solverOf`); undefined when unknown.
+ * `counted`: the entry was submitted and not withdrawn (a draft is not yet an answer).
+ */
 export interface StatEntry {
-  status: string;
+  counted: boolean;
   organizationKey: string;
   region: string;
 }
+
+const COUNTED_ENTRY = new Set(['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE']);
+
+/** What statistics need of an answering entry, written on its answer whenever the entry changes. */
+export const solverOf = (e: { status: string; organizationKey: string; applicant: { region: string } }): StatEntry => ({
+  counted: COUNTED_ENTRY.has(e.status),
+  organizationKey: e.organizationKey,
+  region: e.applicant.region,
+});
 export interface StatMeeting {
   needId: string;
   status: MeetingStatus;
@@ -69,8 +81,6 @@ const country = (region: string) => region.split('-')[0];
 /** A Chinese province-level code (CN-xx); a bare CN names no province and is never cross-region. */
 const isProvince = (region: string) => region.startsWith('CN-');
 
-const COUNTED_ENTRY = new Set(['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE']);
-
 export const needStatistics = (input: {
   needs: StatNeed[];
   answers: StatAnswer[];
@@ -80,7 +90,7 @@ export const needStatistics = (input: {
 }): NeedStatistics => {
   const byNeed = new Map(input.needs.map((n) => [n.needId, n]));
   const answersOf = groupBy(
-    input.answers.filter((a) => byNeed.has(a.needId) && COUNTED_ENTRY.has(input.entries.get(a.entryId)?.status ?? '')),
+    input.answers.filter((a) => byNeed.has(a.needId) && input.entries.get(a.entryId)?.counted === true),
   );
   const heldOf = groupBy(input.meetings.filter((m) => m.status === 'HELD'));
   const signedOf = groupBy(input.deals.filter((d) => d.status === 'SIGNED'));

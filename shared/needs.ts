@@ -265,6 +265,8 @@ export interface NeedAnswer {
   status: AnswerStatus;
   /** The sponsor's decisions: when, what, why (bounded like a need's history). */
   history: Array<{ at: string; action: 'SHORTLIST' | 'DECLINE'; reason?: string; status: AnswerStatus }>;
+  /** The answering entry as statistics count it, kept up to date in every write of the entry. */
+  solver?: { counted: boolean; organizationKey: string; region: string };
   version: number;
 }
 

@@ -1,3 +1,4 @@
+import { solverOf } from '../../shared/need-statistics.ts';
 import { intakeRoundOf } from '../../shared/competition.ts';
 import { ulid } from 'ulid';
 import { api } from '../runtime/http.ts';
@@ -99,6 +100,7 @@ const createOnce = async (
           answeredAt: iso,
           status: 'ANSWERED',
           history: [],
+          solver: solverOf(entry),
           version: 1,
         }
       : undefined,

@@ -76,7 +76,7 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit'],
+    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit', 'need'],
     deletes: ['submissions'],
     summary:
       'Withdraw or disqualify an entry with a recorded reason: it leaves every round and award, frees its organization’s slot, and goes on the audit record',

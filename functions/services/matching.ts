@@ -10,7 +10,7 @@ import {
   MAX_MATCHING_EVENTS,
   correctDeal,
 } from '../../shared/matching.ts';
-import { needStatistics, type NeedStatistics } from '../../shared/need-statistics.ts';
+import { needStatistics, type NeedStatistics, type StatEntry } from '../../shared/need-statistics.ts';
 import type { NeedStatus } from '../../shared/needs.ts';
 import {
   createDeal,
@@ -126,14 +126,19 @@ const STAT_STATUSES: NeedStatus[] = ['DRAFT', 'SUBMITTED', 'RETURNED', 'PUBLISHE
  * meetings and deals on GSI1, and the answering entries as they stand now.
  */
 export const competitionNeedStatistics = async (competitionId: string): Promise<NeedStatistics> => {
-  // The answering entries are read as soon as the answers are known, while the rest is still loading.
-  const answersRead = listActivity('ANSWERS', competitionId, ['needId', 'entryId', 'status']);
-  const [needs, answers, meetings, deals, entries] = await Promise.all([
+  // Each answer carries what is counted of its entry (`solver`); only answers written before it existed
+  // send us to their entries.
+  const answersRead = listActivity('ANSWERS', competitionId, ['needId', 'entryId', 'status', 'solver']);
+  const [needs, answers, meetings, deals, older] = await Promise.all([
     Promise.all(STAT_STATUSES.map((s) => listNeedFigures(competitionId, s))).then((lists) => lists.flat()),
     answersRead,
     listActivity('MEETINGS', competitionId, ['needId', 'status']),
     listActivity('DEALS', competitionId, ['needId', 'status', 'amount']),
-    answersRead.then((list) => getAnsweringEntries(list.map((a) => String(a.entryId)))),
+    answersRead.then((list) => getAnsweringEntries(list.filter((a) => !a.solver).map((a) => String(a.entryId)))),
+  ]);
+  const entries = new Map([
+    ...older,
+    ...answers.flatMap((a) => (a.solver ? [[String(a.entryId), a.solver as StatEntry] as const] : [])),
   ]);
   return needStatistics({
     needs,

@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { Entry, EntryStatus, Screening } from '../../shared/entry.ts';
 import type { AuditEvent } from '../../shared/audit.ts';
 import type { NeedAnswer } from '../../shared/needs.ts';
+import { solverOf } from '../../shared/need-statistics.ts';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson, sha256 } from '../../shared/tokens.ts';
 import { transactWithAudit } from './audit.ts';
@@ -10,6 +11,7 @@ import { documentClient, tableName } from '../runtime/aws.ts';
 import {
   entryIndexKey,
   entryKey,
+  needAnswerKey,
   guardKey,
   idempotencyKey,
   needKey,
@@ -267,6 +269,18 @@ export const saveEntry = async (
       ? items.push(intakeStillOpen(next.competitionId, intakeRoundId)) - 1
       : -1;
   items.push(...registerChanges(previous, next));
+  // An answer to a need keeps what statistics count of its entry (submitted? which organization, where).
+  const solver = solverOf(next);
+  if (next.needId && canonicalJson(solverOf(previous)) !== canonicalJson(solver))
+    items.push({
+      Update: {
+        TableName: tableName(),
+        Key: needAnswerKey(next.needId, next.entryId),
+        UpdateExpression: 'SET solver = :s, version = version + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': solver, ':one': 1 },
+      },
+    });
   try {
     await transact(items, entryEvent(previous, next, by));
   } catch (e) {

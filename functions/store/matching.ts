@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { type Deal, MAX_DEALS_PER_NEED, MAX_MEETINGS_PER_ANSWER, type Meeting } from '../../shared/matching.ts';
-import type { StatEntry } from '../../shared/need-statistics.ts';
+import { type StatEntry, solverOf } from '../../shared/need-statistics.ts';
 import type { NeedAnswer } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
@@ -199,21 +199,17 @@ export const listActivity = (kind: 'ANSWERS' | 'MEETINGS' | 'DEALS', competition
     ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
   });
 
-/** The answering entries as statistics see them: status, organization and region only (100 per BatchGet, 8 at once). */
+/** Answering entries as statistics count them, read from the entries (answers written before `solver` existed). */
 export const getAnsweringEntries = async (entryIds: string[]): Promise<Map<string, StatEntry>> => {
   const items = await batchGetAll(entryIds.map(entryKey), {
     projection: 'entryId, #s, organizationKey, applicant.#r',
     names: { '#s': 'status', '#r': 'region' },
-    parallel: 8,
+    parallel: 4,
   });
   return new Map(
     items.map((item) => [
       String(item.entryId),
-      {
-        status: String(item.status),
-        organizationKey: String(item.organizationKey),
-        region: String((item.applicant as { region?: string } | undefined)?.region ?? ''),
-      },
+      solverOf(item as unknown as { status: string; organizationKey: string; applicant: { region: string } }),
     ]),
   );
 };

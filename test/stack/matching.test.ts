@@ -388,6 +388,11 @@ describe('the figures the center publishes', () => {
       .split('\r\n');
     expect(rows).toHaveLength(1 + 1 + 2 + 2);
     expect(rows[1]).toBe('total,,2,2,2,1,1,5800000.00,3,1,2,1,1,1,1,1250000.00');
+    // The figures follow the entries: a withdrawn answer no longer counts, nor its organization.
+    expect((await s.req('POST', `/entries/${solver2.entryId}/withdraw`, { token: solver2.token })).status).toBe(200);
+    const after = (await s.req('GET', `/admin/competitions/${CID}/needs/statistics`, { admin: true })).body.statistics;
+    expect(after.total.answers).toBe(2);
+    expect(after.total.answeringOrganizations).toEqual({ total: 1, crossRegion: 1, fromAbroad: 0 });
     expect((await s.req('GET', '/admin/competitions/nope/needs/statistics', { admin: true })).status).toBe(404);
     expect((await s.req('GET', `/admin/competitions/${CID}/needs/statistics`)).status).toBe(403);
   });

@@ -38,13 +38,13 @@ describe('need statistics', () => {
 
   it('counts answers of submitted entries only, organizations once, cross-region by province and abroad by country', () => {
     const entries = new Map([
-      ['e1', { status: 'SUBMITTED', organizationKey: 'code:1', region: 'CN-JS' }],
-      ['e2', { status: 'ELIGIBLE', organizationKey: 'code:1', region: 'CN-JS' }],
-      ['e3', { status: 'SUBMITTED', organizationKey: 'name:lion', region: 'SG' }],
-      ['e4', { status: 'DRAFT', organizationKey: 'name:draft', region: 'CN-ZJ' }],
-      ['e5', { status: 'WITHDRAWN', organizationKey: 'name:gone', region: 'CN-ZJ' }],
-      ['e6', { status: 'SUBMITTED', organizationKey: 'name:local', region: 'CN-SH' }],
-      ['e7', { status: 'SUBMITTED', organizationKey: 'name:country', region: 'CN' }],
+      ['e1', { counted: true, organizationKey: 'code:1', region: 'CN-JS' }],
+      ['e2', { counted: true, organizationKey: 'code:1', region: 'CN-JS' }],
+      ['e3', { counted: true, organizationKey: 'name:lion', region: 'SG' }],
+      ['e4', { counted: false, organizationKey: 'name:draft', region: 'CN-ZJ' }],
+      ['e5', { counted: false, organizationKey: 'name:gone', region: 'CN-ZJ' }],
+      ['e6', { counted: true, organizationKey: 'name:local', region: 'CN-SH' }],
+      ['e7', { counted: true, organizationKey: 'name:country', region: 'CN' }],
     ]);
     const s = needStatistics({
       needs: [need('a'), need('b', { field: 'AI', sponsorRegion: 'CN-JS', submittedAt: undefined, status: 'DRAFT' })],
