@@ -20,6 +20,9 @@ import { handler as respondMeeting } from '../../functions/api/respond-meeting.t
 import { handler as meetingOutcome } from '../../functions/api/meeting-outcome.ts';
 import { handler as recordDeal } from '../../functions/api/record-deal.ts';
 import { handler as adminCorrectDeal } from '../../functions/api/admin-correct-deal.ts';
+import { handler as adminRecordDeal } from '../../functions/api/admin-record-deal.ts';
+import { handler as correctDeal } from '../../functions/api/correct-deal.ts';
+import { handler as nominateExperts } from '../../functions/api/nominate-experts.ts';
 import { sha256 } from '../../shared/tokens.ts';
 import { creditCodeCheck } from '../../shared/credit-code.ts';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -88,7 +91,14 @@ const awards = {
     { tiers: [{ tierId: 'grand', count: 1, scope: 'OVERALL' }], specialAwards: [], tieBreak: [] },
   ),
 };
-const competition = { ...competitionFixture({ id: 'prop' }), version: 1, createdAt: '', updatedAt: '' };
+const competition = {
+  ...competitionFixture({ id: 'prop' }),
+  // Sponsors may nominate experts here (PUT /needs/{id}/experts).
+  needs: { sponsorsNominateExperts: true, maxNominationsPerNeed: 3 },
+  version: 1,
+  createdAt: '',
+  updatedAt: '',
+};
 const NEED = '01J0000000000000000000000N';
 const PUBLISHED_NEED = '01J0000000000000000000000P';
 const validNeed = {
@@ -208,6 +218,9 @@ beforeEach(() => {
     .on(GetCommand, { Key: { pk: `NEED#${PUBLISHED_NEED}`, sk: `MEETING#${ENTRY}#${MEETING}` } })
     .resolves({ Item: meetingRecord });
   ddb.on(GetCommand, { Key: { pk: `NEED#${PUBLISHED_NEED}`, sk: `DEAL#${DEAL}` } }).resolves({ Item: dealRecord });
+  ddb.on(GetCommand, { Key: { pk: 'EXPERT#prof@example.edu', sk: 'EXPERT' } }).resolves({
+    Item: { email: 'prof@example.edu', name: '教授', institution: '某大学', maxLoadPerRound: 5 },
+  });
   // The project's log and the awards' history are line items of their own.
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb
@@ -474,6 +487,33 @@ describe('bad input never causes a 5xx or a write', () => {
       validDeal,
       ['entryId', 'contractType', 'amount', 'amount.amount', 'signedOn', 'landing', 'landing.region'],
       201,
+      SPONSOR_TOKEN,
+    ],
+    [
+      'POST /admin/needs/{id}/deals',
+      adminRecordDeal,
+      { needId: PUBLISHED_NEED },
+      validDeal,
+      ['entryId', 'amount', 'amount.currency', 'signedOn', 'landing.city', 'note'],
+      201,
+      '',
+    ],
+    [
+      'POST /needs/{id}/deals/{dealId}/corrections',
+      correctDeal,
+      { needId: PUBLISHED_NEED, dealId: DEAL },
+      { status: 'WITHDRAWN', reason: '双方协议解除' },
+      ['status', 'reason', 'landing', 'signedOn'],
+      200,
+      SPONSOR_TOKEN,
+    ],
+    [
+      'PUT /needs/{id}/experts',
+      nominateExperts,
+      { needId: PUBLISHED_NEED },
+      { experts: ['prof@example.edu'] },
+      ['experts', 'experts.0'],
+      200,
       SPONSOR_TOKEN,
     ],
     [
