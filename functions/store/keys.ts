@@ -146,6 +146,26 @@ export const stripKeys = <T extends Record<string, unknown>>(item: T) => {
 export const encodeCursor = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
 
+/**
+ * A cursor's content if `valid` accepts it, else the one 422 every list gives for a cursor it did not issue
+ * (a forged one, another list's, another sort's).
+ */
+export const checkedCursor = (
+  cursor: string,
+  valid: (v: Record<string, unknown>) => boolean,
+  message: string,
+): Record<string, unknown> => {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    v = undefined;
+  }
+  if (!v || typeof v !== 'object' || !valid(v as Record<string, unknown>))
+    throw validationError('Invalid cursor', [{ path: 'query.cursor', message, code: 'invalid_cursor' }]);
+  return v as Record<string, unknown>;
+};
+
 /** A cursor into a list held in one item (bounded by the item's size): the list's name and an offset. */
 export const encodeOffsetCursor = (list: string, offset: number, total: number) =>
   offset < total ? Buffer.from(JSON.stringify({ list, offset }), 'utf8').toString('base64url') : undefined;

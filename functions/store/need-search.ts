@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type Need, investmentSortKey } from '../../shared/needs.ts';
 import { signatureMatcher, signatureOf } from '../../shared/need-signature.ts';
-import { validationError } from '../../shared/errors.ts';
 import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import type { TxItem } from './audit.ts';
-import { NEED_SEARCH_BLOCKS, encodeCursor, needKey, needListKey, needSearchBlockKey } from './keys.ts';
+import { NEED_SEARCH_BLOCKS, checkedCursor, encodeCursor, needKey, needListKey, needSearchBlockKey } from './keys.ts';
 import type { Page } from './query.ts';
 import { batchGetAll, queryAll } from './query.ts';
 
@@ -129,26 +128,18 @@ export const keywordSearch = async (q: KeywordQuery): Promise<Page<Record<string
   return { items, cursor: undefined };
 };
 
-const decodeKeywordCursor = (cursor: string | undefined, sort: string, competitionId: string) => {
-  if (!cursor) return undefined;
-  let v: Record<string, unknown> | undefined;
-  try {
-    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    v = undefined;
-  }
-  if (
-    !v ||
-    v[SEARCH_CURSOR] !== sort ||
-    v.c !== competitionId ||
-    typeof v.after !== 'string' ||
-    Object.keys(v).length !== 3
-  )
-    throw validationError('Invalid cursor', [
-      { path: 'query.cursor', message: 'is not a cursor of this keyword search and sort', code: 'invalid_cursor' },
-    ]);
-  return v.after;
-};
+const decodeKeywordCursor = (cursor: string | undefined, sort: string, competitionId: string) =>
+  cursor
+    ? (checkedCursor(
+        cursor,
+        (v) =>
+          v[SEARCH_CURSOR] === sort &&
+          v.c === competitionId &&
+          typeof v.after === 'string' &&
+          Object.keys(v).length === 3,
+        'is not a cursor of this keyword search and sort',
+      ).after as string)
+    : undefined;
 
 /**
  * Writes the lines of every published need of a competition (needs published before the blocks existed;

@@ -1,7 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../shared/audit.ts';
 import type { StatNeed } from '../../shared/need-statistics.ts';
-import { validationError } from '../../shared/errors.ts';
 import {
   type Need,
   type NeedEvent,
@@ -13,7 +12,7 @@ import {
 } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
-import { encodeCursor, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
+import { checkedCursor, encodeCursor, needKey, needListKey, needCatalogueKey, stripKeys } from './keys.ts';
 import { type Page, batchGetAll, queryAll, queryPage } from './query.ts';
 import { createOnce, getVersioned, updateVersioned } from './versioned.ts';
 import { keywordSearch, searchBlockChanges } from './need-search.ts';
@@ -149,27 +148,19 @@ const listingOf = (q: CatalogueQuery) =>
     ? { index: INDEX.catalogue, pkName: 'catpk', skName: 'catsk', partition: needCatalogueKey(q.competitionId) }
     : { index: INDEX.list, pkName: 'gsi1pk', skName: 'gsi1sk', partition: needListKey(q.competitionId, 'PUBLISHED') };
 
-const decodeCatalogueCursor = (cursor: string | undefined, listing: ReturnType<typeof listingOf>) => {
-  if (!cursor) return undefined;
-  let v: Record<string, unknown> | undefined;
-  try {
-    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    v = undefined;
-  }
-  const valid =
-    v &&
-    v[listing.pkName] === listing.partition &&
-    typeof v[listing.skName] === 'string' &&
-    typeof v.pk === 'string' &&
-    v.sk === 'NEED' &&
-    Object.keys(v).length === 4;
-  if (!valid)
-    throw validationError('Invalid cursor', [
-      { path: 'query.cursor', message: 'is not a cursor of this catalogue listing and sort', code: 'invalid_cursor' },
-    ]);
-  return v;
-};
+const decodeCatalogueCursor = (cursor: string | undefined, listing: ReturnType<typeof listingOf>) =>
+  cursor
+    ? checkedCursor(
+        cursor,
+        (v) =>
+          v[listing.pkName] === listing.partition &&
+          typeof v[listing.skName] === 'string' &&
+          typeof v.pk === 'string' &&
+          v.sk === 'NEED' &&
+          Object.keys(v).length === 4,
+        'is not a cursor of this catalogue listing and sort',
+      )
+    : undefined;
 
 /**
  * One page of the catalogue, from the index of the chosen sort (no Scan): the investment range narrows
