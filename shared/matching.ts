@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { regionCode } from './competition.ts';
 import { conflict } from './errors.ts';
+import { canonicalJson } from './tokens.ts';
 import { COOPERATION, cnyAmount } from './needs.ts';
 import { text } from './text.ts';
 
@@ -218,7 +219,8 @@ export const correctDeal = (
   const next: Deal = { ...d };
   for (const key of ['contractType', 'amount', 'signedOn', 'landing', 'status'] as const) {
     const value = c[key];
-    if (value === undefined || JSON.stringify(value) === JSON.stringify(d[key])) continue;
+    // Stored maps come back with their keys in any order: compare canonically.
+    if (value === undefined || canonicalJson(value) === canonicalJson(d[key])) continue;
     Object.assign(changed, { [key]: d[key] });
     Object.assign(next, { [key]: value });
   }

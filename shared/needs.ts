@@ -162,6 +162,9 @@ export interface Need extends NeedContent {
   linkVersion?: number;
   /** Experts of the pool the sponsor nominated to review the answers (where the competition allows it). */
   nominatedExperts?: string[];
+  nominatedAt?: string;
+  /** When the organizer last sent the sponsor's link (not a history step: it may be sent often). */
+  linkSentAt?: string;
   version: number;
 }
 

@@ -10,7 +10,7 @@ import {
   MAX_MATCHING_EVENTS,
   correctDeal,
 } from '../../shared/matching.ts';
-import { needStatistics, type NeedStatistics, type StatEntry } from '../../shared/need-statistics.ts';
+import { needStatistics, type NeedStatistics, type StatEntry, solverOf } from '../../shared/need-statistics.ts';
 import type { NeedStatus } from '../../shared/needs.ts';
 import {
   createDeal,
@@ -23,12 +23,12 @@ import {
   updateDeal,
 } from '../store/matching.ts';
 import { listAnswers } from '../store/needs.ts';
-import { getEntryRecords } from '../store/entries.ts';
+import { getEntryRecord, getEntryRecords } from '../store/entries.ts';
+import { logger } from '../runtime/logger.ts';
 import { type OutboxMessage, outboxMessageKey, putOutboxMessage } from '../store/outbox.ts';
 import { readableDocuments } from './document-access.ts';
 import { downloadUrl } from './document-storage.ts';
 import { recordDocumentAccess } from '../store/documents.ts';
-import { appendEvent } from './needs.ts';
 import { getNeed, listNeedFigures, updateNeed } from '../store/needs.ts';
 import type { NeedRecord } from '../store/needs.ts';
 import type { EntryRecord } from '../store/entries.ts';
@@ -212,27 +212,28 @@ export const sponsorLinkMessage = (
  * working) and the message is written once for that version.
  */
 export const sendSponsorLink = async (needId: string, principal: string, at: Date) => {
-  const { after } = await updateNeed(
-    needId,
-    (n) =>
-      appendEvent(
-        { ...n, linkVersion: (n.linkVersion ?? 1) + 1 },
-        { at: at.toISOString(), by: 'ORGANIZER', principal, action: 'UPDATED', reason: 'sponsor link sent' },
-      ),
-    principal,
-  ).catch(notFoundAs('Need'));
+  const { after } = await updateNeed(needId, (n) => ({
+    ...n,
+    linkVersion: (n.linkVersion ?? 1) + 1,
+    linkSentAt: at.toISOString(),
+  })).catch(notFoundAs('Need'));
   await putOutboxMessage(sponsorLinkMessage(after, after.linkVersion ?? 1, at));
+  logger.info('sponsor link sent', { needId, linkVersion: after.linkVersion, by: principal });
   return after;
 };
 
 /** The answers to a need, each with its entry as it stands now and its clean documents (one page). */
 export const answersPage = async (needId: string, limit: number, cursor?: string) => {
   const page = await listAnswers(needId, limit, cursor);
-  const [records, documents] = await Promise.all([
-    getEntryRecords(page.items.map((a) => a.entryId)),
-    Promise.all(page.items.map((a) => readableDocuments(a.entryId, false))),
-  ]);
+  const records = await getEntryRecords(page.items.map((a) => a.entryId));
   const entries = new Map(records.map((e) => [e.entryId, e]));
+  // Documents of submitted answers only: a draft is not yet an answer, a withdrawn one no longer is.
+  const documents = await Promise.all(
+    page.items.map((a) => {
+      const e = entries.get(a.entryId);
+      return e && solverOf(e).counted ? readableDocuments(a.entryId, false) : Promise.resolve([]);
+    }),
+  );
   return {
     items: page.items.map((answer, k) => ({ answer, entry: entries.get(answer.entryId), documents: documents[k]! })),
     cursor: page.cursor,
@@ -272,7 +273,8 @@ export const openAnswerDocument = async (
   documentId: string,
   at: Date,
 ): Promise<string> => {
-  if (!(await getAnswer(need.needId, entryId))) throw notFound('Document');
+  const [answer, entry] = await Promise.all([getAnswer(need.needId, entryId), getEntryRecord(entryId)]);
+  if (!answer || !entry || !solverOf(entry).counted) throw notFound('Document');
   const document = (await readableDocuments(entryId, false)).find((d) => d.documentId === documentId);
   if (!document) throw notFound('Document');
   await recordDocumentAccess(entryId, {

@@ -142,9 +142,10 @@ export const assertAnswerableNeed = async (needId: string, c: Competition, track
     ]);
   assertAnswerable(need, at);
   const track = c.tracks.find((t) => t.trackId === trackId);
-  if (track?.field !== need.field)
-    throw validationError("The track is not in the need's field", [
-      { path: 'trackId', message: `must be a track of the need's field (${need.field})`, code: 'invalid_value' },
+  // A CHALLENGE track is a sponsor's need of its own: an entry answers one or the other, never both.
+  if (track?.field !== need.field || track.kind === 'CHALLENGE')
+    throw validationError("The track is not an open track of the need's field", [
+      { path: 'trackId', message: `must be an open track of the need's field (${need.field})`, code: 'invalid_value' },
     ]);
   return need;
 };
@@ -179,12 +180,11 @@ export const nominateExperts = async (
         : [],
   );
   if (issues.length) throw validationError('Some experts cannot be nominated', issues);
-  const { after } = await updateNeed(needId, (n) => {
-    if (canonicalJson(n.nominatedExperts ?? []) === canonicalJson(emails)) return undefined;
-    return {
-      ...appendEvent(n, { at: at.toISOString(), by: 'SPONSOR', action: 'UPDATED', reason: 'experts nominated' }),
-      nominatedExperts: emails,
-    };
-  });
+  // Not a step of the need's (capped) history: nominations may change often; the last ones and when stand.
+  const { after } = await updateNeed(needId, (n) =>
+    canonicalJson(n.nominatedExperts ?? []) === canonicalJson(emails)
+      ? undefined
+      : { ...n, nominatedExperts: emails, nominatedAt: at.toISOString() },
+  );
   return after;
 };

@@ -11,6 +11,7 @@ import { documentClient, tableName } from '../runtime/aws.ts';
 import {
   entryIndexKey,
   entryKey,
+  needActivityListKey,
   needAnswerKey,
   guardKey,
   idempotencyKey,
@@ -276,9 +277,15 @@ export const saveEntry = async (
       Update: {
         TableName: tableName(),
         Key: needAnswerKey(next.needId, next.entryId),
-        UpdateExpression: 'SET solver = :s, version = version + :one',
+        // The answer's listing too (answers written before it had one join the statistics).
+        UpdateExpression: 'SET solver = :s, gsi1pk = :gp, gsi1sk = :gs, version = version + :one',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':s': solver, ':one': 1 },
+        ExpressionAttributeValues: {
+          ':s': solver,
+          ':gp': needActivityListKey('ANSWERS', next.competitionId),
+          ':gs': `${next.needId}#${next.entryId}`,
+          ':one': 1,
+        },
       },
     });
   try {
@@ -288,6 +295,9 @@ export const saveEntry = async (
     if (failed?.includes(closeCheck)) throw intakeClosed();
     if (failed?.includes(0)) throw conflict('VERSION_CONFLICT', 'The entry was changed concurrently; reload and retry');
     if (failed?.length) throw limitReached(maxActive);
+    // Lost a race with another writer of one of the items (e.g. the sponsor deciding on the answer).
+    if (e instanceof TransactionCanceledException)
+      throw conflict('CONCURRENT_UPDATE', 'The entry was changed concurrently; try again');
     throw e;
   }
 };

@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../shared/errors.ts';
 import { type Deal, MAX_DEALS_PER_NEED, MAX_MEETINGS_PER_ANSWER, type Meeting } from '../../shared/matching.ts';
 import { type StatEntry, solverOf } from '../../shared/need-statistics.ts';
@@ -48,42 +48,59 @@ const failedAt = (e: unknown): number[] =>
     ? (e.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []))
     : [];
 
+const conflicted = (e: unknown) =>
+  e instanceof TransactionCanceledException &&
+  (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+  failedAt(e).length === 0;
+
+/**
+ * Runs a transaction; one that lost a race with another writer of the same items (a TransactionConflict,
+ * no failed condition) is tried again a few times, then answered 409 — never a 500.
+ */
+const transactRetryingConflicts = async (items: TransactWriteCommandInput['TransactItems']) => {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (e) {
+      if (!conflicted(e)) throw e;
+      if (attempt >= 4) throw conflict('CONCURRENT_UPDATE', 'The record was changed concurrently; try again');
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
+    }
+  }
+};
+
 /**
  * Proposes a meeting: the answer must be shortlisted and have room for another meeting (its count goes
  * up, with its version, so a concurrent decision on the answer is decided again on fresh data).
  */
 export const createMeeting = async (m: Meeting): Promise<void> => {
   try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...meetingKey(m.needId, m.entryId, m.meetingId), ...meetingIndex(m), ...m },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    await transactRetryingConflicts([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...meetingKey(m.needId, m.entryId, m.meetingId), ...meetingIndex(m), ...m },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: needAnswerKey(m.needId, m.entryId),
+          UpdateExpression: 'SET meetingCount = if_not_exists(meetingCount, :zero) + :one, version = version + :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND #s = :shortlisted AND (attribute_not_exists(meetingCount) OR meetingCount < :max)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':shortlisted': 'SHORTLISTED',
+            ':max': MAX_MEETINGS_PER_ANSWER,
           },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: needAnswerKey(m.needId, m.entryId),
-              UpdateExpression:
-                'SET meetingCount = if_not_exists(meetingCount, :zero) + :one, version = version + :one',
-              ConditionExpression:
-                'attribute_exists(pk) AND #s = :shortlisted AND (attribute_not_exists(meetingCount) OR meetingCount < :max)',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: {
-                ':zero': 0,
-                ':one': 1,
-                ':shortlisted': 'SHORTLISTED',
-                ':max': MAX_MEETINGS_PER_ANSWER,
-              },
-            },
-          },
-        ],
-      }),
-    );
+        },
+      },
+    ]);
   } catch (e) {
     if (!failedAt(e).includes(1)) throw e;
     const answer = await getAnswer(m.needId, m.entryId);
@@ -125,35 +142,31 @@ export const listAnswerMeetings = async (needId: string, entryId: string): Promi
  */
 export const createDeal = async (d: Deal): Promise<void> => {
   try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...dealKey(d.needId, d.dealId), ...dealIndex(d), ...d },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: needKey(d.needId),
-              UpdateExpression: 'SET dealCount = if_not_exists(dealCount, :zero) + :one, version = version + :one',
-              ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(dealCount) OR dealCount < :max)',
-              ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': MAX_DEALS_PER_NEED },
-            },
-          },
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: needAnswerKey(d.needId, d.entryId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
+    await transactRetryingConflicts([
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...dealKey(d.needId, d.dealId), ...dealIndex(d), ...d },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: needKey(d.needId),
+          UpdateExpression: 'SET dealCount = if_not_exists(dealCount, :zero) + :one, version = version + :one',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(dealCount) OR dealCount < :max)',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': MAX_DEALS_PER_NEED },
+        },
+      },
+      {
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: needAnswerKey(d.needId, d.entryId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+    ]);
   } catch (e) {
     const failed = failedAt(e);
     if (failed.includes(2)) throw notFound('Answer');

@@ -144,5 +144,10 @@ describe('deal corrections', () => {
       previous: { amount: { amount: '100', currency: 'CNY' } },
     });
     expect(correctDeal(next, c, { by: 'SPONSOR' }, at)).toBeUndefined();
+    // A map read back from DynamoDB may hold its keys in another order: still the same terms.
+    const stored = { ...next, landing: { city: '上海', region: 'CN-SH' } };
+    expect(
+      correctDeal(stored, { landing: { region: 'CN-SH', city: '上海' }, reason: 'x' }, { by: 'SPONSOR' }, at),
+    ).toBeUndefined();
   });
 });
