@@ -46,7 +46,10 @@ export const idempotentApi = <R extends RouteSpec>(
   api(route, async (req) => {
     const key = idempotencyKeyOf(req.headers);
     if (!key) return run(req);
-    const scope = `${route.method} ${route.path}`;
+    // A key used with a bearer token belongs to that token: a wrong token is never answered from the
+    // record, and another holder's reuse of a key is neither replayed nor refused as a reuse.
+    const bearer = req.headers.authorization;
+    const scope = `${route.method} ${route.path}${bearer ? `#${sha256(bearer)}` : ''}`;
     const requestHash = sha256(
       canonicalJson({ params: req.params ?? null, query: req.query ?? null, body: req.body ?? null }),
     );

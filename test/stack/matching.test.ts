@@ -184,6 +184,8 @@ describe('matchmaking meetings (对接)', () => {
     expect(first.body.meeting).toMatchObject({ status: 'PROPOSED', format: 'HYBRID', entryId: solver1.entryId });
     const again = await propose(body, { key: 'meeting-key-0001' });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // The key belongs to the token it was used with: another company's token is not answered from it.
+    expect((await propose(body, { key: 'meeting-key-0001', token: b.token })).status).toBe(404);
     expect(again.body.meeting.meetingId).toBe(meetingId);
     expect(await s.all(`/needs/${a.needId}/meetings`, { token: a.token })).toHaveLength(1);
     expect((await propose(meeting(), { token: b.token })).status).toBe(404);
