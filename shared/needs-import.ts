@@ -58,13 +58,6 @@ export interface ImportedNeedRow {
   content: NeedContent;
 }
 
-/** Parses and validates a whole needs file, or throws a 422 whose issues name rows and columns. */
-export const needsFromCsv = (csv: string): ImportedNeedRow[] => {
-  const { rows, issues } = readNeedsCsv(csv);
-  if (issues.length) throw validationError('Some CSV rows are invalid; nothing was imported', issues);
-  return rows;
-};
-
 /**
  * The file's valid rows and the issues of the others (a wrong header, too many rows or none at all
  * throw at once): the caller adds what it checks of the valid rows and refuses the file if any.

@@ -111,9 +111,6 @@ export const createMeeting = async (m: Meeting): Promise<void> => {
   }
 };
 
-export const getMeeting = (needId: string, entryId: string, meetingId: string) =>
-  getVersioned<Meeting>(meetingKey(needId, entryId, meetingId));
-
 export const updateMeeting = (
   needId: string,
   entryId: string,
