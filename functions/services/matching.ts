@@ -119,6 +119,14 @@ export const requireNeed = async (needId: string): Promise<NeedRecord> => {
   return need;
 };
 
+/** `count - 1` need ids that split the needs, in id order, into `count` groups of about the same size. */
+const rangeStarts = (needs: { needId: string }[], count: number) => {
+  const ids = needs.map((n) => n.needId).sort();
+  return Array.from({ length: count - 1 }, (_, i) => ids[Math.floor(((i + 1) * ids.length) / count)]).filter(
+    (id): id is string => id !== undefined,
+  );
+};
+
 const STAT_STATUSES: NeedStatus[] = ['DRAFT', 'SUBMITTED', 'RETURNED', 'PUBLISHED', 'REJECTED', 'WITHDRAWN'];
 
 /**
@@ -128,9 +136,15 @@ const STAT_STATUSES: NeedStatus[] = ['DRAFT', 'SUBMITTED', 'RETURNED', 'PUBLISHE
 export const competitionNeedStatistics = async (competitionId: string): Promise<NeedStatistics> => {
   // Each answer carries what is counted of its entry (`solver`); only answers written before it existed
   // send us to their entries.
-  const answersRead = listActivity('ANSWERS', competitionId, ['needId', 'entryId', 'status', 'solver']);
+  // Answers sort by need: the needs, once read, split the competition's answers into ranges read at once.
+  const needsRead = Promise.all(STAT_STATUSES.map((s) => listNeedFigures(competitionId, s))).then((lists) =>
+    lists.flat(),
+  );
+  const answersRead = needsRead.then((list) =>
+    listActivity('ANSWERS', competitionId, ['needId', 'entryId', 'status', 'solver'], rangeStarts(list, 8)),
+  );
   const [needs, answers, meetings, deals, older] = await Promise.all([
-    Promise.all(STAT_STATUSES.map((s) => listNeedFigures(competitionId, s))).then((lists) => lists.flat()),
+    needsRead,
     answersRead,
     listActivity('MEETINGS', competitionId, ['needId', 'status']),
     listActivity('DEALS', competitionId, ['needId', 'status', 'amount']),

@@ -7,7 +7,7 @@ import type { NeedAnswer } from '../../shared/needs.ts';
 import { INDEX } from '../function-spec.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { dealKey, entryKey, meetingKey, needActivityListKey, needAnswerKey, needKey, stripKeys } from './keys.ts';
-import { type Page, batchGetAll, queryAll, queryPage } from './query.ts';
+import { type Page, batchGetAll, queryAll, queryIndexRanges, queryPage } from './query.ts';
 import { getVersioned, updateVersioned } from './versioned.ts';
 
 /**
@@ -199,12 +199,17 @@ export const listCompetitionDeals = async (
   return { items: page.items.map((i) => stripKeys(i) as unknown as Deal), cursor: page.cursor };
 };
 
-/** Every record of one kind for a competition's needs, only the attributes statistics read. */
-export const listActivity = (kind: 'ANSWERS' | 'MEETINGS' | 'DEALS', competitionId: string, attributes: string[]) =>
-  queryAll({
-    IndexName: INDEX.list,
-    KeyConditionExpression: 'gsi1pk = :p',
-    ExpressionAttributeValues: { ':p': needActivityListKey(kind, competitionId) },
+/**
+ * Every record of one kind for a competition's needs, only the attributes statistics read. Answers and
+ * meetings sort by need: given need ids as `boundaries`, the listing is read as that many ranges at once.
+ */
+export const listActivity = (
+  kind: 'ANSWERS' | 'MEETINGS' | 'DEALS',
+  competitionId: string,
+  attributes: string[],
+  boundaries: string[] = [],
+) =>
+  queryIndexRanges(needActivityListKey(kind, competitionId), kind === 'DEALS' ? [] : boundaries, {
     ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
     ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])),
   });

@@ -77,6 +77,41 @@ export const queryAll = async (query: Query): Promise<Item[]> => {
   return out;
 };
 
+/**
+ * Every item of one GSI1 partition, read as contiguous sort-key ranges in parallel: each range ends
+ * before the next boundary, the first has no lower and the last no upper bound, so every item is read
+ * exactly once whatever the boundaries. A long partition reads in a fraction of the page-after-page time.
+ * Boundaries are sort-key prefixes that no sort key equals: an item `${b}#…` falls in the range that
+ * starts at `b`.
+ */
+export const queryIndexRanges = async (
+  gsi1pk: string,
+  boundaries: string[],
+  projection: Pick<Query, 'ProjectionExpression' | 'ExpressionAttributeNames'>,
+): Promise<Item[]> => {
+  const sorted = [...new Set(boundaries)].sort();
+  const ranges = [undefined, ...sorted].map((lo, i) => ({ lo, hi: sorted[i] }));
+  const lists = await Promise.all(
+    ranges.map(({ lo, hi }) => {
+      const [condition, values] =
+        lo !== undefined && hi !== undefined
+          ? ['gsi1sk BETWEEN :lo AND :hi', { ':lo': lo, ':hi': hi }]
+          : lo !== undefined
+            ? ['gsi1sk >= :lo', { ':lo': lo }]
+            : hi !== undefined
+              ? ['gsi1sk < :hi', { ':hi': hi }]
+              : [undefined, {}];
+      return queryAll({
+        IndexName: GSI1,
+        KeyConditionExpression: condition ? `gsi1pk = :p AND ${condition}` : 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': gsi1pk, ...values },
+        ...projection,
+      });
+    }),
+  );
+  return lists.flat();
+};
+
 /** Every item of a GSI1 partition, optionally only sort keys with a prefix. */
 export const queryIndexAll = (gsi1pk: string, sortKeyPrefix?: string) =>
   queryAll({
