@@ -40,6 +40,8 @@ export interface FunctionNeeds {
   starts?: readonly MachineId[];
   /** With `starts`: may also describe and redrive those executions (the admin start routes resume them). */
   redrives?: boolean;
+  /** May describe executions of these machines (DescribeExecution only; their ARNs arrive as with `starts`). */
+  describes?: readonly MachineId[];
   /** May resume these machines' callback steps (SendTaskSuccess only: nothing here fails a wait). */
   resumes?: readonly MachineId[];
   timeoutSeconds?: number;

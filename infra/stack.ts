@@ -684,6 +684,25 @@ export class CompetitionStack extends Stack {
       machine.grantStartExecution(f.role);
       if (needs.redrives) machine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
     }
+    for (const m of needs.describes ?? []) {
+      const machine = this.machines[m];
+      f.fn.addEnvironment(machineArnVariable[m], machine.stateMachineArn);
+      machine.grantExecution(f.role, 'states:DescribeExecution');
+    }
+    if (needs.describes?.length) {
+      const names = needs.describes.map((m) => machineName(this, m)).join(', ');
+      NagSuppressions.addResourceSuppressions(
+        f.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: `DescribeExecution on executions of ${names} only; execution names are known at run time.`,
+            appliesTo: [{ regex: EXECUTIONS_OF_MACHINE }],
+          },
+        ],
+        true,
+      );
+    }
     if (needs.redrives && needs.starts?.length) {
       const names = needs.starts.map((m) => machineName(this, m)).join(', ');
       NagSuppressions.addResourceSuppressions(

@@ -4,7 +4,8 @@ import { awardRoutes } from '../routes/awards.ts';
 import { AppError, validationError } from '../../shared/errors.ts';
 import { ConversionInputError } from '../../shared/funding/conversion.ts';
 import { applyProjectEvent, TransitionError, type ProjectEvent } from '../../shared/funding/project.ts';
-import { updateProject } from '../store/projects.ts';
+import { type ProjectRecord, updateProject } from '../store/projects.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 /**
  * Records a lifecycle event under the project's version. An event the state
@@ -14,10 +15,11 @@ import { updateProject } from '../store/projects.ts';
 export const handler = idempotentApi(awardRoutes.adminProjectEvent, async ({ params, body, principal }) => {
   const at = now().toISOString();
   try {
-    const { after } = await updateProject(
+    const { before, after, written } = await updateProject(
       params.projectId,
       (p) => applyProjectEvent(p, body as ProjectEvent, principal, at) as typeof p,
     );
+    if (written) recordProjectMetrics(before, after, body as ProjectEvent);
     const { appointmentTaskToken, appointmentCallbackSentFor, meetingTaskToken, appliedMeetingToken, ...project } =
       after;
     return { body: { project } };
@@ -28,3 +30,13 @@ export const handler = idempotentApi(awardRoutes.adminProjectEvent, async ({ par
     throw e;
   }
 });
+
+/** Disbursements (count, and amount in the project's currency) and conversions, once each: only a written change counts. */
+const recordProjectMetrics = (before: ProjectRecord, after: ProjectRecord, event: ProjectEvent) => {
+  const competition = { competitionId: after.competitionId };
+  if (event.type === 'TRANCHE_DISBURSED') {
+    recordMetric('TranchesDisbursed', competition);
+    recordMetric('TrancheAmount', { ...competition, currency: after.currency }, Number(event.amount));
+  }
+  if (after.status === 'CONVERTED' && before.status !== 'CONVERTED') recordMetric('Conversions', competition);
+};

@@ -4,6 +4,7 @@ import { now } from '../runtime/clock.ts';
 import { ownerView } from '../services/entry-access.ts';
 import { idempotentApi } from '../services/idempotency.ts';
 import { getEntryRecord, saveEntry } from '../store/entries.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 /**
  * An organizer withdraws or disqualifies an entry (a named organization's slot
@@ -33,5 +34,6 @@ export const handler = idempotentApi(organizerRoutes.adminWithdrawEntry, async (
   };
   // A withdrawal only frees a slot: no limit applies.
   await saveEntry(record, next, Number.MAX_SAFE_INTEGER, principal);
+  recordMetric('EntriesWithdrawn', { competitionId: record.competitionId, trackId: record.trackId });
   return { body: { entry: ownerView(next) } };
 });

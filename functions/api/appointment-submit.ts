@@ -5,6 +5,7 @@ import { awardRoutes } from '../routes/awards.ts';
 import { resumeIfReady } from '../services/callbacks.ts';
 import { appointmentLinks, linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
 import { appointmentWait, updateProject } from '../store/projects.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 /** The appointee's answer, recorded once; it resumes the hand-off workflow. */
 export const handler = api(awardRoutes.postAppointment, async ({ params, body, event }) => {
@@ -14,7 +15,7 @@ export const handler = api(awardRoutes.postAppointment, async ({ params, body, e
   const accepted = body.action === 'accept';
   const reason = body.reason?.trim();
   const { projectId } = link.project;
-  await updateProject(projectId, (p) => {
+  const { after, written } = await updateProject(projectId, (p) => {
     if (p.appointment.answer?.accepted === accepted) return undefined;
     if (p.appointment.answer || p.status !== 'PENDING_APPOINTMENT') {
       throw conflict('ALREADY_ANSWERED', 'The appointment was already answered or has ended');
@@ -22,6 +23,8 @@ export const handler = api(awardRoutes.postAppointment, async ({ params, body, e
     const answer = { accepted, at: at.toISOString(), ...(reason ? { reason } : {}) };
     return { ...p, appointment: { ...p.appointment, answer } };
   });
+  if (written)
+    recordMetric(accepted ? 'AppointmentsAccepted' : 'AppointmentsDeclined', { competitionId: after.competitionId });
   await resumeIfReady(appointmentWait(projectId), { projectId });
   const saved = accepted ? 'accepted' : 'declined';
   return { status: 303, html: '', headers: { location: `${event.rawPath}?lang=${link.lang}&saved=${saved}` } };

@@ -26,6 +26,7 @@ import {
 import { ownerView } from '../services/entry-access.ts';
 import { assertAnswerableNeed } from '../services/needs.ts';
 import { idempotencyKeyOf, keyReused } from '../services/idempotency.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 /** The stored answer holds no token: the replay derives it again from the entry id. */
 const replay = async (stored: IdempotentResponse, requestHash: string) => {
@@ -105,5 +106,8 @@ const createOnce = async (
         }
       : undefined,
   );
+  const track = { competitionId: competition.competitionId, trackId };
+  recordMetric('EntriesCreated', track);
+  if (submit) recordMetric('EntriesSubmitted', track);
   return { status: 201, body: { ...stored.body, accessToken: token } };
 };

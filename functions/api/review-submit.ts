@@ -9,6 +9,7 @@ import { reviewPage } from '../services/link-pages.ts';
 import { reviewLinks, linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
 import { declareConflict, saveDraft, submitReview } from '../store/reviews.ts';
 import { reviewWait } from '../store/rounds.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 /**
  * POST saves (draft, submit or change, declare a conflict) and answers 303 to the
@@ -42,10 +43,12 @@ export const handler = api(reviewRoutes.postReview, async ({ params, body, event
     } else if (form.action === 'conflict') {
       // If every other review is already in, this declaration completes the round.
       const declared = await declareConflict(a.assignmentId, a.linkVersion, form.conflictReason!, at);
+      if (declared.counted) recordMetric('ReviewsDeclined', { competitionId: a.competitionId, roundId: a.roundId });
       if (declared.completedRound) await resumeRound();
       saved = 'declined';
     } else {
       const r = await submitReview(a.assignmentId, a.linkVersion, form.scores, form.comment, at);
+      if (r.counted) recordMetric('ReviewsSubmitted', { competitionId: a.competitionId, roundId: a.roundId });
       // The review that completes the round resumes the workflow's wait step (once; see services/callbacks).
       if (r.completedRound) {
         logger.info('all reviews of the round are in', { competitionId: a.competitionId, roundId: a.roundId });

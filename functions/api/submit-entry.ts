@@ -7,6 +7,7 @@ import { assertIntakeOpen, assertSubmittable } from '../../shared/entry.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { saveEntry } from '../store/entries.ts';
 import { loadOwnedEntry, ownerView } from '../services/entry-access.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 export const handler = api(entryRoutes.submitEntry, async ({ params, headers }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
@@ -27,5 +28,6 @@ export const handler = api(entryRoutes.submitEntry, async ({ params, headers }) 
   };
   const maxActive = competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack;
   await saveEntry(record, next, maxActive, 'applicant', intakeRoundOf(competition).roundId);
+  recordMetric('EntriesSubmitted', { competitionId: record.competitionId, trackId: record.trackId });
   return { body: { entry: ownerView(next) } };
 });

@@ -3,6 +3,7 @@ import { now } from '../runtime/clock.ts';
 import { entryRoutes } from '../routes/entries.ts';
 import { saveEntry } from '../store/entries.ts';
 import { loadOwnedEntry, ownerView } from '../services/entry-access.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 export const handler = api(entryRoutes.withdrawEntry, async ({ params, headers }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
@@ -17,5 +18,6 @@ export const handler = api(entryRoutes.withdrawEntry, async ({ params, headers }
   };
   // The limit only matters when a slot is taken; a withdrawal only frees one.
   await saveEntry(record, next, Number.MAX_SAFE_INTEGER);
+  recordMetric('EntriesWithdrawn', { competitionId: record.competitionId, trackId: record.trackId });
   return { body: { entry: ownerView(next) } };
 });

@@ -42,6 +42,20 @@ export const organizerRoutes = {
     summary: 'A competition in any status, with its version and full sponsor data',
     params: competitionParams,
   },
+  adminCompetitionProgress: {
+    method: 'GET',
+    path: '/admin/competitions/{competitionId}/progress',
+    entry: 'functions/api/admin-competition-progress.ts',
+    auth: 'admin',
+    okStatus: 200,
+    table: 'read',
+    partitions: ['competition', 'outbox'],
+    indexes: ['list'],
+    describes: ['intake', 'review', 'awards', 'handoff'],
+    summary:
+      'What the console dashboard shows for one competition, from the table: entries by track and status, screening counts, each review round’s expected and received reviews by track, e-mails pending/sent/refused by stage, and the state of each of its executions (rounds, awards, hand-offs)',
+    params: competitionParams,
+  },
   adminListEntries: {
     method: 'GET',
     path: '/admin/competitions/{competitionId}/entries',

@@ -1,6 +1,7 @@
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   RedriveExecutionCommand,
   SendTaskSuccessCommand,
@@ -72,6 +73,19 @@ export const sendTaskSuccess = async (
       logger.info('the wait had already ended', context);
       return false;
     }
+    throw e;
+  }
+};
+
+/** An execution's status by its deterministic name; NOT_STARTED when there is none of that name. */
+export const executionStatus = async (stateMachineArn: string, name: string): Promise<string> => {
+  try {
+    const d = await sfnClient().send(
+      new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, name) }),
+    );
+    return d.status ?? 'UNKNOWN';
+  } catch (e) {
+    if (e instanceof ExecutionDoesNotExist) return 'NOT_STARTED';
     throw e;
   }
 };

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { observed } from './observability.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { AppError, isAppError, zodIssues } from '../../shared/errors.ts';
@@ -153,7 +153,7 @@ const assertThroughEdge = async (route: RouteSpec, event: APIGatewayProxyEventV2
  */
 export const api = <R extends RouteSpec>(route: R, run: (req: ApiRequest<R>) => Promise<ApiResponse>) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observed())
     .handler(async (event) => {
       try {
         await assertThroughEdge(route, event);

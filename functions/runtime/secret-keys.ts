@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { requiredEnv } from './aws.ts';
+import { traced } from './tracer.ts';
 
 /**
  * HMAC keys kept in Secrets Manager as {"current": "...", "previous"?: "..."},
@@ -21,7 +22,7 @@ const cache = new Map<string, { at: number; keys: SecretKeys }>();
 const loadKeys = async (variable: string, what: string, nowMs: number): Promise<SecretKeys> => {
   const hit = cache.get(variable);
   if (hit && nowMs - hit.at < CACHE_MS) return hit.keys;
-  client ??= new SecretsManagerClient({});
+  client ??= traced(new SecretsManagerClient({}));
   const r = await client.send(new GetSecretValueCommand({ SecretId: requiredEnv(variable) }));
   let value: { current?: unknown; previous?: unknown };
   try {

@@ -1,9 +1,8 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { observed } from './observability.ts';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { isAppError, zodIssues } from '../../shared/errors.ts';
-import { logger } from './logger.ts';
 
 /** An error Step Functions sees by name (Lambda's errorType), so Retry/Catch can match on it. */
 export class TaskError extends Error {
@@ -19,7 +18,7 @@ export class TaskError extends Error {
  */
 export const task = <S extends z.ZodType, R>(schema: S, run: (input: z.output<S>) => Promise<R>) =>
   middy<unknown, R, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(observed())
     .handler(async (event) => {
       const parsed = schema.safeParse(event);
       if (!parsed.success) throw new TaskError('InvalidInput', JSON.stringify(zodIssues(parsed.error)));

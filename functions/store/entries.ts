@@ -22,7 +22,7 @@ import {
   submissionKey,
   submissionRegisterPk,
 } from './keys.ts';
-import { batchGetAll, queryIndexAll, queryIndexPage } from './query.ts';
+import { batchGetAll, countIndex, queryIndexAll, queryIndexPage } from './query.ts';
 import { answerItem } from './matching.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -473,3 +473,7 @@ export const recordOverride = async (previous: EntryRecord, next: EntryRecord): 
     throw e;
   }
 };
+
+/** How many of a track's entries are in one status (GSI1, counted without reading them out). */
+export const countEntries = (competitionId: string, trackId: string, status: string) =>
+  countIndex(entryIndexKey(competitionId, trackId, status));

@@ -180,3 +180,16 @@ export const listOutbox = async (competitionId: string, roundId: string): Promis
     .map((i) => stripKeys(i) as unknown as OutboxMessage)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.messageKey.localeCompare(b.messageKey));
 };
+
+/** A stage's messages (a round, "awards", "handoff", "needs"): written and waiting, sent, or refused by SES. */
+export const countOutbox = async (competitionId: string, stage: string) => {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :p',
+    ExpressionAttributeValues: { ':p': outboxKey(competitionId, stage, '').pk },
+    ProjectionExpression: 'deliveredAt, refusedAt',
+    ConsistentRead: true,
+  });
+  const sent = items.filter((i) => i.deliveredAt).length;
+  const refused = items.filter((i) => !i.deliveredAt && i.refusedAt).length;
+  return { pending: items.length - sent - refused, sent, refused };
+};

@@ -155,3 +155,24 @@ export const batchGetAll = async (
   for (let i = 0; i < batches.length; i += parallel) await Promise.all(batches.slice(i, i + parallel).map(fetchBatch));
   return out;
 };
+
+/** How many items a GSI1 partition holds (Select COUNT: nothing is returned, each page still reads up to 1 MB). */
+export const countIndex = async (gsi1pk: string): Promise<number> => {
+  let count = 0;
+  let start: Item | undefined;
+  do {
+    const r = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': gsi1pk },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += r.Count ?? 0;
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return count;
+};

@@ -463,10 +463,10 @@ export const declareConflict = async (
   linkVersion: number,
   reason: string,
   now: Date,
-): Promise<{ completedRound: boolean }> => {
+): Promise<{ counted: boolean; completedRound: boolean }> => {
   const current = await getAssignment(assignmentId);
   if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
-  if (current.status === 'DECLINED') return { completedRound: false };
+  if (current.status === 'DECLINED') return { counted: false, completedRound: false };
   try {
     // Declined reviews are no longer expected: the round can complete without them.
     const at = now.toISOString();
@@ -486,10 +486,10 @@ export const declareConflict = async (
     if (!(e instanceof TransactionCanceledException)) throw e;
     if (failedAt(e, 1)) throw ROUND_FROZEN();
     const again = await getAssignment(assignmentId);
-    if (again?.status === 'DECLINED') return { completedRound: false };
+    if (again?.status === 'DECLINED') return { counted: false, completedRound: false };
     throw conflict('NOT_PENDING', 'A submitted review cannot be declined; contact the organizer');
   }
-  return { completedRound: await claimCompletion(current, now.toISOString()) };
+  return { counted: true, completedRound: await claimCompletion(current, now.toISOString()) };
 };
 
 /**

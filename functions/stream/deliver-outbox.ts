@@ -2,7 +2,8 @@ import { SendEmailCommand, type SendEmailCommandOutput, SESv2Client } from '@aws
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { observed } from '../runtime/observability.ts';
+import { traced } from '../runtime/tracer.ts';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { requiredEnv } from '../runtime/aws.ts';
 import { now } from '../runtime/clock.ts';
@@ -12,6 +13,7 @@ import { headerSafe } from '../../shared/text.ts';
 import { getCompetition } from '../store/competitions.ts';
 import { getOutboxMessage, markDelivered, markRefused, type OutboxLink, type OutboxMessage } from '../store/outbox.ts';
 import { mintLinkPath } from '../services/signed-links.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 let ses: SESv2Client | undefined;
 
@@ -57,7 +59,7 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
     { ...stored, links, competitionTitle: competition.title, roundName: round.name },
     requiredEnv('PUBLIC_BASE_URL'),
   );
-  ses ??= new SESv2Client({});
+  ses ??= traced(new SESv2Client({}));
   const command = new SendEmailCommand({
     FromEmailAddress: headerSafe(requiredEnv('MAIL_FROM')),
     Destination: { ToAddresses: [headerSafe(stored.expertEmail)] },
@@ -78,9 +80,11 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
     const refusal = { code: (e as Error).name, message: String((e as Error).message).slice(0, 500) };
     logger.warn('SES refused the message; recorded, not retried', { messageKey: stored.messageKey, ...refusal });
     await markRefused(stored, refusal, now());
+    recordMetric('MailsRefused', { competitionId: stored.competitionId });
     return;
   }
   await markDelivered(stored, sent.MessageId ?? 'unknown', now());
+  recordMetric('MailsSent', { competitionId: stored.competitionId });
   logger.info('delivered', {
     kind: stored.kind,
     competitionId: stored.competitionId,
@@ -90,7 +94,7 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
 };
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(observed())
   .handler(async (event) => {
     const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {

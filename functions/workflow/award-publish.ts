@@ -7,6 +7,7 @@ import { startOnce } from '../runtime/executions.ts';
 import { slug } from '../../shared/ids.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { updateAwards } from '../store/awards.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 const input = z.object({ competitionId: slug });
 
@@ -19,7 +20,7 @@ const input = z.object({ competitionId: slug });
 export const handler = task(input, async ({ competitionId }) => {
   const competition = await requireCompetition(competitionId);
   const at = now().toISOString();
-  const { after } = await updateAwards(competitionId, (current) => {
+  const { after, written } = await updateAwards(competitionId, (current) => {
     if (current.status === 'PUBLISHED') return undefined;
     const confirmations = current.confirmations.map((c) =>
       c.status === 'PENDING' ? { ...c, status: 'TIMED_OUT' as const } : c,
@@ -47,6 +48,7 @@ export const handler = task(input, async ({ competitionId }) => {
       ],
     };
   });
+  if (written) recordMetric('AwardsPublished', { competitionId }, after.published?.length ?? 0);
   const funded = new Set(competition.awardPlan.tiers.filter((t) => t.funded).map((t) => t.tierId));
   const winners = (after.published ?? []).filter((a) => a.kind === 'TIER' && funded.has(a.awardId));
   let started = 0;

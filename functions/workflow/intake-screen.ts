@@ -7,6 +7,7 @@ import { requireCompetition } from '../store/competitions.ts';
 import { listSubmittedForScreening, recordScreening, SCREENING_BATCH } from '../store/entries.ts';
 import { listDocuments } from '../store/documents.ts';
 import { getRoundRun } from '../store/rounds.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
@@ -62,7 +63,11 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
         };
         return { entry, screening };
       });
-      const recorded = (await recordScreening(competitionId, roundId, decisions, at)).length;
+      const recordedDecisions = await recordScreening(competitionId, roundId, decisions, at);
+      const recorded = recordedDecisions.length;
+      const eligible = recordedDecisions.filter((d) => d.screening.outcome === 'ELIGIBLE').length;
+      recordMetric('EntriesEligible', { competitionId, trackId: track.trackId }, eligible);
+      recordMetric('EntriesIneligible', { competitionId, trackId: track.trackId }, recorded - eligible);
       // Register and entries change in one transaction; a batch of which nothing records
       // would loop for ever, so it fails the step loudly instead.
       if (!recorded) throw new Error(`submission register of ${competitionId}/${track.trackId} is out of step`);

@@ -14,6 +14,7 @@ import { requireCompetition } from '../store/competitions.ts';
 import { assignmentIdOf, createAssignments } from '../store/reviews.ts';
 import { outboxMessageKey } from '../store/outbox.ts';
 import { recordAssignment } from '../store/rounds.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug, executionName: z.string().max(80) });
 
@@ -57,7 +58,8 @@ export const handler = task(input, async ({ competitionId, roundId, executionNam
       competition,
       entries.map((e) => e.entryId),
     );
-  await createAssignments(competitionId, roundId, pairs, at);
+  const { created } = await createAssignments(competitionId, roundId, pairs, at);
+  recordMetric('ReviewsAssigned', { competitionId, roundId }, created);
 
   const byExpert = new Map<string, string[]>();
   for (const p of pairs)

@@ -18,6 +18,7 @@ import {
   type AssignmentRecord,
 } from '../store/reviews.ts';
 import { outboxMessageKey } from '../store/outbox.ts';
+import { recordMetric } from '../runtime/metrics.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
@@ -64,6 +65,7 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       if (sent) reminded++;
     }
   }
+  recordMetric('ReviewerReminders', { competitionId, roundId }, reminded);
 
   // Disagreement (分歧): only with every review in; the pass and its entries are recorded once.
   const rules: FollowUpRules = { closesAt: round.reviewClosesAt, ...round.backupReviewers };
@@ -128,6 +130,7 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
       );
       if (!created) continue;
       added++;
+      recordMetric('ReviewsAssigned', { competitionId, roundId });
       await queueReviewMessage({
         ...message,
         kind: 'ADDED',

@@ -6,6 +6,7 @@ import { ensureTables, startDynamo } from './dynamodb.ts';
 import { identifyInvoker, startDynamoGate } from './dynamodb-gate.ts';
 import { startHttpApi } from './http-api.ts';
 import { LocalLambdas } from './lambdas.ts';
+import { LocalMetrics } from './metrics.ts';
 import { LocalMail, type LocalMailMessage } from './mail.ts';
 import { LocalStreams } from './streams.ts';
 import { LocalEventBus, wireUploads } from './events.ts';
@@ -40,6 +41,8 @@ export interface LocalStack {
   lambdas: LocalLambdas;
   /** What SES would have sent; also at `${sfnEndpoint}/mail`. */
   mail: LocalMail;
+  /** The functions' EMF metrics as CloudWatch would extract them; also at `${sfnEndpoint}/metrics`. */
+  metrics: LocalMetrics;
   streams: LocalStreams;
   /** S3 (an emulation: see infra/local/s3.ts), with GuardDuty's scan emulated on the protected bucket. */
   s3: LocalS3;
@@ -106,7 +109,12 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${sfnPort}`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
+      // Dev mode switches Powertools Metrics off; the local stack reads their EMF lines (see ./metrics.ts).
+      POWERTOOLS_METRICS_DISABLED: 'false',
     });
+    const metrics = new LocalMetrics();
+    // EMF lines appear in the log only at debug level; /metrics always has their data points.
+    stops.unshift(metrics.capture({ echo: process.env.POWERTOOLS_LOG_LEVEL === 'DEBUG' }));
     // NODE_OPTIONS is for the Lambda runtime; this process is already running.
     const lambdas = new LocalLambdas(
       model.functions.map((f) => ({
@@ -138,6 +146,10 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
     Object.assign(restOperations, {
       'POST /v2/email/outbound-emails': (body: Record<string, unknown>) => ({ json: mail.send(body) }),
       'GET /mail': (_body: unknown, query: URLSearchParams) => ({ html: mail.page(Number(query.get('page') ?? 1)) }),
+      'GET /metrics': (_body: unknown, query: URLSearchParams) =>
+        query.get('format') === 'json'
+          ? { json: { metrics: metrics.list(), rejected: metrics.rejected } }
+          : { html: metrics.page() },
     });
     const api = await startHttpApi({
       routes: model.routes,
@@ -176,6 +188,7 @@ export const startLocalStack = async (opts: LocalStackOptions): Promise<LocalSta
       sfn,
       lambdas,
       mail,
+      metrics,
       streams,
       s3,
       s3Endpoint,

@@ -82,6 +82,9 @@ Innovation challenge — local stack is up
                     ${stack.intakeStateMachineArn}
                     ${stack.reviewStateMachineArn}
   Outbox (mail)     ${stack.sfnEndpoint}/mail   (what SES would have sent; also printed below as ✉)
+  Metrics           ${stack.sfnEndpoint}/metrics   (the functions' EMF metrics, as CloudWatch would extract them: an
+                    emulation; POWERTOOLS_LOG_LEVEL=DEBUG npm start also prints each EMF line)
+  Watch             npm run admin -- watch ${DEMO_COMPETITION_ID}   (live progress in this terminal)
   S3 (documents)    ${stack.s3Endpoint}   bucket ${stack.documentsBucket}
                     an EMULATION of S3: presigned POST policies and presigned GETs enforced, versions, tags;
                     malware scanning is EMULATED too (no GuardDuty here): the EICAR test file is "infected",
