@@ -12,6 +12,8 @@ export interface BuildOptions {
   outdir?: string;
   /** Record each asset's path in resource metadata (as the CDK CLI does); the benchmark reads it. */
   assetMetadata?: boolean;
+  /** CDK context values, as `-c key=value` gives them (tests: alarmEmail, edge). */
+  context?: Record<string, string>;
 }
 
 /** Builds the CDK app with cdk-nag's AwsSolutions checks applied. */
@@ -21,6 +23,7 @@ export const buildApp = (opts: BuildOptions = {}) => {
     context: {
       ...(opts.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
       ...(opts.assetMetadata ? { 'aws:cdk:enable-asset-metadata': true } : {}),
+      ...opts.context,
     },
   });
   const stack = new CompetitionStack(app, STACK_NAME, {

@@ -31,6 +31,7 @@ import { ProjectHandOffWorkflow } from '../workflows/project-handoff.ts';
 import { ReviewRoundWorkflow } from '../workflows/review-round.ts';
 import { machineName, type TaskFunctions } from '../workflows/round-state-machine.ts';
 import { ApiInvokeRole } from './api-integration.ts';
+import { Monitoring } from './monitoring.ts';
 import { AppFunction, grantTable } from './function.ts';
 import { EDGE_REGION, WEB_ACL_PARAMETER } from './edge-stack.ts';
 import { DOCUMENT_STATUS_TAG, REFUSED_DOCUMENT_STATUSES, SCAN_STATUS_TAG } from '../shared/documents.ts';
@@ -76,6 +77,8 @@ export class CompetitionStack extends Stack {
   readonly publicUrl: string;
   /** Applicants' documents: versioned, scanned by GuardDuty, readable only once tagged clean. */
   readonly documents: s3.Bucket;
+  /** The console dashboard, the alarms and their topic. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -196,8 +199,23 @@ export class CompetitionStack extends Stack {
 
     if (this.originVerifyKey) this.distribution = this.addEdge(this.originVerifyKey);
     this.publicUrl = this.distribution ? `https://${this.distribution.distributionDomainName}` : this.api.apiEndpoint;
-    this.addMailDelivery(tableEnv);
-    this.addDocumentScanning(tableEnv);
+    const mailDeadLetters = this.addMailDelivery(tableEnv);
+    const documentDeadLetters = this.addDocumentScanning(tableEnv);
+
+    const alarmEmail = this.node.tryGetContext('alarmEmail') as string | undefined;
+    if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail))
+      throw new Error(`context alarmEmail must be an e-mail address, not "${alarmEmail}"`);
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      table: this.table,
+      machines: this.machines,
+      mailDeadLetters,
+      documentDeadLetters,
+      alarmEmail,
+      defaultCompetitionId: String(this.node.tryGetContext('dashboardCompetition') ?? 'yrd-challenge-2026'),
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Admin routes (SigV4) go here' });
     new CfnOutput(this, 'PublicUrl', { value: this.publicUrl, description: 'Applicants, experts and sponsors' });
@@ -579,6 +597,7 @@ export class CompetitionStack extends Stack {
     this.addBulkImports(tableEnv, target);
     new CfnOutput(this, 'DocumentsBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'DocumentEventDeadLetterQueueUrl', { value: failed.queueUrl });
+    return failed;
   }
 
   /**
@@ -782,6 +801,7 @@ export class CompetitionStack extends Stack {
     );
     new CfnOutput(this, 'OutboxDeadLetterQueueUrl', { value: failed.queueUrl });
     this.addCsvExports(tableEnv, failed);
+    return failed;
   }
 
   /** CSV exports: new EXPORT# items reach the export worker through the table's stream. */
