@@ -10,8 +10,13 @@ beforeAll(() => {
   template = Template.fromStack(buildApp({ bundle: false, context: { edge: 'false' } }).stack);
 });
 
+interface DashboardBody {
+  variables: Array<{ id: string; pattern: string; inputType: string }>;
+  widgets: Array<{ type: string; properties: { title?: string; metrics?: unknown[]; markdown?: string } }>;
+}
+
 /** The dashboard body with CloudFormation references written as {Ref:Id} / {Att:Id} (it is an Fn::Join). */
-const dashboardBody = (t: Template) => {
+const dashboardBody = (t: Template): DashboardBody => {
   const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
   const body = dashboard!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] } | string;
   if (typeof body === 'string') return JSON.parse(body);
@@ -22,10 +27,7 @@ const dashboardBody = (t: Template) => {
       return p.Ref ? `{Ref:${p.Ref}}` : `{Att:${(p['Fn::GetAtt'] ?? []).join('.')}}`;
     })
     .join('');
-  return JSON.parse(text) as {
-    variables: Array<{ id: string; pattern: string; inputType: string }>;
-    widgets: Array<{ type: string; properties: { title?: string; metrics?: unknown[]; markdown?: string } }>;
-  };
+  return JSON.parse(text) as DashboardBody;
 };
 
 const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
