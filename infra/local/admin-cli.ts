@@ -1,20 +1,17 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT } from '../function.ts';
+import { adminClient } from './admin-client.ts';
+import { watch } from './watch.ts';
 
 /**
- * Organizer shortcuts against the running local stack (`npm start` in another
- * terminal). They call the same admin routes a console user would.
+ * Organizer shortcuts. They call the same admin routes a console user would: on the local stack
+ * (`npm start` in another terminal) with its admin key, or on AWS with SigV4 when API_URL is the
+ * stack's ApiUrl output (see ./admin-client.ts).
  *
  *   npm run admin -- set-deadline <competitionId> <ISO time | +90s | +10m>
  *   npm run admin -- round <competitionId> <roundId>
+ *   npm run admin -- watch <competitionId> [--once] [--interval <seconds>]
  */
-const [command, competitionId, arg] = process.argv.slice(2);
-const api = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-const headers = {
-  'content-type': 'application/json',
-  'x-admin-key': readFileSync(path.join(REPO_ROOT, '.local', 'admin-key'), 'utf8').trim(),
-};
+const [command, competitionId, ...rest] = process.argv.slice(2);
+const arg = rest[0];
 
 const when = (s: string) => {
   const rel = /^\+(\d+)([smh])$/.exec(s);
@@ -22,12 +19,17 @@ const when = (s: string) => {
   return new Date(Date.now() + Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[rel[2] as 's' | 'm' | 'h']).toISOString();
 };
 
-const call = async (method: string, p: string, body?: unknown) => {
-  const r = await fetch(`${api}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await r.json();
-  if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(json)}`);
-  // biome-ignore lint/suspicious/noExplicitAny: the CLI reads fields of the API's JSON answers ad hoc.
-  return json as Record<string, any>;
+const client = () => adminClient();
+// biome-ignore lint/suspicious/noExplicitAny: the CLI reads fields of the API's JSON answers ad hoc.
+type Json = Record<string, any>;
+const call = (method: string, p: string, body?: unknown) => client().call(method, p, body) as Promise<Json>;
+
+const flag = (name: string) => rest.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = rest.indexOf(name);
+  const v = i >= 0 ? Number(rest[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} takes a positive number of seconds`);
+  return v;
 };
 
 const main = async () => {
@@ -50,9 +52,16 @@ const main = async () => {
     console.log(`${competitionId}: submission deadline is now ${deadline}`);
   } else if (command === 'round' && competitionId && arg) {
     console.log(JSON.stringify(await call('GET', `/admin/competitions/${competitionId}/rounds/${arg}`), null, 2));
+  } else if (command === 'watch' && competitionId) {
+    await watch(client(), competitionId, { once: flag('--once'), intervalMs: option('--interval', 2) * 1000 });
   } else {
     console.error(
-      'usage: npm run admin -- set-deadline <competitionId> <ISO|+90s|+10m>\n       npm run admin -- round <competitionId> <roundId>',
+      [
+        'usage: npm run admin -- set-deadline <competitionId> <ISO|+90s|+10m>',
+        '       npm run admin -- round <competitionId> <roundId>',
+        '       npm run admin -- watch <competitionId> [--once] [--interval <seconds>]',
+        'API_URL=<the stack ApiUrl output> signs with SigV4 (AWS credentials as the AWS CLI finds them).',
+      ].join('\n'),
     );
     process.exit(2);
   }

@@ -51,46 +51,53 @@ export class LocalMetrics {
     };
   }
 
-  /** One log line, as CloudWatch would read it. */
+  /** One log line, as CloudWatch would read it: all its data points, or none when it is not valid EMF. */
   ingest(line: string): void {
     const at = new Date().toISOString();
-    const reject = (reason: string) => {
-      this.rejected.push({ at, reason });
+    const points: Array<Parameters<LocalMetrics['add']>> = [];
+    const problem = this.read(line, at, points);
+    if (problem) {
+      this.rejected.push({ at, reason: problem });
       if (this.rejected.length > 100) this.rejected.shift();
-    };
+      return;
+    }
+    for (const p of points) this.add(...p);
+  }
+
+  /** The line's data points into `points`; what is wrong with it, if anything. */
+  private read(line: string, at: string, points: Array<Parameters<LocalMetrics['add']>>): string | undefined {
     let record: Record<string, unknown>;
     try {
       record = JSON.parse(line) as Record<string, unknown>;
     } catch {
-      return reject('not JSON');
+      return 'not JSON';
     }
     const meta = record._aws as { Timestamp?: unknown; CloudWatchMetrics?: unknown } | undefined;
-    if (typeof meta?.Timestamp !== 'number') return reject('_aws.Timestamp must be a number (epoch milliseconds)');
-    if (!Array.isArray(meta.CloudWatchMetrics)) return reject('_aws.CloudWatchMetrics must be an array');
+    if (typeof meta?.Timestamp !== 'number') return '_aws.Timestamp must be a number (epoch milliseconds)';
+    if (!Array.isArray(meta.CloudWatchMetrics)) return '_aws.CloudWatchMetrics must be an array';
     for (const directive of meta.CloudWatchMetrics as EmfDirective[]) {
-      if (typeof directive.Namespace !== 'string' || !directive.Namespace)
-        return reject('a directive needs a Namespace');
+      if (typeof directive.Namespace !== 'string' || !directive.Namespace) return 'a directive needs a Namespace';
       if (!Array.isArray(directive.Metrics) || directive.Metrics.length > MAX_METRICS)
-        return reject(`a directive needs 1–${MAX_METRICS} Metrics`);
+        return `a directive needs 1–${MAX_METRICS} Metrics`;
       const sets = Array.isArray(directive.Dimensions) ? (directive.Dimensions as unknown[]) : [];
       for (const set of sets.length ? sets : [[]]) {
-        if (!Array.isArray(set) || set.length > MAX_DIMENSIONS)
-          return reject(`a dimension set holds ≤ ${MAX_DIMENSIONS}`);
+        if (!Array.isArray(set) || set.length > MAX_DIMENSIONS) return `a dimension set holds ≤ ${MAX_DIMENSIONS}`;
         const dimensions: Record<string, string> = {};
         for (const name of set) {
           const value = record[String(name)];
-          if (typeof value !== 'string' || !value) return reject(`dimension ${String(name)} has no string value`);
+          if (typeof value !== 'string' || !value) return `dimension ${String(name)} has no string value`;
           dimensions[String(name)] = value;
         }
         for (const metric of directive.Metrics as Array<{ Name?: unknown; Unit?: unknown }>) {
           const name = String(metric.Name ?? '');
           const values = ([] as unknown[]).concat(record[name]);
           if (!name || !values.every((v) => typeof v === 'number' && Number.isFinite(v)))
-            return reject(`metric ${name || '(unnamed)'} has no numeric value`);
-          this.add(directive.Namespace, name, String(metric.Unit ?? 'None'), dimensions, values as number[], at);
+            return `metric ${name || '(unnamed)'} has no numeric value`;
+          points.push([directive.Namespace, name, String(metric.Unit ?? 'None'), dimensions, values as number[], at]);
         }
       }
     }
+    return undefined;
   }
 
   private add(

@@ -3,7 +3,10 @@ import { demoEntry } from '../../infra/local/demo.ts';
 import type { MetricSeries } from '../../infra/local/metrics.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
-import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { ADMIN_KEY, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
+import { adminClient } from '../../infra/local/admin-client.ts';
+import { watch } from '../../infra/local/watch.ts';
+import { PassThrough } from 'node:stream';
 
 /**
  * The organizer's live view: a small competition run through intake and half of a review round, then
@@ -206,6 +209,24 @@ describe('GET /admin/competitions/{id}/progress', () => {
     await submit(reviewLinks[0]!);
     expect(sumOf(await metrics(), 'ReviewsSubmitted')).toBe(reviewLinks.length / 2);
     expect((await progress()).rounds[1].reviews.received).toBe(reviewLinks.length / 2);
+  });
+
+  it('`npm run admin -- watch` draws what the route returned', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    await watch(adminClient({ apiUrl: s.apiUrl, adminKey: ADMIN_KEY }), ID, {
+      once: true,
+      intervalMs: 1000,
+      stream: out,
+    });
+    const half = reviewLinks.length / 2;
+    expect(text).toContain(`${half}/${reviewLinks.length} reviews · REVIEWING · execution RUNNING`);
+    expect(text).toContain(`sent ${(await progress()).mails.sent} · pending 0 · refused 0`);
+    expect(text).toMatch(/ ai .*submitted 1 · draft 0 · eligible 1 · ineligible 0 · withdrawn 1/);
+    expect(text).toContain('intake');
   });
 
   it('answers 404 for an unknown competition, like any missing record', async () => {
