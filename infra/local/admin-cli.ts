@@ -19,7 +19,8 @@ const when = (s: string) => {
   return new Date(Date.now() + Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[rel[2] as 's' | 'm' | 'h']).toISOString();
 };
 
-const client = () => adminClient();
+// ADMIN_KEY: another local stack's key (the screenshot script's); otherwise .local/admin-key.
+const client = () => adminClient({ apiUrl: process.env.API_URL, adminKey: process.env.ADMIN_KEY });
 // biome-ignore lint/suspicious/noExplicitAny: the CLI reads fields of the API's JSON answers ad hoc.
 type Json = Record<string, any>;
 const call = (method: string, p: string, body?: unknown) => client().call(method, p, body) as Promise<Json>;
