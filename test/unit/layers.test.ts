@@ -78,6 +78,17 @@ describe('layers', () => {
     expect(crossing).toEqual([]);
   });
 
+  it('every handler runs logged and traced (Powertools Logger and Tracer): through a wrapper or observed()', () => {
+    const wrapped = /\b(api|idempotentApi|task)\(|\.use\(observed\(\)\)/;
+    const bare = files
+      .filter((f) => layerOf(f) === 'handler')
+      .filter((f) => /export const handler\b/.test(readFileSync(path.join(ROOT, f), 'utf8')))
+      .filter((f) => !wrapped.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(bare).toEqual([]);
+    for (const wrapper of ['functions/runtime/http.ts', 'functions/runtime/task.ts'])
+      expect(readFileSync(path.join(ROOT, wrapper), 'utf8'), wrapper).toContain('.use(observed())');
+  });
+
   it('the check itself catches upward imports', () => {
     const sources: Record<string, string> = {
       'functions/runtime/http.ts': "import { getEntryRecord } from '../store/entries.ts';",
