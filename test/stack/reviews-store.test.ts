@@ -104,8 +104,9 @@ describe('review store', () => {
     );
     expect((await submitReview(a!, 1, scores(70), undefined, NOW)).completedRound).toBe(false);
     expect((await submitReview(b!, 1, scores(75), undefined, NOW)).completedRound).toBe(false);
-    expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ completedRound: true });
-    expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ completedRound: false }); // a replay changes nothing
+    expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ counted: true, completedRound: true });
+    // A replay changes nothing, and is not counted again (the metric of declined reviews).
+    expect(await declareConflict(c!, 1, '曾指导过该团队', NOW)).toEqual({ counted: false, completedRound: false });
     expect(await getReviewProgress('c', 'r5')).toMatchObject({ expected: 2, received: 2 });
     await expect(declareConflict(a!, 1, '太晚了', NOW)).rejects.toMatchObject({ code: 'NOT_PENDING' });
   });
@@ -114,7 +115,7 @@ describe('review store', () => {
     await createAssignments('c', 'r6', pairs(2), NOW);
     const [a, b] = ['x0@example.com', 'x1@example.com'].map((e) => assignmentIdOf('c', 'r6', 'E0', e));
     await submitReview(a!, 1, scores(70), undefined, NOW);
-    expect(await declareConflict(b!, 1, '同单位', NOW)).toEqual({ completedRound: true });
+    expect(await declareConflict(b!, 1, '同单位', NOW)).toEqual({ counted: true, completedRound: true });
     const declined = (await getAssignment(b!))!;
     const pair = { competitionId: 'c', roundId: 'r6', entryId: 'E0', trackId: 'ic', expertEmail: 'backup@example.com' };
     const backup = await addReview(pair, { kind: 'REPLACES', assignment: declined }, NOW);
