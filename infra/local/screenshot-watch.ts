@@ -93,10 +93,7 @@ const main = async () => {
     }
     // Once the experts' mail is out, about two thirds of the reviews come in through the reviewer page.
     for (let until = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
-      const outbox = await call(
-        'GET',
-        `/admin/competitions/${DEMO_COMPETITION_ID}/rounds/preliminary/outbox?limit=50`,
-      );
+      const outbox = await call('GET', `/admin/competitions/${DEMO_COMPETITION_ID}/rounds/preliminary/outbox?limit=50`);
       if ((outbox.items as Array<{ deliveredAt?: string }>).every((m) => m.deliveredAt)) break;
       if (Date.now() > until) throw new Error('the experts were not mailed');
     }

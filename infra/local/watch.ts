@@ -55,7 +55,11 @@ export const rowsOf = (p: Progress): Row[] => {
       label: p.competitionId,
       detail: `${p.status} · as of ${new Date(p.at).toLocaleTimeString('en-GB')}`,
     },
-    { key: 'intake', label: 'Intake (申报)', detail: `${p.intake.total} entries` },
+    {
+      key: 'intake',
+      label: 'Intake (申报)',
+      detail: `${p.intake.total} ${p.intake.total === 1 ? 'entry' : 'entries'}`,
+    },
   ];
   for (const t of p.intake.tracks) {
     const e = t.entries;
