@@ -28,7 +28,14 @@ export const tasks = {
     deletes: ['submissions'],
     partitions: ['competition', 'entry', 'submissions', 'audit'],
   },
-  FinalizeIntake: { ...INTAKE, entry: 'functions/workflow/intake-finalize.ts', partitions: ['competition'] },
+  // Tells every screened applicant the result (a conditional put each; a replay queues nothing twice).
+  FinalizeIntake: {
+    ...INTAKE,
+    entry: 'functions/workflow/intake-finalize.ts',
+    timeoutSeconds: 240,
+    partitions: ['competition', 'outbox'],
+    indexes: ['list'],
+  },
 
   // 10,000 entries × 2,000 experts: an exact solve of ~45 s and ~1.1 GB, then 50,000 assignment records.
   ReviewAssign: {
@@ -59,7 +66,7 @@ export const tasks = {
     entry: 'functions/workflow/review-tally.ts',
     memoryMb: 1024,
     timeoutSeconds: 280,
-    partitions: ['competition', 'entry', 'audit'],
+    partitions: ['competition', 'entry', 'audit', 'outbox'],
     indexes: ['list'],
   },
 
@@ -97,7 +104,7 @@ export const tasks = {
     ...AWARDS,
     entry: 'functions/workflow/award-publish.ts',
     starts: ['handoff'],
-    partitions: ['competition', 'audit'],
+    partitions: ['competition', 'audit', 'entry', 'outbox'],
   },
 } as const satisfies Record<string, TaskSpec>;
 

@@ -323,6 +323,11 @@ export const competitionConfig = z.strictObject({
       maxNominationsPerNeed: z.int().min(1).max(10).default(3),
     })
     .prefault({}),
+  /**
+   * E-mails to applicants (bilingual, through the outbox, once per event): entry submitted, screening
+   * result, each round's outcome, award won. The appointment offer is sent regardless (it carries the link).
+   */
+  notifications: z.strictObject({ applicants: z.boolean().default(true) }).prefault({}),
 });
 export type CompetitionConfig = z.infer<typeof competitionConfig>;
 

@@ -27,6 +27,7 @@ import { ownerView } from '../services/entry-access.ts';
 import { assertAnswerableNeed } from '../services/needs.ts';
 import { idempotencyKeyOf, keyReused } from '../services/idempotency.ts';
 import { recordMetric } from '../runtime/metrics.ts';
+import { applicantNoticePut } from '../services/notifications.ts';
 
 /** The stored answer holds no token: the replay derives it again from the entry id. */
 const replay = async (stored: IdempotentResponse, requestHash: string) => {
@@ -105,6 +106,7 @@ const createOnce = async (
           version: 1,
         }
       : undefined,
+    submit ? applicantNoticePut(competition, entry, { kind: 'ENTRY_SUBMITTED' }, at) : undefined,
   );
   const track = { competitionId: competition.competitionId, trackId };
   recordMetric('EntriesCreated', track);

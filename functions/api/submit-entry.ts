@@ -8,6 +8,7 @@ import { requireCompetition } from '../store/competitions.ts';
 import { saveEntry } from '../store/entries.ts';
 import { loadOwnedEntry, ownerView } from '../services/entry-access.ts';
 import { recordMetric } from '../runtime/metrics.ts';
+import { applicantNoticePut } from '../services/notifications.ts';
 
 export const handler = api(entryRoutes.submitEntry, async ({ params, headers }) => {
   const record = await loadOwnedEntry(params.entryId, headers);
@@ -27,7 +28,8 @@ export const handler = api(entryRoutes.submitEntry, async ({ params, headers }) 
     version: record.version + 1,
   };
   const maxActive = competition.entryPolicy.maxActiveEntriesPerOrganizationPerTrack;
-  await saveEntry(record, next, maxActive, 'applicant', intakeRoundOf(competition).roundId);
+  const notice = applicantNoticePut(competition, next, { kind: 'ENTRY_SUBMITTED' }, at);
+  await saveEntry(record, next, maxActive, 'applicant', intakeRoundOf(competition).roundId, notice);
   recordMetric('EntriesSubmitted', { competitionId: record.competitionId, trackId: record.trackId });
   return { body: { entry: ownerView(next) } };
 });

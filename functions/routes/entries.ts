@@ -12,7 +12,7 @@ export const entryRoutes = {
     auth: 'public',
     okStatus: 201,
     table: 'readWrite',
-    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit', 'need'],
+    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit', 'need', 'outbox'],
     summary:
       'Create an entry (draft, or submitted with submit=true); honours Idempotency-Key; returns the entry id and the applicant access token',
     params: competitionParams,
@@ -48,7 +48,7 @@ export const entryRoutes = {
     auth: 'applicant',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit', 'need'],
+    partitions: ['competition', 'entry', 'submissions', 'guard', 'audit', 'need', 'outbox'],
     summary: 'Submit a draft before the deadline (idempotent)',
     params: entryParams,
   },

@@ -1,6 +1,10 @@
 import type { LinkPurpose } from '../../shared/links.ts';
 import type { Expert } from '../../shared/review/experts.ts';
-import { putOutboxMessage, type OutboxKind } from '../store/outbox.ts';
+import { type ApplicantEvent, applicantNoticeDetails, applicantNoticeKey } from '../../shared/applicant-notices.ts';
+import { type Competition, type CompetitionConfig, intakeRoundOf } from '../../shared/competition.ts';
+import type { Entry } from '../../shared/entry.ts';
+import type { TxItem } from '../store/audit.ts';
+import { outboxPutWithEvent, putOutboxMessage, type OutboxKind, type OutboxMessage } from '../store/outbox.ts';
 
 /**
  * Messages go to the outbox, each under a key that makes a replayed step a
@@ -74,4 +78,59 @@ export const queueNotice = async (m: {
     closesAt: m.closesAt,
     createdAt: m.at.toISOString(),
   });
+};
+
+/** Whether the competition mails its applicants (a record from before the switch existed: yes). */
+export const notifiesApplicants = (c: Pick<CompetitionConfig, 'notifications'>) =>
+  c.notifications?.applicants !== false;
+
+/**
+ * The message telling an entry's lead what happened, in the entry's language; undefined when the
+ * competition does not mail its applicants. The entry submitted and its screening belong to the intake
+ * round's outbox, a round's outcome to that round's, an award to "awards".
+ */
+export const applicantNotice = (
+  c: Competition,
+  entry: Pick<Entry, 'entryId' | 'title' | 'trackId' | 'language' | 'applicant'>,
+  event: ApplicantEvent,
+  at: Date,
+): OutboxMessage | undefined => {
+  if (!notifiesApplicants(c)) return undefined;
+  const intake = intakeRoundOf(c);
+  const track = c.tracks.find((t) => t.trackId === entry.trackId);
+  const stage = event.kind === 'ROUND_RESULT' ? event.roundId : event.kind === 'AWARD_WON' ? 'awards' : intake.roundId;
+  return {
+    kind: event.kind,
+    messageKey: applicantNoticeKey(entry.entryId, event),
+    expertEmail: entry.applicant.lead.email,
+    competitionId: c.competitionId,
+    roundId: stage,
+    language: entry.language,
+    details: applicantNoticeDetails(
+      { entryId: entry.entryId, title: entry.title, trackName: track?.name ?? { zh: entry.trackId } },
+      event,
+      entry.language,
+    ),
+    links: [],
+    // Quoted by the submission notice: until when the entry can still change.
+    closesAt: event.kind === 'ENTRY_SUBMITTED' ? intake.submissionDeadline : at.toISOString(),
+    createdAt: at.toISOString(),
+  };
+};
+
+/** Queues many applicants' messages (each once per key: a replayed step queues nothing twice). */
+export const queueApplicantNotices = async (messages: Array<OutboxMessage | undefined>) => {
+  const queue = messages.filter((m): m is OutboxMessage => m !== undefined);
+  let queued = 0;
+  const worker = async () => {
+    for (let m = queue.pop(); m; m = queue.pop()) if (await putOutboxMessage(m)) queued++;
+  };
+  await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
+  return queued;
+};
+
+/** The applicant's message as a put for the transaction that makes its event happen (none when switched off). */
+export const applicantNoticePut = (...args: Parameters<typeof applicantNotice>) => {
+  const m = applicantNotice(...args);
+  return m ? (outboxPutWithEvent(m) as TxItem) : undefined;
 };

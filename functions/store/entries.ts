@@ -197,6 +197,8 @@ export const createEntry = async (
   intakeRoundId?: string,
   /** 揭榜: the answer recorded beside the need, which must still be published and open at commit. */
   answer?: NeedAnswer,
+  /** The applicant's e-mail about it (a submitted entry): its outbox put, in the same transaction. */
+  notice?: TxItem,
 ): Promise<void> => {
   const items: TxItem[] = [
     { Put: { TableName: tableName(), Item: entryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -229,6 +231,7 @@ export const createEntry = async (
       },
     });
   items.push(...registerChanges(undefined, entry));
+  if (notice) items.push(notice);
   try {
     await transact(items, entryEvent(undefined, entry, 'applicant'));
   } catch (e) {
@@ -258,6 +261,8 @@ export const saveEntry = async (
   maxActive: number,
   by = 'applicant',
   intakeRoundId?: string,
+  /** The applicant's e-mail about the change (its submission): its outbox put, in the same transaction. */
+  notice?: TxItem,
 ): Promise<void> => {
   const items: TxItem[] = [putAtVersion(next, previous.version)];
   const wasActive = previous.status !== 'WITHDRAWN';
@@ -288,6 +293,7 @@ export const saveEntry = async (
         },
       },
     });
+  if (notice) items.push(notice);
   try {
     await transact(items, entryEvent(previous, next, by));
   } catch (e) {

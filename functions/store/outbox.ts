@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApplicantNoticeKind } from '../../shared/applicant-notices.ts';
 import type { LinkPurpose } from '../../shared/links.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { documentClient, tableName } from '../runtime/aws.ts';
@@ -26,7 +27,9 @@ export type OutboxKind =
   /** Something the organizer must act on (an appointment that timed out). */
   | 'ORGANIZER_NOTICE'
   /** A need's sponsor gets its signed link (needs imported from CSV; on the organizer's request); roundId "needs". */
-  | 'NEED_SPONSOR_LINK';
+  | 'NEED_SPONSOR_LINK'
+  /** An applicant is told what happened to their entry (shared/applicant-notices.ts); to the lead's address. */
+  | ApplicantNoticeKind;
 
 export interface OutboxMessage {
   kind: OutboxKind;
@@ -83,6 +86,15 @@ export const outboxPut = (m: OutboxMessage) => ({
     Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m },
     ConditionExpression: 'attribute_not_exists(pk)',
   },
+});
+
+/**
+ * A message put by the transaction that makes its event happen (an entry's submission): that
+ * transaction commits once, guarded by the record's version, so the message needs no condition of its
+ * own — and one would turn into a misleading cancellation reason for the caller's error mapping.
+ */
+export const outboxPutWithEvent = (m: OutboxMessage) => ({
+  Put: { TableName: tableName(), Item: { ...outboxKey(m.competitionId, m.roundId, m.messageKey), ...m } },
 });
 
 /** Written once per key: a replayed step sends nothing twice. Returns whether this call wrote it. */

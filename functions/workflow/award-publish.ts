@@ -8,6 +8,8 @@ import { slug } from '../../shared/ids.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { updateAwards } from '../store/awards.ts';
 import { recordMetric } from '../runtime/metrics.ts';
+import { getEntryRecords } from '../store/entries.ts';
+import { applicantNotice, queueApplicantNotices } from '../services/notifications.ts';
 
 const input = z.object({ competitionId: slug });
 
@@ -49,6 +51,22 @@ export const handler = task(input, async ({ competitionId }) => {
     };
   });
   if (written) recordMetric('AwardsPublished', { competitionId }, after.published?.length ?? 0);
+  // Each winner hears of each award (a replay, or a published record found again, queues nothing twice).
+  const published = after.published ?? [];
+  const awarded = await getEntryRecords([...new Set(published.map((a) => a.entryId))]);
+  const byEntry = new Map(awarded.map((e) => [e.entryId, e]));
+  const names = new Map<string, { zh: string; en?: string }>([
+    ...competition.awardPlan.tiers.map((t) => [t.tierId, t.name] as const),
+    ...competition.awardPlan.specialAwards.map((s) => [s.awardId, s.name] as const),
+  ]);
+  await queueApplicantNotices(
+    published.flatMap((a) => {
+      const entry = byEntry.get(a.entryId);
+      if (!entry) return [];
+      const awardName = names.get(a.awardId) ?? { zh: a.awardId };
+      return [applicantNotice(competition, entry, { kind: 'AWARD_WON', awardId: a.awardId, awardName }, new Date(at))];
+    }),
+  );
   const funded = new Set(competition.awardPlan.tiers.filter((t) => t.funded).map((t) => t.tierId));
   const winners = (after.published ?? []).filter((a) => a.kind === 'TIER' && funded.has(a.awardId));
   let started = 0;

@@ -8,6 +8,7 @@ import { requireCompetition } from '../store/competitions.ts';
 import { allRoundAssignments, getReviewProgress } from '../store/reviews.ts';
 import { listDecisions, putDecisions } from '../store/decisions.ts';
 import { freezeRound, recordTally } from '../store/rounds.ts';
+import { applicantNotice, queueApplicantNotices } from '../services/notifications.ts';
 
 const input = z.object({ competitionId: slug, roundId: roundSlug });
 
@@ -31,7 +32,8 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     previous && round.carryPreviousWeight > 0
       ? new Map((await listDecisions(competitionId, previous.roundId)).map((d) => [d.entryId, d.aggregate]))
       : undefined;
-  const entries = (await roundEntries(competition, roundId)).map((e) => ({
+  const roundList = await roundEntries(competition, roundId);
+  const entries = roundList.map((e) => ({
     entryId: e.entryId,
     trackId: e.trackId,
     submittedAt: e.submittedAt ?? e.createdAt,
@@ -80,6 +82,24 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
         advanced: summary.advanced,
       },
     },
+  );
+  // Each applicant of the round hears its outcome, once the decisions are on the record.
+  const index = competition.rounds.findIndex((r) => r.roundId === roundId);
+  const nextRound = competition.rounds[index + 1]?.name;
+  const byEntry = new Map(roundList.map((e) => [e.entryId, e]));
+  await queueApplicantNotices(
+    decisions.map((d) => {
+      const entry = byEntry.get(d.entryId)!;
+      const event = {
+        kind: 'ROUND_RESULT' as const,
+        roundId,
+        roundName: round.name,
+        advanced: d.advanced,
+        trackRank: d.trackRank,
+        ...(nextRound ? { nextRound } : {}),
+      };
+      return applicantNotice(competition, entry, event, at);
+    }),
   );
   return { ...summary, inputsHash, decisionsHash };
 });

@@ -1,3 +1,4 @@
+import type { ApplicantNoticeKind } from '../applicant-notices.ts';
 import { escapeHtml, headerSafe } from '../text.ts';
 
 /**
@@ -14,7 +15,8 @@ export interface MessageModel {
     | 'SPONSOR_CONFIRMATION'
     | 'APPOINTMENT'
     | 'ORGANIZER_NOTICE'
-    | 'NEED_SPONSOR_LINK';
+    | 'NEED_SPONSOR_LINK'
+    | ApplicantNoticeKind;
   language: 'zh' | 'en';
   competitionTitle: { zh: string; en?: string };
   roundName: { zh: string; en?: string };
@@ -137,6 +139,42 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
               `[${title}] Your technology need`,
               `Your company's technology need is part of "${title}". Your personal link shows its status and the solutions that answer it, opens their documents and lets you shortlist them (valid until ${close}):`,
               'The link is for your company only; please do not forward it. The organizer can send a new one (the old one then stops working).',
+            ];
+      case 'ENTRY_SUBMITTED':
+        return zh
+          ? [
+              `【${title}】申报已提交`,
+              `您好！您的申报已提交至「${title}」：`,
+              `截止 ${close} 前，可凭创建申报时获得的访问令牌修改或撤回申报。令牌不会再次发送，系统也不保存令牌本身，请妥善保管。`,
+            ]
+          : [
+              `[${title}] Entry submitted`,
+              `Your entry to "${title}" was submitted:`,
+              `Until ${close} you can change or withdraw it with the access token you received when you created it. The token is never sent again and is not stored anywhere: keep it safe.`,
+            ];
+      case 'SCREENING_RESULT':
+        return zh
+          ? [`【${title}】形式审查结果`, '您好！您的申报形式审查结果如下：', '如有疑问，请联系组委会。']
+          : [
+              `[${title}] Eligibility screening result`,
+              'The eligibility screening of your entry is complete:',
+              'If you have questions, please contact the organizer.',
+            ];
+      case 'ROUND_RESULT':
+        return zh
+          ? [`【${title}】${round}结果`, `您好！「${title}」${round}评审已结束，您的申报结果如下：`, '感谢您的参与。']
+          : [
+              `[${title}] ${round}: result`,
+              `The ${round} of "${title}" is complete. The result for your entry:`,
+              'Thank you for taking part.',
+            ];
+      case 'AWARD_WON':
+        return zh
+          ? [`【${title}】获奖通知`, `恭喜！您的申报在「${title}」中获奖：`, '后续安排将另行通知。']
+          : [
+              `[${title}] Award`,
+              `Congratulations! Your entry won an award in "${title}":`,
+              'We will be in touch about what comes next.',
             ];
       case 'ORGANIZER_NOTICE':
         return zh

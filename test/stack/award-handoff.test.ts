@@ -528,17 +528,50 @@ describe('awards and the hand-off into a funded project', () => {
 
   it('mails the sponsor and the appointee through the outbox (stream → delivery → SES)', async () => {
     await expect
-      .poll(
-        () =>
-          s.mail
-            .list()
-            .map((m) => m.to[0])
-            .filter((to) => to === 'needs@example.com' || to === 'lead-a@example.com')
-            .sort(),
-        { timeout: 30_000 },
-      )
-      .toEqual(['lead-a@example.com', 'needs@example.com']);
-    expect(s.mail.list().find((m) => m.to[0] === 'lead-a@example.com')!.subject).toContain('项目经理聘任');
+      .poll(() => s.mail.list().filter((m) => m.to[0] === 'needs@example.com').length, { timeout: 30_000 })
+      .toBe(1);
+    const appointments = s.mail.list().filter((m) => m.subject.includes('项目经理聘任'));
+    expect(appointments.map((m) => m.to[0])).toEqual(['lead-a@example.com']);
+  });
+
+  it('tells each applicant once per event: submitted, screening result, the round’s outcome, each award won', async () => {
+    const { awards } = (await s.req('GET', `/admin/competitions/${CID}/awards`, { admin: true })).body;
+    const published = awards.published as Array<{ entryId: string; awardId: string }>;
+    const decisions = await s.all(`/admin/competitions/${CID}/rounds/preliminary/decisions`, { admin: true });
+    const expected = (key: string) => {
+      const entryId = ids[key]!.entryId;
+      const decision = decisions.find((d: { entryId: string }) => d.entryId === entryId);
+      return [
+        '申报已提交',
+        '形式审查结果',
+        ...(decision ? ['初赛（网评）结果'] : []),
+        ...published.filter((a) => a.entryId === entryId).map(() => '获奖通知'),
+      ].sort();
+    };
+    // Every applicant's mail names its entry; the subjects say which event it was.
+    const received = (key: string) =>
+      s.mail
+        .list()
+        .filter((m) => m.text.includes(ids[key]!.entryId))
+        .map((m) => /申报已提交|形式审查结果|初赛（网评）结果|获奖通知/.exec(m.subject)?.[0] ?? m.subject)
+        .sort();
+    for (const key of ['A', 'B', 'C', 'D']) {
+      await expect.poll(() => received(key), { timeout: 30_000 }).toEqual(expected(key));
+      expect(
+        s.mail
+          .list()
+          .filter((m) => m.text.includes(ids[key]!.entryId))
+          .every((m) => m.to[0] === `lead-${key.toLowerCase()}@example.com`),
+      ).toBe(true);
+    }
+    // The winner of the grand prize hears of it in its language, with the rules of what comes next.
+    const grand = s.mail.list().find((m) => m.text.includes(ids.A!.entryId) && m.text.includes('特等奖'));
+    expect(grand?.subject).toContain('获奖通知');
+    // No message carries an access token (the submission notice only reminds the applicant of it).
+    for (const key of ['A', 'B', 'C', 'D'])
+      for (const m of s.mail.list()) expect(m.text).not.toContain(ids[key]!.token);
+    const submitted = s.mail.list().find((m) => m.text.includes(ids.B!.entryId) && m.subject.includes('申报已提交'));
+    expect(submitted?.text).toContain('访问令牌');
   });
 });
 

@@ -173,14 +173,20 @@ describe('GET /admin/competitions/{id}/progress', () => {
   });
 
   it('counts the e-mails of each stage as the outbox holds them', async () => {
+    // Applicants' messages (submitted, screening result) are the intake stage's; experts' the round's.
+    const stages = ['intake', 'preliminary'];
+    const outboxes = await Promise.all(
+      stages.map((stage) => deliveredOutbox(s, ID, stage).then((messages) => messages.length)),
+    );
     const p = await progress();
-    const outbox = await s.all(`/admin/competitions/${ID}/rounds/preliminary/outbox`, { admin: true });
     expect(p.mails).toEqual({
       pending: 0,
-      sent: outbox.length,
+      sent: outboxes[0]! + outboxes[1]!,
       refused: 0,
-      byStage: [{ stage: 'preliminary', pending: 0, sent: outbox.length, refused: 0 }],
+      byStage: stages.map((stage, k) => ({ stage, pending: 0, sent: outboxes[k], refused: 0 })),
     });
+    // 5 submitted (one later withdrawn, so 4 screened): one message each per event.
+    expect(outboxes[0]).toBe(5 + 4);
   });
 
   it('agrees with the metrics the functions published (read as CloudWatch would read their EMF lines)', async () => {
