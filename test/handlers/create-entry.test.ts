@@ -53,13 +53,13 @@ beforeEach(() => {
 });
 
 describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
-  it('creates a submitted entry in one transaction: entry, org slot, idempotency record, open-intake check, submission register, audit record', async () => {
+  it('creates a submitted entry in one transaction: entry, org slot, idempotency record, open-intake check, submission register, the applicant’s e-mail, audit record', async () => {
     const r = await post(demoEntry(), { 'idempotency-key': 'key-00000001' });
     expect(r.status).toBe(201);
     expect(r.body.entry.status).toBe('SUBMITTED');
     expect(r.body.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const tx = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(tx).toHaveLength(7);
+    expect(tx).toHaveLength(8);
     // Only while the intake round is open (the close step sets intakeClosedAt) …
     expect(tx[3]!.ConditionCheck).toMatchObject({
       Key: { pk: 'COMP#yrd-challenge-2026', sk: 'ROUND#intake' },
@@ -68,9 +68,16 @@ describe('POST /competitions/{id}/entries (handler, DynamoDB mocked)', () => {
     // … in the register screening reads strongly consistently …
     expect(tx[4]!.Put!.Item).toMatchObject({ pk: expect.stringMatching(/^SUBMITTED#yrd-challenge-2026#/) });
     expect(tx[4]!.Put!.Item!.sk).toBe(r.body.entry.entryId);
+    // … with the lead's e-mail about it in the outbox (the token only mentioned, never carried) …
+    expect(tx[5]!.Put!.Item).toMatchObject({
+      pk: 'OUTBOX#yrd-challenge-2026#intake',
+      sk: `APPLICANT#${r.body.entry.entryId}#ENTRY_SUBMITTED`,
+      kind: 'ENTRY_SUBMITTED',
+      expertEmail: demoEntry().applicant.lead.email,
+    });
     // … and with the submission's audit record and its chain head, in the same transaction.
-    expect(tx[5]!.Put!.Item).toMatchObject({ type: 'ENTRY_SUBMITTED', subject: r.body.entry.entryId, seq: 1 });
-    expect(tx[6]!.Put!.Item).toMatchObject({ sk: 'HEAD', seq: 1, hash: tx[5]!.Put!.Item!.hash });
+    expect(tx[6]!.Put!.Item).toMatchObject({ type: 'ENTRY_SUBMITTED', subject: r.body.entry.entryId, seq: 1 });
+    expect(tx[7]!.Put!.Item).toMatchObject({ sk: 'HEAD', seq: 1, hash: tx[6]!.Put!.Item!.hash });
     expect(tx[0]!.Put!.Item!.tokenHash).toBe(sha256(r.body.accessToken));
     expect(tx[0]!.Put!.Item!.accessToken).toBeUndefined();
     // Nothing at rest holds the bearer token: not the entry, not the idempotency record.
