@@ -3,6 +3,8 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { needSponsorRoutes } from '../routes/need-sponsor.ts';
 import { answersPage } from '../services/matching.ts';
+import { listAnswerMeetings } from '../store/matching.ts';
+import { ulid } from 'ulid';
 import { linkFailurePage, needSponsorLinks, openLink } from '../services/signed-links.ts';
 
 /** GET shows the need, its answers and their documents, and changes nothing. */
@@ -12,6 +14,14 @@ export const handler = api(needSponsorRoutes.getNeedSponsorPage, async ({ params
   const { need, competition } = link;
   const action = event.rawPath;
   const page = await answersPage(need.needId, 25, query.cursor);
+  // A shortlisted answer shows its meetings and a form to propose another (对接).
+  const meetings = new Map(
+    await Promise.all(
+      page.items
+        .filter(({ answer }) => answer.status === 'SHORTLISTED')
+        .map(async ({ answer }) => [answer.entryId, await listAnswerMeetings(need.needId, answer.entryId)] as const),
+    ),
+  );
   return {
     html: renderNeedSponsorPage({
       lang: link.lang,
@@ -31,6 +41,15 @@ export const handler = api(needSponsorRoutes.getNeedSponsorPage, async ({ params
         region: entry?.applicant.region ?? '',
         status: answer.status,
         ...(answer.history.at(-1)?.reason ? { reason: answer.history.at(-1)!.reason } : {}),
+        ...(meetings.has(answer.entryId)
+          ? {
+              meetings: meetings
+                .get(answer.entryId)!
+                .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+                .map((x) => ({ startsAt: x.startsAt, format: x.format, status: x.status })),
+              meetingFormId: ulid(),
+            }
+          : {}),
         files: documents.map((d) => ({
           type: d.type,
           name: d.fileName,

@@ -38,13 +38,25 @@ export const needSponsorRoutes = {
     partitions: ['competition', 'need', 'audit'],
     signsLinks: true,
     summary:
-      'The sponsor shortlists an answer or declines it with a reason — a form post answered with a redirect to the page',
+      'The sponsor shortlists an answer, declines it with a reason, or proposes a meeting (对接) to a shortlisted answer — a form post answered with a redirect to the page; a meeting form sent twice proposes one meeting',
     params: tokenParams,
     body: z.strictObject({
       entryId,
-      action: z.enum(['shortlist', 'decline']),
+      action: z.enum(['shortlist', 'decline', 'meeting']),
       reason: z.string().max(1000).optional(),
       lang: z.enum(['zh', 'en']).optional(),
+      // The meeting form's fields, as a browser sends them (checked as the API's meeting proposal).
+      meetingId: z
+        .string()
+        .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be the form’s meeting id')
+        .optional(),
+      startsAt: z.string().max(40).optional(),
+      durationMinutes: z.string().max(4).optional(),
+      format: z.string().max(10).optional(),
+      link: z.string().max(500).optional(),
+      place: z.string().max(200).optional(),
+      attendees: z.string().max(1400).optional(),
+      agenda: z.string().max(2000).optional(),
     }),
     bodyFormat: 'form',
   },

@@ -39,6 +39,8 @@ export const proposeMeeting = async (
   entryId: string,
   proposal: MeetingProposal,
   at: Date,
+  /** The page's form names its meeting, so a form sent twice proposes one meeting; the API makes one up. */
+  meetingId = ulid(at.getTime()),
 ): Promise<Meeting> => {
   if (Date.parse(proposal.startsAt) <= at.getTime())
     throw validationError('A meeting is proposed for a time to come', [
@@ -48,7 +50,7 @@ export const proposeMeeting = async (
   const meeting: Meeting = {
     ...proposal,
     startsAt: new Date(proposal.startsAt).toISOString(),
-    meetingId: ulid(at.getTime()),
+    meetingId,
     needId: need.needId,
     entryId,
     competitionId: need.competitionId,

@@ -74,7 +74,7 @@ const transactRetryingConflicts = async (items: TransactWriteCommandInput['Trans
  * Proposes a meeting: the answer must be shortlisted and have room for another meeting (its count goes
  * up, with its version, so a concurrent decision on the answer is decided again on fresh data).
  */
-export const createMeeting = async (m: Meeting): Promise<void> => {
+export const createMeeting = async (m: Meeting): Promise<boolean> => {
   try {
     await transactRetryingConflicts([
       {
@@ -101,7 +101,10 @@ export const createMeeting = async (m: Meeting): Promise<void> => {
         },
       },
     ]);
+    return true;
   } catch (e) {
+    // A meeting of this id exists: the same proposal sent again (the page's form carries its id).
+    if (failedAt(e).includes(0)) return false;
     if (!failedAt(e).includes(1)) throw e;
     const answer = await getAnswer(m.needId, m.entryId);
     if (!answer) throw notFound('Answer');

@@ -143,6 +143,58 @@ describe('importing needs from CSV', () => {
     });
     expect(refused.status).toBe(422);
 
+    // On the page, the shortlisted answer has a meeting form (对接); sent twice, it proposes one meeting.
+    const shown = await fetch(url).then((r) => r.text());
+    expect(shown).toContain('提议对接会');
+    const meetingId = /name="meetingId" value="([0-9A-Z]{26})"/.exec(shown)?.[1];
+    expect(meetingId).toBeDefined();
+    const when = new Date(Date.now() + 3 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 16); // Beijing time
+    const meetingForm = (fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          entryId: entry.body.entry.entryId,
+          action: 'meeting',
+          meetingId: meetingId!,
+          startsAt: when,
+          durationMinutes: '90',
+          format: 'ONLINE',
+          link: 'https://meet.example.com/j/42',
+          attendees: '王工，李工',
+          agenda: '方案演示与答疑',
+          ...fields,
+        }).toString(),
+      });
+    const badTime = await meetingForm({ startsAt: 'tomorrow', link: 'http://insecure.example.com' });
+    expect(badTime.status).toBe(422);
+    expect(
+      ((await badTime.json()) as { error: { details: { issues: Array<{ path: string }> } } }).error.details.issues
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['link', 'startsAt']);
+    expect((await meetingForm({})).status).toBe(303);
+    expect((await meetingForm({})).status).toBe(303);
+    const solverMeetings = await s.req('GET', `/entries/${entry.body.entry.entryId}/meetings`, {
+      token: entry.body.accessToken,
+    });
+    expect(solverMeetings.status).toBe(200);
+    expect(solverMeetings.body.meetings).toEqual([
+      expect.objectContaining({
+        meetingId,
+        startsAt: new Date(`${when}:00+08:00`).toISOString(),
+        durationMinutes: 90,
+        format: 'ONLINE',
+        status: 'PROPOSED',
+        attendees: [
+          { name: '王工', side: 'SPONSOR' },
+          { name: '李工', side: 'SPONSOR' },
+        ],
+      }),
+    ]);
+    expect(await fetch(url).then((r) => r.text())).toContain('待对方答复');
+
     // The organizer sends a new link: the old one stops working (410), the new one opens.
     const resent = await s.req('POST', `/admin/needs/${needId}/sponsor-link`, { admin: true });
     expect(resent.status).toBe(202);
