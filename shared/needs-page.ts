@@ -33,6 +33,17 @@ const MEETING_STATUS: Record<string, { zh: string; en: string }> = {
   NOT_HELD: { zh: '未举行', en: 'not held' },
 };
 
+/** Meetings whose outcome is still to record (held, not held, or cancelled). */
+const OPEN_MEETING = new Set(['PROPOSED', 'ACCEPTED']);
+
+const outcomeForm = (m: Pick<NeedSponsorPageModel, 'action' | 'lang'>, entryId: string, meetingId: string) => {
+  const en = m.lang === 'en';
+  return `<form method="post" action="${h(m.action)}"><input type="hidden" name="lang" value="${m.lang}"><input type="hidden" name="entryId" value="${h(entryId)}"><input type="hidden" name="meetingId" value="${h(meetingId)}">
+<label>${en ? 'Outcome' : '结果'} <select name="outcome"><option value="HELD">${en ? 'held' : '已举行'}</option><option value="NOT_HELD">${en ? 'not held' : '未举行'}</option><option value="CANCELLED">${en ? 'cancelled' : '取消'}</option></select></label>
+<label>${en ? 'Notes (required unless held)' : '说明（未举行或取消时必填）'} <textarea name="notes" maxlength="2000"></textarea></label>
+<button name="action" value="outcome">${en ? 'Record' : '记录'}</button></form>`;
+};
+
 export interface NeedSponsorPageModel {
   lang: Lang;
   action: string;
@@ -48,7 +59,7 @@ export interface NeedSponsorPageModel {
     reason?: string;
     files: PageFile[];
     /** A shortlisted answer's meetings, and the id its meeting form proposes under (one per page view). */
-    meetings?: Array<{ startsAt: string; format: string; status: string }>;
+    meetings?: Array<{ meetingId: string; startsAt: string; format: string; status: string }>;
     meetingFormId?: string;
   }>;
   /** Where the next page of answers starts, if there is one. */
@@ -73,7 +84,7 @@ export const renderNeedSponsorPage = (m: NeedSponsorPageModel) => {
               (x) =>
                 `<li>${en ? 'Meeting' : '对接会'} ${h(formatClose(x.startsAt, m.lang))} · ${h(x.format)} · <strong>${h(
                   (MEETING_STATUS[x.status] ?? { zh: x.status, en: x.status })[m.lang],
-                )}</strong></li>`,
+                )}</strong>${OPEN_MEETING.has(x.status) ? outcomeForm(m, a.entryId, x.meetingId) : ''}</li>`,
             )
             .join('')}</ul>`
         : '';

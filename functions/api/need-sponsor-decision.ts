@@ -1,10 +1,11 @@
-import { meetingProposalBody } from '../../shared/matching.ts';
+import { meetingOutcomeBody, meetingProposalBody, meetingStep } from '../../shared/matching.ts';
 import { proposalFromForm } from '../../shared/needs-page.ts';
 import { validationError, zodIssues } from '../../shared/errors.ts';
 import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { needSponsorRoutes } from '../routes/need-sponsor.ts';
-import { decideAnswer, proposeMeeting } from '../services/matching.ts';
+import { decideAnswer, notFoundAs, proposeMeeting } from '../services/matching.ts';
+import { updateMeeting } from '../store/matching.ts';
 import { linkFailurePage, needSponsorLinks, openLink, requestedLanguage } from '../services/signed-links.ts';
 
 /**
@@ -24,6 +25,21 @@ export const handler = api(needSponsorRoutes.postNeedSponsorDecision, async ({ p
     const proposal = meetingProposalBody.safeParse(proposalFromForm(body));
     if (!proposal.success) throw validationError('The meeting proposal is invalid', zodIssues(proposal.error));
     await proposeMeeting(link.need, body.entryId, proposal.data, at, body.meetingId);
+    return back;
+  }
+  if (body.action === 'outcome') {
+    const outcome = meetingOutcomeBody.safeParse({
+      outcome: body.outcome,
+      ...(body.notes?.trim() ? { notes: body.notes.trim() } : {}),
+    });
+    if (!outcome.success) throw validationError('The meeting outcome is invalid', zodIssues(outcome.error));
+    if (!body.meetingId)
+      throw validationError('The form lacks its meeting id', [
+        { path: 'meetingId', message: 'required', code: 'required' },
+      ]);
+    await updateMeeting(link.need.needId, body.entryId, body.meetingId, (m) =>
+      meetingStep(m, 'SPONSOR', outcome.data.outcome, at, outcome.data.notes),
+    ).catch(notFoundAs('Meeting'));
     return back;
   }
   const reason = body.reason?.trim();

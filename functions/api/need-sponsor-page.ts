@@ -46,7 +46,7 @@ export const handler = api(needSponsorRoutes.getNeedSponsorPage, async ({ params
               meetings: meetings
                 .get(answer.entryId)!
                 .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
-                .map((x) => ({ startsAt: x.startsAt, format: x.format, status: x.status })),
+                .map((x) => ({ meetingId: x.meetingId, startsAt: x.startsAt, format: x.format, status: x.status })),
               meetingFormId: ulid(),
             }
           : {}),

@@ -38,11 +38,11 @@ export const needSponsorRoutes = {
     partitions: ['competition', 'need', 'audit'],
     signsLinks: true,
     summary:
-      'The sponsor shortlists an answer, declines it with a reason, or proposes a meeting (对接) to a shortlisted answer — a form post answered with a redirect to the page; a meeting form sent twice proposes one meeting',
+      'The sponsor shortlists an answer, declines it with a reason, proposes a meeting (对接) to a shortlisted answer or records how one went — a form post answered with a redirect to the page; a meeting form sent twice proposes one meeting',
     params: tokenParams,
     body: z.strictObject({
       entryId,
-      action: z.enum(['shortlist', 'decline', 'meeting']),
+      action: z.enum(['shortlist', 'decline', 'meeting', 'outcome']),
       reason: z.string().max(1000).optional(),
       lang: z.enum(['zh', 'en']).optional(),
       // The meeting form's fields, as a browser sends them (checked as the API's meeting proposal).
@@ -57,6 +57,9 @@ export const needSponsorRoutes = {
       place: z.string().max(200).optional(),
       attendees: z.string().max(1400).optional(),
       agenda: z.string().max(2000).optional(),
+      // How a meeting went (action "outcome"), as the API's outcome.
+      outcome: z.enum(['HELD', 'NOT_HELD', 'CANCELLED']).optional(),
+      notes: z.string().max(2000).optional(),
     }),
     bodyFormat: 'form',
   },

@@ -194,6 +194,31 @@ describe('importing needs from CSV', () => {
       }),
     ]);
     expect(await fetch(url).then((r) => r.text())).toContain('待对方答复');
+    // The sponsor records how it went from the page too: a cancellation needs its notes.
+    const outcome = (fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          entryId: entry.body.entry.entryId,
+          action: 'outcome',
+          meetingId: meetingId!,
+          ...fields,
+        }).toString(),
+      });
+    const noNotes = await outcome({ outcome: 'CANCELLED' });
+    expect(noNotes.status).toBe(422);
+    expect(
+      (await s.req('GET', `/entries/${entry.body.entry.entryId}/meetings`, { token: entry.body.accessToken })).body
+        .meetings[0].status,
+    ).toBe('PROPOSED');
+    expect((await outcome({ outcome: 'CANCELLED', notes: '时间冲突，另约' })).status).toBe(303);
+    const after = await s.req('GET', `/entries/${entry.body.entry.entryId}/meetings`, {
+      token: entry.body.accessToken,
+    });
+    expect(after.body.meetings[0]).toMatchObject({ status: 'CANCELLED' });
+    expect(await fetch(url).then((r) => r.text())).toContain('已取消');
 
     // The organizer sends a new link: the old one stops working (410), the new one opens.
     const resent = await s.req('POST', `/admin/needs/${needId}/sponsor-link`, { admin: true });
