@@ -149,23 +149,24 @@ describe('importing needs from CSV', () => {
     const meetingId = /name="meetingId" value="([0-9A-Z]{26})"/.exec(shown)?.[1];
     expect(meetingId).toBeDefined();
     const when = new Date(Date.now() + 3 * 86400_000 + 8 * 3600_000).toISOString().slice(0, 16); // Beijing time
-    const meetingForm = (fields: Record<string, string>) =>
+    // The page's forms, posted as a browser does (no redirect followed).
+    const postForm = (fields: Record<string, string>) =>
       fetch(url, {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          entryId: entry.body.entry.entryId,
-          action: 'meeting',
-          meetingId: meetingId!,
-          startsAt: when,
-          durationMinutes: '90',
-          format: 'ONLINE',
-          link: 'https://meet.example.com/j/42',
-          attendees: '王工，李工',
-          agenda: '方案演示与答疑',
-          ...fields,
-        }).toString(),
+        body: new URLSearchParams({ entryId: entry.body.entry.entryId, meetingId: meetingId!, ...fields }).toString(),
+      });
+    const meetingForm = (fields: Record<string, string>) =>
+      postForm({
+        action: 'meeting',
+        startsAt: when,
+        durationMinutes: '90',
+        format: 'ONLINE',
+        link: 'https://meet.example.com/j/42',
+        attendees: '王工，李工',
+        agenda: '方案演示与答疑',
+        ...fields,
       });
     const badTime = await meetingForm({ startsAt: 'tomorrow', link: 'http://insecure.example.com' });
     expect(badTime.status).toBe(422);
@@ -195,18 +196,7 @@ describe('importing needs from CSV', () => {
     ]);
     expect(await fetch(url).then((r) => r.text())).toContain('待对方答复');
     // The sponsor records how it went from the page too: a cancellation needs its notes.
-    const outcome = (fields: Record<string, string>) =>
-      fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          entryId: entry.body.entry.entryId,
-          action: 'outcome',
-          meetingId: meetingId!,
-          ...fields,
-        }).toString(),
-      });
+    const outcome = (fields: Record<string, string>) => postForm({ action: 'outcome', ...fields });
     const noNotes = await outcome({ outcome: 'CANCELLED' });
     expect(noNotes.status).toBe(422);
     expect(

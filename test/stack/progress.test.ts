@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import type { MetricSeries } from '../../infra/local/metrics.ts';
-import { competitionFixture } from '../fixtures/competition.ts';
+import { competitionFixture, expertPool } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
 import { ADMIN_KEY, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { adminClient } from '../../infra/local/admin-client.ts';
@@ -53,14 +53,7 @@ const sumOf = (series: MetricSeries[], name: string, dims: Record<string, string
 
 beforeAll(async () => {
   s = await startTestStack();
-  const experts = Array.from({ length: 4 }, (_, k) => ({
-    email: `watcher${k}@example.com`,
-    name: `评审${k}`,
-    institution: `研究院${k}`,
-    fields: ['IC', 'AI'],
-    languages: ['zh'],
-    maxLoadPerRound: 20,
-  }));
+  const experts = expertPool('watcher', 4);
   expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
 
   const intakeMs = 12_000;

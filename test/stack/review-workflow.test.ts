@@ -1,7 +1,7 @@
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
-import { competitionFixture } from '../fixtures/competition.ts';
+import { competitionFixture, expertPool } from '../fixtures/competition.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
 import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
@@ -16,14 +16,7 @@ import { getAssignment } from '../../functions/store/reviews.ts';
 let s: TestStack;
 beforeAll(async () => {
   s = await startTestStack();
-  const experts = Array.from({ length: 4 }, (_, k) => ({
-    email: `rev${k}@example.com`,
-    name: `评审${k}`,
-    institution: `研究院${k}`,
-    fields: ['IC', 'AI'],
-    languages: ['zh'],
-    maxLoadPerRound: 20,
-  }));
+  const experts = expertPool('rev', 4);
   expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
 }, 120_000);
 afterAll(async () => s?.stop());
