@@ -5,6 +5,7 @@ import { type Competition, type CompetitionConfig, intakeRoundOf } from '../../s
 import type { Entry } from '../../shared/entry.ts';
 import type { TxItem } from '../store/audit.ts';
 import { outboxPutWithEvent, putOutboxMessage, type OutboxKind, type OutboxMessage } from '../store/outbox.ts';
+import { forEachConcurrently } from '../runtime/concurrency.ts';
 
 /**
  * Messages go to the outbox, each under a key that makes a replayed step a
@@ -122,10 +123,9 @@ export const applicantNotice = (
 export const queueApplicantNotices = async (messages: Array<OutboxMessage | undefined>) => {
   const queue = messages.filter((m): m is OutboxMessage => m !== undefined);
   let queued = 0;
-  const worker = async () => {
-    for (let m = queue.pop(); m; m = queue.pop()) if (await putOutboxMessage(m)) queued++;
-  };
-  await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
+  await forEachConcurrently(queue, 16, async (m) => {
+    if (await putOutboxMessage(m)) queued++;
+  });
   return queued;
 };
 

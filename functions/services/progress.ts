@@ -6,13 +6,10 @@ import { executionStatus } from '../runtime/executions.ts';
 import { getAwards } from '../store/awards.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { countEntries } from '../store/entries.ts';
-import { countOutbox } from '../store/outbox.ts';
+import { countOutbox, NON_ROUND_STAGES } from '../store/outbox.ts';
 import { listProjects } from '../store/projects.ts';
 import { getReviewProgress } from '../store/reviews.ts';
 import { getRoundRun } from '../store/rounds.ts';
-
-/** Stages whose messages are not a round's: award confirmations, appointments, needs' sponsor links. */
-const OTHER_STAGES = ['awards', 'handoff', 'needs'] as const;
 
 const machineArn = (machine: keyof typeof machineArnVariable) => requiredEnv(machineArnVariable[machine]);
 
@@ -58,7 +55,7 @@ export const competitionProgress = async (competitionId: string, at: Date) => {
       };
     }),
   );
-  const stages = [...competition.rounds.map((r) => r.roundId), ...OTHER_STAGES];
+  const stages = [...competition.rounds.map((r) => r.roundId), ...Object.keys(NON_ROUND_STAGES)];
   const mails = Promise.all(stages.map(async (stage) => ({ stage, ...(await countOutbox(competitionId, stage)) })));
   const awards = (async () => {
     const name = `${competitionId}_awards`;

@@ -3,6 +3,7 @@ import type { Decision } from '../../shared/review/scoring.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { advancedIndexKey, decisionKey, stripKeys } from './keys.ts';
 import { queryAll, queryIndexAll, queryPage } from './query.ts';
+import { forEachConcurrently } from '../runtime/concurrency.ts';
 
 /** A review round's decisions (one item per entry) and the index of the entries it advanced. */
 export type DecisionWithCriteria = Decision & { criteria: Record<string, number> };
@@ -16,24 +17,19 @@ export const putDecisions = async (
   decisions: DecisionWithCriteria[],
   now: Date,
 ) => {
-  let next = 0;
   const decidedAt = now.toISOString();
-  const worker = async () => {
-    while (next < decisions.length) {
-      const d = decisions[next++]!;
-      const advancedIndex = d.advanced ? { gsi1pk: advancedIndexKey(competitionId, roundId), gsi1sk: d.entryId } : {};
-      const Item = {
-        ...decisionKey(competitionId, roundId, d.entryId),
-        ...advancedIndex,
-        competitionId,
-        roundId,
-        ...d,
-        decidedAt,
-      };
-      await documentClient().send(new PutCommand({ TableName: tableName(), Item }));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, decisions.length) }, worker));
+  await forEachConcurrently(decisions, PARALLEL_WRITES, async (d) => {
+    const advancedIndex = d.advanced ? { gsi1pk: advancedIndexKey(competitionId, roundId), gsi1sk: d.entryId } : {};
+    const Item = {
+      ...decisionKey(competitionId, roundId, d.entryId),
+      ...advancedIndex,
+      competitionId,
+      roundId,
+      ...d,
+      decidedAt,
+    };
+    await documentClient().send(new PutCommand({ TableName: tableName(), Item }));
+  });
 };
 
 export const listDecisions = async (competitionId: string, roundId: string): Promise<StoredDecision[]> => {

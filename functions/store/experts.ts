@@ -6,6 +6,7 @@ import { canonicalJson, sha256 } from '../../shared/tokens.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { EXPERT_LIST, expertKey, stripKeys } from './keys.ts';
 import { queryIndexAll, queryIndexPage } from './query.ts';
+import { forEachConcurrently } from '../runtime/concurrency.ts';
 
 export interface ImportResult {
   created: number;
@@ -87,25 +88,20 @@ export const importExperts = async (experts: ExpertInput[], now: Date): Promise<
   const chunks = Array.from({ length: Math.ceil(experts.length / 100) }, (_, k) =>
     experts.slice(k * 100, k * 100 + 100),
   );
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++]!;
-      for (let attempt = 0; ; attempt++) {
-        const { writes, counts } = await planExpertWrites(chunk, at);
-        try {
-          if (writes.length) await documentClient().send(new TransactWriteCommand({ TransactItems: writes }));
-          result.created += counts.created;
-          result.updated += counts.updated;
-          result.unchanged += counts.unchanged;
-          break;
-        } catch (e) {
-          if (!(e instanceof TransactionCanceledException) || attempt >= 4) throw e;
-        }
+  await forEachConcurrently(chunks, PARALLEL_CHUNKS, async (chunk) => {
+    for (let attempt = 0; ; attempt++) {
+      const { writes, counts } = await planExpertWrites(chunk, at);
+      try {
+        if (writes.length) await documentClient().send(new TransactWriteCommand({ TransactItems: writes }));
+        result.created += counts.created;
+        result.updated += counts.updated;
+        result.unchanged += counts.unchanged;
+        break;
+      } catch (e) {
+        if (!(e instanceof TransactionCanceledException) || attempt >= 4) throw e;
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, worker));
+  });
   return result;
 };
 

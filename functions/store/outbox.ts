@@ -31,6 +31,13 @@ export type OutboxKind =
   /** An applicant is told what happened to their entry (shared/applicant-notices.ts); to the lead's address. */
   | ApplicantNoticeKind;
 
+/** The outbox stages that are not a review round's (their messages' `roundId`), with the name mails show. */
+export const NON_ROUND_STAGES = {
+  awards: { zh: '评奖', en: 'Awards' },
+  handoff: { zh: '项目转化', en: 'Project hand-off' },
+  needs: { zh: '企业需求', en: 'Enterprise needs' },
+} as const;
+
 export interface OutboxMessage {
   kind: OutboxKind;
   /** Unique within the round; the same message is written once however often a step is replayed. */

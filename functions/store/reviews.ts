@@ -15,6 +15,7 @@ import { assignmentKey, reviewRevisionKey, roundKey, roundReviewsKey, stripKeys 
 import { transactWithAudit, type TxItem } from './audit.ts';
 import { ROUND_NOT_FROZEN } from './rounds.ts';
 import { queryAll, queryIndexAll, queryIndexPage } from './query.ts';
+import { forEachConcurrently } from '../runtime/concurrency.ts';
 
 /**
  * Review assignments and the round's review counters. The guarantees the round
@@ -75,44 +76,39 @@ export const createAssignments = async (
   let created = 0;
   let existing = 0;
   const at = now.toISOString();
-  let next = 0;
-  const worker = async () => {
-    while (next < pairs.length) {
-      const p = pairs[next++]!;
-      const assignmentId = assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail);
-      const item: AssignmentRecord = {
-        assignmentId,
-        competitionId,
-        roundId,
-        ...p,
-        linkVersion: 1,
-        status: 'PENDING',
-        assignedAt: at,
-        updatedAt: at,
-        revisions: 0,
-      };
-      try {
-        await documentClient().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: {
-              ...assignmentKey(assignmentId),
-              gsi1pk: roundReviewsKey(competitionId, roundId),
-              gsi1sk: `${p.entryId}#${p.expertEmail}`,
-              ...item,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        created++;
-      } catch (e) {
-        if (!(e instanceof ConditionalCheckFailedException)) throw e;
-        existing++;
-      }
-    }
-  };
   // Conditional puts, 32 at a time: a replay finds every assignment already there.
-  await Promise.all(Array.from({ length: Math.min(32, pairs.length) }, worker));
+  await forEachConcurrently(pairs, 32, async (p) => {
+    const assignmentId = assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail);
+    const item: AssignmentRecord = {
+      assignmentId,
+      competitionId,
+      roundId,
+      ...p,
+      linkVersion: 1,
+      status: 'PENDING',
+      assignedAt: at,
+      updatedAt: at,
+      revisions: 0,
+    };
+    try {
+      await documentClient().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...assignmentKey(assignmentId),
+            gsi1pk: roundReviewsKey(competitionId, roundId),
+            gsi1sk: `${p.entryId}#${p.expertEmail}`,
+            ...item,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      created++;
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      existing++;
+    }
+  });
   // The expected counts (total and per track) are fixed by the first delivery; replays keep them.
   const perTrack = new Map<string, number>();
   for (const p of pairs) perTrack.set(p.trackId, (perTrack.get(p.trackId) ?? 0) + 1);

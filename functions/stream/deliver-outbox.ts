@@ -11,7 +11,14 @@ import { logger } from '../runtime/logger.ts';
 import { renderMessage } from '../../shared/review/messages.ts';
 import { headerSafe } from '../../shared/text.ts';
 import { getCompetition } from '../store/competitions.ts';
-import { getOutboxMessage, markDelivered, markRefused, type OutboxLink, type OutboxMessage } from '../store/outbox.ts';
+import {
+  getOutboxMessage,
+  markDelivered,
+  markRefused,
+  NON_ROUND_STAGES,
+  type OutboxLink,
+  type OutboxMessage,
+} from '../store/outbox.ts';
 import { mintLinkPath } from '../services/signed-links.ts';
 import { recordMetric } from '../runtime/metrics.ts';
 
@@ -44,11 +51,7 @@ const deliver = async (image: OutboxMessage): Promise<void> => {
   if (!stored || stored.deliveredAt || stored.refusedAt) return;
   const competition = await getCompetition(stored.competitionId);
   // Award, hand-off and needs messages belong to no review round.
-  const stage = {
-    awards: { zh: '评奖', en: 'Awards' },
-    handoff: { zh: '项目转化', en: 'Project hand-off' },
-    needs: { zh: '企业需求', en: 'Enterprise needs' },
-  }[stored.roundId];
+  const stage = NON_ROUND_STAGES[stored.roundId as keyof typeof NON_ROUND_STAGES];
   const round = competition?.rounds.find((r) => r.roundId === stored.roundId) ?? (stage ? { name: stage } : undefined);
   if (!competition || !round) {
     logger.warn('outbox message for an unknown competition or round; skipped', { messageKey: stored.messageKey });
