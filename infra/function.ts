@@ -21,6 +21,8 @@ export interface AppFunctionProps {
   timeout?: Duration;
   memorySize?: number;
   description?: string;
+  /** A role another function with the very same needs already has (see CompetitionStack.roleFor); a new one when absent. */
+  role?: iam.Role;
 }
 
 /**
@@ -73,8 +75,9 @@ export class AppFunction extends Construct {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     const logGroup = functionLogs(this);
-    this.role = new InlinePolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(this.role);
+    this.role =
+      props.role ?? new InlinePolicyRole(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    if (!props.role) logGroup.grantWrite(this.role);
 
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: path.join(REPO_ROOT, props.entry),
@@ -110,18 +113,19 @@ export class AppFunction extends Construct {
     });
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA, props.entry);
 
-    NagSuppressions.addResourceSuppressions(
-      this.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*"; log-stream ARNs of the own log group end in ":*".',
-          appliesTo: ['Resource::*', { regex: '/^Resource::<.*Logs[0-9A-F]{8}\\.Arn>:\\*$/g' }],
-        },
-      ],
-      true,
-    );
+    if (!props.role)
+      NagSuppressions.addResourceSuppressions(
+        this.role,
+        [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason:
+              'X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*"; log-stream ARNs of the own log group end in ":*".',
+            appliesTo: ['Resource::*', { regex: '/^Resource::<.*Logs[0-9A-F]{8}\\.Arn>:\\*$/g' }],
+          },
+        ],
+        true,
+      );
   }
 }
 

@@ -48,6 +48,36 @@ const MACHINE_LABELS: Record<MachineId, string> = {
 const EXECUTIONS_OF_MACHINE =
   '/^Resource::arn:(<AWS::Partition>|aws[a-z-]*):states:(<AWS::Region>|[a-z0-9-]+):(<AWS::AccountId>|\\d{12}):execution:.*:\\*$/g';
 
+/** The needs that grant something (the others size the function). */
+const GRANTING_NEEDS = [
+  'table',
+  'partitions',
+  'deletes',
+  'indexes',
+  'documents',
+  'imports',
+  'exports',
+  'signsLinks',
+  'derivesEntryTokens',
+  'starts',
+  'redrives',
+  'describes',
+  'resumes',
+  'idempotent',
+] as const satisfies ReadonlyArray<keyof FunctionNeeds | 'idempotent'>;
+
+/**
+ * Functions whose declared grants are the same share one role: their policies would be identical, and a
+ * role less is a resource less (a stack holds at most 500, and each route is a function). `kind` keeps
+ * tasks, admin routes and the other routes apart (the latter also read the origin-verify key).
+ */
+const roleKey = (kind: 'task' | 'admin' | 'route', needs: FunctionNeeds & { idempotent?: boolean }) => {
+  const granted = GRANTING_NEEDS.map((name) => [name, needs[name]] as const)
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([name, value]) => [name, Array.isArray(value) ? [...value].sort() : value]);
+  return JSON.stringify([kind, ...granted.sort(([a], [b]) => String(a).localeCompare(String(b)))]);
+};
+
 const sizing = (needs: FunctionNeeds) => ({
   ...(needs.timeoutSeconds ? { timeout: Duration.seconds(needs.timeoutSeconds) } : {}),
   ...(needs.memoryMb ? { memorySize: needs.memoryMb } : {}),
@@ -135,17 +165,36 @@ export class CompetitionStack extends Stack {
     }
 
     // Step Functions tasks, from the task table; each workflow takes its own.
-    const declared: Array<{ fn: AppFunction; needs: FunctionNeeds & { idempotent?: boolean } }> = [];
+    type Declared = { fn: AppFunction; needs: FunctionNeeds & { idempotent?: boolean }; ownsRole: boolean };
+    const declared: Declared[] = [];
+    const rolesByGrants = new Map<string, iam.Role>();
+    const declare = (
+      fn: (role?: iam.Role) => AppFunction,
+      kind: 'task' | 'admin' | 'route',
+      needs: Declared['needs'],
+    ) => {
+      const key = roleKey(kind, needs);
+      const shared = rolesByGrants.get(key);
+      const made = fn(shared);
+      if (!shared) rolesByGrants.set(key, made.role);
+      declared.push({ fn: made, needs, ownsRole: !shared });
+      return { made, ownsRole: !shared };
+    };
     const taskFunctions = {} as TaskFunctions;
     for (const t of taskList()) {
-      const fn = new AppFunction(this, t.id, {
-        entry: t.entry,
-        environment: tableEnv,
-        description: `${MACHINE_LABELS[t.machine]} task: ${t.id}`,
-        ...sizing(t),
-      });
-      taskFunctions[t.id] = fn.fn;
-      declared.push({ fn, needs: t });
+      const { made } = declare(
+        (role) =>
+          new AppFunction(this, t.id, {
+            entry: t.entry,
+            environment: tableEnv,
+            description: `${MACHINE_LABELS[t.machine]} task: ${t.id}`,
+            role,
+            ...sizing(t),
+          }),
+        'task',
+        t,
+      );
+      taskFunctions[t.id] = made.fn;
     }
     this.intake = new IntakeRoundWorkflow(this, 'IntakeRound', taskFunctions);
     this.review = new ReviewRoundWorkflow(this, 'ReviewRound', taskFunctions);
@@ -176,16 +225,21 @@ export class CompetitionStack extends Stack {
     const invoker = new ApiInvokeRole(this, 'ApiInvoke');
 
     for (const route of routeList()) {
-      const fn = new AppFunction(this, `${pascal(route.id)}Function`, {
-        entry: route.entry,
-        environment: tableEnv,
-        description: `${route.method} ${route.path}`,
-        ...sizing(route),
-      });
-      declared.push({ fn, needs: route });
+      const { made: fn, ownsRole } = declare(
+        (role) =>
+          new AppFunction(this, `${pascal(route.id)}Function`, {
+            entry: route.entry,
+            environment: tableEnv,
+            description: `${route.method} ${route.path}`,
+            role,
+            ...sizing(route),
+          }),
+        route.auth === 'admin' ? 'admin' : 'route',
+        route,
+      );
       if (this.originVerifyKey && route.auth !== 'admin') {
         fn.fn.addEnvironment('ORIGIN_VERIFY_SECRET_ARN', this.originVerifyKey.secretArn);
-        this.originVerifyKey.grantRead(fn.role);
+        if (ownsRole) this.originVerifyKey.grantRead(fn.role);
       }
       this.api.addRoutes({
         path: route.path,
@@ -195,7 +249,10 @@ export class CompetitionStack extends Stack {
       });
     }
     invoker.attachPolicies();
-    for (const { fn, needs } of declared) this.grantNeeds(fn, needs);
+    for (const { fn, needs, ownsRole } of declared) {
+      this.environmentFor(fn, needs);
+      if (ownsRole) this.grantNeeds(fn.role, needs);
+    }
 
     if (this.originVerifyKey) this.distribution = this.addEdge(this.originVerifyKey);
     this.publicUrl = this.distribution ? `https://${this.distribution.distributionDomainName}` : this.api.apiEndpoint;
@@ -641,49 +698,50 @@ export class CompetitionStack extends Stack {
     });
   }
 
-  /** Turns a function's declared needs (route or task table) into its grants and environment. */
-  private grantNeeds(f: AppFunction, needs: FunctionNeeds & { idempotent?: boolean }) {
-    grantTable(f.role, this.table.tableArn, {
+  /** A function's environment for its declared needs (route or task table): the names and ARNs it reaches. */
+  private environmentFor(f: AppFunction, needs: FunctionNeeds) {
+    if (needs.documents || needs.exports || needs.imports)
+      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
+    if (needs.derivesEntryTokens) f.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
+    if (needs.signsLinks) f.fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkSigningKey.secretArn);
+    for (const m of [...(needs.starts ?? []), ...(needs.describes ?? [])])
+      f.fn.addEnvironment(machineArnVariable[m], this.machines[m].stateMachineArn);
+  }
+
+  /** Turns declared needs (route or task table) into a role's grants, once per role. */
+  private grantNeeds(role: iam.Role, needs: FunctionNeeds & { idempotent?: boolean }) {
+    grantTable(role, this.table.tableArn, {
       access: needs.table,
       partitions: needs.partitions,
       indexes: (needs.indexes ?? []).map((i) => INDEX[i]),
       deletes: needs.deletes,
     });
     // Idempotency-Key: the route claims, completes or releases its record, even when it otherwise only reads.
-    if (needs.idempotent) grantTable(f.role, this.table.tableArn, { access: 'readWrite', partitions: ['idempotency'] });
+    if (needs.idempotent) grantTable(role, this.table.tableArn, { access: 'readWrite', partitions: ['idempotency'] });
     if (needs.documents) {
-      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
-      f.role.addToPrincipalPolicy(
+      role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           // Signing a presigned POST or GET needs the permission the signed request will use.
           actions: needs.documents === 'upload' ? ['s3:PutObject'] : ['s3:GetObject', 's3:GetObjectVersion'],
           resources: [this.documents.arnForObjects('entries/*')],
         }),
       );
-      this.suppressDocumentObjects(f.role);
+      this.suppressDocumentObjects(role);
     }
     if (needs.exports) {
-      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
-      f.role.addToPrincipalPolicy(
+      role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.documents.arnForObjects('exports/*')] }),
       );
-      this.suppressDocumentObjects(f.role);
+      this.suppressDocumentObjects(role);
     }
     if (needs.imports) {
-      f.fn.addEnvironment('DOCUMENTS_BUCKET', this.documents.bucketName);
-      f.role.addToPrincipalPolicy(
+      role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.documents.arnForObjects('imports/*')] }),
       );
-      this.suppressDocumentObjects(f.role);
+      this.suppressDocumentObjects(role);
     }
-    if (needs.derivesEntryTokens) {
-      f.fn.addEnvironment('ENTRY_TOKEN_SECRET_ARN', this.entryTokenKey.secretArn);
-      this.entryTokenKey.grantRead(f.role);
-    }
-    if (needs.signsLinks) {
-      f.fn.addEnvironment('LINK_KEY_SECRET_ARN', this.linkSigningKey.secretArn);
-      this.linkSigningKey.grantRead(f.role);
-    }
+    if (needs.derivesEntryTokens) this.entryTokenKey.grantRead(role);
+    if (needs.signsLinks) this.linkSigningKey.grantRead(role);
     if (needs.resumes?.length) {
       // Granted on the ARNs built from the machines' fixed names: referencing a machine whose
       // task this function is would make a dependency cycle.
@@ -695,23 +753,21 @@ export class CompetitionStack extends Stack {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       );
-      f.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources }));
     }
     for (const m of needs.starts ?? []) {
       const machine = this.machines[m];
-      f.fn.addEnvironment(machineArnVariable[m], machine.stateMachineArn);
-      machine.grantStartExecution(f.role);
-      if (needs.redrives) machine.grantExecution(f.role, 'states:DescribeExecution', 'states:RedriveExecution');
+      machine.grantStartExecution(role);
+      if (needs.redrives) machine.grantExecution(role, 'states:DescribeExecution', 'states:RedriveExecution');
     }
     for (const m of needs.describes ?? []) {
       const machine = this.machines[m];
-      f.fn.addEnvironment(machineArnVariable[m], machine.stateMachineArn);
-      machine.grantExecution(f.role, 'states:DescribeExecution');
+      machine.grantExecution(role, 'states:DescribeExecution');
     }
     if (needs.describes?.length) {
       const names = needs.describes.map((m) => machineName(this, m)).join(', ');
       NagSuppressions.addResourceSuppressions(
-        f.role,
+        role,
         [
           {
             id: 'AwsSolutions-IAM5',
@@ -725,7 +781,7 @@ export class CompetitionStack extends Stack {
     if (needs.redrives && needs.starts?.length) {
       const names = needs.starts.map((m) => machineName(this, m)).join(', ');
       NagSuppressions.addResourceSuppressions(
-        f.role,
+        role,
         [
           {
             id: 'AwsSolutions-IAM5',

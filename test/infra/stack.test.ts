@@ -3,6 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app-factory.ts';
 import { routeList } from '../../functions/routes.ts';
 import { PARTITION } from '../../functions/function-spec.ts';
+import { taskList } from '../../functions/tasks.ts';
+import { ENTRY_METADATA } from '../../infra/function.ts';
 import { submissionKey } from '../../functions/store/keys.ts';
 import { DEPLOY_TIME_FUNCTION, readModel, type Template as LocalTemplate } from '../../infra/local/template.ts';
 
@@ -141,7 +143,49 @@ describe('CDK stack', () => {
       (p.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref),
     );
     expect(separate.filter((r) => functionRoles.has(r))).toEqual([]);
-    expect(functionRoles.size).toBe(appFunctions().length);
+  });
+
+  it('lets functions share a role only when their declared needs grant exactly the same', () => {
+    const declaredBy = new Map<string, unknown>([...routeList(), ...taskList()].map((d) => [d.entry, d]));
+    const grantsOf = (entry: string) => {
+      const { timeoutSeconds, memoryMb, ...needs } = declaredBy.get(entry) as Record<string, unknown>;
+      const {
+        method,
+        path,
+        summary,
+        params,
+        query,
+        body,
+        bodyFormat,
+        okStatus,
+        maxBodyBytes,
+        id,
+        machine,
+        entry: _entry,
+        auth,
+        ...grants
+      } = needs;
+      // Admin routes never share with the others (which also read the origin-verify key).
+      return JSON.stringify(
+        [
+          auth === 'admin',
+          ...Object.keys(grants)
+            .sort()
+            .map((k) => [k, grants[k]]),
+        ],
+        (_k, v) => (Array.isArray(v) ? [...v].sort() : v),
+      );
+    };
+    const byRole = new Map<string, Set<string>>();
+    for (const [, f] of appFunctions()) {
+      const entry = (f.Metadata as Record<string, string> | undefined)?.[ENTRY_METADATA];
+      if (!entry || !declaredBy.has(entry)) continue;
+      const role = JSON.stringify((f.Properties as { Role: unknown }).Role);
+      byRole.set(role, (byRole.get(role) ?? new Set()).add(grantsOf(entry)));
+    }
+    for (const grants of byRole.values()) expect(grants.size).toBe(1);
+    // Some do share (admin reads of one competition, for one): fewer roles than route and task functions.
+    expect(byRole.size).toBeLessThan(routeList().length + taskList().length);
   });
 
   it('runs every function on Node 22 arm64 with tracing, its own log group and source maps', () => {
