@@ -21,6 +21,15 @@ const REVIEW: Texts = {
   },
 };
 
+const EXPERT_HOME: Texts = {
+  INVALID_LINK: INVALID,
+  LINK_EXPIRED: { zh: '链接已过期：本轮评审已截止。', en: 'This link has expired: the review round has closed.' },
+  LINK_REVOKED: {
+    zh: '此链接已失效：组委会已发送新链接，请使用最新邮件中的链接。',
+    en: 'This link is no longer valid: the organizer sent a new one. Please use the link in the latest e-mail.',
+  },
+};
+
 const AWARD: Texts = {
   INVALID_LINK: INVALID,
   LINK_EXPIRED: {
@@ -32,6 +41,7 @@ const AWARD: Texts = {
 
 const PAGES: Record<LinkPurpose, { title: { zh: string; en: string }; texts: Texts }> = {
   review: { title: { zh: '评审链接', en: 'Review link' }, texts: REVIEW },
+  'expert-home': { title: { zh: '我的评审', en: 'My reviews' }, texts: EXPERT_HOME },
   'sponsor-confirmation': { title: { zh: '链接', en: 'Link' }, texts: AWARD },
   appointment: { title: { zh: '链接', en: 'Link' }, texts: AWARD },
   'need-sponsor': { title: { zh: '企业需求', en: 'Your technology need' }, texts: AWARD },

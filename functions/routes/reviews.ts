@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { reviewFormBody } from '../../shared/review/review-form.ts';
+import { expertHomeFormBody } from '../../shared/review/expert-home.ts';
 import { documentId, type RouteSpec } from './spec.ts';
 
 /** Routes of the route table (functions/routes.ts); a handler imports only its own group, so its bundle carries only its schemas. */
@@ -53,5 +54,38 @@ export const reviewRoutes = {
       token: z.string().min(1).max(2048),
       documentId,
     }),
+  },
+  getExpertHome: {
+    method: 'GET',
+    path: '/experts/{token}',
+    entry: 'functions/api/expert-home-page.ts',
+    auth: 'link',
+    okStatus: 200,
+    table: 'read',
+    partitions: ['competition', 'entry', 'expert', 'assignment'],
+    signsLinks: true,
+    summary:
+      'An expert’s home in one round (HTML; changes nothing): every review given to them with its status, the deadline, documents and a link to each review page, and "5 of 8 submitted"',
+    params: z.strictObject({ token: z.string().min(1).max(2048) }),
+    query: z.strictObject({
+      lang: z.enum(['zh', 'en']).optional(),
+      saved: z.enum(['language', 'declined']).optional(),
+    }),
+  },
+  postExpertHome: {
+    method: 'POST',
+    path: '/experts/{token}',
+    entry: 'functions/api/expert-home-submit.ts',
+    auth: 'link',
+    okStatus: 200,
+    table: 'readWrite',
+    partitions: ['competition', 'entry', 'expert', 'assignment', 'audit'],
+    signsLinks: true,
+    resumes: ['review'],
+    summary:
+      'Set the language of the round’s pages and e-mails, or decline the whole round with a reason (every pending review goes to a backup reviewer) — a form post answered with a redirect',
+    params: z.strictObject({ token: z.string().min(1).max(2048) }),
+    body: expertHomeFormBody,
+    bodyFormat: 'form',
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -7,6 +7,20 @@ import { competitionParams, page, pageOf, roundParams, type RouteSpec } from './
  * assignment preview, which carries the solver, stays small).
  */
 export const roundRoutes = {
+  adminRenewExpertLink: {
+    method: 'POST',
+    path: '/admin/competitions/{competitionId}/rounds/{roundId}/expert-links',
+    entry: 'functions/api/admin-renew-expert-link.ts',
+    idempotent: true,
+    auth: 'admin',
+    okStatus: 202,
+    table: 'readWrite',
+    partitions: ['competition', 'assignment', 'outbox'],
+    summary:
+      'Mail an expert a new link to their home in the round: every older link of theirs stops working (a lost or forwarded link); honours Idempotency-Key',
+    params: roundParams,
+    body: z.strictObject({ expertEmail: z.email().max(254) }),
+  },
   adminStartRound: {
     method: 'POST',
     path: '/admin/competitions/{competitionId}/rounds/{roundId}/start',

@@ -6,6 +6,7 @@ import type { Entry } from '../../shared/entry.ts';
 import type { TxItem } from '../store/audit.ts';
 import { outboxPutWithEvent, putOutboxMessage, type OutboxKind, type OutboxMessage } from '../store/outbox.ts';
 import { forEachConcurrently } from '../runtime/concurrency.ts';
+import { expertHomeIdOf, getExpertHome } from '../store/expert-homes.ts';
 
 /**
  * Messages go to the outbox, each under a key that makes a replayed step a
@@ -15,8 +16,10 @@ import { forEachConcurrently } from '../runtime/concurrency.ts';
  */
 
 /**
- * A message to an expert with one review link per assignment (at the
- * assignment's link version), or, for WITHDRAWN, the assignments taken back.
+ * A message to an expert about their reviews in a round: it carries the one link to their home in the
+ * round (at the home's link version, in the language they chose there), which lists every review with
+ * its own link; for WITHDRAWN, also the assignments taken back. Assignments made before homes existed
+ * have none: their messages carry one review link each, as they did.
  */
 export const queueReviewMessage = async (m: {
   kind: OutboxKind;
@@ -29,19 +32,32 @@ export const queueReviewMessage = async (m: {
   hoursBefore?: number;
   at: Date;
 }): Promise<boolean> => {
-  const links = m.assignments.map((a) =>
-    m.kind === 'WITHDRAWN'
-      ? { assignmentId: a.assignmentId }
-      : { assignmentId: a.assignmentId, purpose: 'review' as const, version: a.linkVersion, expiresAt: m.closesAt },
-  );
+  const home = await getExpertHome(expertHomeIdOf(m.competitionId, m.roundId, m.expert.email));
+  const homeLink = home && {
+    assignmentId: home.homeId,
+    purpose: 'expert-home' as const,
+    version: home.linkVersion,
+    expiresAt: m.closesAt,
+  };
+  // The reviews the message is about are named (no link: the home lists them with theirs), then the home's link.
+  const links =
+    m.kind === 'WITHDRAWN' || homeLink
+      ? [...m.assignments.map((a) => ({ assignmentId: a.assignmentId })), ...(homeLink ? [homeLink] : [])]
+      : m.assignments.map((a) => ({
+          assignmentId: a.assignmentId,
+          purpose: 'review' as const,
+          version: a.linkVersion,
+          expiresAt: m.closesAt,
+        }));
   return putOutboxMessage({
     kind: m.kind,
     messageKey: m.messageKey,
     expertEmail: m.expert.email,
     competitionId: m.competitionId,
     roundId: m.roundId,
-    language: m.expert.languages?.[0] === 'en' ? 'en' : 'zh',
+    language: home?.language ?? (m.expert.languages?.[0] === 'en' ? 'en' : 'zh'),
     links,
+    reviews: m.assignments.length,
     closesAt: m.closesAt,
     ...(m.hoursBefore !== undefined ? { hoursBefore: m.hoursBefore } : {}),
     createdAt: m.at.toISOString(),

@@ -11,6 +11,7 @@ import { getExpert } from '../store/experts.ts';
 import { getNeed, type NeedRecord } from '../store/needs.ts';
 import { getProject, type ProjectRecord } from '../store/projects.ts';
 import { getAssignment, type AssignmentRecord } from '../store/reviews.ts';
+import { getExpertHome, homeAssignments, type ExpertHomeRecord } from '../store/expert-homes.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
 /**
@@ -74,6 +75,38 @@ export const reviewLinks: LinkSubject<AssignmentRecord, OpenedReview> = {
   language: async ({ assignment }) => ((await getExpert(assignment.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
 };
 
+export interface OpenedExpertHome {
+  home: ExpertHomeRecord;
+  competition: Competition;
+  round: ReviewRound;
+  /** The expert's assignments in the round, oldest first. */
+  assignments: AssignmentRecord[];
+  /** Reviews can still be given or declined: the round is open and not tallied. */
+  open: boolean;
+  frozen: boolean;
+}
+
+/** An expert-home link grants the expert's own page of one round: their assignments, nothing else. */
+export const expertHomeLinks: LinkSubject<ExpertHomeRecord, OpenedExpertHome> = {
+  purpose: 'expert-home',
+  find: getExpertHome,
+  version: (home) => ({ version: home.linkVersion }),
+  expand: async (home, now) => {
+    const [competition, run, assignments] = await Promise.all([
+      getCompetition(home.competitionId),
+      getRoundRun(home.competitionId, home.roundId),
+      homeAssignments(home.homeId),
+    ]);
+    const round = competition?.rounds.find((r) => r.roundId === home.roundId);
+    if (!competition || !round || round.kind === 'INTAKE') return undefined;
+    const frozen = run?.frozenAt !== undefined || run?.status === 'TALLIED';
+    const open = !frozen && now.getTime() < Date.parse(round.reviewClosesAt);
+    return { home, competition, round, assignments, open, frozen };
+  },
+  language: async ({ home }) =>
+    home.language ?? ((await getExpert(home.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
+};
+
 /**
  * A sponsor's link grants its one confirmation: of a challenge track or of a need (subject
  * `<competitionId>#<trackId>` or `<competitionId>#need-<needId>`).
@@ -126,6 +159,7 @@ export const needSponsorLinks: LinkSubject<NeedRecord, OpenedNeedSponsor> = {
 /** Where each purpose's page is served (the token follows). */
 const LINK_PATHS: Record<LinkPurpose, string> = {
   review: '/review/',
+  'expert-home': '/experts/',
   'sponsor-confirmation': '/sponsor-confirmations/',
   appointment: '/appointments/',
   'need-sponsor': '/need-sponsor/',

@@ -20,6 +20,8 @@ import { INDEX, PARTITION as P } from '../function-spec.ts';
  * | CSV export job       | EXPORT#<exportId>                    | EXPORT           |                                          |                      |
  * | review assignment    | ASSIGN#<assignmentId>                | ASSIGN           | REVIEWS#<cid>#<rid>                      | <entryId>#<email>    |
  * | review revision      | ASSIGN#<assignmentId>                | REV#<n, 6 digits> |                                         |                      |
+ * | expert's round home | ASSIGN#HOME-<homeId>                 | HOME             |                                          |                      |
+ * | … one per assignment | ASSIGN#HOME-<homeId>                 | A#<assignmentId> |                                          |                      |
  * | outbox message       | OUTBOX#<cid>#<rid>                   | <messageKey>     |                                          |                      |
  * | round decision       | COMP#<cid>                           | DECISION#<rid>#<entryId> | ADV#<cid>#<rid> (advanced only)  | <entryId>            |
  * | assignment report    | COMP#<competitionId>                 | REPORT#<rid>#ASSIGNMENT#<n, 3 digits> |                     |                      |
@@ -79,6 +81,12 @@ export const importJobKey = (importId: string) => ({ pk: `${P.importJob}${import
 export const exportJobKey = (exportId: string) => ({ pk: `${P.exportJob}${exportId}`, sk: 'EXPORT' });
 export const EXPERT_LIST = 'EXPERTS';
 export const assignmentKey = (assignmentId: string) => ({ pk: `${P.assignment}${assignmentId}`, sk: 'ASSIGN' });
+/** An expert's home in one round (the expert-home link's subject) and, beside it, a pointer per assignment. */
+export const expertHomeKey = (homeId: string) => ({ pk: `${P.assignment}HOME-${homeId}`, sk: 'HOME' });
+export const expertHomeAssignmentKey = (homeId: string, assignmentId: string) => ({
+  pk: `${P.assignment}HOME-${homeId}`,
+  sk: `A#${assignmentId}`,
+});
 export const reviewRevisionKey = (assignmentId: string, n: number) => ({
   pk: `${P.assignment}${assignmentId}`,
   sk: `REV#${String(n).padStart(6, '0')}`,

@@ -20,6 +20,8 @@ export type OutboxKind =
   | 'REMINDER'
   /** A pending review taken back (overdue and reassigned); its link no longer works. */
   | 'WITHDRAWN'
+  /** The organizer renewed the expert's link to their home in the round (the older one stopped working). */
+  | 'EXPERT_HOME_LINK'
   /** A challenge sponsor is asked to confirm the winning solver (揭榜挂帅); roundId "awards". */
   | 'SPONSOR_CONFIRMATION'
   /** A winner's lead is offered the project-manager appointment (项目经理聘任); roundId "handoff". */
@@ -54,6 +56,8 @@ export interface OutboxMessage {
    * sign the link at send time is stored — never a working link, which would be a bearer secret at rest.
    */
   links: OutboxLink[];
+  /** How many reviews a review message is about (its one link opens the expert's home, which lists them). */
+  reviews?: number;
   /** The round's close, quoted in the message. */
   closesAt: string;
   hoursBefore?: number;
@@ -80,6 +84,7 @@ export const outboxMessageKey = {
   added: (email: string, assignmentId: string) => `${email}#ADDED#${assignmentId}`,
   reminder: (email: string, hoursBefore: number) => `${email}#REMINDER#${hoursBefore}`,
   withdrawn: (email: string, assignmentId: string) => `${email}#WITHDRAWN#${assignmentId}`,
+  homeLink: (email: string, version: number) => `${email}#HOME#v${version}`,
   sponsor: (trackId: string) => `SPONSOR#${trackId}`,
   appointment: (projectId: string) => `APPOINTMENT#${projectId}`,
   organizer: (subject: string) => `ORGANIZER#${subject}`,

@@ -16,6 +16,7 @@ import { transactWithAudit, type TxItem } from './audit.ts';
 import { ROUND_NOT_FROZEN } from './rounds.ts';
 import { queryAll, queryIndexAll, queryIndexPage } from './query.ts';
 import { forEachConcurrently } from '../runtime/concurrency.ts';
+import { expertHomePointer, expertHomeUpsert, recordExpertHomes } from './expert-homes.ts';
 
 /**
  * Review assignments and the round's review counters. The guarantees the round
@@ -52,6 +53,8 @@ export interface AssignmentRecord {
   replacedBy?: string;
   /** An extra review asked for by disagreement pass k (分歧复核). */
   extraPass?: number;
+  /** Declined with the whole round (from the expert's home): no backup review goes to this expert in the round. */
+  roundDeclined?: boolean;
 }
 
 /** Per-track counters live beside the round's totals as flat attributes. */
@@ -109,6 +112,16 @@ export const createAssignments = async (
       existing++;
     }
   });
+  // Each expert's home in the round and its pointers (idempotent: a replay writes the same items again).
+  await recordExpertHomes(
+    pairs.map((p) => ({
+      competitionId,
+      roundId,
+      expertEmail: p.expertEmail,
+      assignmentId: assignmentIdOf(competitionId, roundId, p.entryId, p.expertEmail),
+    })),
+    at,
+  );
   // The expected counts (total and per track) are fixed by the first delivery; replays keep them.
   const perTrack = new Map<string, number>();
   for (const p of pairs) perTrack.set(p.trackId, (perTrack.get(p.trackId) ?? 0) + 1);
@@ -459,6 +472,8 @@ export const declareConflict = async (
   linkVersion: number,
   reason: string,
   now: Date,
+  /** Declined with the whole round from the expert's home: the follow-up step gives them no backup review. */
+  wholeRound = false,
 ): Promise<{ counted: boolean; completedRound: boolean }> => {
   const current = await getAssignment(assignmentId);
   if (!current) throw conflict('ASSIGNMENT_NOT_FOUND', 'This review assignment does not exist');
@@ -470,13 +485,13 @@ export const declareConflict = async (
       current,
       linkVersion,
       {
-        set: 'conflictReason = :r, updatedAt = :at',
-        values: { ':r': reason, ':at': at },
+        set: `conflictReason = :r, updatedAt = :at${wholeRound ? ', roundDeclined = :yes' : ''}`,
+        values: { ':r': reason, ':at': at, ...(wholeRound ? { ':yes': true } : {}) },
         to: 'DECLINED',
         counter: 'expectedReviews',
         delta: -1,
       },
-      reviewEvent(current, 'REVIEW_DECLINED', at, { reason }),
+      reviewEvent(current, 'REVIEW_DECLINED', at, { reason, ...(wholeRound ? { wholeRound } : {}) }),
     );
   } catch (e) {
     if (!(e instanceof TransactionCanceledException)) throw e;
@@ -561,7 +576,12 @@ export const addReview = async (
       ExpressionAttributeValues: { ':one': 1 },
     },
   };
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [put];
+  // The expert's home in the round (made if this is their first review of it) points to the new review.
+  const home = [
+    { Update: expertHomeUpsert(pair.competitionId, pair.roundId, pair.expertEmail, at) },
+    { Put: expertHomePointer(item) },
+  ];
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [put, ...home];
   if (why.kind === 'EXTRA') items.push(expectOneMore);
   else if (why.assignment.status === 'DECLINED') {
     // The declined review already left the expected count; its backup joins it.

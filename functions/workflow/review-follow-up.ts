@@ -27,7 +27,7 @@ const input = z.object({ competitionId: slug, roundId: roundSlug });
  * reminder, the reassignment of overdue reviews) or the close reached — and
  * decides what the round does next, in batches inside this one step:
  *  - reminders to experts with pending reviews (once per expert and offset);
- *  - a backup reviewer for every declined review, and for pending reviews at
+ *  - a backup reviewer for every declined review (never the expert who declined the whole round), and for pending reviews at
  *    the reassignment checkpoint (the overdue link is revoked in the same
  *    transaction), while the window allows;
  *  - once every review is in: one extra reviewer for each entry whose totals
@@ -106,7 +106,9 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
   let added = 0;
   let unfilled: Array<{ entryId: string; reason: string; need: unknown }> = [];
   if (slots.length) {
-    const experts = await activeExperts();
+    // An expert who declined the whole round (from their home) gets no backup review in it.
+    const declinedRound = new Set(assignments.filter((a) => a.roundDeclined).map((a) => a.expertEmail));
+    const experts = (await activeExperts()).filter((x) => !declinedRound.has(x.email));
     const entries = await roundEntriesOnce();
     const instance = roundInstance(competition, round, entries, experts, await needPanelsOf(entries));
     const held = assignments.map((a) => ({

@@ -12,6 +12,7 @@ export interface MessageModel {
     | 'ADDED'
     | 'REMINDER'
     | 'WITHDRAWN'
+    | 'EXPERT_HOME_LINK'
     | 'SPONSOR_CONFIRMATION'
     | 'APPOINTMENT'
     | 'ORGANIZER_NOTICE'
@@ -21,7 +22,9 @@ export interface MessageModel {
   competitionTitle: { zh: string; en?: string };
   roundName: { zh: string; en?: string };
   closesAt: string;
-  links: Array<{ assignmentId: string; path?: string }>;
+  links: Array<{ assignmentId: string; purpose?: string; path?: string }>;
+  /** How many reviews a review message is about (default: one per link). */
+  reviews?: number;
   hoursBefore?: number;
   /** Message-specific lines (award, track, project), shown as a list. */
   details?: string[];
@@ -63,7 +66,9 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
   const title = zh ? m.competitionTitle.zh : (m.competitionTitle.en ?? m.competitionTitle.zh);
   const round = zh ? m.roundName.zh : (m.roundName.en ?? m.roundName.zh);
   const close = formatClose(m.closesAt, m.language);
-  const n = m.links.length;
+  const n = m.reviews ?? m.links.length;
+  // Review messages carry one link to the expert's page for the round (older ones, a link per review).
+  const home = m.links.some((l) => l.purpose === 'expert-home');
   const base = baseUrl.replace(/\/+$/, '');
   const urls = m.links.filter((l) => l.path).map((l) => `${base}${l.path}`);
   const [subject, intro, outro] = ((): [string, string, string] => {
@@ -72,37 +77,49 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
         return zh
           ? [
               `【${title}】${round}评审邀请（${n} 项）`,
-              `您好！您受邀参加「${title}」${round}的评审，共 ${n} 项作品。请在 ${close} 前通过下列专属链接完成评分：`,
-              '每个链接只对应一项评审，请勿转发。如与某项作品存在利益冲突，请在评审页面申请回避。',
+              home
+                ? `您好！您受邀参加「${title}」${round}的评审，共 ${n} 项作品。请在 ${close} 前完成评分。下列专属链接打开您本轮的评审主页，列出每项评审及其进度：`
+                : `您好！您受邀参加「${title}」${round}的评审，共 ${n} 项作品。请在 ${close} 前通过下列专属链接完成评分：`,
+              home
+                ? '链接仅供本人使用，请勿转发。如与某项作品存在利益冲突，请在该项评审页面申请回避；如无法参加本轮，可在主页婉拒。'
+                : '每个链接只对应一项评审，请勿转发。如与某项作品存在利益冲突，请在评审页面申请回避。',
             ]
           : [
               `[${title}] ${round}: ${n} review${n === 1 ? '' : 's'} for you`,
-              `You are invited to review ${n} entr${n === 1 ? 'y' : 'ies'} in "${title}" (${round}). Please score ${n === 1 ? 'it' : 'them'} before ${close} through your personal link${n === 1 ? '' : 's'}:`,
-              'Each link opens exactly one review; please do not forward it. If you have a conflict of interest, declare it on the review page.',
+              home
+                ? `You are invited to review ${n} entr${n === 1 ? 'y' : 'ies'} in "${title}" (${round}). Please score ${n === 1 ? 'it' : 'them'} before ${close}. Your personal link opens your page for the round, which lists each review and where it stands:`
+                : `You are invited to review ${n} entr${n === 1 ? 'y' : 'ies'} in "${title}" (${round}). Please score ${n === 1 ? 'it' : 'them'} before ${close} through your personal link${n === 1 ? '' : 's'}:`,
+              home
+                ? 'The link is personal; please do not forward it. If you have a conflict of interest with an entry, declare it on its review page; if you cannot review in this round, decline it on your page.'
+                : 'Each link opens exactly one review; please do not forward it. If you have a conflict of interest, declare it on the review page.',
             ];
       case 'ADDED':
         return zh
           ? [
               `【${title}】${round}新增评审任务`,
-              `您好！「${title}」${round}为您新增了 ${n} 项评审（替补或复核）。请在 ${close} 前完成：`,
-              '每个链接只对应一项评审，请勿转发。',
+              `您好！「${title}」${round}为您新增了 ${n} 项评审（替补或复核）。请在 ${close} 前完成${home ? '，新增评审已列在您的评审主页' : ''}：`,
+              home ? '链接仅供本人使用，请勿转发。' : '每个链接只对应一项评审，请勿转发。',
             ]
           : [
               `[${title}] ${round}: a review was added for you`,
-              `A review was added for you in "${title}" (${round}) — as a backup or a second opinion. Please score it before ${close}:`,
-              'Each link opens exactly one review; please do not forward it.',
+              `A review was added for you in "${title}" (${round}) — as a backup or a second opinion. Please score it before ${close}${home ? '; it is listed on your page for the round' : ''}:`,
+              home
+                ? 'The link is personal; please do not forward it.'
+                : 'Each link opens exactly one review; please do not forward it.',
             ];
       case 'REMINDER':
         return zh
           ? [
               `【${title}】评审提醒：距截止还有 ${hoursText(m.hoursBefore ?? 0, 'zh')}`,
               `您好！您在「${title}」${round}中还有 ${n} 项评审尚未提交，截止时间为 ${close}：`,
-              '如已提交，请忽略本提醒。',
+              home ? '您的评审主页列出了每项评审的进度。如已提交，请忽略本提醒。' : '如已提交，请忽略本提醒。',
             ]
           : [
               `[${title}] Reminder: reviews close in ${hoursText(m.hoursBefore ?? 0, 'en')}`,
               `You have ${n} pending review${n === 1 ? '' : 's'} in "${title}" (${round}), closing ${close}:`,
-              'If you have just submitted, please ignore this reminder.',
+              home
+                ? 'Your page lists each review and where it stands. If you have just submitted, please ignore this reminder.'
+                : 'If you have just submitted, please ignore this reminder.',
             ];
       case 'SPONSOR_CONFIRMATION':
         return zh
@@ -180,17 +197,31 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
         return zh
           ? [`【${title}】需要处理：${m.details?.[0] ?? ''}`, '组委会请注意：', '']
           : [`[${title}] Action needed: ${m.details?.[0] ?? ''}`, 'For the organizer:', ''];
+      case 'EXPERT_HOME_LINK':
+        return zh
+          ? [
+              `【${title}】${round}：您的新评审链接`,
+              `您好！组委会为您重新发送了「${title}」${round}的评审主页链接（${n} 项评审，截止 ${close}）：`,
+              '此前发送的链接已失效。链接仅供本人使用，请勿转发。',
+            ]
+          : [
+              `[${title}] ${round}: your new review link`,
+              `The organizer sent you a new link to your page for "${title}" (${round}): ${n} review${n === 1 ? '' : 's'}, closing ${close}:`,
+              'Links sent before no longer work. The link is personal; please do not forward it.',
+            ];
       case 'WITHDRAWN':
         return zh
           ? [
               `【${title}】评审任务已收回`,
               `您好！由于临近截止，您在「${title}」${round}中尚未提交的 ${n} 项评审已转交候补专家，原链接已失效。`,
-              '感谢您的支持。',
+              home ? '您的评审主页（下列链接）显示本轮其余评审。感谢您的支持。' : '感谢您的支持。',
             ]
           : [
               `[${title}] A review was reassigned`,
               `As the deadline of "${title}" (${round}) approaches, ${n} review${n === 1 ? '' : 's'} you had not submitted ${n === 1 ? 'was' : 'were'} reassigned to a backup reviewer; the old link no longer works.`,
-              'Thank you for your support.',
+              home
+                ? 'Your page for the round (below) shows your other reviews. Thank you for your support.'
+                : 'Thank you for your support.',
             ];
     }
   })();

@@ -116,7 +116,13 @@ h1{font-size:1.3rem;margin:.2em 0}h2{font-size:1.1rem;margin:.2em 0 .6em}label{d
 input[type=number]{width:7em;font-size:1rem;padding:6px}textarea{width:100%;min-height:8em;font-size:1rem;padding:6px;box-sizing:border-box}
 button{font-size:1rem;padding:10px 16px;margin:8px 8px 0 0;border-radius:6px;border:1px solid #888;background:#fff}button.primary{background:#0b5cad;color:#fff;border-color:#0b5cad}
 .note{background:#eef6ff;border-left:4px solid #0b5cad;padding:8px 12px}.ok{background:#eefaf0;border-left:4px solid #2f8f46;padding:8px 12px}
-.err{background:#fdeeee;border-left:4px solid #b3261e;padding:8px 12px}.muted{color:#5b6470;font-size:.9rem}.top{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}`;
+.err{background:#fdeeee;border-left:4px solid #b3261e;padding:8px 12px}.muted{color:#5b6470;font-size:.9rem}.top{display:flex;justify-content:space-between;gap:8px;flex-wrap:wrap}
+table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:6px 4px;border-bottom:1px solid #dde1e6;vertical-align:top}
+.status{white-space:nowrap;font-size:.9rem;padding:1px 6px;border-radius:4px;background:#eef0f3}.status-submitted{background:#eefaf0}.status-draft{background:#fff6e0}
+button[aria-pressed=true]{background:#0b5cad;color:#fff;border-color:#0b5cad}.lang button{padding:4px 10px;margin:0 0 0 4px}
+@media (max-width:600px){table.reviews thead{display:none}table.reviews tr{display:block;padding:8px 0;border-bottom:1px solid #dde1e6}
+table.reviews td{display:inline-block;border:0;padding:2px 8px 2px 0}table.reviews td:first-child{display:block;font-weight:600}
+table.reviews td[data-label]::before{content:attr(data-label) ": ";color:#5b6470;font-size:.9rem}}`;
 
 export const layout = (lang: Lang, title: string, body: string) => `<!doctype html>
 <html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

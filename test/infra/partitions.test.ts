@@ -29,6 +29,8 @@ const BASE_TABLE_KEYS: Record<string, Partition> = {
   exportJobKey: 'exportJob',
   assignmentKey: 'assignment',
   reviewRevisionKey: 'assignment',
+  expertHomeKey: 'assignment',
+  expertHomeAssignmentKey: 'assignment',
   outboxKey: 'outbox',
   projectKey: 'project',
   auditShardKey: 'audit',

@@ -300,6 +300,7 @@ describe('CDK stack', () => {
     expect(withLinkKey.sort()).toEqual([
       'DeliverOutboxFn',
       'GetAppointmentFunctionFn',
+      'GetExpertHomeFunctionFn',
       'GetNeedSponsorDocumentFunctionFn',
       'GetNeedSponsorPageFunctionFn',
       'GetReviewDocumentFunctionFn',
@@ -307,6 +308,7 @@ describe('CDK stack', () => {
       'GetSponsorConfirmationFunctionFn',
       'GetSponsorDocumentFunctionFn',
       'PostAppointmentFunctionFn',
+      'PostExpertHomeFunctionFn',
       'PostNeedSponsorDecisionFunctionFn',
       'PostReviewFunctionFn',
       'PostSponsorConfirmationFunctionFn',

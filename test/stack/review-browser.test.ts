@@ -5,12 +5,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { signLink } from '../../shared/links.ts';
 import { assignmentIdOf, createAssignments, getAssignment } from '../../functions/store/reviews.ts';
+import { expertHomeIdOf } from '../../functions/store/expert-homes.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
 /**
- * The reviewer page in real headless Chromium (Debian's package, driven by
+ * The expert's home and the reviewer page in real headless Chromium (Debian's package, driven by
  * playwright-core): open a link, fill the rubric, submit, see the confirmation;
  * a tampered link shows an error page. `.ci/run` installs Chromium; on a machine
  * without /usr/bin/chromium this file reports itself skipped.
@@ -22,7 +23,10 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
   let s: TestStack;
   let browser: Browser;
   let token: string;
+  let homeToken: string;
   let assignmentId: string;
+  /** A second review of the same expert (another applicant's entry), left pending to decline from the home. */
+  let otherAssignmentId: string;
   /** The anonymized business plan the applicant uploaded (the preliminary round is blind). */
   const plan = Buffer.concat([
     Buffer.from('%PDF-1.4\n% 商业计划书（匿名版）\n'),
@@ -57,13 +61,19 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
       if (i > 150) throw new Error(`the business plan did not become CLEAN: ${JSON.stringify(docs)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    const other = (
+      await s.req('POST', '/competitions/browser/entries', {
+        body: demoEntry({ applicant: { ...demoEntry().applicant, organizationName: '苏州另一家公司' } }),
+      })
+    ).body.entry;
     await createAssignments(
       'browser',
       'preliminary',
-      [{ entryId: entry.entryId, trackId: 'ic', expertEmail: 'expert@example.com' }],
+      [entry.entryId, other.entryId].map((entryId) => ({ entryId, trackId: 'ic', expertEmail: 'expert@example.com' })),
       new Date(),
     );
     assignmentId = assignmentIdOf('browser', 'preliminary', entry.entryId, 'expert@example.com');
+    otherAssignmentId = assignmentIdOf('browser', 'preliminary', other.entryId, 'expert@example.com');
     const sm = new SecretsManagerClient({
       endpoint: s.sfnEndpoint,
       region: 'us-east-1',
@@ -75,6 +85,16 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
     const round = config.rounds[1] as { reviewClosesAt: string };
     token = signLink(
       { purpose: 'review', subject: assignmentId, version: 1, expiresAt: new Date(round.reviewClosesAt) },
+      key,
+    );
+    // The link the invitation carries: the expert's home in the round.
+    homeToken = signLink(
+      {
+        purpose: 'expert-home',
+        subject: expertHomeIdOf('browser', 'preliminary', 'expert@example.com'),
+        version: 1,
+        expiresAt: new Date(round.reviewClosesAt),
+      },
       key,
     );
     browser = await chromium.launch({
@@ -94,6 +114,21 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await s?.stop();
+  });
+
+  it('opens the expert’s home: both reviews, progress, documents, and a link to each review page', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${s.apiUrl}/experts/${homeToken}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('我的评审');
+    await expect(page.locator('.progress').textContent()).resolves.toContain('已提交 0 / 2 项');
+    await expect(page.locator('tbody tr').count()).resolves.toBe(2);
+    // The blind round lists the anonymized business plan of the first entry: one document.
+    const row = page.locator('tbody tr', { has: page.locator(`a[href="/review/${token}"]`) });
+    await expect(row.locator('td').nth(3).textContent()).resolves.toBe('1');
+    await expect(page.locator('.status-pending').count()).resolves.toBe(2);
+    await row.locator('a', { hasText: '打开评审' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('专家评审');
+    await page.close();
   });
 
   it('opens the link, fills the rubric, submits and shows the confirmation', async () => {
@@ -145,6 +180,31 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
     await page.goto(`${s.apiUrl}/review/${token}`);
     await page.click('text=English');
     await expect(page.locator('h1').textContent()).resolves.toBe('Expert review');
+    await page.close();
+  });
+
+  it('keeps the expert’s language and declines the rest of the round from the home', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${s.apiUrl}/experts/${homeToken}`);
+    await expect(page.locator('.progress').textContent()).resolves.toContain('已提交 1 / 2 项');
+    await page.click('button[value=en]');
+    await expect(page.locator('h1').textContent()).resolves.toBe('My reviews');
+    // The choice is stored: the bare link opens in English from now on.
+    await page.goto(`${s.apiUrl}/experts/${homeToken}`);
+    await expect(page.locator('.progress').textContent()).resolves.toContain('1 of 2 submitted');
+    // Declining needs a reason: the page says so and nothing changes.
+    await page.click('text=Decline all my pending reviews in this round');
+    await expect(page.locator('[role=alert]').textContent()).resolves.toContain('reason');
+    expect(await getAssignment(otherAssignmentId)).toMatchObject({ status: 'PENDING' });
+    await page.fill('#reason', 'Travelling for the whole review period');
+    await page.click('text=Decline all my pending reviews in this round');
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('You declined this round');
+    await expect(page.locator('.progress').textContent()).resolves.toContain('1 of 1 submitted');
+    await expect(page.locator('textarea#reason').count()).resolves.toBe(0);
+    mkdirSync('.local', { recursive: true });
+    await page.screenshot({ path: '.local/expert-home.png', fullPage: true });
+    expect(await getAssignment(otherAssignmentId)).toMatchObject({ status: 'DECLINED', roundDeclined: true });
+    expect(await getAssignment(assignmentId)).toMatchObject({ status: 'SUBMITTED' });
     await page.close();
   });
 

@@ -124,15 +124,18 @@ describe('review round workflow', () => {
     const messages = await outbox('rw-full');
     const links = messages.flatMap((m) => m.links ?? []);
     expect(links).toHaveLength(names.length * 2);
-    // The table stream drives the delivery function, which signs each link and mails it through (local) SES.
+    // The table stream drives the delivery function, which signs the expert's one link — to their home in
+    // the round — and mails it through (local) SES; the home lists a review link for each assignment.
     expect(links.every((l) => l.url === `${s.apiUrl}${l.path}` && l.path!.startsWith('/review/'))).toBe(true);
     for (const m of messages) {
       const mails = s.mail.list().filter((x) => x.to[0] === m.expertEmail && x.subject.includes('初赛'));
       expect(mails).toHaveLength(1);
-      for (const l of m.links) expect(mails[0]!.text).toContain(l.url);
+      expect(m.home?.path).toMatch(/^\/experts\//);
+      expect(mails[0]!.text).toContain(m.home!.url);
+      expect(mails[0]!.text).not.toContain('/review/');
     }
     const page = await (await fetch(`${s.sfnEndpoint}/mail`)).text();
-    expect(page).toContain(`<a href="${links[0]!.url}">`);
+    expect(page).toContain(`<a href="${messages[0]!.home!.url}">`);
     for (const l of links) {
       const a = await getAssignment(l.assignmentId);
       await submit(l.path!, scoreOf.get(a!.entryId)!);
@@ -288,11 +291,18 @@ describe('review round workflow', () => {
     expect(reminders).toHaveLength(1);
     // The organizer sees what each link is for, never a working link: that exists only in the e-mail.
     expect(reminders[0]).toMatchObject({ hoursBefore: 0.0015 });
+    // It names the pending review and carries one link, to the expert's home in the round.
     expect(reminders[0].links).toEqual([
-      { assignmentId: second!.assignmentId, purpose: 'review', version: 1, expiresAt: expect.any(String) },
+      { assignmentId: second!.assignmentId },
+      {
+        assignmentId: expect.stringMatching(/^[0-9A-Z]{26}$/),
+        purpose: 'expert-home',
+        version: 1,
+        expiresAt: expect.any(String),
+      },
     ]);
     const delivered = (await deliveredOutbox(s, 'rw-remind', 'preliminary')).find((m) => m.kind === 'REMINDER')!;
-    expect(delivered.links[0]!.path).toMatch(/^\/review\//);
+    expect(delivered.home!.path).toMatch(/^\/experts\//);
   });
 
   it('replaces a declined review (回避) with a backup reviewer, whose review completes the round', async () => {

@@ -41,6 +41,32 @@ describe('expert e-mails', () => {
     expect(gone.text).toContain('原链接已失效');
   });
 
+  it('gives an expert one link, to their page for the round, however many reviews the message is about', () => {
+    const links = [
+      { assignmentId: 'A1' },
+      { assignmentId: 'A2' },
+      { assignmentId: 'A3' },
+      { assignmentId: 'H1', purpose: 'expert-home', path: '/experts/home-token' },
+    ];
+    const zh = renderMessage({ ...base, links, reviews: 3 }, 'https://api.example.com');
+    expect(zh.subject).toBe('【长三角创新挑战赛】初赛评审邀请（3 项）');
+    expect(zh.text.match(/https:\/\//g)).toHaveLength(1);
+    expect(zh.text).toContain('1. https://api.example.com/experts/home-token');
+    expect(zh.text).toContain('评审主页');
+    const en = renderMessage(
+      { ...base, language: 'en', kind: 'REMINDER', hoursBefore: 24, links, reviews: 3 },
+      'https://x',
+    );
+    expect(en.text).toContain('You have 3 pending reviews');
+    expect(en.text).toContain('Your page lists each review');
+    const gone = renderMessage(
+      { ...base, kind: 'WITHDRAWN', links: [{ assignmentId: 'A1' }, links[3]!], reviews: 1 },
+      'https://x',
+    );
+    expect(gone.text).toContain('https://x/experts/home-token');
+    expect(gone.text).toContain('1 项评审已转交候补专家');
+  });
+
   it('escapes stored text in the HTML part', () => {
     const m = renderMessage({ ...base, competitionTitle: { zh: '<b>赛</b>' } }, 'https://x');
     expect(m.html).toContain('&lt;b&gt;赛&lt;/b&gt;');
