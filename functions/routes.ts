@@ -8,6 +8,7 @@ import { matchingRoutes } from './routes/matching.ts';
 import { needSponsorRoutes } from './routes/need-sponsor.ts';
 import { needRoutes } from './routes/needs.ts';
 import { organizerRoutes } from './routes/organizer.ts';
+import { projectManagerRoutes } from './routes/projects.ts';
 import { publicRoutes } from './routes/public.ts';
 import { reviewRoutes } from './routes/reviews.ts';
 import { roundRoutes } from './routes/rounds.ts';
@@ -32,6 +33,7 @@ export const routes = {
   ...exportRoutes,
   ...reviewRoutes,
   ...awardRoutes,
+  ...projectManagerRoutes,
   ...needRoutes,
   ...matchingRoutes,
   ...needSponsorRoutes,

@@ -45,7 +45,7 @@ const parameters = (r: RouteSpec) => {
       out.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema });
     }
   }
-  if (r.auth === 'applicant')
+  if (r.auth === 'applicant' || r.auth === 'manager')
     out.push({ name: 'Authorization', in: 'header', required: true, schema: { type: 'string', pattern: '^Bearer ' } });
   if (r.idempotent) {
     out.push({
@@ -69,7 +69,8 @@ const errorResponses = (r: RouteSpec) => {
     });
   if (r.method !== 'GET')
     codes['409'] = 'Conflicts with the current state (deadline passed, limit reached, concurrent change)';
-  if (r.auth === 'applicant') codes['401'] = 'No bearer token';
+  if (r.auth === 'applicant' || r.auth === 'manager') codes['401'] = 'No bearer token';
+  if (r.auth === 'manager') codes['410'] = 'The workspace token expired (end of the term) or was replaced';
   if (r.auth === 'admin') codes['403'] = 'Not authorized (IAM in AWS, X-Admin-Key locally)';
   return Object.fromEntries(
     Object.entries(codes).map(([c, d]) => [
@@ -86,12 +87,22 @@ export const buildOpenApi = () => {
     paths[r.path]![r.method.toLowerCase()] = {
       operationId: r.id,
       summary: r.summary,
-      tags: [r.auth === 'admin' ? 'organizer' : r.auth === 'applicant' ? 'applicant' : 'public'],
+      tags: [
+        r.auth === 'admin'
+          ? 'organizer'
+          : r.auth === 'applicant'
+            ? 'applicant'
+            : r.auth === 'manager'
+              ? 'project manager'
+              : 'public',
+      ],
       ...(r.auth === 'admin'
         ? { security: [{ iam: [] }] }
         : r.auth === 'applicant'
           ? { security: [{ entryToken: [] }] }
-          : {}),
+          : r.auth === 'manager'
+            ? { security: [{ managerToken: [] }] }
+            : {}),
       parameters: parameters(r),
       ...(r.body
         ? {
@@ -130,6 +141,12 @@ export const buildOpenApi = () => {
           type: 'http',
           scheme: 'bearer',
           description: 'The accessToken returned when the entry was created',
+        },
+        managerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The token of the project manager’s workspace link (the last part of /project-manager/{token}), valid for the appointment’s term',
         },
         iam: {
           type: 'apiKey',

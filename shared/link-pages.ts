@@ -44,6 +44,7 @@ const PAGES: Record<LinkPurpose, { title: { zh: string; en: string }; texts: Tex
   'expert-home': { title: { zh: '我的评审', en: 'My reviews' }, texts: EXPERT_HOME },
   'sponsor-confirmation': { title: { zh: '链接', en: 'Link' }, texts: AWARD },
   appointment: { title: { zh: '链接', en: 'Link' }, texts: AWARD },
+  'project-manager': { title: { zh: '项目工作台', en: 'Project workspace' }, texts: AWARD },
   'need-sponsor': { title: { zh: '企业需求', en: 'Your technology need' }, texts: AWARD },
 };
 

@@ -14,7 +14,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * - Keys rotate: verification accepts the current key and, during a grace
  *   period, the previous one. A Step Functions task token never goes in a link.
  */
-export type LinkPurpose = 'review' | 'expert-home' | 'appointment' | 'sponsor-confirmation' | 'need-sponsor';
+export type LinkPurpose =
+  | 'review'
+  | 'expert-home'
+  | 'appointment'
+  | 'project-manager'
+  | 'sponsor-confirmation'
+  | 'need-sponsor';
 
 export interface LinkClaims {
   purpose: LinkPurpose;

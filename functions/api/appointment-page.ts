@@ -2,7 +2,13 @@ import { renderAppointmentPage } from '../../shared/awards/pages.ts';
 import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
-import { appointmentLinks, linkFailurePage, openLink } from '../services/signed-links.ts';
+import {
+  appointmentLinks,
+  linkFailurePage,
+  mintLinkPath,
+  openLink,
+  workspaceExpiry,
+} from '../services/signed-links.ts';
 
 /** GET shows the appointment and changes nothing. */
 export const handler = api(awardRoutes.getAppointment, async ({ params, query, event }) => {
@@ -25,6 +31,17 @@ export const handler = api(awardRoutes.getAppointment, async ({ params, query, e
       milestones: p.milestones.map((m) => ({ title: m.title, trancheAmount: m.trancheAmount })),
       expiresAt: p.appointment.expiresAt,
       ...(p.appointment.answer ? { answer: p.appointment.answer } : {}),
+      // Once accepted, the page hands the manager their workspace: a link valid for the whole term.
+      ...(p.appointment.answer?.accepted
+        ? {
+            workspaceHref: await mintLinkPath(
+              'project-manager',
+              p.projectId,
+              p.workspaceLinkVersion ?? 1,
+              workspaceExpiry(p),
+            ),
+          }
+        : {}),
     }),
   };
 });

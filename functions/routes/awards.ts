@@ -1,12 +1,9 @@
 import * as z from 'zod';
 import { awardDecision, meetingDecision, projectEventBody } from '../../shared/awards/decision.ts';
 import { slug } from '../../shared/ids.ts';
-import { competitionParams, documentId, page, type RouteSpec } from './spec.ts';
+import { competitionParams, documentId, page, projectParams, type RouteSpec } from './spec.ts';
 
 const tokenParams = z.strictObject({ token: z.string().min(1).max(2048) });
-const projectParams = z.strictObject({
-  projectId: z.string().regex(/^PRJ-[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a project id'),
-});
 const langQuery = z.strictObject({
   lang: z.enum(['zh', 'en']).optional(),
   saved: z.enum(['confirmed', 'declined', 'accepted']).optional(),
@@ -145,10 +142,11 @@ export const awardRoutes = {
     auth: 'link',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['competition', 'project', 'audit'],
+    partitions: ['competition', 'project', 'outbox', 'audit'],
     signsLinks: true,
     resumes: ['handoff'],
-    summary: 'The appointee accepts or declines — a form post answered with a redirect',
+    summary:
+      'The appointee accepts (and is mailed the link to their project workspace) or declines — a form post answered with a redirect',
     params: tokenParams,
     body: z.strictObject({
       action: z.enum(['accept', 'decline']),

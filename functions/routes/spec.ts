@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { roundSlug, slug } from '../../shared/ids.ts';
 import type { FunctionNeeds } from '../function-spec.ts';
 
-export type Auth = 'public' | 'applicant' | 'admin' | 'link';
+export type Auth = 'public' | 'applicant' | 'admin' | 'link' | 'manager';
 
 export interface RouteSpec extends FunctionNeeds {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -11,7 +11,8 @@ export interface RouteSpec extends FunctionNeeds {
   entry: string;
   /**
    * public: anyone; applicant: bearer entry token checked by the handler;
-   * admin: IAM in AWS, admin key locally; link: a signed link in the path.
+   * admin: IAM in AWS, admin key locally; link: a signed link in the path;
+   * manager: a project manager's workspace token as the bearer token, checked by the handler.
    */
   auth: Auth;
   summary: string;
@@ -37,6 +38,8 @@ export const entryParams = z.strictObject({ entryId });
 export const documentId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a document id');
 export const documentParams = z.strictObject({ entryId, documentId });
 export const roundParams = z.strictObject({ competitionId: slug, roundId: roundSlug });
+export const projectId = z.string().regex(/^PRJ-[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a project id');
+export const projectParams = z.strictObject({ projectId });
 /**
  * `limit` and `cursor` of a list route: at most `max` items a page (documented per route, chosen so a
  * page stays well under 1 MB), the cursor as the previous page's `nextCursor` answered it.

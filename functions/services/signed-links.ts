@@ -140,6 +140,28 @@ export const appointmentLinks: LinkSubject<ProjectRecord, OpenedAppointment> = {
   },
 };
 
+/**
+ * The project manager's workspace link (and bearer token): their one project, from the appointment's
+ * acceptance to the end of the term (acceptance + the term's months). Nothing before acceptance.
+ */
+export const projectManagerLinks: LinkSubject<ProjectRecord, OpenedAppointment> = {
+  purpose: 'project-manager',
+  find: getProject,
+  version: (project) => ({ version: project.workspaceLinkVersion ?? 1 }),
+  expand: async (project) => {
+    if (!project.appointment.answer?.accepted) return undefined;
+    const competition = await getCompetition(project.competitionId);
+    return competition && { competition, project };
+  },
+};
+
+/** When the manager's workspace link stops working: the end of the appointment's term. */
+export const workspaceExpiry = (project: ProjectRecord) => {
+  const end = new Date(project.appointment.answer?.at ?? project.appointment.expiresAt);
+  end.setUTCMonth(end.getUTCMonth() + project.appointment.termMonths);
+  return end;
+};
+
 export interface OpenedNeedSponsor {
   competition: Competition;
   need: NeedRecord;
@@ -162,6 +184,7 @@ const LINK_PATHS: Record<LinkPurpose, string> = {
   'expert-home': '/experts/',
   'sponsor-confirmation': '/sponsor-confirmations/',
   appointment: '/appointments/',
+  'project-manager': '/project-manager/',
   'need-sponsor': '/need-sponsor/',
 };
 

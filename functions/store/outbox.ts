@@ -26,6 +26,8 @@ export type OutboxKind =
   | 'SPONSOR_CONFIRMATION'
   /** A winner's lead is offered the project-manager appointment (项目经理聘任); roundId "handoff". */
   | 'APPOINTMENT'
+  /** The project manager's workspace link, once the appointment is accepted; roundId "handoff". */
+  | 'PROJECT_WORKSPACE'
   /** Something the organizer must act on (an appointment that timed out). */
   | 'ORGANIZER_NOTICE'
   /** A need's sponsor gets its signed link (needs imported from CSV; on the organizer's request); roundId "needs". */
@@ -87,6 +89,7 @@ export const outboxMessageKey = {
   homeLink: (email: string, version: number) => `${email}#HOME#v${version}`,
   sponsor: (trackId: string) => `SPONSOR#${trackId}`,
   appointment: (projectId: string) => `APPOINTMENT#${projectId}`,
+  workspace: (projectId: string, version: number) => `WORKSPACE#${projectId}#v${version}`,
   organizer: (subject: string) => `ORGANIZER#${subject}`,
   needSponsor: (needId: string, version: number) => `NEED#${needId}#v${version}`,
 };

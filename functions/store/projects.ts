@@ -13,6 +13,8 @@ export interface ProjectRecord extends Project {
     responsibilities: { zh: string; en?: string };
     answer?: { accepted: boolean; at: string; reason?: string };
   };
+  /** The project manager's workspace links carry this version (1 until one is renewed). */
+  workspaceLinkVersion?: number;
   appointmentTaskToken?: string;
   appointmentCallbackSentFor?: string;
   meetingTaskToken?: string;

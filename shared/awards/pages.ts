@@ -78,6 +78,8 @@ export interface AppointmentPageModel {
   currency: string;
   milestones: Array<{ title: string; trancheAmount: string }>;
   expiresAt: string;
+  /** Once accepted: the project manager's workspace (a signed link valid for the term). */
+  workspaceHref?: string;
   answer?: { accepted: boolean; reason?: string };
 }
 
@@ -85,7 +87,11 @@ export const renderAppointmentPage = (m: AppointmentPageModel) => {
   const en = m.lang === 'en';
   const tranches = m.milestones.map((x) => `<li>${h(x.title)}: ${h(x.trancheAmount)} ${h(m.currency)}</li>`).join('');
   const answer = m.answer
-    ? `<p class="ok">${h(m.answer.accepted ? (en ? 'You accepted the appointment. The special review meeting will decide the funding.' : '您已接受聘任，资助额度将由专题会审议确定。') : en ? 'You declined the appointment.' : '您已婉拒聘任。')}</p>`
+    ? `<p class="ok">${h(m.answer.accepted ? (en ? 'You accepted the appointment. The special review meeting will decide the funding.' : '您已接受聘任，资助额度将由专题会审议确定。') : en ? 'You declined the appointment.' : '您已婉拒聘任。')}</p>${
+        m.workspaceHref
+          ? `<p><a class="workspace" href="${h(m.workspaceHref)}">${en ? 'Open your project workspace' : '进入项目工作台'}</a> <span class="muted">${en ? '(keep this link: it is yours for the whole term, and its last part is your API token)' : '（请保存此链接：任期内有效，链接末段即 API 令牌）'}</span></p>`
+          : ''
+      }`
     : `<form method="post" action="${h(m.action)}"><input type="hidden" name="lang" value="${m.lang}">
 <button class="primary" name="action" value="accept">${en ? 'Accept the appointment' : '接受聘任'}</button>
 <label for="reason">${en ? 'Or decline (optional reason)' : '或婉拒（可填写原因）'}</label><textarea id="reason" name="reason" maxlength="1000"></textarea>

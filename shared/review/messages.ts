@@ -15,6 +15,7 @@ export interface MessageModel {
     | 'EXPERT_HOME_LINK'
     | 'SPONSOR_CONFIRMATION'
     | 'APPOINTMENT'
+    | 'PROJECT_WORKSPACE'
     | 'ORGANIZER_NOTICE'
     | 'NEED_SPONSOR_LINK'
     | ApplicantNoticeKind;
@@ -144,6 +145,18 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
               `[${title}] Appointment as project manager`,
               `Congratulations! Your entry won an award selected for grant-then-equity funding, and you are offered the appointment as its project manager. Please accept or decline before ${close}:`,
               'The link is personal; please do not forward it.',
+            ];
+      case 'PROJECT_WORKSPACE':
+        return zh
+          ? [
+              `【${title}】您的项目工作台`,
+              `您好！感谢您接受项目经理聘任。通过下列专属链接进入项目工作台：查看里程碑与拨款、提交里程碑报告、查看验收结果与转股情况（任期内有效，至 ${close}）：`,
+              '链接仅供本人使用，请勿转发；链接末段即 API 令牌（Authorization: Bearer）。',
+            ]
+          : [
+              `[${title}] Your project workspace`,
+              `Thank you for accepting the appointment as project manager. Your personal link opens the project's workspace: milestones and tranches, milestone reports, the organizer's acceptance and the conversion (valid for your term, until ${close}):`,
+              'The link is personal; please do not forward it. Its last part is your API token (Authorization: Bearer).',
             ];
       case 'NEED_SPONSOR_LINK':
         return zh

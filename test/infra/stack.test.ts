@@ -301,8 +301,10 @@ describe('CDK stack', () => {
       'DeliverOutboxFn',
       'GetAppointmentFunctionFn',
       'GetExpertHomeFunctionFn',
+      'GetManagedProjectFunctionFn',
       'GetNeedSponsorDocumentFunctionFn',
       'GetNeedSponsorPageFunctionFn',
+      'GetProjectWorkspaceFunctionFn',
       'GetReviewDocumentFunctionFn',
       'GetReviewPageFunctionFn',
       'GetSponsorConfirmationFunctionFn',
@@ -310,8 +312,10 @@ describe('CDK stack', () => {
       'PostAppointmentFunctionFn',
       'PostExpertHomeFunctionFn',
       'PostNeedSponsorDecisionFunctionFn',
+      'PostProjectWorkspaceFunctionFn',
       'PostReviewFunctionFn',
       'PostSponsorConfirmationFunctionFn',
+      'ReportMilestoneFunctionFn',
     ]);
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });

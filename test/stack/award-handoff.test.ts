@@ -386,6 +386,8 @@ describe('awards and the hand-off into a funded project', () => {
   });
 
   let projectId: string;
+  /** The project manager's workspace link (its last part is the bearer token of the manager's API). */
+  let workspace: string;
   it('replays the awards from the audit record — proposal, amendments, publication — and names a publication bent in DynamoDB', async () => {
     const replay = async () =>
       (await s.req('GET', `/admin/competitions/${CID}/rounds/awards/replay`, { admin: true })).body;
@@ -424,7 +426,22 @@ describe('awards and the hand-off into a funded project', () => {
     expect(page).toContain('项目经理聘任');
     expect(page).toContain('5000000.00 CNY');
     expect((await post(offer!.links[0]!.url!, { action: 'accept' })).status).toBe(303);
+    expect((await post(offer!.links[0]!.url!, { action: 'accept' })).status).toBe(303); // the same answer: harmless
     expect((await post(offer!.links[0]!.url!, { action: 'decline' })).status).toBe(409); // answered already
+    // Accepting hands the manager their workspace: on the appointment page, and once by mail.
+    const accepted = await (await fetch(offer!.links[0]!.url!)).text();
+    const onPage = /href="(\/project-manager\/[^"]+)"/.exec(accepted)?.[1];
+    expect(onPage).toBeTruthy();
+    await expect
+      .poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'PROJECT_WORKSPACE'), { timeout: 30_000 })
+      .toHaveLength(1);
+    const [mailed] = (await outbox('handoff')).filter((m) => m.kind === 'PROJECT_WORKSPACE');
+    expect(mailed).toMatchObject({
+      expertEmail: 'lead-a@example.com',
+      links: [{ purpose: 'project-manager', version: 1 }],
+    });
+    expect(mailed!.links[0]!.path).toBe(onPage);
+    workspace = onPage!;
     const list = (await s.req('GET', `/admin/projects?competitionId=${CID}`, { admin: true })).body.items;
     expect(list).toHaveLength(1);
     projectId = list[0].projectId;
@@ -469,9 +486,46 @@ describe('awards and the hand-off into a funded project', () => {
     const event = (body: unknown) => s.req('POST', `/admin/projects/${projectId}/events`, { admin: true, body });
     const tooSoon = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.00' });
     expect([tooSoon.status, tooSoon.body.error.code]).toEqual([409, 'INVALID_TRANSITION']);
+
+    // The manager reports through their API (bearer: the workspace token); the organizer returns the report.
+    const token = workspace.split('/').pop()!;
+    const mine = () => s.req('GET', `/projects/${projectId}`, { token });
+    const report = (milestoneId: string, summary: unknown, key: string) =>
+      s.req('POST', `/projects/${projectId}/milestones/${milestoneId}/report`, {
+        token,
+        body: { summary },
+        headers: { 'idempotency-key': key },
+      });
+    expect((await s.req('GET', `/projects/${projectId}`)).status).toBe(401);
+    expect((await s.req('GET', `/projects/${projectId}`, { token: `${token.slice(0, -3)}AAA` })).status).toBe(404);
+    expect((await s.req('GET', `/projects/PRJ-${'0'.repeat(26)}`, { token })).status).toBe(404); // not theirs
+    expect((await report('kickoff', '   ', 'pm-report-blank')).status).toBe(422);
+    expect((await report('nope', '不存在', 'pm-report-unknown')).status).toBe(409);
+    expect((await mine()).body.project.milestones[0]).toMatchObject({ status: 'PLANNED', reportable: true });
+    const reported = await report('kickoff', '团队组建完成', 'pm-report-0001');
+    expect(reported.status).toBe(200);
+    expect(reported.body.project.milestones[0]).toMatchObject({ status: 'REPORTED', reportable: false });
+    expect((await report('kickoff', '团队组建完成', 'pm-report-0001')).body).toEqual(reported.body); // a retry
     expect(
-      (await event({ type: 'MILESTONE_REPORTED', milestoneId: 'kickoff', summary: '团队组建完成，设备到位' })).status,
+      (await event({ type: 'MILESTONE_REPORT_RETURNED', milestoneId: 'kickoff', reason: '请补充设备清单' })).status,
     ).toBe(200);
+    expect((await mine()).body.project.milestones[0]).toMatchObject({
+      status: 'PLANNED',
+      returned: { reason: '请补充设备清单' },
+      reportable: true,
+    });
+    // …and reports again from the workspace page, which shows the organizer's reason.
+    const pageBefore = await (await fetch(`${s.apiUrl}${workspace}`)).text();
+    expect(pageBefore).toContain('请补充设备清单');
+    expect(
+      (await post(`${s.apiUrl}${workspace}`, { action: 'report', milestoneId: 'kickoff', summary: '' })).status,
+    ).toBe(422);
+    const form = { action: 'report', milestoneId: 'kickoff', summary: '团队组建完成，设备到位（清单见附件）' };
+    expect((await post(`${s.apiUrl}${workspace}`, form)).status).toBe(303);
+    expect((await post(`${s.apiUrl}${workspace}`, form)).status).toBe(303); // sent twice: one report
+    const log = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.log;
+    expect(log.filter((l: { event: string }) => l.event === 'MILESTONE_REPORTED')).toHaveLength(2);
+    expect(log.at(-1)).toMatchObject({ event: 'MILESTONE_REPORTED', by: 'manager:lead-a@example.com' });
     expect((await event({ type: 'MILESTONE_ACCEPTED', milestoneId: 'kickoff' })).status).toBe(200);
     const over = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.01' });
     expect([over.status, over.body.error.code]).toEqual([409, 'BUDGET_EXCEEDED']);
@@ -513,6 +567,22 @@ describe('awards and the hand-off into a funded project', () => {
       ownershipPercent: '1.6393',
     });
     expect(project.conversion.arithmetic.length).toBeGreaterThan(4);
+    // The manager sees the payment and the conversion with its arithmetic, on the API and the page.
+    const seen = (await mine()).body.project;
+    expect(seen).toMatchObject({
+      status: 'CONVERTED',
+      disbursed: '1200000.00',
+      milestones: [
+        { milestoneId: 'kickoff', status: 'PAID', paid: { amount: '1200000.00', reference: 'PAY-2026-001' } },
+        {},
+        {},
+      ],
+      conversion: { shares: '200000', arithmetic: project.conversion.arithmetic },
+    });
+    expect(JSON.stringify(seen)).not.toMatch(/TaskToken|"by"/);
+    const pageAfter = await (await fetch(`${s.apiUrl}${workspace}?lang=en`)).text();
+    expect(pageAfter).toContain('Conversion into equity');
+    expect(pageAfter).toContain('200000</b> shares at 6.000000');
 
     const portfolio = (await s.req('GET', `/admin/portfolio?competitionId=${CID}`, { admin: true })).body.portfolio;
     expect(portfolio).toMatchObject({
