@@ -6,12 +6,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { signLink } from '../../shared/links.ts';
 import { assignmentIdOf, createAssignments, getAssignment } from '../../functions/store/reviews.ts';
 import { expertHomeIdOf } from '../../functions/store/expert-homes.ts';
+import { createProject, getProject, projectIdOf } from '../../functions/store/projects.ts';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
 /**
- * The expert's home and the reviewer page in real headless Chromium (Debian's package, driven by
+ * The expert's home, the reviewer page and the project manager's workspace in real headless Chromium (Debian's package, driven by
  * playwright-core): open a link, fill the rubric, submit, see the confirmation;
  * a tampered link shows an error page. `.ci/run` installs Chromium; on a machine
  * without /usr/bin/chromium this file reports itself skipped.
@@ -27,6 +28,9 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
   let assignmentId: string;
   /** A second review of the same expert (another applicant's entry), left pending to decline from the home. */
   let otherAssignmentId: string;
+  /** The workspace link of a funded project whose manager accepted the appointment. */
+  let workspaceToken: string;
+  let projectId: string;
   /** The anonymized business plan the applicant uploaded (the preliminary round is blind). */
   const plan = Buffer.concat([
     Buffer.from('%PDF-1.4\n% 商业计划书（匿名版）\n'),
@@ -95,6 +99,42 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
         version: 1,
         expiresAt: new Date(round.reviewClosesAt),
       },
+      key,
+    );
+    // A project the hand-off made ACTIVE (the workflow is tested in award-handoff): its manager's workspace.
+    projectId = projectIdOf(entry.entryId);
+    const accepted = new Date().toISOString();
+    await createProject({
+      projectId,
+      competitionId: 'browser',
+      entryId: entry.entryId,
+      trackId: 'ic',
+      awardId: 'grand',
+      manager: { name: '张三', email: 'zhangsan@example.com' },
+      title: '基于存算一体的低功耗 AI 芯片',
+      status: 'ACTIVE',
+      currency: 'CNY',
+      requestedAmount: '5000000.00',
+      approvedAmount: '4000000.00',
+      disbursed: '0.00',
+      terms: { converts: 'DISBURSED', discountPercent: '20' },
+      milestones: [
+        { milestoneId: 'kickoff', title: '项目启动', trancheAmount: '1200000.00', status: 'PLANNED' },
+        { milestoneId: 'prototype', title: '原型验证', trancheAmount: '2800000.00', status: 'PLANNED' },
+      ],
+      financing: [],
+      log: [{ at: accepted, by: 'organizer', event: 'MEETING_APPROVED', detail: 'approved 4000000.00 CNY' }],
+      appointment: {
+        linkVersion: 1,
+        expiresAt: accepted,
+        termMonths: 36,
+        responsibilities: { zh: '负责项目' },
+        answer: { accepted: true, at: accepted },
+      },
+      version: 1,
+    });
+    workspaceToken = signLink(
+      { purpose: 'project-manager', subject: projectId, version: 1, expiresAt: new Date(Date.now() + 86400_000) },
       key,
     );
     browser = await chromium.launch({
@@ -205,6 +245,32 @@ describe.skipIf(!hasChromium)('reviewer page in headless Chromium', () => {
     await page.screenshot({ path: '.local/expert-home.png', fullPage: true });
     expect(await getAssignment(otherAssignmentId)).toMatchObject({ status: 'DECLINED', roundDeclined: true });
     expect(await getAssignment(assignmentId)).toMatchObject({ status: 'SUBMITTED' });
+    await page.close();
+  });
+
+  it('lets the project manager report a milestone from the workspace, and shows what the organizer sees', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${s.apiUrl}/project-manager/${workspaceToken}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('项目工作台');
+    await expect(page.locator('li.milestone').count()).resolves.toBe(2);
+    await expect(page.locator('#m-kickoff').textContent()).resolves.toContain('1200000.00 CNY');
+    // A blank report is refused on the page, and nothing changes.
+    await page.locator('#m-kickoff button').click();
+    await expect(page.locator('[role=alert]').textContent()).resolves.toContain('summary');
+    expect((await getProject(projectId))!.milestones[0]!.status).toBe('PLANNED');
+    await page.fill('#summary-kickoff', '团队组建完成，设备到位。');
+    await page.locator('#m-kickoff button').click();
+    await expect(page.locator('[role=status]').textContent()).resolves.toContain('报告已提交');
+    await expect(page.locator('#m-kickoff').textContent()).resolves.toContain('报告待验收');
+    await expect(page.locator('#m-kickoff form').count()).resolves.toBe(0);
+    await page.click('text=English');
+    await expect(page.locator('#m-kickoff').textContent()).resolves.toContain('Report under review');
+    mkdirSync('.local', { recursive: true });
+    await page.screenshot({ path: '.local/project-workspace.png', fullPage: true });
+    expect((await getProject(projectId))!.milestones[0]).toMatchObject({
+      status: 'REPORTED',
+      report: { summary: '团队组建完成，设备到位。', by: 'manager:zhangsan@example.com' },
+    });
     await page.close();
   });
 
