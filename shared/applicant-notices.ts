@@ -10,6 +10,14 @@ export type Bilingual = { zh: string; en?: string };
 export type ApplicantEvent =
   | { kind: 'ENTRY_SUBMITTED' }
   | { kind: 'SCREENING_RESULT'; screening: Pick<Screening, 'outcome' | 'failures'>; nextRound?: Bilingual }
+  /** An organizer changed the screening outcome, with a reason (one message per change: `version` is the entry's). */
+  | {
+      kind: 'SCREENING_OVERRIDDEN';
+      outcome: 'ELIGIBLE' | 'INELIGIBLE';
+      reason: string;
+      version: number;
+      nextRound?: Bilingual;
+    }
   | {
       kind: 'ROUND_RESULT';
       roundId: string;
@@ -26,7 +34,13 @@ export type ApplicantNoticeKind = ApplicantEvent['kind'];
 /** One message per entry and event (a round's outcome once per round, an award once per award). */
 export const applicantNoticeKey = (entryId: string, event: ApplicantEvent) => {
   const which =
-    event.kind === 'ROUND_RESULT' ? `#${event.roundId}` : event.kind === 'AWARD_WON' ? `#${event.awardId}` : '';
+    event.kind === 'ROUND_RESULT'
+      ? `#${event.roundId}`
+      : event.kind === 'AWARD_WON'
+        ? `#${event.awardId}`
+        : event.kind === 'SCREENING_OVERRIDDEN'
+          ? `#v${event.version}`
+          : '';
   return `APPLICANT#${entryId}#${event.kind}${which}`;
 };
 
@@ -63,6 +77,18 @@ export const applicantNoticeDetails = (
         zh ? '结果：未通过形式审查。未满足的要求：' : 'Result: not eligible. Requirements not met:',
         ...event.screening.failures.map((f) => `  – ${zh ? f.reason.zh : f.reason.en}`),
       ];
+    }
+    case 'SCREENING_OVERRIDDEN': {
+      const next = event.nextRound ? pick(event.nextRound, lang) : undefined;
+      const outcome =
+        event.outcome === 'ELIGIBLE'
+          ? zh
+            ? `更正后结果：通过形式审查${next ? `，进入${next}` : ''}`
+            : `Corrected result: eligible${next ? `; the entry goes on to the ${next}` : ''}`
+          : zh
+            ? '更正后结果：未通过形式审查'
+            : 'Corrected result: not eligible';
+      return [...head, outcome, zh ? `组委会复核意见：${event.reason}` : `The organizer’s reason: ${event.reason}`];
     }
     case 'ROUND_RESULT': {
       const round = pick(event.roundName, lang);

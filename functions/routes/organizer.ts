@@ -77,8 +77,9 @@ export const organizerRoutes = {
     auth: 'admin',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['competition', 'entry', 'audit'],
-    summary: 'Override an eligibility-screening outcome with a recorded reason',
+    partitions: ['competition', 'entry', 'outbox', 'audit'],
+    summary:
+      'Override an eligibility-screening outcome with a recorded reason; the applicant is told by e-mail (once per override)',
     params: entryParams,
     body: screeningOverrideBody,
   },

@@ -447,11 +447,16 @@ export const recordScreening = async (
 };
 
 /** An organizer's override moves the entry and the round counters together. */
-export const recordOverride = async (previous: EntryRecord, next: EntryRecord): Promise<void> => {
+export const recordOverride = async (
+  previous: EntryRecord,
+  next: EntryRecord,
+  /** Writes that go with the override (the applicant's notice), in its transaction. */
+  also: TxItem[] = [],
+): Promise<void> => {
   const roundId = previous.screening!.roundId;
   const from = countAttribute(previous.status, previous.trackId);
   const to = countAttribute(next.status, next.trackId);
-  const items: TxItem[] = [putAtVersion(next, previous.version)];
+  const items: TxItem[] = [putAtVersion(next, previous.version), ...also];
   if (from !== to) {
     items.push({
       Update: {

@@ -190,6 +190,18 @@ export const renderMessage = (m: MessageModel, baseUrl: string): RenderedMessage
               'The eligibility screening of your entry is complete:',
               'If you have questions, please contact the organizer.',
             ];
+      case 'SCREENING_OVERRIDDEN':
+        return zh
+          ? [
+              `【${title}】形式审查结果已更正`,
+              '您好！组委会复核了您申报的形式审查结果，更正如下：',
+              '如有疑问，请联系组委会。',
+            ]
+          : [
+              `[${title}] Eligibility screening result corrected`,
+              'The organizer reviewed the eligibility screening of your entry and corrected its result:',
+              'If you have questions, please contact the organizer.',
+            ];
       case 'ROUND_RESULT':
         return zh
           ? [`【${title}】${round}结果`, `您好！「${title}」${round}评审已结束，您的申报结果如下：`, '感谢您的参与。']

@@ -147,6 +147,16 @@ describe('intake round workflow', () => {
     });
     const replay = await s.req('POST', path, { admin: true, body });
     expect(replay.body.entry.version).toBe(r.body.entry.version);
+    // The applicant is told once, with the organizer's reason (the retry above queued nothing more).
+    const told = async () =>
+      (await s.all(`/admin/competitions/${CID}/rounds/intake/outbox`, { admin: true })).filter(
+        (m: { kind: string }) => m.kind === 'SCREENING_OVERRIDDEN',
+      );
+    await expect.poll(async () => (await told())[0]?.deliveredAt, { timeout: 15_000 }).toBeTruthy();
+    expect(await told()).toHaveLength(1);
+    const mail = s.mail.list().find((m) => m.subject.includes('形式审查结果已更正'))!;
+    expect(mail.text).toContain(body.reason);
+    expect(mail.text).toContain(ids.beijing!.entryId);
     const counts = (await s.req('GET', `/admin/competitions/${CID}/rounds/intake`, { admin: true })).body.run.counts;
     expect(counts).toEqual({ ELIGIBLE: { ic: ELIGIBLE_IC, ai: 3 }, INELIGIBLE: { ai: 0 } });
     expect((await s.req('POST', path, { admin: true, body: { outcome: 'ELIGIBLE' } })).status).toBe(422);

@@ -39,9 +39,27 @@ describe('applicant notices', () => {
       applicantNoticeKey('E1', { kind: 'AWARD_WON', awardId: 'grand', awardName: { zh: '特等奖' } }),
       applicantNoticeKey('E1', { kind: 'AWARD_WON', awardId: 'original', awardName: { zh: '原始创新奖' } }),
       applicantNoticeKey('E2', { kind: 'ENTRY_SUBMITTED' }),
+      // Each override of the screening is its own event (the entry's version names it).
+      applicantNoticeKey('E1', { kind: 'SCREENING_OVERRIDDEN', outcome: 'ELIGIBLE', reason: 'r', version: 4 }),
+      applicantNoticeKey('E1', { kind: 'SCREENING_OVERRIDDEN', outcome: 'INELIGIBLE', reason: 'r', version: 5 }),
     ];
     expect(new Set(keys).size).toBe(keys.length);
     expect(applicantNoticeKey('E1', round('final'))).toBe(applicantNoticeKey('E1', round('final')));
+  });
+
+  it('tell an applicant of an organizer’s correction with its reason and the next round', () => {
+    const details = applicantNoticeDetails(
+      { entryId: 'E1', title: 'T', trackName: { zh: '集成电路', en: 'Integrated circuits' } },
+      {
+        kind: 'SCREENING_OVERRIDDEN',
+        outcome: 'ELIGIBLE',
+        reason: '已在上海设立子公司',
+        version: 4,
+        nextRound: { zh: '初赛', en: 'preliminary' },
+      },
+      'zh',
+    );
+    expect(details.slice(-2)).toEqual(['更正后结果：通过形式审查，进入初赛', '组委会复核意见：已在上海设立子公司']);
   });
 
   it('list the rules an ineligible entry failed, in the applicant’s language', () => {
