@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { handler as createEntry } from '../../functions/api/create-entry.ts';
 import { handler as createCompetition } from '../../functions/api/admin-create-competition.ts';
@@ -23,6 +24,10 @@ import { handler as adminCorrectDeal } from '../../functions/api/admin-correct-d
 import { handler as adminRecordDeal } from '../../functions/api/admin-record-deal.ts';
 import { handler as correctDeal } from '../../functions/api/correct-deal.ts';
 import { handler as nominateExperts } from '../../functions/api/nominate-experts.ts';
+import { handler as reportMilestone } from '../../functions/api/report-milestone.ts';
+import { handler as renewExpertLink } from '../../functions/api/admin-renew-expert-link.ts';
+import { expertHomeIdOf } from '../../functions/store/expert-homes.ts';
+import { signLink } from '../../shared/links.ts';
 import { sha256 } from '../../shared/tokens.ts';
 import { creditCodeCheck } from '../../shared/credit-code.ts';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -38,6 +43,7 @@ import { call, httpEvent } from '../fixtures/events.ts';
  */
 process.env.TABLE_NAME = 'test-table';
 process.env.ENTRY_TOKEN_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:EntryTokenKey';
+process.env.LINK_KEY_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:LinkKey';
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 mockClient(SecretsManagerClient)
@@ -65,8 +71,19 @@ const project = {
   financing: [],
   log: [],
   version: 3,
-  appointment: { linkVersion: 1, expiresAt: '2026-12-01T00:00:00.000Z', termMonths: 36, responsibilities: { zh: 'r' } },
+  appointment: {
+    linkVersion: 1,
+    expiresAt: '2026-12-01T00:00:00.000Z',
+    termMonths: 36,
+    responsibilities: { zh: 'r' },
+    answer: { accepted: true, at: new Date().toISOString() },
+  },
 };
+/** The project manager's workspace token, signed with the key the mocked Secrets Manager returns. */
+const MANAGER_TOKEN = signLink(
+  { purpose: 'project-manager', subject: `PRJ-${ENTRY}`, version: 1, expiresAt: new Date(Date.now() + 86400_000) },
+  'k'.repeat(64),
+);
 const awards = {
   competitionId: 'prop',
   finalRoundId: 'final',
@@ -229,6 +246,10 @@ beforeEach(() => {
   ddb
     .on(QueryCommand, { ExpressionAttributeValues: { ':p': 'COMP#prop', ':s': 'AWARDLOG#' } })
     .resolves({ Items: awards.history.map((line) => ({ line })) });
+  // An expert's home in the preliminary round, whose link the organizer renews.
+  ddb
+    .on(UpdateCommand, { Key: { pk: `ASSIGN#HOME-${expertHomeIdOf('prop', 'preliminary', 'wang@example.com')}` } })
+    .resolves({ Attributes: { linkVersion: 2 } });
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).resolves({});
 });
@@ -515,6 +536,24 @@ describe('bad input never causes a 5xx or a write', () => {
       ['experts', 'experts.0'],
       200,
       SPONSOR_TOKEN,
+    ],
+    [
+      'POST /projects/{id}/milestones/{milestoneId}/report (the project manager)',
+      reportMilestone,
+      { projectId: `PRJ-${ENTRY}`, milestoneId: 'delivery' },
+      { summary: '交付完成，验收材料齐全' },
+      ['summary'],
+      200,
+      MANAGER_TOKEN,
+    ],
+    [
+      'POST /admin/competitions/{id}/rounds/{roundId}/expert-links',
+      renewExpertLink,
+      { competitionId: 'prop', roundId: 'preliminary' },
+      { expertEmail: 'wang@example.com' },
+      ['expertEmail'],
+      202,
+      '',
     ],
     [
       'POST /admin/needs/{id}/deals/{dealId}/corrections',
