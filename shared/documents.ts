@@ -157,6 +157,11 @@ export interface EntryDocument {
   replacedBy?: string;
   /** A scan verdict that arrived before the byte check finished; the byte check applies it. */
   pendingScan?: ScanOutcome;
+  /**
+   * A project manager's document for this milestone's report (the entry's funded project): on the
+   * organizer's and the applicant's lists, never on a reviewer's or sponsor's, and it replaces nothing.
+   */
+  milestoneId?: string;
   version: number;
 }
 

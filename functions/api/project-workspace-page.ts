@@ -3,6 +3,7 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { projectManagerRoutes } from '../routes/projects.ts';
 import { linkFailurePage, openLink, projectManagerLinks } from '../services/signed-links.ts';
+import { listDocuments } from '../store/documents.ts';
 
 /** GET shows the manager's project and changes nothing. */
 export const handler = api(projectManagerRoutes.getProjectWorkspace, async ({ params, query, event }) => {
@@ -13,7 +14,7 @@ export const handler = api(projectManagerRoutes.getProjectWorkspace, async ({ pa
       lang: link.lang,
       action: event.rawPath,
       competitionTitle: link.competition.title,
-      view: managerView(link.project),
+      view: managerView(link.project, await listDocuments(link.project.entryId)),
       saved: query.saved === '1',
     }),
   };

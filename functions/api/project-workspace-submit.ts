@@ -4,6 +4,7 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { projectManagerRoutes } from '../routes/projects.ts';
 import { reportMilestone } from '../services/project-workspace.ts';
+import { listDocuments } from '../store/documents.ts';
 import { linkFailurePage, openLink, projectManagerLinks, requestedLanguage } from '../services/signed-links.ts';
 
 /**
@@ -14,13 +15,13 @@ export const handler = api(projectManagerRoutes.postProjectWorkspace, async ({ p
   const at = now();
   const link = await openLink(projectManagerLinks, params.token, at, requestedLanguage(body.lang));
   if (!link.ok) return linkFailurePage(link);
-  const page = (status: number, errors: FieldIssue[]) => ({
+  const page = async (status: number, errors: FieldIssue[]) => ({
     status,
     html: renderWorkspacePage({
       lang: link.lang,
       action: event.rawPath,
       competitionTitle: link.competition.title,
-      view: managerView(link.project),
+      view: managerView(link.project, await listDocuments(link.project.entryId)),
       errors,
       draft: { milestoneId: body.milestoneId, summary: body.summary ?? '' },
     }),

@@ -17,7 +17,7 @@ export const projectManagerRoutes = {
     auth: 'link',
     okStatus: 200,
     table: 'read',
-    partitions: ['competition', 'project'],
+    partitions: ['competition', 'project', 'entry'],
     signsLinks: true,
     summary:
       'The project manager’s workspace (HTML; changes nothing): milestones with tranches and status, the organizer’s acceptance or return with its reason, disbursements, financing and the conversion with its arithmetic, and a report form for each milestone due',
@@ -31,7 +31,7 @@ export const projectManagerRoutes = {
     auth: 'link',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['competition', 'project', 'audit'],
+    partitions: ['competition', 'project', 'entry', 'audit'],
     signsLinks: true,
     summary:
       'Submit a milestone report from the workspace — the organizer’s guarded transition, on the project’s log; a form post answered with a redirect (the same report sent twice is one)',
@@ -46,7 +46,7 @@ export const projectManagerRoutes = {
     auth: 'manager',
     okStatus: 200,
     table: 'read',
-    partitions: ['competition', 'project'],
+    partitions: ['competition', 'project', 'entry'],
     signsLinks: true,
     summary:
       'The project as its manager sees it (bearer: the workspace token): milestones, returns with reasons, disbursements, financing, conversion with arithmetic, the log',
@@ -58,12 +58,13 @@ export const projectManagerRoutes = {
     entry: 'functions/api/report-milestone.ts',
     idempotent: true,
     auth: 'manager',
+    documents: 'upload',
     okStatus: 200,
     table: 'readWrite',
-    partitions: ['competition', 'project', 'audit'],
+    partitions: ['competition', 'project', 'entry', 'audit'],
     signsLinks: true,
     summary:
-      'The project manager reports a milestone (bearer: the workspace token): allowed while it is due, 409 with the allowed events otherwise; honours Idempotency-Key',
+      'The project manager reports a milestone (bearer: the workspace token), optionally with files (each answered with an upload form; scanned like entry documents): allowed while it is due, 409 with the allowed events otherwise; honours Idempotency-Key',
     params: z.strictObject({ projectId, milestoneId: slug }),
     body: milestoneReportBody,
   },

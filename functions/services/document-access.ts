@@ -32,7 +32,9 @@ export const requireDocument = async (entryId: string, documentId: string) => {
  * round only the anonymized copies (`blind: true`), elsewhere only the originals.
  */
 export const readableDocuments = async (entryId: string, blind: boolean) =>
-  (await listDocuments(entryId)).filter((d) => d.status === 'CLEAN' && !d.replacedBy && d.blind === blind);
+  (await listDocuments(entryId)).filter(
+    (d) => d.status === 'CLEAN' && !d.replacedBy && d.blind === blind && !d.milestoneId,
+  );
 
 /**
  * A challenge sponsor confirming its winners (揭榜挂帅) reads the solutions' originals, like a
@@ -54,7 +56,7 @@ export const missingBlindCopies = async (competition: Competition, entryIds: str
     const batch = entryIds.slice(i, i + 25);
     const lists = await Promise.all(batch.map((id) => listDocuments(id)));
     lists.forEach((docs, k) => {
-      const current = docs.filter((d) => d.status === 'CLEAN' && !d.replacedBy);
+      const current = docs.filter((d) => d.status === 'CLEAN' && !d.replacedBy && !d.milestoneId);
       const blind = new Set(current.filter((d) => d.blind).map((d) => d.type));
       const originals = current.filter((d) => !d.blind && wanted.has(d.type) && !blind.has(d.type));
       const types = [...new Set(originals.map((d) => d.type))];

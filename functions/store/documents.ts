@@ -39,6 +39,17 @@ export const createDocument = async (d: EntryDocument): Promise<void> => {
   );
 };
 
+/** Records the document unless it exists; answers the stored one when it does (a retried request). */
+export const createDocumentOnce = async (d: EntryDocument): Promise<EntryDocument | undefined> => {
+  try {
+    await createDocument(d);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    return getDocument(d.entryId, d.documentId);
+  }
+};
+
 export const getDocument = async (entryId: string, documentId: string): Promise<EntryDocument | undefined> => {
   const r = await documentClient().send(
     new GetCommand({ TableName: tableName(), Key: documentKey(entryId, documentId), ConsistentRead: true }),
@@ -126,15 +137,17 @@ export const parkScanResult = async (d: EntryDocument, outcome: ScanOutcome, at:
  * and the replacement go on the audit record with the file's SHA-256.
  */
 export const recordScan = async (d: EntryDocument, outcome: ScanOutcome, at: string): Promise<boolean> => {
+  // A milestone report's documents stand beside each other and beside the entry's own: they replace nothing.
   const replaced =
-    outcome.status === 'CLEAN'
+    outcome.status === 'CLEAN' && !d.milestoneId
       ? (await listDocuments(d.entryId)).filter(
           (x) =>
             x.documentId !== d.documentId &&
             x.type === d.type &&
             x.blind === d.blind &&
             x.status === 'CLEAN' &&
-            !x.replacedBy,
+            !x.replacedBy &&
+            !x.milestoneId,
         )
       : [];
   const items: TxItem[] = [

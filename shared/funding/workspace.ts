@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { FieldIssue } from '../errors.ts';
 import { layout, type Lang } from '../review/page.ts';
 import { escapeHtml as h, text } from '../text.ts';
+import { createDocumentBody, type DocumentStatus, type EntryDocument } from '../documents.ts';
 import { Rational, showMoney } from './decimal.ts';
 import { allowedEvents, type MilestoneStatus, type Project } from './project.ts';
 
@@ -12,7 +13,25 @@ import { allowedEvents, type MilestoneStatus, type Project } from './project.ts'
  * arithmetic — and the one thing the manager does: report a milestone. The same view feeds the
  * manager's page and the bearer API.
  */
-export const milestoneReportBody = z.strictObject({ summary: text(4000) });
+export const milestoneReportBody = z.strictObject({
+  summary: text(4000),
+  /** Files for the report: each gets an upload form (presigned POST) and the malware scan, like an entry's. */
+  documents: z
+    .array(createDocumentBody.omit({ blind: true }))
+    .max(10)
+    .default([]),
+});
+export type MilestoneReport = z.infer<typeof milestoneReportBody>;
+
+/** A report document as the manager sees it. */
+export interface ReportDocument {
+  documentId: string;
+  type: string;
+  fileName: string;
+  size: number;
+  status: DocumentStatus;
+  reason?: string;
+}
 
 /** The page's report form: which milestone, and the report (the API takes the milestone from its path). */
 export const workspaceFormBody = z.strictObject({
@@ -40,12 +59,28 @@ export interface ManagerMilestone {
   /** The organizer's last return of a report, while the milestone waits for a new one. */
   returned?: { at: string; reason: string };
   paid?: { amount: string; at: string; reference?: string };
+  /** The documents sent with its reports (each with its scan status). */
+  documents: ReportDocument[];
   /** The manager may report it now. */
   reportable: boolean;
 }
 
-/** What a project's manager sees of it (the hand-off's bookkeeping — callback tokens — never). */
-export const managerView = (p: Project) => {
+/**
+ * What a project's manager sees of it (the hand-off's bookkeeping — callback tokens — never), with the
+ * documents of its milestone reports (the entry's documents that carry a milestone id).
+ */
+export const managerView = (p: Project, documents: EntryDocument[] = []) => {
+  const documentsOf = (milestoneId: string): ReportDocument[] =>
+    documents
+      .filter((d) => d.milestoneId === milestoneId && d.status !== 'DELETED')
+      .map((d) => ({
+        documentId: d.documentId,
+        type: d.type,
+        fileName: d.fileName,
+        size: d.actualSize ?? d.size,
+        status: d.status,
+        ...(d.reason ? { reason: d.reason } : {}),
+      }));
   const reportable = new Set(
     allowedEvents(p)
       .filter((e) => e.startsWith('MILESTONE_REPORTED:'))
@@ -88,6 +123,7 @@ export const managerView = (p: Project) => {
               },
             }
           : {}),
+        documents: documentsOf(m.milestoneId),
         reportable: reportable.has(m.milestoneId),
       };
     }),
@@ -164,6 +200,9 @@ export const renderWorkspacePage = (m: WorkspacePageModel): string => {
       x.paid
         ? `<p class="ok">${en ? 'Paid' : '已拨付'} ${money(x.paid.amount)} · ${h(day(x.paid.at))}${x.paid.reference ? ` · ${h(x.paid.reference)}` : ''}</p>`
         : '',
+      x.documents.length
+        ? `<ul class="files">${x.documents.map((d) => `<li>${h(d.fileName)} <span class="muted">(${h(d.status)}${d.reason ? `: ${h(d.reason)}` : ''})</span></li>`).join('')}</ul>`
+        : '',
     ];
     const draft = m.draft?.milestoneId === x.milestoneId ? m.draft.summary : undefined;
     const form = x.reportable
@@ -171,7 +210,8 @@ export const renderWorkspacePage = (m: WorkspacePageModel): string => {
 <input type="hidden" name="milestoneId" value="${h(x.milestoneId)}"><label for="summary-${h(x.milestoneId)}">${en ? 'Milestone report' : '里程碑报告'}</label>
 <textarea id="summary-${h(x.milestoneId)}" name="summary" maxlength="4000">${h(draft ?? '')}</textarea>
 ${draft !== undefined && err.has('summary') ? `<div class="err">${h(err.get('summary')!)}</div>` : ''}
-<button class="primary" type="submit">${en ? 'Submit the report' : '提交报告'}</button></form>`
+<button class="primary" type="submit">${en ? 'Submit the report' : '提交报告'}</button>
+<p class="muted">${en ? 'Files go with a report sent through the API (its documents field): each gets an upload form and the malware scan.' : '附件请通过 API 随报告提交（documents 字段）：每个文件获得上传表单并经恶意软件扫描。'}</p></form>`
       : '';
     return `<li class="milestone" id="m-${h(x.milestoneId)}">${lines.join('')}${form}</li>`;
   };

@@ -5,7 +5,7 @@ import { demoEntry } from '../../infra/local/demo.ts';
 import { competitionFixture } from '../fixtures/competition.ts';
 import { needBody } from '../fixtures/needs.ts';
 import { deliveredOutbox } from '../fixtures/mail.ts';
-import { documentClient, PDF } from '../fixtures/documents.ts';
+import { documentClient, PDF, postForm } from '../fixtures/documents.ts';
 import { personalStrings, publicResponses } from '../fixtures/privacy.ts';
 import { rawDynamo, startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
@@ -490,22 +490,39 @@ describe('awards and the hand-off into a funded project', () => {
     // The manager reports through their API (bearer: the workspace token); the organizer returns the report.
     const token = workspace.split('/').pop()!;
     const mine = () => s.req('GET', `/projects/${projectId}`, { token });
-    const report = (milestoneId: string, summary: unknown, key: string) =>
+    const report = (milestoneId: string, summary: unknown, key: string, documents?: unknown[]) =>
       s.req('POST', `/projects/${projectId}/milestones/${milestoneId}/report`, {
         token,
-        body: { summary },
+        body: { summary, ...(documents ? { documents } : {}) },
         headers: { 'idempotency-key': key },
       });
+    const file = { type: 'TECHNICAL_PROPOSAL', fileName: '设备清单.pdf', contentType: 'application/pdf' };
     expect((await s.req('GET', `/projects/${projectId}`)).status).toBe(401);
     expect((await s.req('GET', `/projects/${projectId}`, { token: `${token.slice(0, -3)}AAA` })).status).toBe(404);
     expect((await s.req('GET', `/projects/PRJ-${'0'.repeat(26)}`, { token })).status).toBe(404); // not theirs
     expect((await report('kickoff', '   ', 'pm-report-blank')).status).toBe(422);
     expect((await report('nope', '不存在', 'pm-report-unknown')).status).toBe(409);
     expect((await mine()).body.project.milestones[0]).toMatchObject({ status: 'PLANNED', reportable: true });
-    const reported = await report('kickoff', '团队组建完成', 'pm-report-0001');
+    // A file over the competition's limit: 422 naming it, and nothing reported.
+    const tooBig = await report('kickoff', '团队组建完成', 'pm-report-big', [{ ...file, size: 10 ** 12 }]);
+    expect([tooBig.status, tooBig.body.error.details.issues[0].path]).toEqual([422, 'documents.0.size']);
+    expect((await mine()).body.project.milestones[0].status).toBe('PLANNED');
+    const reported = await report('kickoff', '团队组建完成', 'pm-report-0001', [{ ...file, size: PDF.length }]);
     expect(reported.status).toBe(200);
     expect(reported.body.project.milestones[0]).toMatchObject({ status: 'REPORTED', reportable: false });
-    expect((await report('kickoff', '团队组建完成', 'pm-report-0001')).body).toEqual(reported.body); // a retry
+    const retried = await report('kickoff', '团队组建完成', 'pm-report-0001', [{ ...file, size: PDF.length }]);
+    expect(retried.body).toEqual(reported.body); // a retry: the first answer
+    // Under another key, the same report again writes nothing more and names the same file.
+    const again = await report('kickoff', '团队组建完成', 'pm-report-0002', [{ ...file, size: PDF.length }]);
+    expect(again.body.uploads[0].document.documentId).toBe(reported.body.uploads[0].document.documentId);
+    // The file goes to S3 through its form and is scanned like an entry's document.
+    expect((await postForm(reported.body.uploads[0].upload, PDF)).status).toBe(204);
+    await expect
+      .poll(async () => (await mine()).body.project.milestones[0].documents, { timeout: 30_000 })
+      .toEqual([expect.objectContaining({ fileName: '设备清单.pdf', status: 'CLEAN' })]);
+    const { entryId } = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project;
+    const organizerSees = (await s.req('GET', `/admin/entries/${entryId}/documents`, { admin: true })).body;
+    expect(JSON.stringify(organizerSees)).toContain('"milestoneId":"kickoff"');
     expect(
       (await event({ type: 'MILESTONE_REPORT_RETURNED', milestoneId: 'kickoff', reason: '请补充设备清单' })).status,
     ).toBe(200);
