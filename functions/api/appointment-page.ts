@@ -2,13 +2,8 @@ import { renderAppointmentPage } from '../../shared/awards/pages.ts';
 import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
-import {
-  appointmentLinks,
-  linkFailurePage,
-  mintLinkPath,
-  openLink,
-  workspaceExpiry,
-} from '../services/signed-links.ts';
+import { appointmentLinks, linkFailurePage, mintLinkPath, openLink } from '../services/signed-links.ts';
+import { workspaceExpiry } from '../../shared/funding/workspace.ts';
 
 /** GET shows the appointment and changes nothing. */
 export const handler = api(awardRoutes.getAppointment, async ({ params, query, event }) => {

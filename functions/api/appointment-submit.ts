@@ -3,15 +3,8 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { resumeIfReady } from '../services/callbacks.ts';
-import {
-  appointmentLinks,
-  linkFailurePage,
-  openLink,
-  requestedLanguage,
-  workspaceExpiry,
-} from '../services/signed-links.ts';
-import { queueNotice } from '../services/notifications.ts';
-import { outboxMessageKey } from '../store/outbox.ts';
+import { appointmentLinks, linkFailurePage, openLink, requestedLanguage } from '../services/signed-links.ts';
+import { queueWorkspaceLink } from '../services/notifications.ts';
 import { appointmentWait, updateProject } from '../store/projects.ts';
 import { recordMetric } from '../runtime/metrics.ts';
 
@@ -34,21 +27,7 @@ export const handler = api(awardRoutes.postAppointment, async ({ params, body, e
   if (written)
     recordMetric(accepted ? 'AppointmentsAccepted' : 'AppointmentsDeclined', { competitionId: after.competitionId });
   // The manager's workspace link, mailed once (the appointment link ends with the answer's deadline).
-  if (accepted && after.appointment.answer?.accepted) {
-    const version = after.workspaceLinkVersion ?? 1;
-    await queueNotice({
-      kind: 'PROJECT_WORKSPACE',
-      messageKey: outboxMessageKey.workspace(projectId, version),
-      to: after.manager.email,
-      language: link.lang,
-      competitionId: after.competitionId,
-      stage: 'handoff',
-      closesAt: workspaceExpiry(after).toISOString(),
-      details: [after.title],
-      link: { purpose: 'project-manager', subject: projectId, version },
-      at,
-    });
-  }
+  if (accepted && after.appointment.answer?.accepted) await queueWorkspaceLink(after, link.lang, at);
   await resumeIfReady(appointmentWait(projectId), { projectId });
   const saved = accepted ? 'accepted' : 'declined';
   return { status: 303, html: '', headers: { location: `${event.rawPath}?lang=${link.lang}&saved=${saved}` } };

@@ -10,6 +10,19 @@ const tokenParams = z.strictObject({ token: z.string().min(1).max(2048) });
  * gives once the appointment is accepted, and the same as an API with that link's token as the bearer.
  */
 export const projectManagerRoutes = {
+  adminRenewWorkspaceLink: {
+    method: 'POST',
+    path: '/admin/projects/{projectId}/workspace-link',
+    entry: 'functions/api/admin-renew-workspace-link.ts',
+    idempotent: true,
+    auth: 'admin',
+    okStatus: 202,
+    table: 'readWrite',
+    partitions: ['competition', 'project', 'entry', 'outbox', 'audit'],
+    summary:
+      'Mail the project manager a new workspace link (a lost or leaked one): the old link and its bearer token answer 410 from then on; honours Idempotency-Key',
+    params: projectParams,
+  },
   getProjectWorkspace: {
     method: 'GET',
     path: '/project-manager/{token}',

@@ -15,11 +15,16 @@ export const roundRoutes = {
     auth: 'admin',
     okStatus: 202,
     table: 'readWrite',
-    partitions: ['competition', 'assignment', 'outbox'],
+    partitions: ['competition', 'assignment', 'expert', 'outbox'],
     summary:
-      'Mail an expert a new link to their home in the round: every older link of theirs stops working (a lost or forwarded link); honours Idempotency-Key',
+      'Mail an expert a new link to their home in the round: every older link of theirs — the home’s and the review links it listed — stops working (a lost or forwarded link); 409 once the round has closed; honours Idempotency-Key',
     params: roundParams,
-    body: z.strictObject({ expertEmail: z.email().max(254) }),
+    body: z.strictObject({
+      expertEmail: z
+        .email()
+        .max(254)
+        .transform((e) => e.toLowerCase()),
+    }),
   },
   adminStartRound: {
     method: 'POST',

@@ -4,8 +4,16 @@ import { type ApplicantEvent, applicantNoticeDetails, applicantNoticeKey } from 
 import { type Competition, type CompetitionConfig, intakeRoundOf } from '../../shared/competition.ts';
 import type { Entry } from '../../shared/entry.ts';
 import type { TxItem } from '../store/audit.ts';
-import { outboxPutWithEvent, putOutboxMessage, type OutboxKind, type OutboxMessage } from '../store/outbox.ts';
+import {
+  outboxMessageKey,
+  outboxPutWithEvent,
+  putOutboxMessage,
+  type OutboxKind,
+  type OutboxMessage,
+} from '../store/outbox.ts';
 import { forEachConcurrently } from '../runtime/concurrency.ts';
+import type { ProjectRecord } from '../store/projects.ts';
+import { workspaceExpiry } from '../../shared/funding/workspace.ts';
 import { expertHomeIdOf, getExpertHome } from '../store/expert-homes.ts';
 
 /**
@@ -149,4 +157,21 @@ export const queueApplicantNotices = async (messages: Array<OutboxMessage | unde
 export const applicantNoticePut = (...args: Parameters<typeof applicantNotice>) => {
   const m = applicantNotice(...args);
   return m ? (outboxPutWithEvent(m) as TxItem) : undefined;
+};
+
+/** The mail that gives a manager their workspace link (once per link version). */
+export const queueWorkspaceLink = (project: ProjectRecord, language: 'zh' | 'en', at: Date) => {
+  const version = project.workspaceLinkVersion ?? 1;
+  return queueNotice({
+    kind: 'PROJECT_WORKSPACE',
+    messageKey: outboxMessageKey.workspace(project.projectId, version),
+    to: project.manager.email,
+    language,
+    competitionId: project.competitionId,
+    stage: 'handoff',
+    closesAt: workspaceExpiry(project).toISOString(),
+    details: [project.title],
+    link: { purpose: 'project-manager', subject: project.projectId, version },
+    at,
+  });
 };

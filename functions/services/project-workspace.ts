@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
-import { type EntryDocument, limitBytes, uploadIssues } from '../../shared/documents.ts';
-import { AppError, validationError } from '../../shared/errors.ts';
+import { assertDocumentHistoryRoom, type EntryDocument, limitBytes, uploadIssues } from '../../shared/documents.ts';
+import { AppError, conflict, isAppError, notFound, validationError } from '../../shared/errors.ts';
 import type { MilestoneReport } from '../../shared/funding/workspace.ts';
 import { requireCompetition } from '../store/competitions.ts';
-import { createDocumentOnce } from '../store/documents.ts';
+import { createDocumentOnce, getDocument, listDocuments } from '../store/documents.ts';
 import { documentView } from './document-access.ts';
 import { documentObjectKey, uploadForm } from './document-storage.ts';
-import { applyProjectEvent, TransitionError } from '../../shared/funding/project.ts';
+import { allowedEvents, applyProjectEvent, TransitionError } from '../../shared/funding/project.ts';
 import { bearerToken, type ApiRequest } from '../runtime/http.ts';
 import type { RouteSpec } from '../routes/spec.ts';
-import { type ProjectRecord, updateProject } from '../store/projects.ts';
+import { getProject, type ProjectRecord, updateProject } from '../store/projects.ts';
 import { openLink, projectManagerLinks } from './signed-links.ts';
+import { queueWorkspaceLink } from './notifications.ts';
+import { logger } from '../runtime/logger.ts';
+import { getEntryRecord } from '../store/entries.ts';
 
 /**
  * The project manager's side of a funded project. A report goes through the very transition the
@@ -40,20 +43,25 @@ export const reportMilestone = async (
 };
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** The same report's k-th file always gets the same id: a retried report creates no second record. */
-const reportDocumentId = (projectId: string, milestoneId: string, summary: string, k: number, name: string) => {
-  const h = createHash('sha256').update(`${projectId}|${milestoneId}|${summary}|${k}|${name}`).digest();
+/**
+ * The k-th file of a milestone's n-th report always gets the same id: a retried report creates no second
+ * record, and a report sent again after the organizer returned it gets new ones.
+ */
+const reportDocumentId = (projectId: string, milestoneId: string, attempt: number, k: number, name: string) => {
+  const h = createHash('sha256').update(`${projectId}|${milestoneId}|${attempt}|${k}|${name}`).digest();
   let out = '';
   for (let i = 0; i < 26; i++) out += CROCKFORD[h[i]! & 31];
   return out;
 };
 
 /**
- * A report with its files: the files are checked against the competition's document rules first
- * (422 naming `documents.<k>.<field>`, nothing written), the report goes through the transition, then
- * each file is recorded on the project's entry — tagged with the milestone, so reviewers and sponsors
- * never see it — and gets a presigned POST; the upload is scanned like any entry document. A retry
- * finds its records and answers forms only for files still awaiting their upload.
+ * A report with its files. The files are checked against the competition's document rules (422 naming
+ * `documents.<k>.<field>`, nothing written) and against the entry's record limit; a report the project
+ * does not take now is refused before anything is written (409). Each file is recorded on the project's
+ * entry — tagged with the milestone, so reviewers and sponsors never see it — before the report goes
+ * through the transition, so a crash in between loses nothing (an unused record expires like any upload
+ * request). A retry of a report already made names the same records and answers forms only for files
+ * still awaiting their upload; it cannot add files (409).
  */
 export const reportMilestoneWithDocuments = async (
   project: ProjectRecord,
@@ -66,31 +74,50 @@ export const reportMilestoneWithDocuments = async (
     uploadIssues({ ...d, blind: false }, rules).map((i) => ({ ...i, path: `documents.${k}.${i.path}` })),
   );
   if (issues.length) throw validationError('A document cannot be uploaded', issues);
-  const after = await reportMilestone(project, milestoneId, report.summary, at);
+  const current = (await getProject(project.projectId)) ?? project;
+  const by = `manager:${project.manager.email}`;
+  const m = current.milestones.find((x) => x.milestoneId === milestoneId);
+  const resent = m?.status === 'REPORTED' && m.report?.summary === report.summary && m.report.by === by;
+  // Not due now: the transition refuses it with the events it allows, before any file is recorded.
+  if (!resent && !allowedEvents(current).includes(`MILESTONE_REPORTED:${milestoneId}`))
+    await reportMilestone(current, milestoneId, report.summary, at);
+  const attempt =
+    current.log.filter((l) => l.event === 'MILESTONE_REPORTED' && l.detail === milestoneId).length + (resent ? 0 : 1);
   const iso = at.toISOString();
+  const documents = report.documents.map((d, k): EntryDocument => {
+    const documentId = reportDocumentId(project.projectId, milestoneId, attempt, k, d.fileName);
+    return {
+      documentId,
+      entryId: project.entryId,
+      competitionId: project.competitionId,
+      ...d,
+      blind: false,
+      milestoneId,
+      status: 'AWAITING_UPLOAD',
+      key: documentObjectKey(project.entryId, documentId),
+      createdAt: iso,
+      updatedAt: iso,
+      version: 1,
+    };
+  });
+  let stored: EntryDocument[];
+  if (resent) {
+    const found = await Promise.all(documents.map((d) => getDocument(d.entryId, d.documentId)));
+    if (found.some((d) => !d))
+      throw conflict('REPORT_ALREADY_SENT', 'This report was sent already; its files change only once it is returned');
+    stored = found as EntryDocument[];
+  } else {
+    if (documents.length)
+      assertDocumentHistoryRoom((await listDocuments(project.entryId)).length + documents.length - 1);
+    stored = await Promise.all(documents.map(async (d) => (await createDocumentOnce(d)) ?? d));
+  }
+  const after = await reportMilestone(current, milestoneId, report.summary, at);
   const uploads = await Promise.all(
-    report.documents.map(async (d, k) => {
-      const documentId = reportDocumentId(project.projectId, milestoneId, report.summary, k, d.fileName);
-      const document: EntryDocument = {
-        documentId,
-        entryId: project.entryId,
-        competitionId: project.competitionId,
-        ...d,
-        blind: false,
-        milestoneId,
-        status: 'AWAITING_UPLOAD',
-        key: documentObjectKey(project.entryId, documentId),
-        createdAt: iso,
-        updatedAt: iso,
-        version: 1,
-      };
-      const stored = (await createDocumentOnce(document)) ?? document;
-      if (stored.status !== 'AWAITING_UPLOAD') return { document: documentView(stored) };
-      return {
-        document: documentView(stored),
-        upload: await uploadForm(stored, limitBytes(rules, stored.type), at.getTime()),
-      };
-    }),
+    stored.map(async (d) =>
+      d.status === 'AWAITING_UPLOAD'
+        ? { document: documentView(d), upload: await uploadForm(d, limitBytes(rules, d.type), at.getTime()) }
+        : { document: documentView(d) },
+    ),
   );
   return { project: after, uploads };
 };
@@ -108,4 +135,24 @@ export const managedProject = async (headers: ApiRequest<RouteSpec>['headers'], 
   }
   if (opened.project.projectId !== projectId) throw new AppError(404, 'NOT_FOUND', 'Project not found');
   return opened;
+};
+
+/**
+ * The organizer renews a manager's workspace link (lost, or leaked): a new link version — the old link
+ * and bearer token answer 410 from now on — mailed to the manager at once. 404 for an unknown project;
+ * 409 when no manager accepted the appointment.
+ */
+export const renewWorkspaceLink = async (projectId: string, principal: string, at: Date) => {
+  const { after } = await updateProject(projectId, (p) => {
+    if (!p.appointment.answer?.accepted)
+      throw conflict('NO_MANAGER', 'No project manager accepted the appointment: there is no workspace link');
+    return { ...p, workspaceLinkVersion: (p.workspaceLinkVersion ?? 1) + 1 };
+  }).catch((e: unknown) => {
+    if (isAppError(e) && e.status === 404) throw notFound('Project');
+    throw e;
+  });
+  const version = after.workspaceLinkVersion!;
+  await queueWorkspaceLink(after, (await getEntryRecord(after.entryId))?.language ?? 'zh', at);
+  logger.info('workspace link renewed', { projectId, version, by: principal });
+  return { projectId, linkVersion: version, sentTo: after.manager.email };
 };

@@ -11,7 +11,7 @@ import { getExpert } from '../store/experts.ts';
 import { getNeed, type NeedRecord } from '../store/needs.ts';
 import { getProject, type ProjectRecord } from '../store/projects.ts';
 import { getAssignment, type AssignmentRecord } from '../store/reviews.ts';
-import { getExpertHome, homeAssignments, type ExpertHomeRecord } from '../store/expert-homes.ts';
+import { expertHomeIdOf, getExpertHome, homeAssignments, type ExpertHomeRecord } from '../store/expert-homes.ts';
 import { getRoundRun } from '../store/rounds.ts';
 
 /**
@@ -72,7 +72,10 @@ export const reviewLinks: LinkSubject<AssignmentRecord, OpenedReview> = {
     const open = !frozen && now.getTime() < Date.parse(round.reviewClosesAt) && assignment.status !== 'DECLINED';
     return { assignment, entry, competition, round, open, frozen };
   },
-  language: async ({ assignment }) => ((await getExpert(assignment.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
+  // The language the expert chose on their home for the round, else their profile's.
+  language: async ({ assignment: a }) =>
+    (await getExpertHome(expertHomeIdOf(a.competitionId, a.roundId, a.expertEmail)))?.language ??
+    ((await getExpert(a.expertEmail))?.languages[0] === 'en' ? 'en' : 'zh'),
 };
 
 export interface OpenedExpertHome {
@@ -153,13 +156,6 @@ export const projectManagerLinks: LinkSubject<ProjectRecord, OpenedAppointment> 
     const competition = await getCompetition(project.competitionId);
     return competition && { competition, project };
   },
-};
-
-/** When the manager's workspace link stops working: the end of the appointment's term. */
-export const workspaceExpiry = (project: ProjectRecord) => {
-  const end = new Date(project.appointment.answer?.at ?? project.appointment.expiresAt);
-  end.setUTCMonth(end.getUTCMonth() + project.appointment.termMonths);
-  return end;
 };
 
 export interface OpenedNeedSponsor {

@@ -526,6 +526,33 @@ const claimCompletion = async (a: AssignmentRecord, at: string): Promise<boolean
   }
 };
 
+/**
+ * New link versions for reviews still open to their expert (pending or submitted, which can still be
+ * changed): every review link signed before stops working. A review that moved on meanwhile keeps its
+ * version. Answers the reviews at their new versions (a retry bumps again: the links only get newer).
+ */
+export const renewReviewLinks = async (assignments: AssignmentRecord[]): Promise<AssignmentRecord[]> => {
+  const renewed: AssignmentRecord[] = [];
+  await forEachConcurrently(assignments, 8, async (a) => {
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: assignmentKey(a.assignmentId),
+          UpdateExpression: 'SET linkVersion = linkVersion + :one',
+          ConditionExpression: '#s = :status AND linkVersion = :v',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':status': a.status, ':v': a.linkVersion },
+        }),
+      );
+      renewed.push({ ...a, linkVersion: a.linkVersion + 1 });
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  });
+  return renewed;
+};
+
 /** Why a review is added to a round under way. */
 export type AddedReview = { kind: 'REPLACES'; assignment: AssignmentRecord } | { kind: 'EXTRA'; pass: number };
 

@@ -13,6 +13,15 @@ import { allowedEvents, type MilestoneStatus, type Project } from './project.ts'
  * arithmetic — and the one thing the manager does: report a milestone. The same view feeds the
  * manager's page and the bearer API.
  */
+/** When the manager's workspace link stops working: the end of the appointment's term (from its acceptance). */
+export const workspaceExpiry = (p: {
+  appointment: { expiresAt: string; termMonths: number; answer?: { at: string } };
+}): Date => {
+  const end = new Date(p.appointment.answer?.at ?? p.appointment.expiresAt);
+  end.setUTCMonth(end.getUTCMonth() + p.appointment.termMonths);
+  return end;
+};
+
 export const milestoneReportBody = z.strictObject({
   summary: text(4000),
   /** Files for the report: each gets an upload form (presigned POST) and the malware scan, like an entry's. */

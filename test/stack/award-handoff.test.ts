@@ -543,6 +543,19 @@ describe('awards and the hand-off into a funded project', () => {
     const log = (await s.req('GET', `/admin/projects/${projectId}`, { admin: true })).body.project.log;
     expect(log.filter((l: { event: string }) => l.event === 'MILESTONE_REPORTED')).toHaveLength(2);
     expect(log.at(-1)).toMatchObject({ event: 'MILESTONE_REPORTED', by: 'manager:lead-a@example.com' });
+    // Returned once more, the first report is sent again with its file: a new record for the new report.
+    expect(
+      (await event({ type: 'MILESTONE_REPORT_RETURNED', milestoneId: 'kickoff', reason: '以 API 版本为准' })).status,
+    ).toBe(200);
+    const third = await report('kickoff', '团队组建完成', 'pm-report-0003', [{ ...file, size: PDF.length }]);
+    expect(third.status).toBe(200);
+    expect(third.body.uploads[0].document.documentId).not.toBe(reported.body.uploads[0].document.documentId);
+    expect(third.body.uploads[0].upload).toBeDefined();
+    // A report already made takes no new files.
+    const extra = await report('kickoff', '团队组建完成', 'pm-report-0004', [
+      { ...file, fileName: '另一份.pdf', size: 9 },
+    ]);
+    expect([extra.status, extra.body.error.code]).toEqual([409, 'REPORT_ALREADY_SENT']);
     expect((await event({ type: 'MILESTONE_ACCEPTED', milestoneId: 'kickoff' })).status).toBe(200);
     const over = await event({ type: 'TRANCHE_DISBURSED', milestoneId: 'kickoff', amount: '1200000.01' });
     expect([over.status, over.body.error.code]).toEqual([409, 'BUDGET_EXCEEDED']);
@@ -585,7 +598,24 @@ describe('awards and the hand-off into a funded project', () => {
     });
     expect(project.conversion.arithmetic.length).toBeGreaterThan(4);
     // The manager sees the payment and the conversion with its arithmetic, on the API and the page.
-    const seen = (await mine()).body.project;
+    // The organizer renews the workspace link (lost or leaked): the old token answers 410, the mailed one works.
+    const renewed = await s.req('POST', `/admin/projects/${projectId}/workspace-link`, {
+      admin: true,
+      headers: { 'idempotency-key': 'renew-workspace-1' },
+    });
+    expect(renewed.status).toBe(202);
+    expect(renewed.body).toMatchObject({ linkVersion: 2, sentTo: 'lead-a@example.com' });
+    expect((await mine()).status).toBe(410);
+    expect((await fetch(`${s.apiUrl}${workspace}`)).status).toBe(410);
+    await expect
+      .poll(async () => (await outbox('handoff')).filter((m) => m.kind === 'PROJECT_WORKSPACE').length, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    const fresh = (await outbox('handoff')).find((m) => m.kind === 'PROJECT_WORKSPACE' && m.links[0]!.version === 2)!;
+    workspace = fresh.links[0]!.path!;
+    const freshToken = workspace.split('/').pop()!;
+    const seen = (await s.req('GET', `/projects/${projectId}`, { token: freshToken })).body.project;
     expect(seen).toMatchObject({
       status: 'CONVERTED',
       disbursed: '1200000.00',

@@ -120,6 +120,8 @@ describe('the expert’s home', () => {
     const en = await page(m.home!.path!);
     expect(en.html).toContain('My reviews');
     expect(en.html).toMatch(/\d of \d submitted/);
+    // The review pages follow it too.
+    expect((await page(m.links[0]!.path!)).html).toContain('Expert review');
   });
 
   it('declines the whole round: pending reviews go to backups from the follow-up step, never to the decliner', async () => {
@@ -180,15 +182,22 @@ describe('the expert’s home', () => {
       });
     expect((await renew('not-an-email', 'renew-bad-0001')).status).toBe(422);
     expect((await renew('nobody@example.com', 'renew-none-0001')).status).toBe(404);
-    const renewed = await renew(m.expertEmail, 'renew-home-0001');
+    // Matched however the address is written.
+    const renewed = await renew(m.expertEmail.toUpperCase(), 'renew-home-0001');
     expect(renewed.status).toBe(202);
     expect(renewed.body).toMatchObject({ linkVersion: 2, sentTo: m.expertEmail });
     // A retry with the same key answers the same, and bumps nothing.
-    expect((await renew(m.expertEmail, 'renew-home-0001')).body).toEqual(renewed.body);
+    expect((await renew(m.expertEmail.toUpperCase(), 'renew-home-0001')).body).toEqual(renewed.body);
     expect((await page(m.home!.path!)).status).toBe(410);
+    // The review links the old home listed stop working too.
+    for (const l of m.links) expect((await page(l.path!)).status).toBe(410);
     const mailed = (await deliveredOutbox(s, ID, 'preliminary')).filter((x) => x.kind === 'EXPERT_HOME_LINK');
     expect(mailed).toHaveLength(1);
     expect(mailed[0]!.home).toMatchObject({ version: 2 });
     expect((await page(mailed[0]!.home!.path!)).status).toBe(200);
+    // …and the new home lists working ones.
+    const listed = await homeReviewLinks(s, mailed[0]!.home!.path!);
+    expect(listed.size).toBe(m.links.length);
+    for (const path of listed.values()) expect((await page(path)).status).toBe(200);
   });
 });
