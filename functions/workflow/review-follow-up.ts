@@ -52,13 +52,19 @@ export const handler = task(input, async ({ competitionId, roundId }) => {
     if (a.status === 'PENDING')
       (pending.get(a.expertEmail) ?? pending.set(a.expertEmail, []).get(a.expertEmail)!).push(a);
   let reminded = 0;
+  // The pool is read once, and only when a reminder is due: each reminder speaks its expert's language.
+  let pool: Map<string, Awaited<ReturnType<typeof activeExperts>>[number]> | undefined;
+  const expertNamed = async (email: string) => {
+    pool ??= new Map((await activeExperts()).map((x) => [x.email, x]));
+    return pool.get(email) ?? { email };
+  };
   for (const hoursBefore of dueReminders(round.reviewClosesAt, round.reminderHoursBefore, t)) {
     for (const [email, mine] of pending) {
       const sent = await queueReviewMessage({
         ...message,
         kind: 'REMINDER',
         messageKey: outboxMessageKey.reminder(email, hoursBefore),
-        expert: { email },
+        expert: await expertNamed(email),
         assignments: mine,
         hoursBefore,
       });
