@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hashedId } from '../../shared/ids.ts';
 import { assertDocumentHistoryRoom, type EntryDocument, limitBytes, uploadIssues } from '../../shared/documents.ts';
 import { AppError, conflict, isAppError, notFound, validationError } from '../../shared/errors.ts';
 import type { MilestoneReport } from '../../shared/funding/workspace.ts';
@@ -42,17 +42,12 @@ export const reportMilestone = async (
   }
 };
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /**
  * The k-th file of a milestone's n-th report always gets the same id: a retried report creates no second
  * record, and a report sent again after the organizer returned it gets new ones.
  */
-const reportDocumentId = (projectId: string, milestoneId: string, attempt: number, k: number, name: string) => {
-  const h = createHash('sha256').update(`${projectId}|${milestoneId}|${attempt}|${k}|${name}`).digest();
-  let out = '';
-  for (let i = 0; i < 26; i++) out += CROCKFORD[h[i]! & 31];
-  return out;
-};
+const reportDocumentId = (projectId: string, milestoneId: string, attempt: number, k: number, name: string) =>
+  hashedId(projectId, milestoneId, attempt, k, name);
 
 /**
  * A report with its files. The files are checked against the competition's document rules (422 naming

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
+import { hashedId } from '../../shared/ids.ts';
 import { documentClient, tableName } from '../runtime/aws.ts';
 import { forEachConcurrently } from '../runtime/concurrency.ts';
 import { assignmentKey, expertHomeAssignmentKey, expertHomeKey, stripKeys } from './keys.ts';
@@ -29,14 +29,9 @@ export interface ExpertHomeRecord {
   createdAt: string;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Deterministic: the same expert in the same round always has the same home (and a replay finds it). */
-export const expertHomeIdOf = (competitionId: string, roundId: string, expertEmail: string) => {
-  const h = createHash('sha256').update(`home|${competitionId}|${roundId}|${expertEmail}`).digest();
-  let out = '';
-  for (let k = 0; k < 26; k++) out += CROCKFORD[h[k]! & 31];
-  return out;
-};
+export const expertHomeIdOf = (competitionId: string, roundId: string, expertEmail: string) =>
+  hashedId('home', competitionId, roundId, expertEmail);
 
 /** The home's fields set only where absent: a write that never fails, so it can sit in any step or transaction. */
 export const expertHomeUpsert = (competitionId: string, roundId: string, expertEmail: string, at: string) => ({

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { createHash } from 'node:crypto';
+import { hashedId } from '../../shared/ids.ts';
 import type { AuditEvent } from '../../shared/audit.ts';
 import { conflict } from '../../shared/errors.ts';
 import { canonicalJson } from '../../shared/tokens.ts';
@@ -61,14 +61,9 @@ export interface AssignmentRecord {
 const trackCounter = (kind: 'expected' | 'received', trackId: string) => `reviews#${kind}#${trackId}`;
 const TRACK_COUNTER = /^reviews#(expected|received)#(.+)$/;
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Deterministic id: the same entry–expert pair in the same round always gets the same assignment. */
-export const assignmentIdOf = (competitionId: string, roundId: string, entryId: string, expertEmail: string) => {
-  const h = createHash('sha256').update(`${competitionId}|${roundId}|${entryId}|${expertEmail}`).digest();
-  let out = '';
-  for (let k = 0; k < 26; k++) out += CROCKFORD[h[k]! & 31];
-  return out;
-};
+export const assignmentIdOf = (competitionId: string, roundId: string, entryId: string, expertEmail: string) =>
+  hashedId(competitionId, roundId, entryId, expertEmail);
 
 export const createAssignments = async (
   competitionId: string,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEntry } from '../../infra/local/demo.ts';
 import { getAssignment } from '../../functions/store/reviews.ts';
-import { competitionFixture, expertPool } from '../fixtures/competition.ts';
+import { expertPool, reviewRoundCompetition } from '../fixtures/competition.ts';
 import { deliveredOutbox, homeReviewLinks, type DeliveredMessage } from '../fixtures/mail.ts';
 import { startTestStack, type TestStack } from '../fixtures/local-stack.ts';
 
@@ -42,24 +42,12 @@ beforeAll(async () => {
   const experts = expertPool('home', 5, ['IC']);
   expect((await s.req('POST', '/admin/experts', { admin: true, body: { experts } })).status).toBe(200);
   const names = ['家一', '家二', '家三'];
-  const now = Date.now();
-  const intakeMs = 1500 + 800 * names.length;
-  const base = competitionFixture({ id: ID, deadline: now + intakeMs });
-  const iso = (t: number) => new Date(t).toISOString();
-  const rounds = [
-    base.rounds[0],
-    {
-      ...(base.rounds[1] as object),
-      reviewOpensAt: iso(now + intakeMs + 1),
-      reviewClosesAt: iso(now + intakeMs + 10 * 60_000),
-      reviewersPerEntry: 2,
-      aggregation: { kind: 'mean' },
-      advancement: { topKPerTrack: 2 },
-      backupReviewers: { minHoursToReview: 0 },
-    },
-    base.rounds[2],
-  ];
-  expect((await s.req('POST', '/admin/competitions', { admin: true, body: { ...base, rounds } })).status).toBe(201);
+  const config = reviewRoundCompetition(ID, {
+    intakeMs: 1500 + 800 * names.length,
+    reviewMs: 10 * 60_000,
+    preliminary: { backupReviewers: { minHoursToReview: 0 } },
+  });
+  expect((await s.req('POST', '/admin/competitions', { admin: true, body: config })).status).toBe(201);
   for (const name of names) {
     const body = demoEntry({ solution: '方案', applicant: { ...demoEntry().applicant, organizationName: name } });
     expect((await s.req('POST', `/competitions/${ID}/entries`, { body })).status).toBe(201);

@@ -8,29 +8,10 @@ import {
   type Project,
   type ProjectEvent,
 } from '../../shared/funding/project.ts';
+import { projectFixture } from '../fixtures/projects.ts';
 
 const AT = '2026-09-01T00:00:00.000Z';
-const base = (): Project => ({
-  projectId: 'P1',
-  competitionId: 'c',
-  entryId: 'E1',
-  trackId: 'ic',
-  awardId: 'first',
-  manager: { name: '张三', email: 'zhangsan@example.com' },
-  title: '存算一体芯片',
-  status: 'PENDING_APPOINTMENT',
-  currency: 'CNY',
-  requestedAmount: '5000000.00',
-  disbursed: '0.00',
-  terms: { converts: 'DISBURSED', discountPercent: '20', valuationCap: '60000000.00' },
-  milestones: [
-    { milestoneId: 'prototype', title: '原型', trancheAmount: '2000000.00', status: 'PLANNED' },
-    { milestoneId: 'tapeout', title: '流片', trancheAmount: '3000000.00', status: 'PLANNED' },
-  ],
-  financing: [],
-  log: [],
-  version: 1,
-});
+const base = (): Project => projectFixture();
 const run = (p: Project, ...events: ProjectEvent[]) =>
   events.reduce((acc, e) => applyProjectEvent(acc, e, 'organizer@center', AT), p);
 

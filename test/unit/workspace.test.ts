@@ -1,36 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { applyProjectEvent, type Project, type ProjectEvent } from '../../shared/funding/project.ts';
 import { managerView, renderWorkspacePage, reportIssues } from '../../shared/funding/workspace.ts';
+import { projectFixture } from '../fixtures/projects.ts';
 
-const active = (): Project => {
-  const base: Project = {
-    projectId: 'PRJ-1',
-    competitionId: 'c',
-    entryId: 'E1',
-    trackId: 'ic',
-    awardId: 'first',
-    manager: { name: '张三', email: 'zhangsan@example.com' },
-    title: '存算一体芯片 <b>',
-    status: 'PENDING_APPOINTMENT',
-    currency: 'CNY',
-    requestedAmount: '5000000.00',
-    disbursed: '0.00',
-    terms: { converts: 'DISBURSED', discountPercent: '20', valuationCap: '60000000.00' },
-    milestones: [
-      { milestoneId: 'prototype', title: '原型', trancheAmount: '2000000.00', status: 'PLANNED' },
-      { milestoneId: 'tapeout', title: '流片', trancheAmount: '3000000.00', status: 'PLANNED' },
-    ],
-    financing: [],
-    log: [],
-    version: 1,
-  };
-  return run(
-    base,
+const active = (): Project =>
+  run(
+    projectFixture({ projectId: 'PRJ-1', title: '存算一体芯片 <b>' }),
     'organizer',
     { type: 'APPOINTMENT_ACCEPTED' },
     { type: 'MEETING_APPROVED', amount: '5000000', minutes: '专题会' },
   );
-};
 const run = (p: Project, by: string, ...events: ProjectEvent[]) =>
   events.reduce((acc, e, k) => applyProjectEvent(acc, e, by, `2026-09-0${k + 1}T00:00:00.000Z`), p);
 
