@@ -1,3 +1,4 @@
+import { inLanguage } from './text.ts';
 import type { Screening } from './entry.ts';
 
 /**
@@ -44,8 +45,6 @@ export const applicantNoticeKey = (entryId: string, event: ApplicantEvent) => {
   return `APPLICANT#${entryId}#${event.kind}${which}`;
 };
 
-const pick = (t: Bilingual, lang: 'zh' | 'en') => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
-
 /**
  * The message's lines, in the applicant's language: which entry, then what happened. Never the access
  * token (only a reminder that it exists, in the message's text).
@@ -57,14 +56,14 @@ export const applicantNoticeDetails = (
 ): string[] => {
   const zh = lang === 'zh';
   const head = zh
-    ? [`申报：${entry.title}`, `赛道：${pick(entry.trackName, lang)}`, `申报编号：${entry.entryId}`]
-    : [`Entry: ${entry.title}`, `Track: ${pick(entry.trackName, lang)}`, `Entry id: ${entry.entryId}`];
+    ? [`申报：${entry.title}`, `赛道：${inLanguage(entry.trackName, lang)}`, `申报编号：${entry.entryId}`]
+    : [`Entry: ${entry.title}`, `Track: ${inLanguage(entry.trackName, lang)}`, `Entry id: ${entry.entryId}`];
   switch (event.kind) {
     case 'ENTRY_SUBMITTED':
       return head;
     case 'SCREENING_RESULT': {
       if (event.screening.outcome === 'ELIGIBLE') {
-        const next = event.nextRound ? pick(event.nextRound, lang) : undefined;
+        const next = event.nextRound ? inLanguage(event.nextRound, lang) : undefined;
         return [
           ...head,
           zh
@@ -79,7 +78,7 @@ export const applicantNoticeDetails = (
       ];
     }
     case 'SCREENING_OVERRIDDEN': {
-      const next = event.nextRound ? pick(event.nextRound, lang) : undefined;
+      const next = event.nextRound ? inLanguage(event.nextRound, lang) : undefined;
       const outcome =
         event.outcome === 'ELIGIBLE'
           ? zh
@@ -91,8 +90,8 @@ export const applicantNoticeDetails = (
       return [...head, outcome, zh ? `组委会复核意见：${event.reason}` : `The organizer’s reason: ${event.reason}`];
     }
     case 'ROUND_RESULT': {
-      const round = pick(event.roundName, lang);
-      const next = event.nextRound ? pick(event.nextRound, lang) : undefined;
+      const round = inLanguage(event.roundName, lang);
+      const next = event.nextRound ? inLanguage(event.nextRound, lang) : undefined;
       const rank = zh ? `（赛道排名第 ${event.trackRank}）` : ` (rank ${event.trackRank} in its track)`;
       const outcome = event.advanced
         ? next
@@ -108,6 +107,9 @@ export const applicantNoticeDetails = (
       return [...head, zh ? `轮次：${round}` : `Round: ${round}`, outcome];
     }
     case 'AWARD_WON':
-      return [...head, zh ? `奖项：${pick(event.awardName, lang)}` : `Award: ${pick(event.awardName, lang)}`];
+      return [
+        ...head,
+        zh ? `奖项：${inLanguage(event.awardName, lang)}` : `Award: ${inLanguage(event.awardName, lang)}`,
+      ];
   }
 };

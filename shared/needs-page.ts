@@ -1,6 +1,6 @@
 import { fileList, layout, type Lang, type PageFile } from './review/page.ts';
 import { formatClose } from './review/messages.ts';
-import { escapeHtml as h } from './text.ts';
+import { inLanguage, escapeHtml as h } from './text.ts';
 
 /**
  * A need's sponsor's signed-link page (揭榜): the need and its status, every answer with what the solver
@@ -8,7 +8,6 @@ import { escapeHtml as h } from './text.ts';
  * and a form proposing another (对接). Server-rendered, no JavaScript;
  * GET shows, POST decides and returns here.
  */
-const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
 
 const NEED_STATUS: Record<string, { zh: string; en: string }> = {
   DRAFT: { zh: '草稿', en: 'draft' },
@@ -117,7 +116,7 @@ export const renderNeedSponsorPage = (m: NeedSponsorPageModel) => {
     m.lang,
     title,
     `<div class="top"><h1>${title}</h1><a href="${h(m.action)}?lang=${en ? 'zh' : 'en'}">${en ? '中文' : 'English'}</a></div>
-<section><p class="muted">${h(pick(m.competitionTitle, m.lang))}</p><h2>${h(pick(m.need.title, m.lang))}</h2>
+<section><p class="muted">${h(inLanguage(m.competitionTitle, m.lang))}</p><h2>${h(inLanguage(m.need.title, m.lang))}</h2>
 <p>${en ? 'Status' : '状态'}：<strong>${h(status[m.lang])}</strong>${m.need.lastReason ? ` — ${h(m.need.lastReason)}` : ''} · ${en ? 'answers close' : '揭榜截止'} ${h(m.need.answerDeadline)}</p></section>
 ${notice}<section><h2>${en ? 'Answers' : '揭榜方案'}</h2>${answers ? `<ul>${answers}</ul>` : `<p class="muted">${en ? 'No answers yet.' : '暂无揭榜方案。'}</p>`}${more}</section>`,
   );

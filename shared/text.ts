@@ -26,6 +26,10 @@ export const text = (max: number, min = 1) =>
 /** Bilingual text: Chinese is required, English optional unless stated. */
 export const bilingual = (max: number) => z.strictObject({ zh: text(max), en: text(max).optional() });
 
+/** A bilingual text in the reader's language: English where there is one, else the Chinese. */
+export const inLanguage = (t: { zh: string; en?: string }, lang: 'zh' | 'en') =>
+  lang === 'en' ? (t.en ?? t.zh) : t.zh;
+
 /** Normalizes an organization name for uniqueness checks (full-width → half-width, case, spaces). */
 export const normalizeName = (s: string): string => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 

@@ -3,7 +3,7 @@ import { now } from '../runtime/clock.ts';
 import { api } from '../runtime/http.ts';
 import { awardRoutes } from '../routes/awards.ts';
 import { appointmentLinks, linkFailurePage, mintLinkPath, openLink } from '../services/signed-links.ts';
-import { workspaceExpiry } from '../../shared/funding/workspace.ts';
+import { workspaceLinkOf } from '../../shared/funding/workspace.ts';
 
 /** GET shows the appointment and changes nothing. */
 export const handler = api(awardRoutes.getAppointment, async ({ params, query, event }) => {
@@ -11,6 +11,7 @@ export const handler = api(awardRoutes.getAppointment, async ({ params, query, e
   if (!link.ok) return linkFailurePage(link);
   const { project: p, competition } = link;
   const tier = competition.awardPlan.tiers.find((t) => t.tierId === p.awardId);
+  const workspace = workspaceLinkOf(p);
   return {
     html: renderAppointmentPage({
       lang: link.lang,
@@ -29,12 +30,7 @@ export const handler = api(awardRoutes.getAppointment, async ({ params, query, e
       // Once accepted, the page hands the manager their workspace: a link valid for the whole term.
       ...(p.appointment.answer?.accepted
         ? {
-            workspaceHref: await mintLinkPath(
-              'project-manager',
-              p.projectId,
-              p.workspaceLinkVersion ?? 1,
-              workspaceExpiry(p),
-            ),
+            workspaceHref: await mintLinkPath('project-manager', p.projectId, workspace.version, workspace.expiresAt),
           }
         : {}),
     }),

@@ -13,7 +13,7 @@ import {
 } from '../store/outbox.ts';
 import { forEachConcurrently } from '../runtime/concurrency.ts';
 import type { ProjectRecord } from '../store/projects.ts';
-import { workspaceExpiry } from '../../shared/funding/workspace.ts';
+import { workspaceLinkOf } from '../../shared/funding/workspace.ts';
 import { expertHomeIdOf, getExpertHome } from '../store/expert-homes.ts';
 
 /**
@@ -161,7 +161,7 @@ export const applicantNoticePut = (...args: Parameters<typeof applicantNotice>) 
 
 /** The mail that gives a manager their workspace link (once per link version). */
 export const queueWorkspaceLink = (project: ProjectRecord, language: 'zh' | 'en', at: Date) => {
-  const version = project.workspaceLinkVersion ?? 1;
+  const { version, expiresAt } = workspaceLinkOf(project);
   return queueNotice({
     kind: 'PROJECT_WORKSPACE',
     messageKey: outboxMessageKey.workspace(project.projectId, version),
@@ -169,7 +169,7 @@ export const queueWorkspaceLink = (project: ProjectRecord, language: 'zh' | 'en'
     language,
     competitionId: project.competitionId,
     stage: 'handoff',
-    closesAt: workspaceExpiry(project).toISOString(),
+    closesAt: expiresAt.toISOString(),
     details: [project.title],
     link: { purpose: 'project-manager', subject: project.projectId, version },
     at,

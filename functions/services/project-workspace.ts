@@ -1,7 +1,7 @@
 import { hashedId } from '../../shared/ids.ts';
 import { assertDocumentHistoryRoom, type EntryDocument, limitBytes, uploadIssues } from '../../shared/documents.ts';
 import { AppError, conflict, isAppError, notFound, validationError } from '../../shared/errors.ts';
-import type { MilestoneReport } from '../../shared/funding/workspace.ts';
+import { type MilestoneReport, workspaceLinkOf } from '../../shared/funding/workspace.ts';
 import { requireCompetition } from '../store/competitions.ts';
 import { createDocumentOnce, getDocument, listDocuments } from '../store/documents.ts';
 import { documentView } from './document-access.ts';
@@ -9,7 +9,7 @@ import { documentObjectKey, uploadForm } from './document-storage.ts';
 import { allowedEvents, applyProjectEvent, TransitionError } from '../../shared/funding/project.ts';
 import { bearerToken, type ApiRequest } from '../runtime/http.ts';
 import type { RouteSpec } from '../routes/spec.ts';
-import { getProject, type ProjectRecord, updateProject } from '../store/projects.ts';
+import { type ProjectRecord, updateProject } from '../store/projects.ts';
 import { openLink, projectManagerLinks } from './signed-links.ts';
 import { queueWorkspaceLink } from './notifications.ts';
 import { logger } from '../runtime/logger.ts';
@@ -69,15 +69,15 @@ export const reportMilestoneWithDocuments = async (
     uploadIssues({ ...d, blind: false }, rules).map((i) => ({ ...i, path: `documents.${k}.${i.path}` })),
   );
   if (issues.length) throw validationError('A document cannot be uploaded', issues);
-  const current = (await getProject(project.projectId)) ?? project;
+  // The project as the token opened it a moment ago; the transition re-reads it under its version.
   const by = `manager:${project.manager.email}`;
-  const m = current.milestones.find((x) => x.milestoneId === milestoneId);
+  const m = project.milestones.find((x) => x.milestoneId === milestoneId);
   const resent = m?.status === 'REPORTED' && m.report?.summary === report.summary && m.report.by === by;
   // Not due now: the transition refuses it with the events it allows, before any file is recorded.
-  if (!resent && !allowedEvents(current).includes(`MILESTONE_REPORTED:${milestoneId}`))
-    await reportMilestone(current, milestoneId, report.summary, at);
+  if (!resent && !allowedEvents(project).includes(`MILESTONE_REPORTED:${milestoneId}`))
+    await reportMilestone(project, milestoneId, report.summary, at);
   const attempt =
-    current.log.filter((l) => l.event === 'MILESTONE_REPORTED' && l.detail === milestoneId).length + (resent ? 0 : 1);
+    project.log.filter((l) => l.event === 'MILESTONE_REPORTED' && l.detail === milestoneId).length + (resent ? 0 : 1);
   const iso = at.toISOString();
   const documents = report.documents.map((d, k): EntryDocument => {
     const documentId = reportDocumentId(project.projectId, milestoneId, attempt, k, d.fileName);
@@ -106,7 +106,7 @@ export const reportMilestoneWithDocuments = async (
       assertDocumentHistoryRoom((await listDocuments(project.entryId)).length + documents.length - 1);
     stored = await Promise.all(documents.map(async (d) => (await createDocumentOnce(d)) ?? d));
   }
-  const after = await reportMilestone(current, milestoneId, report.summary, at);
+  const after = await reportMilestone(project, milestoneId, report.summary, at);
   const uploads = await Promise.all(
     stored.map(async (d) =>
       d.status === 'AWAITING_UPLOAD'
@@ -141,12 +141,12 @@ export const renewWorkspaceLink = async (projectId: string, principal: string, a
   const { after } = await updateProject(projectId, (p) => {
     if (!p.appointment.answer?.accepted)
       throw conflict('NO_MANAGER', 'No project manager accepted the appointment: there is no workspace link');
-    return { ...p, workspaceLinkVersion: (p.workspaceLinkVersion ?? 1) + 1 };
+    return { ...p, workspaceLinkVersion: workspaceLinkOf(p).version + 1 };
   }).catch((e: unknown) => {
     if (isAppError(e) && e.status === 404) throw notFound('Project');
     throw e;
   });
-  const version = after.workspaceLinkVersion!;
+  const { version } = workspaceLinkOf(after);
   await queueWorkspaceLink(after, (await getEntryRecord(after.entryId))?.language ?? 'zh', at);
   logger.info('workspace link renewed', { projectId, version, by: principal });
   return { projectId, linkVersion: version, sentTo: after.manager.email };

@@ -10,6 +10,7 @@ import { getEntryRecord, type EntryRecord } from '../store/entries.ts';
 import { getExpert } from '../store/experts.ts';
 import { getNeed, type NeedRecord } from '../store/needs.ts';
 import { getProject, type ProjectRecord } from '../store/projects.ts';
+import { workspaceLinkOf } from '../../shared/funding/workspace.ts';
 import { getAssignment, type AssignmentRecord } from '../store/reviews.ts';
 import { expertHomeIdOf, getExpertHome, homeAssignments, type ExpertHomeRecord } from '../store/expert-homes.ts';
 import { getRoundRun } from '../store/rounds.ts';
@@ -150,7 +151,7 @@ export const appointmentLinks: LinkSubject<ProjectRecord, OpenedAppointment> = {
 export const projectManagerLinks: LinkSubject<ProjectRecord, OpenedAppointment> = {
   purpose: 'project-manager',
   find: getProject,
-  version: (project) => ({ version: project.workspaceLinkVersion ?? 1 }),
+  version: (project) => ({ version: workspaceLinkOf(project).version }),
   expand: async (project) => {
     if (!project.appointment.answer?.accepted) return undefined;
     const competition = await getCompetition(project.competitionId);

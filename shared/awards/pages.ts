@@ -1,4 +1,4 @@
-import { escapeHtml as h } from '../text.ts';
+import { inLanguage, escapeHtml as h } from '../text.ts';
 import { fileList, layout, type Lang, type PageFile } from '../review/page.ts';
 
 /**
@@ -7,7 +7,6 @@ import { fileList, layout, type Lang, type PageFile } from '../review/page.ts';
  * (揭榜挂帅), and a winner's lead accepting the project-manager appointment
  * (项目经理聘任). GET shows, POST answers.
  */
-const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
 
 const switcher = (action: string, lang: Lang) =>
   `<a href="${h(action)}?lang=${lang === 'en' ? 'zh' : 'en'}">${lang === 'en' ? '中文' : 'English'}</a>`;
@@ -36,7 +35,7 @@ export const renderSponsorPage = (m: SponsorPageModel) => {
   const winners = m.winners
     .map(
       (w) =>
-        `<li><strong>${h(pick(w.awardName, m.lang))}</strong> — ${h(w.title)} (${h(w.organizationName)}) · ${en ? 'final score' : '决赛得分'} ${w.score}${w.files.length ? fileList(w.files, m.lang) : `<p class="muted">${en ? 'No documents' : '未提交材料'}</p>`}</li>`,
+        `<li><strong>${h(inLanguage(w.awardName, m.lang))}</strong> — ${h(w.title)} (${h(w.organizationName)}) · ${en ? 'final score' : '决赛得分'} ${w.score}${w.files.length ? fileList(w.files, m.lang) : `<p class="muted">${en ? 'No documents' : '未提交材料'}</p>`}</li>`,
     )
     .join('');
   const answered =
@@ -60,7 +59,7 @@ export const renderSponsorPage = (m: SponsorPageModel) => {
     m.lang,
     en ? 'Confirm the winning solution' : '揭榜结果确认',
     `<div class="top"><h1>${en ? 'Confirm the winning solution' : '揭榜结果确认'}</h1>${switcher(m.action, m.lang)}</div>
-<section><p class="muted">${h(pick(m.competitionTitle, m.lang))}</p><h2>${h(pick(m.trackName, m.lang))}</h2><p>${h(pick(m.need, m.lang))}</p></section>
+<section><p class="muted">${h(inLanguage(m.competitionTitle, m.lang))}</p><h2>${h(inLanguage(m.trackName, m.lang))}</h2><p>${h(inLanguage(m.need, m.lang))}</p></section>
 <section><h2>${en ? 'Proposed winners' : '拟获奖方案'}</h2><ul>${winners}</ul><p class="muted">${en ? 'Answer by' : '请于'} ${h(m.closesAt)}${en ? '' : ' 前答复'}</p>${answered}</section>`,
   );
 };
@@ -100,9 +99,9 @@ export const renderAppointmentPage = (m: AppointmentPageModel) => {
     m.lang,
     en ? 'Appointment as project manager' : '项目经理聘任',
     `<div class="top"><h1>${en ? 'Appointment as project manager' : '项目经理聘任'}</h1>${switcher(m.action, m.lang)}</div>
-<section><p class="muted">${h(pick(m.competitionTitle, m.lang))} · ${h(pick(m.awardName, m.lang))}</p><h2>${h(m.projectTitle)}</h2>
+<section><p class="muted">${h(inLanguage(m.competitionTitle, m.lang))} · ${h(inLanguage(m.awardName, m.lang))}</p><h2>${h(m.projectTitle)}</h2>
 <p>${en ? 'Appointee' : '聘任人'}: <strong>${h(m.managerName)}</strong> · ${en ? 'term' : '任期'} ${m.termMonths} ${en ? 'months' : '个月'}</p>
-<p>${h(pick(m.responsibilities, m.lang))}</p>
+<p>${h(inLanguage(m.responsibilities, m.lang))}</p>
 <p>${en ? 'Requested grant (grant-then-equity)' : '申请资助（拨投结合、先投后股）'}: <strong>${h(m.requestedAmount)} ${h(m.currency)}</strong></p><ul>${tranches}</ul>
 <p class="muted">${en ? 'Answer by' : '请于'} ${h(m.expiresAt)}${en ? '' : ' 前答复'}</p>${answer}</section>`,
   );

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { FieldIssue } from '../errors.ts';
 import { layout, type Lang } from '../review/page.ts';
-import { escapeHtml as h, text } from '../text.ts';
+import { escapeHtml as h, inLanguage, text } from '../text.ts';
 import { createDocumentBody, type DocumentStatus, type EntryDocument } from '../documents.ts';
 import { Rational, showMoney } from './decimal.ts';
 import { allowedEvents, type MilestoneStatus, type Project } from './project.ts';
@@ -13,13 +13,17 @@ import { allowedEvents, type MilestoneStatus, type Project } from './project.ts'
  * arithmetic — and the one thing the manager does: report a milestone. The same view feeds the
  * manager's page and the bearer API.
  */
-/** When the manager's workspace link stops working: the end of the appointment's term (from its acceptance). */
-export const workspaceExpiry = (p: {
+/**
+ * The manager's workspace link as it stands: its version (1 until the organizer renews it) and when it
+ * stops working — the end of the appointment's term, counted from its acceptance.
+ */
+export const workspaceLinkOf = (p: {
+  workspaceLinkVersion?: number;
   appointment: { expiresAt: string; termMonths: number; answer?: { at: string } };
-}): Date => {
-  const end = new Date(p.appointment.answer?.at ?? p.appointment.expiresAt);
-  end.setUTCMonth(end.getUTCMonth() + p.appointment.termMonths);
-  return end;
+}) => {
+  const expiresAt = new Date(p.appointment.answer?.at ?? p.appointment.expiresAt);
+  expiresAt.setUTCMonth(expiresAt.getUTCMonth() + p.appointment.termMonths);
+  return { version: p.workspaceLinkVersion ?? 1, expiresAt };
 };
 
 export const milestoneReportBody = z.strictObject({
@@ -193,12 +197,11 @@ const day = (iso: string) => iso.slice(0, 10);
 export const renderWorkspacePage = (m: WorkspacePageModel): string => {
   const en = m.lang === 'en';
   const v = m.view;
-  const L = (t: { zh: string; en: string }) => (en ? t.en : t.zh);
   const err = new Map((m.errors ?? []).map((e) => [e.path, e.message]));
   const money = (amount: string) => `${h(amount)} ${h(v.currency)}`;
   const milestone = (x: ManagerMilestone) => {
     const lines = [
-      `<p><b>${h(x.title)}</b> · ${en ? 'tranche' : '拨款'} ${money(x.trancheAmount)} · <span class="status status-${x.status.toLowerCase()}">${h(L(MILESTONE_STATUS[x.status]))}</span></p>`,
+      `<p><b>${h(x.title)}</b> · ${en ? 'tranche' : '拨款'} ${money(x.trancheAmount)} · <span class="status status-${x.status.toLowerCase()}">${h(inLanguage(MILESTONE_STATUS[x.status], m.lang))}</span></p>`,
       x.returned
         ? `<p class="err">${en ? 'Report returned on' : '报告于'} ${h(day(x.returned.at))}${en ? ': ' : ' 退回：'}${h(x.returned.reason)}</p>`
         : '',
@@ -244,15 +247,15 @@ ${draft !== undefined && err.has('summary') ? `<div class="err">${h(err.get('sum
 <ol class="arithmetic">${v.conversion.arithmetic.map((s) => `<li><code>${h(s)}</code></li>`).join('')}</ol></section>`
     : '';
   const closeOut = v.closeOut
-    ? `<p class="note">${h(L(STATUS[v.status]))}: ${h(v.closeOut.reason)} · ${en ? 'unspent' : '结余'} ${money(v.closeOut.unspentBalance)}</p>`
+    ? `<p class="note">${h(inLanguage(STATUS[v.status], m.lang))}: ${h(v.closeOut.reason)} · ${en ? 'unspent' : '结余'} ${money(v.closeOut.unspentBalance)}</p>`
     : '';
   const errors = m.errors?.length
     ? `<div class="err" role="alert"><ul>${m.errors.map((e) => `<li>${h(e.path)}: ${h(e.message)}</li>`).join('')}</ul></div>`
     : '';
-  const body = `<div class="top"><div><div class="muted">${h(en ? (m.competitionTitle.en ?? m.competitionTitle.zh) : m.competitionTitle.zh)}</div>
+  const body = `<div class="top"><div><div class="muted">${h(inLanguage(m.competitionTitle, m.lang))}</div>
 <h1>${en ? 'Project workspace' : '项目工作台'}</h1></div><a href="${h(m.action)}?lang=${en ? 'zh' : 'en'}">${en ? '中文' : 'English'}</a></div>
 ${m.saved ? `<p class="ok" role="status">${en ? 'Report submitted: the organizer will review it.' : '报告已提交，等待组委会验收。'}</p>` : ''}${errors}
-<section><h2>${h(v.title)}</h2><p>${en ? 'Project manager' : '项目经理'}: ${h(v.manager.name)} · <span class="status">${h(L(STATUS[v.status]))}</span></p>
+<section><h2>${h(v.title)}</h2><p>${en ? 'Project manager' : '项目经理'}: ${h(v.manager.name)} · <span class="status">${h(inLanguage(STATUS[v.status], m.lang))}</span></p>
 <p>${v.approvedAmount ? `${en ? 'Approved grant' : '批准资助'} ${money(v.approvedAmount)}` : `${en ? 'Requested grant' : '申请资助'} ${money(v.requestedAmount)}`} · ${en ? 'disbursed' : '已拨付'} ${money(v.disbursed)} · ${en ? 'remaining' : '余额'} ${money(v.remaining)}</p>${closeOut}</section>
 <section><h2>${en ? 'Milestones' : '里程碑'}</h2><ol class="milestones">${v.milestones.map(milestone).join('')}</ol></section>
 ${financing}${conversion}

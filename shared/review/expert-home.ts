@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { FieldIssue } from '../errors.ts';
-import { escapeHtml as h } from '../text.ts';
+import { inLanguage, escapeHtml as h } from '../text.ts';
 import { formatClose } from './messages.ts';
 import { layout, type Lang } from './page.ts';
 
@@ -136,8 +136,6 @@ const T = {
   },
 } as const;
 
-const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
-
 export const renderExpertHome = (m: ExpertHomeModel): string => {
   const t = T[m.lang];
   const progress = homeProgress(m.items.map((i) => i.status));
@@ -156,7 +154,7 @@ export const renderExpertHome = (m: ExpertHomeModel): string => {
     const title = i.href ? `<a href="${h(i.href)}">${h(i.title)}</a>` : h(i.title);
     const status = `<span class="status status-${i.status}">${h(t.statuses[i.status])}</span>`;
     const open = i.href ? `<a class="open" href="${h(i.href)}">${h(t.open)}</a>` : '';
-    return `<tr><td>${title}</td><td data-label="${h(t.track)}">${h(pick(i.track, m.lang))}</td>
+    return `<tr><td>${title}</td><td data-label="${h(t.track)}">${h(inLanguage(i.track, m.lang))}</td>
 <td data-label="${h(t.status)}">${status}</td><td data-label="${h(t.documents)}">${i.documents}</td><td>${open}</td></tr>`;
   };
   const head = [t.entry, t.track, t.status, t.documents, ''].map((c) => `<th>${h(c)}</th>`).join('');
@@ -173,11 +171,11 @@ export const renderExpertHome = (m: ExpertHomeModel): string => {
 ${err.has('reason') ? `<div class="err">${h(err.get('reason')!)}</div>` : ''}
 <button type="submit">${h(t.decline)}</button></section></form>`
       : '';
-  const body = `<div class="top"><div><div class="muted">${h(pick(m.competitionTitle, m.lang))} · ${h(pick(m.roundName, m.lang))}</div><h1>${h(t.title)}</h1></div>
+  const body = `<div class="top"><div><div class="muted">${h(inLanguage(m.competitionTitle, m.lang))} · ${h(inLanguage(m.roundName, m.lang))}</div><h1>${h(t.title)}</h1></div>
 ${languageForm}</div>
 ${notices}
 <section><p class="progress"><b>${h(t.progress(progress.submitted, progress.expected))}</b> · ${h(t.closes)}: <time datetime="${h(m.closesAt)}">${h(formatClose(m.closesAt, m.lang))}</time></p>
 ${table}</section>
 ${declineForm}`;
-  return layout(m.lang, `${t.title} · ${pick(m.roundName, m.lang)}`, body);
+  return layout(m.lang, `${t.title} · ${inLanguage(m.roundName, m.lang)}`, body);
 };

@@ -1,6 +1,6 @@
 import type { Criterion } from './scoring.ts';
 import type { FieldIssue } from '../errors.ts';
-import { escapeHtml as h } from '../text.ts';
+import { inLanguage, escapeHtml as h } from '../text.ts';
 import type { reviewerView } from './review-form.ts';
 
 /**
@@ -98,8 +98,6 @@ export interface ReviewPageModel {
   errors?: FieldIssue[];
 }
 
-const pick = (t: { zh: string; en?: string }, lang: Lang) => (lang === 'en' ? (t.en ?? t.zh) : t.zh);
-
 const DOCUMENT_LABELS: Record<string, { zh: string; en: string }> = {
   BUSINESS_PLAN: { zh: '商业计划书', en: 'Business plan' },
   TECHNICAL_PROPOSAL: { zh: '技术方案', en: 'Technical proposal' },
@@ -154,12 +152,12 @@ export const renderReviewPage = (m: ReviewPageModel): string => {
     .map(
       (
         c,
-      ) => `<label for="s-${h(c.criterionId)}">${h(pick(c.name, m.lang))} <span class="muted">(${h(t.weight)} ${c.weight}%, ${h(t.range)} ${c.minScore}–${c.maxScore})</span></label>
+      ) => `<label for="s-${h(c.criterionId)}">${h(inLanguage(c.name, m.lang))} <span class="muted">(${h(t.weight)} ${c.weight}%, ${h(t.range)} ${c.minScore}–${c.maxScore})</span></label>
 <input type="number" inputmode="numeric" id="s-${h(c.criterionId)}" name="score.${h(c.criterionId)}" min="${c.minScore}" max="${c.maxScore}" step="1" value="${h(String(m.values.scores[c.criterionId] ?? ''))}"${m.open ? '' : ' disabled'}>
 ${err.has(`score.${c.criterionId}`) ? `<div class="err">${h(err.get(`score.${c.criterionId}`)!)}</div>` : ''}`,
     )
     .join('\n');
-  const body = `<div class="top"><div><div class="muted">${h(pick(m.competitionTitle, m.lang))} · ${h(pick(m.roundName, m.lang))}</div><h1>${h(t.title)}</h1></div>
+  const body = `<div class="top"><div><div class="muted">${h(inLanguage(m.competitionTitle, m.lang))} · ${h(inLanguage(m.roundName, m.lang))}</div><h1>${h(t.title)}</h1></div>
 <a href="?lang=${other}">${h(t.switch)}</a></div>
 ${status}${errors}
 <p class="muted">${h(t.closes)}: <time datetime="${h(m.closesAt)}">${h(m.closesAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time></p>
